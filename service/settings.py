@@ -1,0 +1,125 @@
+"""Service configuration: a frozen Struct, loaded from ``BRIEFS_*`` environment variables only at
+the entry point (``briefs serve`` and friends). Nothing reads the environment at import time.
+
+Every field maps to ``BRIEFS_<FIELD NAME IN UPPER CASE>``; docs/configuration.md lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
+
+ENV_PREFIX = "BRIEFS_"
+
+LogLevel = Literal["debug", "info", "warning", "error", "critical"]
+LogFormat = Literal["auto", "json", "console"]
+
+
+class ConfigError(Exception):
+    """Invalid configuration; ``str()`` is one line naming the variable and the problem."""
+
+
+class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """Every setting of the service, with its default."""
+
+    host: str = "127.0.0.1"
+    """Interface to listen on (``0.0.0.0`` in the container)."""
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 8000
+    """TCP port to listen on."""
+    database_url: str = "sqlite:///data/briefs.db"
+    """``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db`` or ``postgresql://...``."""
+    load_fixtures: bool = True
+    """Load the fixture story on first start with an empty database."""
+    fixtures_dir: Path | None = None
+    """Folder of story folders to load; default: the fixtures shipped with Briefs."""
+    require_auth_for_reads: bool = False
+    """When true, every read needs a token with the ``read`` scope."""
+    cache_bytes: Annotated[int, msgspec.Meta(ge=0)] = 64 * 1024 * 1024
+    """Upper bound of the in-memory cache of encoded, immutable responses."""
+    max_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 1024 * 1024
+    """Largest accepted request body; larger ones get 413."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins allowed by CORS (comma-separated); empty disables CORS. No wildcard by default."""
+    log_level: LogLevel = "info"
+    """Lowest level logged."""
+    log_format: LogFormat = "auto"
+    """``json`` lines, ``console`` for people, or ``auto`` (console on a terminal, else JSON)."""
+    workers: Annotated[int, msgspec.Meta(ge=1, le=64)] = 1
+    """Server worker processes."""
+    db_pool_size: Annotated[int, msgspec.Meta(ge=1, le=200)] = 10
+    """PostgreSQL connection pool size per worker."""
+    shutdown_grace_seconds: Annotated[float, msgspec.Meta(ge=0, le=300)] = 10.0
+    """How long in-flight requests may run after SIGTERM."""
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether the database URL names PostgreSQL."""
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file named by ``database_url`` (only meaningful when not PostgreSQL)."""
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def load_settings(environ: Mapping[str, str], **overrides: object) -> Settings:
+    """Build settings from ``BRIEFS_*`` variables, then apply explicit overrides (CLI flags).
+
+    Raises `ConfigError` with a one-line message on any invalid value or unknown variable.
+    """
+    raw: dict[str, object] = {}
+    fields = set(Settings.__struct_fields__)
+    for key, value in environ.items():
+        if not key.startswith(ENV_PREFIX):
+            continue
+        name = key.removeprefix(ENV_PREFIX).lower()
+        if name not in fields:
+            continue  # other BRIEFS_* variables belong to the client and the TUI
+        raw[name] = _parse(name, value)
+    raw.update({key: value for key, value in overrides.items() if value is not None})
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as error:
+        raise ConfigError(_explain(error)) from None
+    _check_database_url(settings.database_url)
+    return settings
+
+
+def _parse(name: str, value: str) -> object:
+    field_type = Settings.__annotations__.get(name, "")
+    if "bool" in str(field_type):
+        lowered = value.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ConfigError(f"{ENV_PREFIX}{name.upper()}: expected true or false, got {value!r}")
+    if name == "cors_origins":
+        return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+    return value
+
+
+def _explain(error: msgspec.ValidationError) -> str:
+    message = str(error)
+    if " - at `$." in message:
+        text, path = message.rsplit(" - at `$.", 1)
+        name = path.rstrip("`").split("[", 1)[0].split(".", 1)[0]
+        return f"{ENV_PREFIX}{name.upper()}: {text}"
+    return f"invalid configuration: {message}"
+
+
+def _check_database_url(url: str) -> None:
+    if url.startswith(("postgresql://", "postgres://")):
+        return
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return
+    raise ConfigError(
+        f"{ENV_PREFIX}DATABASE_URL: expected sqlite:///PATH or postgresql://..., got {url!r}"
+    )

@@ -1,0 +1,125 @@
+"""The storage interface the API depends on; SQLite and PostgreSQL implement it.
+
+Revisions are immutable: ``update_brief`` appends revision ``n + 1`` only when the caller's
+``expected_revision`` is still current (compare-and-set), so concurrent editors cannot lose work.
+Nothing is ever deleted; withdrawal is ``status = canceled`` in a new revision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+import msgspec
+
+from service.domain.files import StoryFolder
+from service.domain.models import Brief, BriefContent, BriefDraft, Story, StoryUpdate
+from service.domain.views import StorySummary
+from service.domain.wire import BriefPage, BriefQuery, Scope
+
+
+class TokenRecord(msgspec.Struct, kw_only=True, frozen=True):
+    """A stored API token: only a hash of the secret is kept."""
+
+    id: str
+    name: str
+    scopes: list[Scope]
+    secret_hash: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
+class Health(msgspec.Struct, kw_only=True, frozen=True):
+    """Readiness of the database: reachable, schema current, integrity sound."""
+
+    ok: bool
+    backend: str
+    detail: str = ""
+
+
+class ImportReport(msgspec.Struct, kw_only=True, frozen=True):
+    """What an idempotent import stored and what it found already present."""
+
+    stories_created: int = 0
+    revisions_created: int = 0
+    revisions_unchanged: int = 0
+
+
+class Store(Protocol):
+    """Durable, versioned storage of stories, brief revisions and API tokens."""
+
+    async def open(self) -> None:
+        """Connect and run pending schema migrations."""
+
+    async def close(self) -> None:
+        """Release connections."""
+
+    async def health(self) -> Health:
+        """Check the database is reachable and sound (SQLite: ``PRAGMA quick_check``)."""
+
+    async def is_empty(self) -> bool:
+        """Whether no story is stored yet."""
+
+    async def list_stories(self) -> list[StorySummary]:
+        """Every story with counts, ordered by id."""
+
+    async def get_story(self, story_id: str) -> Story:
+        """One story; raises ``NotFoundError``."""
+
+    async def create_story(self, story: Story) -> Story:
+        """Store a new story; raises ``ConflictError`` if the id exists."""
+
+    async def update_story(self, story_id: str, update: StoryUpdate) -> Story:
+        """Change a story's metadata; raises ``NotFoundError``."""
+
+    async def create_brief(self, story_id: str, draft: BriefDraft, now: dt.datetime) -> Brief:
+        """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists."""
+
+    async def update_brief(
+        self,
+        story_id: str,
+        brief_id: str,
+        content: BriefContent,
+        expected_revision: int,
+        now: dt.datetime,
+    ) -> Brief:
+        """Append a revision if ``expected_revision`` is current; else ``PreconditionFailedError``.
+
+        The check and the insert are atomic across processes and replicas.
+        """
+
+    async def get_brief(self, story_id: str, brief_id: str, revision: int | None = None) -> Brief:
+        """The latest (or the given) revision of a brief; raises ``NotFoundError``."""
+
+    async def get_brief_on(self, story_id: str, as_of: dt.date) -> Brief:
+        """The latest revision of the brief dated ``as_of``; raises ``NotFoundError``."""
+
+    async def latest_brief(self, story_id: str) -> Brief:
+        """The latest revision of the most recent brief; raises ``NotFoundError``."""
+
+    async def previous_brief(self, story_id: str, as_of: dt.date) -> Brief | None:
+        """The latest revision of the brief dated just before ``as_of``, if any."""
+
+    async def list_revisions(self, story_id: str, brief_id: str) -> list[Brief]:
+        """Every revision of a brief, oldest first; raises ``NotFoundError``."""
+
+    async def list_briefs(self, story_id: str, query: BriefQuery) -> BriefPage:
+        """Latest revisions matching the filters, by as-of date, keyset-paginated."""
+
+    async def story_briefs(self, story_id: str) -> list[Brief]:
+        """The latest revision of every brief of a story, by as-of date (for derivations)."""
+
+    async def import_folder(self, folder: StoryFolder) -> ImportReport:
+        """Idempotently store a story folder: existing identical revisions are skipped."""
+
+    async def create_token(self, record: TokenRecord) -> None:
+        """Store a token record; raises ``ConflictError`` if the name is taken."""
+
+    async def find_token(self, secret_hash: str) -> TokenRecord | None:
+        """The token with this secret hash (revoked ones included), if any."""
+
+    async def list_tokens(self) -> list[TokenRecord]:
+        """Every token, revoked ones included, by creation time."""
+
+    async def revoke_token(self, name_or_id: str, now: dt.datetime) -> TokenRecord:
+        """Mark a token revoked; raises ``NotFoundError``."""
