@@ -1,0 +1,103 @@
+"""Backend-neutral helpers of the stores: building revisions, index rows and listing cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+
+import msgspec
+
+from service.domain import limits
+from service.domain.errors import InvalidContentError
+from service.domain.models import (
+    OPEN_STATUSES,
+    Brief,
+    BriefContent,
+    BriefDraft,
+    Story,
+    StoryUpdate,
+)
+
+_CONTENT_FIELDS = BriefContent.__struct_fields__
+_cursor_decoder = msgspec.json.Decoder(tuple[dt.date, str])
+
+
+class BriefIndex(msgspec.Struct, kw_only=True, frozen=True):
+    """What the listing filters need from the current revision of a brief."""
+
+    parties: list[str]
+    issues: list[tuple[str, str]]
+    open_issues: int
+    search_text: str
+
+
+def first_revision(story_id: str, draft: BriefDraft, now: dt.datetime) -> Brief:
+    """Revision 1 of a new brief."""
+    return Brief(
+        **{field: getattr(draft, field) for field in _CONTENT_FIELDS},
+        id=draft.id,
+        as_of=draft.as_of,
+        story_id=story_id,
+        revision=1,
+        created_at=now,
+        revised_at=now,
+    )
+
+
+def next_revision(current: Brief, content: BriefContent, now: dt.datetime) -> Brief:
+    """Revision ``n + 1`` of a brief: new content, same identity and creation time."""
+    if current.revision >= limits.MAX_REVISION:
+        raise InvalidContentError(
+            [("$.revision", f"a brief keeps at most {limits.MAX_REVISION} revisions")]
+        )
+    return msgspec.structs.replace(
+        current,
+        **{field: getattr(content, field) for field in _CONTENT_FIELDS},
+        revision=current.revision + 1,
+        revised_at=now,
+    )
+
+
+def updated_story(story: Story, update: StoryUpdate) -> Story:
+    """A story with the fields the update sets (``None`` keeps the stored value)."""
+    changes = {
+        field: value
+        for field in StoryUpdate.__struct_fields__
+        if (value := getattr(update, field)) is not None
+    }
+    return msgspec.structs.replace(story, **changes)
+
+
+def brief_index(brief: Brief) -> BriefIndex:
+    """The filter rows of a brief revision: parties with a position, issues and their status."""
+    parties = sorted({position.party_id for position in brief.positions})
+    issues: dict[str, str] = {}
+    for issue in brief.issues:
+        issues.setdefault(issue.id, issue.status.value)  # a repeated id: the first one counts
+    return BriefIndex(
+        parties=parties,
+        issues=sorted(issues.items()),
+        open_issues=sum(1 for issue in brief.issues if issue.status in OPEN_STATUSES),
+        search_text=search_text(brief.headline, brief.summary),
+    )
+
+
+def search_text(*texts: str) -> str:
+    """Casefolded text for case-insensitive matching (the same rule on every backend)."""
+    return "\n".join(texts).casefold()
+
+
+def encode_cursor(as_of: dt.date, brief_id: str) -> str:
+    """An opaque cursor: base64url (unpadded) of the last key of a page."""
+    raw = msgspec.json.encode((as_of, brief_id))
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.date, str]:
+    """The key a cursor holds; raises ``InvalidContentError`` at ``$.cursor`` if it is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return _cursor_decoder.decode(raw)
+    except (binascii.Error, ValueError, msgspec.DecodeError):
+        raise InvalidContentError([("$.cursor", "not a cursor returned by this listing")]) from None
