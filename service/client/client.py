@@ -1,0 +1,404 @@
+"""`BriefsClient`: one typed async method per endpoint of ``docs/api.md``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Any, Literal, Unpack
+
+import httpx
+import msgspec
+
+from service.client.models import BriefFilters, ProjectedPage, ServiceStatus, Tagged
+from service.client.transport import DEFAULT_TIMEOUT, HttpSession, QueryValue, path_segment
+from service.domain.changes import BriefDiff, PatchOp
+from service.domain.models import (
+    Brief,
+    BriefContent,
+    BriefDraft,
+    BriefRef,
+    Story,
+    StoryUpdate,
+)
+from service.domain.views import IssueLifecycles, StanceHistory, StorySummary, Timeline
+from service.domain.wire import BriefPage, Scope, TokenCreate, TokenCreated, TokenInfo
+
+BriefRefLike = str | dt.date
+"""A brief id (kebab slug) or an as-of date."""
+
+IssueState = Literal["all", "open", "closed"]
+
+JSON_PATCH = "application/json-patch+json"
+
+# Tolerant readers, built once: unknown fields in responses are ignored.
+_story = msgspec.json.Decoder(Story)
+_stories = msgspec.json.Decoder(list[StorySummary])
+_brief = msgspec.json.Decoder(Brief)
+_page = msgspec.json.Decoder(BriefPage)
+_projected = msgspec.json.Decoder(ProjectedPage)
+_refs = msgspec.json.Decoder(list[BriefRef])
+_diff = msgspec.json.Decoder(BriefDiff)
+_patch = msgspec.json.Decoder(list[PatchOp])
+_timeline = msgspec.json.Decoder(Timeline)
+_lifecycles = msgspec.json.Decoder(IssueLifecycles)
+_stances = msgspec.json.Decoder(StanceHistory)
+_tokens = msgspec.json.Decoder(list[TokenInfo])
+_token_info = msgspec.json.Decoder(TokenInfo)
+_token_created = msgspec.json.Decoder(TokenCreated)
+_object = msgspec.json.Decoder(dict[str, Any])
+
+
+class BriefsClient(HttpSession):
+    """Async client of the Briefs API over an injected `httpx.AsyncClient`.
+
+    Use `connect` for a ready client, or inject your own (``httpx.MockTransport`` or
+    ``httpx.ASGITransport`` in tests). Every method raises only `BriefsClientError` subclasses.
+    """
+
+    @classmethod
+    def connect(
+        cls,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> BriefsClient:
+        """A client with its own `httpx.AsyncClient` (closed with the client)."""
+        http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+        return cls(http, token=token, owns_http=True)
+
+    # --- service ------------------------------------------------------------------------------
+
+    async def health(self) -> ServiceStatus:
+        """Liveness (``GET /healthz``)."""
+        response = await self.send("GET", "/healthz")
+        return _status(True, self.decode(response, _object))
+
+    async def ready(self) -> ServiceStatus:
+        """Readiness (``GET /readyz``); a 503 is returned with ``ok=False``, not raised."""
+        response = await self.send("GET", "/readyz", accept_statuses=(503,))
+        return _status(response.status_code == 200, self.decode(response, _object))
+
+    # --- stories ------------------------------------------------------------------------------
+
+    async def list_stories(self) -> list[StorySummary]:
+        """Every story with counts (``listStories``)."""
+        return self.decode(await self.send("GET", "/v1/stories"), _stories)
+
+    async def create_story(self, story: Story) -> Story:
+        """Create a story (``createStory``); `Conflict` if the id exists."""
+        return self.decode(await self.send("POST", "/v1/stories", body=story), _story)
+
+    async def get_story(self, story_id: str) -> Story:
+        """One story (``getStory``)."""
+        return self.decode(await self.send("GET", _story_path(story_id)), _story)
+
+    async def update_story(self, story_id: str, update: StoryUpdate) -> Story:
+        """Change a story's title, description or parties (``updateStory``)."""
+        response = await self.send("PATCH", _story_path(story_id), body=update)
+        return self.decode(response, _story)
+
+    # --- listing briefs -----------------------------------------------------------------------
+
+    async def list_briefs(
+        self,
+        story_id: str,
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
+        **filters: Unpack[BriefFilters],
+    ) -> BriefPage:
+        """One page of latest revisions by as-of date (``listBriefs``); see `BriefFilters`."""
+        params = _filter_params(filters)
+        params.update(cursor=cursor, limit=limit)
+        response = await self.send("GET", _briefs_path(story_id), params=params)
+        return self.decode(response, _page)
+
+    async def iter_briefs(
+        self, story_id: str, *, page_size: int = 50, **filters: Unpack[BriefFilters]
+    ) -> AsyncIterator[Brief]:
+        """Every matching brief, following ``next_cursor`` page after page."""
+        cursor: str | None = None
+        while True:
+            page = await self.list_briefs(story_id, cursor=cursor, limit=page_size, **filters)
+            for brief in page.items:
+                yield brief
+            if not page.next_cursor:
+                return
+            cursor = page.next_cursor
+
+    async def project_briefs(
+        self,
+        story_id: str,
+        fields: Iterable[str],
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
+        **filters: Unpack[BriefFilters],
+    ) -> ProjectedPage:
+        """One page of partial briefs holding only ``fields`` (plus ``id``) as plain dicts."""
+        params = _filter_params(filters)
+        params.update(cursor=cursor, limit=limit, fields=",".join(fields))
+        response = await self.send("GET", _briefs_path(story_id), params=params)
+        return self.decode(response, _projected)
+
+    # --- one brief ----------------------------------------------------------------------------
+
+    async def create_brief(self, story_id: str, draft: BriefDraft) -> Tagged[Brief]:
+        """Store revision 1 of a new brief (``createBrief``), with its ETag."""
+        response = await self.send("POST", _briefs_path(story_id), body=draft)
+        return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
+
+    async def get_brief(
+        self, story_id: str, brief_ref: BriefRefLike, *, revision: int | None = None
+    ) -> Brief:
+        """The latest (or a given) revision of a brief, by id or as-of date."""
+        return (await self.get_tagged_brief(story_id, brief_ref, revision=revision)).value
+
+    async def get_tagged_brief(
+        self, story_id: str, brief_ref: BriefRefLike, *, revision: int | None = None
+    ) -> Tagged[Brief]:
+        """Like `get_brief`, with the ETag to pass as ``if_match`` to `update_brief`."""
+        path = _brief_path(story_id, brief_ref)
+        if revision is not None:
+            path += f"/revisions/{revision}"
+        response = await self.send("GET", path)
+        return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
+
+    async def brief_on(self, story_id: str, as_of: dt.date) -> Brief:
+        """The latest revision of the brief dated ``as_of``."""
+        return await self.get_brief(story_id, as_of)
+
+    async def latest_brief(self, story_id: str) -> Brief:
+        """The latest revision of the story's most recent brief (``getLatestBrief``)."""
+        return (await self.get_tagged_latest_brief(story_id)).value
+
+    async def get_tagged_latest_brief(self, story_id: str) -> Tagged[Brief]:
+        """Like `latest_brief`, with its ETag."""
+        response = await self.send("GET", f"{_briefs_path(story_id)}/latest")
+        return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
+
+    async def get_revision(self, story_id: str, brief_ref: BriefRefLike, revision: int) -> Brief:
+        """One stored revision of a brief (``getRevision``)."""
+        return await self.get_brief(story_id, brief_ref, revision=revision)
+
+    async def list_revisions(self, story_id: str, brief_ref: BriefRefLike) -> list[BriefRef]:
+        """Every revision of a brief, oldest first (``listRevisions``)."""
+        response = await self.send("GET", f"{_brief_path(story_id, brief_ref)}/revisions")
+        return self.decode(response, _refs)
+
+    async def update_brief(
+        self,
+        story_id: str,
+        brief_ref: BriefRefLike,
+        content: BriefContent,
+        *,
+        if_match: str | Tagged[Any],
+    ) -> Tagged[Brief]:
+        """Store a new revision (``updateBrief``) if ``if_match`` is still current.
+
+        Raises `PreconditionFailed` (with ``current_revision``) when someone else edited first.
+        """
+        etag = if_match.etag if isinstance(if_match, Tagged) else if_match
+        response = await self.send(
+            "PUT",
+            _brief_path(story_id, brief_ref),
+            body=_content_only(content),
+            headers={"If-Match": etag},
+        )
+        return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
+
+    # --- diffs --------------------------------------------------------------------------------
+
+    async def diff_brief(
+        self,
+        story_id: str,
+        brief_ref: BriefRefLike,
+        *,
+        against: BriefRefLike | None = None,
+        revision: int | None = None,
+        against_revision: int | None = None,
+        hide_trivial: bool | None = None,
+    ) -> BriefDiff:
+        """What changed from ``against`` (default: the previous brief) to this brief."""
+        params = _brief_diff_params(against, revision, against_revision, hide_trivial)
+        response = await self.send("GET", f"{_brief_path(story_id, brief_ref)}/diff", params=params)
+        return self.decode(response, _diff)
+
+    async def patch_brief(
+        self,
+        story_id: str,
+        brief_ref: BriefRefLike,
+        *,
+        against: BriefRefLike | None = None,
+        revision: int | None = None,
+        against_revision: int | None = None,
+    ) -> list[PatchOp]:
+        """The RFC 6902 JSON Patch that turns ``against`` into this brief."""
+        params = _brief_diff_params(against, revision, against_revision, None)
+        response = await self.send(
+            "GET",
+            f"{_brief_path(story_id, brief_ref)}/diff",
+            params=params,
+            headers={"Accept": JSON_PATCH},
+        )
+        return self.decode(response, _patch)
+
+    async def diff(
+        self,
+        story_id: str,
+        old: BriefRefLike,
+        new: BriefRefLike,
+        *,
+        old_revision: int | None = None,
+        new_revision: int | None = None,
+        hide_trivial: bool | None = None,
+    ) -> BriefDiff:
+        """What changed between two briefs (or revisions) of a story (``getDiff``)."""
+        params = _diff_params(old, new, old_revision, new_revision, hide_trivial)
+        response = await self.send("GET", f"{_story_path(story_id)}/diff", params=params)
+        return self.decode(response, _diff)
+
+    async def patch(
+        self,
+        story_id: str,
+        old: BriefRefLike,
+        new: BriefRefLike,
+        *,
+        old_revision: int | None = None,
+        new_revision: int | None = None,
+    ) -> list[PatchOp]:
+        """The RFC 6902 JSON Patch from ``old`` to ``new``."""
+        params = _diff_params(old, new, old_revision, new_revision, None)
+        response = await self.send(
+            "GET", f"{_story_path(story_id)}/diff", params=params, headers={"Accept": JSON_PATCH}
+        )
+        return self.decode(response, _patch)
+
+    # --- exports and story views --------------------------------------------------------------
+
+    async def export_markdown(
+        self, story_id: str, brief_ref: BriefRefLike, *, revision: int | None = None
+    ) -> str:
+        """The brief as Markdown (``exportBriefMarkdown``)."""
+        response = await self.send(
+            "GET", f"{_brief_path(story_id, brief_ref)}/markdown", params={"revision": revision}
+        )
+        return self.text(response, "text/markdown")
+
+    async def export_ninjs(
+        self, story_id: str, brief_ref: BriefRefLike, *, revision: int | None = None
+    ) -> dict[str, Any]:
+        """The brief as an IPTC ninjs 2.x document (``exportBriefNinjs``)."""
+        response = await self.send(
+            "GET", f"{_brief_path(story_id, brief_ref)}/ninjs", params={"revision": revision}
+        )
+        return self.decode(response, _object)
+
+    async def timeline(self, story_id: str) -> Timeline:
+        """Every event of the story in chronological order (``getTimeline``)."""
+        return self.decode(await self.send("GET", f"{_story_path(story_id)}/timeline"), _timeline)
+
+    async def issue_lifecycles(
+        self, story_id: str, *, state: IssueState = "all"
+    ) -> IssueLifecycles:
+        """The life of each issue across the story (``listIssueLifecycles``)."""
+        response = await self.send(
+            "GET", f"{_story_path(story_id)}/issues", params={"state": state}
+        )
+        return self.decode(response, _lifecycles)
+
+    async def stance_history(self, story_id: str, party_id: str) -> StanceHistory:
+        """One party's stance over time (``getStanceHistory``)."""
+        path = f"{_story_path(story_id)}/parties/{path_segment(party_id)}/stances"
+        return self.decode(await self.send("GET", path), _stances)
+
+    # --- tokens (admin) -----------------------------------------------------------------------
+
+    async def list_tokens(self) -> list[TokenInfo]:
+        """Every API token, revoked ones included; never the secrets."""
+        return self.decode(await self.send("GET", "/v1/tokens"), _tokens)
+
+    async def create_token(self, name: str, scopes: Sequence[Scope | str]) -> TokenCreated:
+        """A new token; ``TokenCreated.token`` is the secret, shown this once."""
+        body = TokenCreate(name=name, scopes=[Scope(scope) for scope in scopes])
+        return self.decode(await self.send("POST", "/v1/tokens", body=body), _token_created)
+
+    async def revoke_token(self, token_ref: str) -> TokenInfo:
+        """Revoke a token by id or name."""
+        path = f"/v1/tokens/{path_segment(token_ref)}/revoke"
+        return self.decode(await self.send("POST", path), _token_info)
+
+
+def _story_path(story_id: str) -> str:
+    return f"/v1/stories/{path_segment(story_id)}"
+
+
+def _briefs_path(story_id: str) -> str:
+    return f"{_story_path(story_id)}/briefs"
+
+
+def _brief_path(story_id: str, brief_ref: BriefRefLike) -> str:
+    return f"{_briefs_path(story_id)}/{path_segment(brief_ref)}"
+
+
+def _content_only(content: BriefContent) -> BriefContent:
+    # A Brief or BriefDraft carries identity fields the update body forbids.
+    if type(content) is BriefContent:
+        return content
+    return BriefContent(**{name: getattr(content, name) for name in BriefContent.__struct_fields__})
+
+
+def _filter_params(filters: BriefFilters) -> dict[str, QueryValue]:
+    status = filters.get("issue_status")
+    return {
+        "as_of_from": filters.get("as_of_from"),
+        "as_of_to": filters.get("as_of_to"),
+        "party": filters.get("party"),
+        "issue": filters.get("issue"),
+        "issue_status": status.value if status is not None else None,
+        "q": filters.get("q"),
+    }
+
+
+def _brief_diff_params(
+    against: BriefRefLike | None,
+    revision: int | None,
+    against_revision: int | None,
+    hide_trivial: bool | None,
+) -> dict[str, QueryValue]:
+    return {
+        "against": against,
+        "revision": revision,
+        "against_revision": against_revision,
+        "hide_trivial": hide_trivial,
+    }
+
+
+def _diff_params(
+    old: BriefRefLike,
+    new: BriefRefLike,
+    old_revision: int | None,
+    new_revision: int | None,
+    hide_trivial: bool | None,
+) -> dict[str, QueryValue]:
+    return {
+        "from": old,
+        "to": new,
+        "from_revision": old_revision,
+        "to_revision": new_revision,
+        "hide_trivial": hide_trivial,
+    }
+
+
+def _status(ok: bool, body: dict[str, Any]) -> ServiceStatus:
+    status = body.get("status")
+    detail = body.get("detail")
+    backend = body.get("backend")
+    return ServiceStatus(
+        ok=ok,
+        status=status if isinstance(status, str) else ("ok" if ok else "unavailable"),
+        detail=detail if isinstance(detail, str) else None,
+        backend=backend if isinstance(backend, str) else None,
+    )
