@@ -1,26 +1,53 @@
-"""Logging, metrics and tracing of the service (owned by the deployment work).
+"""Logging and metrics of the service.
 
-``create_app`` passes ``app_init_hook(settings)`` to Litestar's ``on_app_init``; the hook adds
-what observability needs (middleware, the ``/metrics`` route, startup wrappers) to the app config.
-It finds the store on ``app.state.store`` and the response cache on ``app.state.cache`` (whose
-``stats()`` reports hits, misses and bytes); the request id is in ``scope["state"]["request_id"]``
-and the authenticated token's name in ``scope["state"]["token_name"]``.
+``create_app`` passes ``app_init_hook(settings)`` to Litestar's ``on_app_init``. The hook
+
+* replaces Litestar's logging config with `BriefsLoggingConfig`: JSON lines (or a console format on
+  a terminal) on stdout for every logger, unhandled exceptions logged with their request id;
+* adds the public ``GET /metrics`` route (Prometheus text format);
+* adds a startup hook, run after the app's own, that wraps the whole ASGI handler in the
+  `RequestObserver` (one access-log line and one metrics sample per request, by route template),
+  wraps ``app.state.store`` in a timing proxy and points the cache collector at
+  ``app.state.cache``.
+
+The request id is read from ``scope["state"]["request_id"]`` and the authenticated token's name
+from ``scope["state"]["token_name"]``, both set by the API's middleware; the token itself is never
+seen here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from litestar import Litestar
 from litestar.config.app import AppConfig
 
+from service.observability.logs import BriefsLoggingConfig, flush_logs
+from service.observability.metrics import Metrics, metrics_route
+from service.observability.requests import observe_requests
+from service.observability.timing import timed_store
 from service.settings import Settings
+
+__all__ = ["app_init_hook"]
 
 
 def app_init_hook(settings: Settings) -> Callable[[AppConfig], AppConfig]:
     """An ``on_app_init`` hook that installs logging and metrics for these settings."""
-    del settings  # filled in by the observability work
 
     def install(app_config: AppConfig) -> AppConfig:
+        metrics = Metrics()
+
+        def instrument(app: Litestar) -> None:
+            app.asgi_handler = observe_requests(app.asgi_handler, metrics)
+            store = getattr(app.state, "store", None)
+            if store is not None:
+                app.state.store = timed_store(store, metrics.db_duration)
+            metrics.cache.bind(lambda: getattr(app.state, "cache", None))
+
+        app_config.logging_config = BriefsLoggingConfig(settings)
+        app_config.route_handlers.append(metrics_route(metrics))
+        app_config.on_startup.append(instrument)
+        app_config.on_shutdown.append(flush_logs)
         return app_config
 
     return install

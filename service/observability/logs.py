@@ -1,0 +1,204 @@
+"""Structured logs on stdout: JSON lines for machines, a compact line format for people.
+
+Plain stdlib ``logging`` with a small msgspec formatter, not structlog: Litestar, granian and
+psycopg already log through stdlib loggers, so one formatter on the root logger renders all of
+them the same way, without a second logging pipeline to bridge and without a new dependency.
+
+Records are handed to a background thread through a queue, so a slow log consumer (a full pipe to
+the container runtime) never blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import logging
+import logging.handlers
+import queue
+import sys
+from typing import Any, ClassVar, Literal, TextIO
+
+import msgspec
+from litestar.exceptions import HTTPException
+from litestar.logging.config import BaseLoggingConfig
+from litestar.types import GetLogger, Scope
+from litestar.types.callable_types import ExceptionLoggingHandler
+from litestar.types.protocols import Logger
+
+from service.domain.errors import DomainError
+from service.settings import Settings
+
+# Attributes every LogRecord has; anything else on a record came in through ``extra=``.
+_RECORD_ATTRIBUTES = frozenset(
+    vars(logging.LogRecord("", logging.INFO, "", 0, "", None, None)).keys()
+) | {"message", "asctime", "taskName"}
+
+_encoder = msgspec.json.Encoder(enc_hook=repr)
+
+
+def record_fields(record: logging.LogRecord) -> dict[str, Any]:
+    """The structured fields passed to a log call with ``extra=``."""
+    return {
+        key: value
+        for key, value in vars(record).items()
+        if key not in _RECORD_ATTRIBUTES and not key.startswith("_")
+    }
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ``ts``, ``level``, ``logger``, ``msg``, the extra fields, and
+    ``exc`` (the formatted traceback) when there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Render one record as a single JSON line (newlines inside values are escaped)."""
+        created = dt.datetime.fromtimestamp(record.created, tz=dt.UTC)
+        payload: dict[str, Any] = {
+            "ts": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        payload.update(record_fields(record))
+        if record.exc_info:
+            payload["exc"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            payload["stack"] = self.formatStack(record.stack_info)
+        return _encoder.encode(payload).decode()
+
+
+class ConsoleFormatter(logging.Formatter):
+    """``HH:MM:SS.mmm LEVEL logger message key=value ...`` for a terminal, level in colour."""
+
+    _COLOURS: ClassVar[dict[int, str]] = {
+        logging.DEBUG: "\x1b[2m",
+        logging.INFO: "\x1b[32m",
+        logging.WARNING: "\x1b[33m",
+        logging.ERROR: "\x1b[31m",
+        logging.CRITICAL: "\x1b[1;31m",
+    }
+
+    def __init__(self, *, colour: bool = True) -> None:
+        super().__init__()
+        self._colour = colour
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Render one record as a short human-readable line (plus a traceback if any)."""
+        created = dt.datetime.fromtimestamp(record.created, tz=dt.UTC)
+        level = f"{record.levelname:<7}"
+        if self._colour:
+            level = f"{self._COLOURS.get(record.levelno, '')}{level}\x1b[0m"
+        fields = " ".join(
+            f"{key}={value}" for key, value in record_fields(record).items() if value is not None
+        )
+        line = f"{created:%H:%M:%S}.{created.microsecond // 1000:03d} {level} {record.name}: "
+        line += record.getMessage() + (f"  {fields}" if fields else "")
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+class _PassThroughQueueHandler(logging.handlers.QueueHandler):
+    """Queue the record itself; formatting happens in the listener thread, which keeps the
+    structured fields and the traceback (the stdlib version pre-formats and drops both)."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        """Freeze the message arguments, keep everything else."""
+        record.msg = record.getMessage()
+        record.args = None
+        return record
+
+
+class _Installed:
+    """What ``configure_logging`` put in place, so that a second call replaces it."""
+
+    handler: logging.Handler | None = None
+    listener: logging.handlers.QueueListener | None = None
+
+
+def choose_formatter(log_format: str, stream: TextIO) -> logging.Formatter:
+    """The formatter for ``log_format``: ``auto`` means console on a terminal, else JSON."""
+    if log_format == "json" or (log_format == "auto" and not stream.isatty()):
+        return JsonFormatter()
+    return ConsoleFormatter(colour=stream.isatty())
+
+
+def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
+    """Send every log record (root logger) to ``stream`` (stdout) in the configured format.
+
+    Idempotent: calling it again replaces what the previous call installed and leaves handlers
+    that others added (pytest's capture, for instance) in place.
+    """
+    output = stream if stream is not None else sys.stdout
+    handler = logging.StreamHandler(output)
+    handler.setFormatter(choose_formatter(settings.log_format, output))
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    listener = logging.handlers.QueueListener(records, handler, respect_handler_level=False)
+    queue_handler = _PassThroughQueueHandler(records)
+
+    root = logging.getLogger()
+    _uninstall()
+    root.addHandler(queue_handler)
+    root.setLevel(settings.log_level.upper())
+    listener.start()
+    _Installed.handler, _Installed.listener = queue_handler, listener
+
+
+def flush_logs() -> None:
+    """Write out every queued record (the listener thread keeps running)."""
+    listener = _Installed.listener
+    if listener is not None:
+        listener.stop()  # drains the queue, then joins the thread
+        listener.start()
+
+
+def _uninstall() -> None:
+    if _Installed.handler is not None:
+        logging.getLogger().removeHandler(_Installed.handler)
+    if _Installed.listener is not None:
+        _Installed.listener.stop()
+    _Installed.handler = _Installed.listener = None
+
+
+atexit.register(_uninstall)
+
+
+def _is_expected(error: BaseException | None) -> bool:
+    """Client errors are answered with a problem document; they need no traceback in the log."""
+    if isinstance(error, DomainError):
+        return True
+    return isinstance(error, HTTPException) and error.status_code < 500
+
+
+def _log_unhandled(logger: Logger, scope: Scope, traceback: list[str]) -> None:
+    del traceback  # ``exc_info`` below carries it, rendered by the formatter
+    error = sys.exc_info()[1]
+    if _is_expected(error):
+        return
+    state = scope.get("state", {})
+    logger.error(
+        "unhandled exception",
+        exc_info=True,
+        extra={"request_id": state.get("request_id"), "path": scope.get("path")},
+    )
+
+
+class BriefsLoggingConfig(BaseLoggingConfig):
+    """Litestar's logging seam: it configures logging when the app is built and reports
+    unhandled exceptions (with the request id) through ``_log_unhandled``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.log_exceptions: Literal["always", "debug", "never"] = "always"
+        self.exception_logging_handler: ExceptionLoggingHandler | None = _log_unhandled
+        self.disable_stack_trace: set[int | type[Exception]] = set()
+        self.traceback_line_limit = -1
+
+    def configure(self) -> GetLogger:
+        """Install the handlers; Litestar calls this once, when the app is constructed."""
+        configure_logging(self.settings)
+        return logging.getLogger
+
+    @staticmethod
+    def set_level(logger: Any, level: int) -> None:
+        """Change one logger's level (Litestar calls this when ``app.debug`` changes)."""
+        logger.setLevel(level)

@@ -1,0 +1,166 @@
+"""Prometheus metrics: HTTP requests by route template, database call timings, response cache.
+
+Each app gets its own ``CollectorRegistry`` (no process-global state), so tests can build many
+apps side by side. Labels are bounded: the route *template* (``/v1/stories/{story_id}``), never the
+raw path, a fixed set of methods, and store operation names from the ``Store`` protocol.
+
+With several server workers in one container every worker has its own registry and a scrape sees
+the worker that answered it; docs/deploy.md recommends one worker per container and replicas to
+scale out, which keeps every scrape complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from litestar import Response, get
+from litestar.handlers import HTTPRouteHandler
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.gc_collector import GCCollector
+from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
+
+METRICS_PATH = "/metrics"
+UNMATCHED_ROUTE = "<unmatched>"
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+# Seconds; the API answers most reads from memory in well under a millisecond.
+REQUEST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+DB_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+# What the API's cache reports in ``stats()``.
+_STAT_NAMES = ("hits", "misses", "bytes", "entries", "max_bytes")
+
+
+class CacheCollector:
+    """Reads the response cache's ``stats()`` at scrape time (hits, misses, bytes, entries).
+
+    Unbound until the app has started (``bind``); then it exports nothing rather than failing.
+    """
+
+    def __init__(self) -> None:
+        self._source: Callable[[], object | None] = lambda: None
+
+    def bind(self, source: Callable[[], object | None]) -> None:
+        """Read the cache through ``source`` from now on (it may return None: no cache)."""
+        self._source = source
+
+    def describe(self) -> Iterable[Metric]:
+        """The metric families, for the registry's duplicate-name check."""
+        return self._families(dict.fromkeys(_STAT_NAMES, 0))
+
+    def collect(self) -> Iterable[Metric]:
+        """Current figures of the bound cache (nothing when there is none)."""
+        cache = self._source()
+        if cache is None:
+            return []
+        stats = cache.stats()  # type: ignore[attr-defined]  # the API's cache, duck-typed
+        return self._families(stats if isinstance(stats, Mapping) else _as_mapping(stats))
+
+    @staticmethod
+    def _families(stats: Mapping[str, Any]) -> list[Metric]:
+        return [
+            CounterMetricFamily(
+                "briefs_cache_hits", "Responses served from the cache.", value=stats["hits"]
+            ),
+            CounterMetricFamily(
+                "briefs_cache_misses",
+                "Cacheable responses not found in the cache.",
+                value=stats["misses"],
+            ),
+            GaugeMetricFamily(
+                "briefs_cache_bytes", "Bytes of encoded responses held.", value=stats["bytes"]
+            ),
+            GaugeMetricFamily(
+                "briefs_cache_entries", "Responses held in the cache.", value=stats["entries"]
+            ),
+            GaugeMetricFamily(
+                "briefs_cache_max_bytes",
+                "Upper bound of the cache (BRIEFS_CACHE_BYTES).",
+                value=stats.get("max_bytes", 0),
+            ),
+        ]
+
+
+def _as_mapping(stats: object) -> dict[str, Any]:
+    return {name: getattr(stats, name, 0) for name in _STAT_NAMES}
+
+
+class Metrics:
+    """The registry of one app and the instruments the request observer and the store use."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
+        self.requests = Counter(
+            "briefs_http_requests",
+            "HTTP requests answered, by method, route template and status code.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.request_duration = Histogram(
+            "briefs_http_request_duration_seconds",
+            "Time from receiving a request to sending the last byte, by route template.",
+            ["method", "route"],
+            buckets=REQUEST_BUCKETS,
+            registry=self.registry,
+        )
+        self.in_progress = Gauge(
+            "briefs_http_requests_in_progress",
+            "HTTP requests being handled right now.",
+            registry=self.registry,
+        )
+        self.db_duration = Histogram(
+            "briefs_db_call_duration_seconds",
+            "Time spent in each store operation, by operation and outcome (ok or error).",
+            ["operation", "outcome"],
+            buckets=DB_BUCKETS,
+            registry=self.registry,
+        )
+        self.cache = CacheCollector()
+        self.registry.register(self.cache)
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Record one answered request."""
+        method = method if method in KNOWN_METHODS else "OTHER"
+        self.requests.labels(method, route, str(status)).inc()
+        self.request_duration.labels(method, route).observe(seconds)
+
+    def render(self) -> bytes:
+        """The Prometheus text exposition of everything in the registry."""
+        return generate_latest(self.registry)
+
+
+def metrics_route(metrics: Metrics) -> HTTPRouteHandler:
+    """The ``GET /metrics`` handler serving ``metrics`` (public; the auth excludes this path)."""
+
+    @get(
+        METRICS_PATH,
+        operation_id="getMetrics",
+        summary="Prometheus metrics",
+        tags=["operations"],
+        media_type=CONTENT_TYPE_LATEST,
+        sync_to_thread=False,
+        cache_control=None,
+    )
+    def get_metrics() -> Response[bytes]:
+        """Request counts and latencies by route template, database call timings, response
+        cache figures and process statistics of the worker that answers, in the Prometheus
+        text format."""
+        return Response(
+            metrics.render(),
+            media_type=CONTENT_TYPE_LATEST,
+            headers={"Cache-Control": "no-store"},
+        )
+
+    return get_metrics
