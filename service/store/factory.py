@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.settings import Settings
 from service.store.base import Store
+from service.store.postgres import PostgresStore
 from service.store.sqlite import SQLiteStore
 
 
@@ -13,7 +14,7 @@ def create_store(settings: Settings) -> Store:
     PostgreSQL for ``postgresql://`` URLs, otherwise SQLite at ``settings.sqlite_path``.
     """
     if settings.is_postgres:
-        raise NotImplementedError("the PostgreSQL store is being written (next commit)")
+        return PostgresStore(settings.database_url, pool_size=settings.db_pool_size)
     return SQLiteStore(settings.sqlite_path)
 
 
@@ -30,9 +31,11 @@ async def upgrade(settings: Settings) -> list[int]:
     An empty list means the schema was already current. Safe to run while servers are up and from
     several processes at once: migrations take the database's write (or advisory) lock.
     """
+    store: SQLiteStore | PostgresStore
     if settings.is_postgres:
-        raise NotImplementedError("the PostgreSQL store is being written (next commit)")
-    store = SQLiteStore(settings.sqlite_path)
+        store = PostgresStore(settings.database_url, pool_size=1)
+    else:
+        store = SQLiteStore(settings.sqlite_path)
     await store.open()
     await store.close()
     return store.applied_migrations
