@@ -1,0 +1,192 @@
+"""Pure formatting of domain values into Textual `Content`, shared by the screens.
+
+Colours are theme variables (``$text-success`` ...), never literal colours, so every theme works.
+Badges carry a symbol too, so meaning survives a monochrome terminal and ``tmux capture-pane``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from textual.content import Content
+
+from service.domain.changes import (
+    BriefDiff,
+    IssueClosed,
+    IssueOpened,
+    IssueReopened,
+    PartyChange,
+    ShiftDirection,
+    WordRun,
+)
+from service.domain.models import (
+    CLOSED_STATUSES,
+    BriefRef,
+    FuzzyDate,
+    IssueStatus,
+    Quote,
+    Reliability,
+    Stance,
+)
+
+STATUS_SYMBOLS: Mapping[IssueStatus, str] = {
+    IssueStatus.OPEN: "○",
+    IssueStatus.SCHEDULED: "◷",
+    IssueStatus.AGREED_IN_PRINCIPLE: "◑",
+    IssueStatus.IN_EFFECT: "●",
+    IssueStatus.DISPUTED: "!",
+    IssueStatus.RESOLVED: "✓",
+    IssueStatus.LAPSED: "✗",
+    IssueStatus.OVERTAKEN: "↷",
+}
+_STATUS_STYLES: Mapping[IssueStatus, str] = {
+    IssueStatus.OPEN: "$text-warning",
+    IssueStatus.SCHEDULED: "$text-accent",
+    IssueStatus.AGREED_IN_PRINCIPLE: "$text-primary",
+    IssueStatus.IN_EFFECT: "$text-primary",
+    IssueStatus.DISPUTED: "$text-error",
+    IssueStatus.RESOLVED: "$text-success",
+    IssueStatus.LAPSED: "$text-muted",
+    IssueStatus.OVERTAKEN: "$text-muted",
+}
+_STANCE_STYLES: Mapping[Stance, str] = {
+    Stance.SUPPORTS: "$text-success",
+    Stance.CONDITIONAL: "$text-primary",
+    Stance.UNDECIDED: "$text-warning",
+    Stance.OPPOSES: "$text-error",
+    Stance.UNCLEAR: "$text-muted",
+}
+_DIRECTION_MARKS: Mapping[ShiftDirection, str] = {
+    ShiftDirection.TOWARD_AGREEMENT: "▲",
+    ShiftDirection.AWAY_FROM_AGREEMENT: "▼",
+    ShiftDirection.LATERAL: "◆",
+}
+RELIABILITY_LABELS: Mapping[Reliability, str] = {
+    Reliability.A: "A original/wire",
+    Reliability.B: "B reputable reprint",
+    Reliability.C: "C needs corroboration",
+}
+
+
+def status_badge(status: IssueStatus) -> Content:
+    """``✓ resolved`` in the status's theme colour."""
+    return Content.styled(f"{STATUS_SYMBOLS[status]} {status.value}", _STATUS_STYLES[status])
+
+
+def stance_label(stance: Stance) -> Content:
+    """The stance in its theme colour."""
+    return Content.styled(stance.value, _STANCE_STYLES[stance])
+
+
+def stance_shift(name: str, old: Stance, new: Stance, direction: ShiftDirection) -> Content:
+    """``▲ Russia: undecided → conditional``."""
+    return Content.assemble(
+        (_DIRECTION_MARKS[direction], "bold"),
+        " ",
+        (name, "bold"),
+        ": ",
+        stance_label(old),
+        " → ",
+        stance_label(new),
+    )
+
+
+def fuzzy_date(value: FuzzyDate) -> str:
+    """A date with its precision: ``2025-03-14``, ``2025-03`` or ``~2025-03-14``."""
+    match value.precision:
+        case "month":
+            return value.date.strftime("%Y-%m")
+        case "approximate":
+            return f"~{value.date.isoformat()}"
+        case _:
+            return value.date.isoformat()
+
+
+def ref_label(ref: BriefRef) -> str:
+    """``2025-03-14 r2`` (the revision only when it is not the first)."""
+    suffix = f" r{ref.revision}" if ref.revision > 1 else ""
+    return f"{ref.as_of.isoformat()}{suffix}"
+
+
+def age_days(opened_on: dt.date, until: dt.date) -> str:
+    """``12d``: days from opening to ``until``."""
+    return f"{max((until - opened_on).days, 0)}d"
+
+
+def quote_line(quote: Quote) -> Content:
+    """A quote with its speaker, source and translator."""
+    parts: list[str | Content | tuple[str, str]] = [
+        (f"“{quote.text}”", "italic"),
+        " — ",
+        (quote.speaker, "bold"),
+        f" {quote.cue}",
+    ]
+    if quote.said_on is not None:
+        parts.append(f" on {quote.said_on.isoformat()}")
+    parts.append((f"  [{quote.source_id}]", "$text-muted"))
+    if quote.translated_by:
+        parts.append((f" tr. {quote.translated_by}", "$text-muted"))
+    return Content.assemble(*parts)
+
+
+def inline_word_diff(runs: Iterable[WordRun]) -> Content:
+    """The summary diff as one text: deletions struck through, insertions underlined."""
+    parts: list[tuple[str, str]] = []
+    for run in runs:
+        match run.op:
+            case "equal":
+                parts.append((run.text, ""))
+            case "insert":
+                parts.append((run.text, "underline $text-success"))
+            case "delete":
+                parts.append((run.text, "strike $text-error"))
+    return Content.assemble(*parts)
+
+
+def side_word_diff(runs: Iterable[WordRun]) -> tuple[Content, Content]:
+    """The summary diff as (old, new) texts for a side-by-side view."""
+    old: list[tuple[str, str]] = []
+    new: list[tuple[str, str]] = []
+    for run in runs:
+        match run.op:
+            case "equal":
+                old.append((run.text, ""))
+                new.append((run.text, ""))
+            case "insert":
+                new.append((run.text, "underline $text-success"))
+            case "delete":
+                old.append((run.text, "strike $text-error"))
+    return Content.assemble(*old), Content.assemble(*new)
+
+
+def change_marks(diff: BriefDiff, names: Mapping[str, str]) -> str:
+    """A one-line summary of a diff for the timeline: issues opened/closed, stance shifts."""
+    opened = sum(isinstance(change, IssueOpened) for change in diff.issues)
+    closed = sum(isinstance(change, IssueClosed) for change in diff.issues)
+    reopened = sum(isinstance(change, IssueReopened) for change in diff.issues)
+    marks: list[str] = []
+    if opened:
+        marks.append(f"+{opened} opened")
+    if closed:
+        marks.append(f"✓{closed} closed")
+    if reopened:
+        marks.append(f"↺{reopened} reopened")
+    marks.extend(_shift_mark(change, names) for change in diff.parties if change.stance)
+    if diff.events_added:
+        marks.append(f"+{len(diff.events_added)} events")
+    if not marks:
+        marks.append("trivial edits" if diff.trivial and not diff.is_empty else "no change")
+    return " · ".join(marks)
+
+
+def _shift_mark(change: PartyChange, names: Mapping[str, str]) -> str:
+    assert change.stance is not None  # callers filter on it
+    mark = _DIRECTION_MARKS[change.stance.direction]
+    name = names.get(change.party_id, change.party_id)
+    return f"{mark}{name} {change.stance.old.value}→{change.stance.new.value}"
+
+
+def is_closed(status: IssueStatus) -> bool:
+    """Whether a status ends an issue's lifecycle."""
+    return status in CLOSED_STATUSES

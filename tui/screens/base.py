@@ -1,0 +1,72 @@
+"""`DataScreen`: a screen that loads from the data source in a worker and survives every failure.
+
+Each load runs in one exclusive worker (a new load cancels the previous one), bounded by the
+source's timeout. `SourceError` and timeouts become error notifications and a subtitle that says
+how to retry; anything unexpected is caught by the worker machinery (``exit_on_error=False``) and
+reported the same way, so the screen never freezes and the app never crashes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from tui.source import DataSource, SourceError
+
+
+class DataScreen(Screen[None]):
+    """Base class of every screen that shows data: ``r`` reloads it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reload", "Reload", id="reload"),
+    ]
+
+    #: Words that name the screen in the help screen and the command palette.
+    HELP_TITLE: ClassVar[str] = ""
+
+    def __init__(self, source: DataSource) -> None:
+        super().__init__()
+        self.source = source
+
+    def on_mount(self) -> None:
+        """Start the first load."""
+        self.reload()
+
+    def action_reload(self) -> None:
+        """Load everything again (the retry after a failure)."""
+        self.reload()
+
+    async def load(self) -> None:
+        """Fetch from `self.source` and fill the widgets; raise `SourceError` on failure."""
+        raise NotImplementedError
+
+    @work(exclusive=True, exit_on_error=False, group="load")
+    async def reload(self) -> None:
+        """Run `load` with the source's timeout and report what goes wrong."""
+        self.sub_title = "loading…"
+        try:
+            async with asyncio.timeout(self.source.timeout):
+                await self.load()
+        except SourceError as error:
+            hint = " Press r to retry." if error.retryable else ""
+            self.report(f"{error.message}{hint}")
+        except TimeoutError:
+            self.report(f"No answer within {self.source.timeout:g} s. Press r to retry.")
+        else:
+            self.sub_title = ""
+
+    def report(self, message: str) -> None:
+        """Show an error: a notification now, and the subtitle until the next good load."""
+        self.sub_title = f"⚠ {message}"
+        self.notify(message, title="Briefs", severity="error", timeout=8)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Report a load that failed with an unexpected error instead of crashing."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.report(f"Unexpected error: {type(error).__name__}: {error}. Press r to retry.")

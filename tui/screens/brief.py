@@ -1,0 +1,222 @@
+"""Screen 3: one brief (or one revision of it), section by section."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import (
+    Collapsible,
+    DataTable,
+    Footer,
+    Header,
+    Label,
+    Markdown,
+    OptionList,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from service.domain.models import Brief, BriefRef, Story
+from tui.format import (
+    RELIABILITY_LABELS,
+    age_days,
+    fuzzy_date,
+    quote_line,
+    ref_label,
+    stance_label,
+    status_badge,
+)
+from tui.screens.base import DataScreen
+from tui.screens.diff import DiffScreen
+from tui.source import DataSource
+
+
+class BriefScreen(DataScreen):
+    """Headline, summary, positions with quotes, issues, events, sources and revisions."""
+
+    HELP_TITLE = "Brief"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="brief.back"),
+        Binding("d", "diff_previous_brief", "Diff vs previous brief", id="brief.diff"),
+        Binding("v", "diff_previous_revision", "Diff vs previous revision", id="brief.diff_rev"),
+        Binding("left_square_bracket", "revision(-1)", "Older revision", id="brief.older"),
+        Binding("right_square_bracket", "revision(1)", "Newer revision", id="brief.newer"),
+        Binding("e", "expand_quotes", "Expand quotes", id="brief.quotes"),
+    ]
+
+    def __init__(
+        self, source: DataSource, story_id: str, brief_id: str, revision: int | None = None
+    ) -> None:
+        super().__init__(source)
+        self.story_id = story_id
+        self.brief_id = brief_id
+        self.revision = revision
+        self.brief: Brief | None = None
+        self.revisions: list[BriefRef] = []
+        self.briefs: list[Brief] = []
+
+    def compose(self) -> ComposeResult:
+        """Every section of a brief, in one scrolling column."""
+        yield Header()
+        with VerticalScroll(id="body"):
+            yield Static(id="headline")
+            yield Static(id="meta", classes="muted")
+            yield Markdown(id="summary")
+            yield Label("Positions", classes="section-title")
+            positions: DataTable[str | Content] = DataTable(id="positions", cursor_type="row")
+            positions.add_column("Party", key="party")
+            positions.add_column("Stance", key="stance")
+            positions.add_column("Statement", key="statement", width=44)
+            positions.add_column("Conditions", key="conditions", width=26)
+            yield positions
+            yield VerticalScroll(id="quotes")
+            yield Label("Issues", classes="section-title")
+            yield Static(id="issues")
+            yield Label("Events", classes="section-title")
+            yield Static(id="events")
+            yield Label("Sources", classes="section-title")
+            sources: DataTable[str] = DataTable(id="sources", cursor_type="row")
+            sources.add_column("Id", key="id")
+            sources.add_column("Outlet", key="outlet")
+            sources.add_column("Reliability", key="reliability")
+            sources.add_column("Published", key="published")
+            sources.add_column("Title", key="title")
+            yield sources
+            yield Label("Revisions (Enter opens one)", classes="section-title")
+            yield OptionList(id="revisions")
+        yield Footer()
+
+    async def load(self) -> None:
+        """The story (for party names), the revision list, the brief and its neighbours."""
+        story, revisions, briefs = await asyncio.gather(
+            self.source.get_story(self.story_id),
+            self.source.list_revisions(self.story_id, self.brief_id),
+            self.source.list_briefs(self.story_id),
+        )
+        revision = self.revision or revisions[-1].revision
+        brief = await self.source.get_revision(self.story_id, self.brief_id, revision)
+        self.brief, self.revisions, self.briefs = brief, revisions, briefs
+        self._show(story, brief)
+
+    def _show(self, story: Story, brief: Brief) -> None:
+        names = {party.id: party.name for party in story.parties}
+        self.title = f"{story.title} — {ref_label(brief.ref)}"
+        self.query_one("#headline", Static).update(Content.styled(brief.headline, "bold"))
+        author = f" · by {brief.author}" if brief.author else ""
+        self.query_one("#meta", Static).update(
+            f"as of {brief.as_of.isoformat()} · revision {brief.revision} of "
+            f"{len(self.revisions)} · {brief.status.value}{author}"
+        )
+        takeaways = "".join(f"\n- {item}" for item in brief.takeaways)
+        self.query_one("#summary", Markdown).update(brief.summary + "\n" + takeaways)
+
+        positions: DataTable[str | Content] = self.query_one("#positions", DataTable)
+        positions.clear()
+        quotes = self.query_one("#quotes", VerticalScroll)
+        quotes.remove_children()
+        for position in brief.positions:
+            name = names.get(position.party_id, position.party_id)
+            positions.add_row(
+                name,
+                stance_label(position.stance),
+                position.statement,
+                "; ".join(position.conditions) or "—",
+                key=position.party_id,
+                height=None,
+            )
+            if position.quotes:
+                lines = [Static(quote_line(quote), classes="quote") for quote in position.quotes]
+                quotes.mount(
+                    Collapsible(*lines, title=f"Quotes — {name} ({len(lines)})", collapsed=True)
+                )
+
+        issue_lines = [
+            Content.assemble(
+                status_badge(issue.status),
+                "  ",
+                (issue.id, "bold"),
+                f"  {issue.title}  ",
+                (f"age {age_days(issue.opened_on, issue.closed_on or brief.as_of)}", "$text-muted"),
+            )
+            for issue in brief.issues
+        ]
+        self.query_one("#issues", Static).update(Content("\n").join(issue_lines) or "—")
+        event_lines = [
+            Content.assemble((fuzzy_date(event.when), "bold"), f"  {event.title}")
+            for event in sorted(brief.events, key=lambda event: event.when.date)
+        ]
+        self.query_one("#events", Static).update(Content("\n").join(event_lines) or "—")
+
+        sources: DataTable[str] = self.query_one("#sources", DataTable)
+        sources.clear()
+        for source in brief.sources:
+            sources.add_row(
+                source.id,
+                source.outlet,
+                RELIABILITY_LABELS[source.reliability],
+                fuzzy_date(source.published) if source.published else "—",
+                source.title,
+                key=source.id,
+            )
+        options = self.query_one("#revisions", OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(
+                f"r{ref.revision}  {ref.as_of.isoformat()}"
+                + ("  (shown)" if ref.revision == brief.revision else ""),
+                id=str(ref.revision),
+            )
+            for ref in self.revisions
+        )
+
+    @on(OptionList.OptionSelected, "#revisions")
+    def _revision_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.revision = int(event.option.id)
+            self.reload()
+
+    def action_revision(self, step: int) -> None:
+        """Show the previous or next revision of this brief."""
+        if self.brief is None:
+            return
+        wanted = self.brief.revision + step
+        if not any(ref.revision == wanted for ref in self.revisions):
+            self.notify("No more revisions that way.", severity="warning")
+            return
+        self.revision = wanted
+        self.reload()
+
+    def action_expand_quotes(self) -> None:
+        """Expand (or collapse again) every quote block."""
+        blocks = list(self.query(Collapsible))
+        expand = any(block.collapsed for block in blocks)
+        for block in blocks:
+            block.collapsed = not expand
+
+    def action_diff_previous_brief(self) -> None:
+        """Diff this brief against the brief dated before it."""
+        if self.brief is None:
+            return
+        earlier = [brief for brief in self.briefs if brief.as_of < self.brief.as_of]
+        if not earlier:
+            self.notify("The first brief has no predecessor.", severity="warning")
+            return
+        self.app.push_screen(
+            DiffScreen(self.source, self.story_id, earlier[-1].ref, self.brief.ref)
+        )
+
+    def action_diff_previous_revision(self) -> None:
+        """Diff this revision against the revision before it."""
+        if self.brief is None:
+            return
+        older = [ref for ref in self.revisions if ref.revision < self.brief.revision]
+        if not older:
+            self.notify("This is the first revision.", severity="warning")
+            return
+        self.app.push_screen(DiffScreen(self.source, self.story_id, older[-1], self.brief.ref))

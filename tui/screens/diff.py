@@ -1,0 +1,103 @@
+"""Screen 4: what changed between two briefs or revisions; step through time with [ and ]."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Header, Static
+
+from service.domain.changes import BriefDiff
+from service.domain.diff import without_trivial
+from service.domain.models import Brief, BriefRef
+from tui.format import ref_label
+from tui.screens.base import DataScreen
+from tui.source import DataSource
+from tui.widgets.diff_view import DiffView
+
+
+class DiffScreen(DataScreen):
+    """The semantic diff from ``old`` to ``new``."""
+
+    HELP_TITLE = "Diff"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="diff.back"),
+        Binding("left_square_bracket,left", "step(-1)", "Earlier", id="diff.earlier"),
+        Binding("right_square_bracket,right", "step(1)", "Later", id="diff.later"),
+        Binding("t", "toggle_trivial", "Hide trivial", id="diff.trivial"),
+        Binding("s", "toggle_sides", "Side by side", id="diff.sides"),
+    ]
+
+    def __init__(self, source: DataSource, story_id: str, old: BriefRef, new: BriefRef) -> None:
+        super().__init__(source)
+        self.story_id = story_id
+        self.old = old
+        self.new = new
+        self.hide_trivial = False
+        self.side_by_side = False
+        self.diff: BriefDiff | None = None
+        self.briefs: list[Brief] = []
+        self._names: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        """A heading naming both sides, then the sections."""
+        yield Header()
+        yield Static(id="diff-head")
+        yield DiffView(id="diff")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Focus the scrolling sections so the arrow keys and the mouse wheel work at once."""
+        self.query_one(DiffView).focus()
+        super().on_mount()
+
+    async def load(self) -> None:
+        """The diff, the brief list (to step through time) and the party names."""
+        diff, briefs, story = await asyncio.gather(
+            self.source.diff(self.story_id, self.old, self.new),
+            self.source.list_briefs(self.story_id),
+            self.source.get_story(self.story_id),
+        )
+        self.diff, self.briefs = diff, briefs
+        self._names = {party.id: party.name for party in story.parties}
+        self.title = f"Diff {ref_label(self.old)} → {ref_label(self.new)}"
+        await self.render_diff()
+
+    async def render_diff(self) -> None:
+        """Show the loaded diff with the current toggles."""
+        if self.diff is None:
+            return
+        shown = without_trivial(self.diff) if self.hide_trivial else self.diff
+        toggles = [
+            "trivial hidden" if self.hide_trivial else "trivial shown",
+            "side by side" if self.side_by_side else "inline",
+        ]
+        self.query_one("#diff-head", Static).update(
+            f"{ref_label(self.old)} → {ref_label(self.new)}   "
+            f"significance {self.diff.significance:.2f}   ({', '.join(toggles)})"
+        )
+        await self.query_one(DiffView).show(shown, self._names, side_by_side=self.side_by_side)
+
+    async def action_toggle_trivial(self) -> None:
+        """Hide or show whitespace, punctuation and letter-case edits."""
+        self.hide_trivial = not self.hide_trivial
+        await self.render_diff()
+
+    async def action_toggle_sides(self) -> None:
+        """Switch the summary between inline and side by side."""
+        self.side_by_side = not self.side_by_side
+        await self.render_diff()
+
+    def action_step(self, step: int) -> None:
+        """Move both sides to the previous or next pair of consecutive briefs."""
+        ids = [brief.id for brief in self.briefs]
+        if self.new.brief_id not in ids:
+            return
+        index = ids.index(self.new.brief_id) + step
+        if index < 1 or index >= len(self.briefs):
+            self.notify("No briefs further that way.", severity="warning")
+            return
+        self.old, self.new = self.briefs[index - 1].ref, self.briefs[index].ref
+        self.reload()

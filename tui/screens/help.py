@@ -1,0 +1,51 @@
+"""The help screen: every key of every screen, read from the screens' own bindings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def describe_bindings(title: str, bindings: Iterable[BindingType]) -> Content:
+    """A titled block of ``key  description`` lines."""
+    lines = [Content.styled(title, "bold $text-accent")]
+    for binding in Binding.make_bindings(bindings):
+        if binding.description:
+            key = binding.key_display or binding.key
+            lines.append(Content.assemble((f"  {key:<22}", "bold"), binding.description))
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys by screen; any of Escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        """One block per screen."""
+        with VerticalScroll(id="help-body"):
+            yield Static(Content.styled("Briefs — keys", "bold"), id="help-title")
+            for title, bindings in self.sections:
+                yield Static(describe_bindings(title, bindings), classes="help-section")
+            yield Static(
+                "Mouse: click rows to select, double-click or Enter to open; wheel scrolls.\n"
+                "Ctrl+P opens the command palette with every action of the current screen.",
+                classes="muted",
+            )
+
+    def on_mount(self) -> None:
+        """Title the border."""
+        self.query_one("#help-body").border_title = "Help (Esc closes)"

@@ -1,0 +1,119 @@
+"""Screen 5: every issue of a story as a lane across brief dates (opened → changes → closed)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar, Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, Static
+
+from service.domain.models import Brief
+from service.domain.views import IssueLifecycle, IssueLifecycles
+from tui.format import STATUS_SYMBOLS, status_badge
+from tui.screens.base import DataScreen
+from tui.source import DataSource
+
+IssueFilter = Literal["all", "open", "closed"]
+LEGEND = "  ".join(f"{symbol} {status.value}" for status, symbol in STATUS_SYMBOLS.items())
+
+
+class IssuesScreen(DataScreen):
+    """Issue lanes; ``o``/``c``/``a`` filter open, closed or all issues."""
+
+    HELP_TITLE = "Issues"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="issues.back"),
+        Binding("o", "show('open')", "Open", id="issues.open"),
+        Binding("c", "show('closed')", "Closed", id="issues.closed"),
+        Binding("a", "show('all')", "All", id="issues.all"),
+    ]
+
+    def __init__(self, source: DataSource, story_id: str) -> None:
+        super().__init__(source)
+        self.story_id = story_id
+        self.shown: IssueFilter = "all"
+        self.lifecycles: IssueLifecycles | None = None
+        self.briefs: list[Brief] = []
+
+    def compose(self) -> ComposeResult:
+        """The lane table and a legend."""
+        yield Header()
+        yield Static(id="issues-head")
+        yield DataTable(id="lanes", cursor_type="row", zebra_stripes=True)
+        yield Static(Content.styled(LEGEND, "$text-muted"), id="legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Focus the lanes and load."""
+        self.query_one("#lanes").focus()
+        super().on_mount()
+
+    async def load(self) -> None:
+        """Lifecycles plus the brief dates that make the lane columns."""
+        self.lifecycles, self.briefs = await asyncio.gather(
+            self.source.issue_lifecycles(self.story_id),
+            self.source.list_briefs(self.story_id),
+        )
+        self.title = f"{self.story_id}: issues"
+        self._fill()
+
+    def action_show(self, which: IssueFilter) -> None:
+        """Filter the lanes."""
+        self.shown = which
+        self._fill()
+
+    def _fill(self) -> None:
+        if self.lifecycles is None:
+            return
+        issues = [issue for issue in self.lifecycles.issues if _matches(issue, self.shown)]
+        closed = sum(issue.is_closed for issue in self.lifecycles.issues)
+        self.query_one("#issues-head", Static).update(
+            f"Showing {self.shown} issues: {len(issues)} of {len(self.lifecycles.issues)} "
+            f"({len(self.lifecycles.issues) - closed} open, {closed} closed)"
+        )
+        table: DataTable[str | Content] = self.query_one("#lanes", DataTable)
+        table.clear(columns=True)
+        table.add_column("Issue", key="issue")
+        dates = [brief.as_of for brief in self.briefs]
+        for date in dates:
+            table.add_column(date.strftime("%m-%d"), key=date.isoformat())
+        table.add_column("Now", key="status")
+        table.add_column("Age", key="age")
+        for issue in issues:
+            table.add_row(
+                issue.issue_id,
+                *_lane(issue, [date.isoformat() for date in dates]),
+                status_badge(issue.current_status).plain,
+                f"{issue.age_days}d",
+                key=issue.issue_id,
+            )
+
+
+def _matches(issue: IssueLifecycle, shown: IssueFilter) -> bool:
+    match shown:
+        case "open":
+            return not issue.is_closed
+        case "closed":
+            return issue.is_closed
+        case _:
+            return True
+
+
+def _lane(issue: IssueLifecycle, dates: list[str]) -> list[str]:
+    """One cell per brief date: the status symbol where it changed, ``─`` where it held."""
+    points = {point.brief.as_of.isoformat(): point for point in issue.statuses}
+    cells: list[str] = []
+    first = True
+    for date in dates:
+        point = points.get(date)
+        if point is None:
+            cells.append("")
+        elif first or point.changed:
+            cells.append(STATUS_SYMBOLS[point.status])
+        else:
+            cells.append("─")
+        first = first and point is None
+    return cells

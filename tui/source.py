@@ -1,0 +1,70 @@
+"""The data-source seam: everything the screens read, behind one Protocol.
+
+Two implementations exist: `tui.sources.http.HttpSource` (a Briefs server through
+``service.client.BriefsClient``) and `tui.sources.local.DirSource` (story folders on disk, derived
+and diffed in-process). Screens only see `DataSource` and catch only `SourceError`, so a failure of
+either backend becomes the same kind of notification.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from service.domain.changes import BriefDiff
+from service.domain.models import Brief, BriefRef, Story
+from service.domain.views import IssueLifecycles, StanceHistory, StorySummary, Timeline
+
+
+class SourceError(Exception):
+    """A data-source failure, phrased for the person at the terminal.
+
+    ``retryable`` is false when retrying cannot help (e.g. a missing story), so the screen says
+    so instead of suggesting ``r``.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+
+
+class DataSource(Protocol):
+    """Where stories and briefs come from. Every method raises `SourceError` on failure."""
+
+    @property
+    def label(self) -> str:
+        """A short description for the title bar: a URL or a folder."""
+
+    @property
+    def timeout(self) -> float:
+        """Seconds a screen waits for one load before reporting a timeout."""
+
+    async def list_stories(self) -> list[StorySummary]:
+        """Every story with counts, ordered by id."""
+
+    async def get_story(self, story_id: str) -> Story:
+        """One story and its party registry."""
+
+    async def list_briefs(self, story_id: str) -> list[Brief]:
+        """The latest revision of every brief of a story, oldest as-of date first."""
+
+    async def list_revisions(self, story_id: str, brief_id: str) -> list[BriefRef]:
+        """Every revision of one brief, oldest first."""
+
+    async def get_revision(self, story_id: str, brief_id: str, revision: int) -> Brief:
+        """One stored revision of a brief."""
+
+    async def diff(self, story_id: str, old: BriefRef, new: BriefRef) -> BriefDiff:
+        """The semantic diff from ``old`` to ``new`` (any two briefs or revisions)."""
+
+    async def timeline(self, story_id: str) -> Timeline:
+        """The merged events timeline of a story."""
+
+    async def issue_lifecycles(self, story_id: str) -> IssueLifecycles:
+        """Every issue of a story with its status history."""
+
+    async def stance_history(self, story_id: str, party_id: str) -> StanceHistory:
+        """One party's stance over time."""
+
+    async def aclose(self) -> None:
+        """Release connections; safe to call twice."""

@@ -1,0 +1,1 @@
+"""Implementations of `tui.source.DataSource`."""

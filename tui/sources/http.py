@@ -1,0 +1,141 @@
+"""A data source over the Briefs REST API, through `service.client.BriefsClient`.
+
+Every client exception becomes a `SourceError` whose message says what happened and what to do;
+the client already guarantees no httpx exception escapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TypeVar
+
+import httpx
+
+from service.client import (
+    BriefsClient,
+    BriefsClientError,
+    ConnectError,
+    Forbidden,
+    NotFound,
+    RequestTimeoutError,
+    ResponseDecodeError,
+    ServerError,
+    Unauthorized,
+)
+from service.domain.changes import BriefDiff
+from service.domain.models import Brief, BriefRef, Story
+from service.domain.views import IssueLifecycles, StanceHistory, StorySummary, Timeline
+from tui.source import SourceError
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 10.0
+
+
+class HttpSource:
+    """Stories served by a Briefs server."""
+
+    def __init__(self, client: BriefsClient, *, label: str, timeout: float = DEFAULT_TIMEOUT):
+        self._client = client
+        self._label = label
+        self._timeout = timeout
+
+    @classmethod
+    def connect(
+        cls, url: str, token: str | None = None, *, timeout: float = DEFAULT_TIMEOUT
+    ) -> HttpSource:
+        """A source with its own HTTP connection pool; each request is bounded by ``timeout``."""
+        client = BriefsClient.connect(
+            url, token, timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        )
+        return cls(client, label=url, timeout=timeout)
+
+    @property
+    def label(self) -> str:
+        """The server URL."""
+        return self._label
+
+    @property
+    def timeout(self) -> float:
+        """Seconds a screen waits for one load (a load may make several requests)."""
+        return self._timeout * 2
+
+    async def list_stories(self) -> list[StorySummary]:
+        """``listStories``."""
+        return await self._call(self._client.list_stories())
+
+    async def get_story(self, story_id: str) -> Story:
+        """``getStory``."""
+        return await self._call(self._client.get_story(story_id))
+
+    async def list_briefs(self, story_id: str) -> list[Brief]:
+        """Every page of ``listBriefs``."""
+        return await self._call(self._all_briefs(story_id))
+
+    async def list_revisions(self, story_id: str, brief_id: str) -> list[BriefRef]:
+        """``listRevisions``."""
+        return await self._call(self._client.list_revisions(story_id, brief_id))
+
+    async def get_revision(self, story_id: str, brief_id: str, revision: int) -> Brief:
+        """``getRevision``."""
+        return await self._call(self._client.get_revision(story_id, brief_id, revision))
+
+    async def diff(self, story_id: str, old: BriefRef, new: BriefRef) -> BriefDiff:
+        """``getDiff`` between two exact revisions."""
+        return await self._call(
+            self._client.diff(
+                story_id,
+                old.brief_id,
+                new.brief_id,
+                old_revision=old.revision,
+                new_revision=new.revision,
+            )
+        )
+
+    async def timeline(self, story_id: str) -> Timeline:
+        """``getTimeline``."""
+        return await self._call(self._client.timeline(story_id))
+
+    async def issue_lifecycles(self, story_id: str) -> IssueLifecycles:
+        """``listIssueLifecycles``."""
+        return await self._call(self._client.issue_lifecycles(story_id))
+
+    async def stance_history(self, story_id: str, party_id: str) -> StanceHistory:
+        """``getStanceHistory``."""
+        return await self._call(self._client.stance_history(story_id, party_id))
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._client.aclose()
+
+    async def _all_briefs(self, story_id: str) -> list[Brief]:
+        return [brief async for brief in self._client.iter_briefs(story_id, page_size=200)]
+
+    async def _call(self, call: Awaitable[T]) -> T:
+        try:
+            return await call
+        except BriefsClientError as error:
+            raise SourceError(explain(error, self._label), retryable=_retryable(error)) from None
+
+
+_EXPLANATIONS: tuple[tuple[type[BriefsClientError], str], ...] = (
+    (ConnectError, "Cannot reach the Briefs server at {url} ({message}). Is it running?"),
+    (RequestTimeoutError, "The Briefs server at {url} is too slow: {message}."),
+    (Unauthorized, "Not signed in (401): {message}. Pass --token or set BRIEFS_TOKEN."),
+    (Forbidden, "Not allowed (403): {message}. The token needs the read scope."),
+    (NotFound, "Not found (404): {message}."),
+    (ServerError, "The server failed: {message}."),
+    (ResponseDecodeError, "The server sent a response Briefs cannot read: {message}."),
+)
+
+
+def explain(error: BriefsClientError, url: str) -> str:
+    """One sentence for the notification: what failed, and what the person can do."""
+    for kind, template in _EXPLANATIONS:
+        if isinstance(error, kind):
+            return template.format(url=url, message=error.message.rstrip("."))
+    return error.message
+
+
+def _retryable(error: BriefsClientError) -> bool:
+    return not isinstance(error, NotFound | Unauthorized | Forbidden)
