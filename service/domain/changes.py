@@ -18,6 +18,7 @@ from service.domain.models import (
     Event,
     Issue,
     IssueStatus,
+    Position,
     PubStatus,
     Quote,
     Source,
@@ -53,11 +54,13 @@ class StanceShift(msgspec.Struct, kw_only=True, frozen=True):
 
 class PartyChange(msgspec.Struct, kw_only=True, frozen=True):
     """What changed in one party's position. ``appeared``/``disappeared`` mark a position that
-    exists in only one of the two briefs."""
+    exists in only one of the two briefs; ``position`` then holds it (the new one when it
+    appeared, the old one when it disappeared) and the other fields stay empty."""
 
     party_id: str
     appeared: bool = False
     disappeared: bool = False
+    position: Position | None = None
     stance: StanceShift | None = None
     statement: TextChange | None = None
     conditions_added: list[str] = []
@@ -108,12 +111,15 @@ class IssueStatusChanged(
 
 
 class IssueEdited(msgspec.Struct, kw_only=True, frozen=True, tag_field="change", tag="edited"):
-    """An issue whose status is unchanged but other fields (title, note, expected date, parties,
-    resolution) changed; ``fields`` names them in model order."""
+    """An issue whose fields other than its status changed (title, note, expected date, parties,
+    ...); ``fields`` names them in model order. When the status changed too, this follows the
+    status change and leaves out what the transition implies (``closed_on``, ``resolution``).
+    ``trivial`` is true when every named field differs only in whitespace, punctuation or case."""
 
     issue_id: str
     title: str
     fields: list[str]
+    trivial: bool = False
 
 
 class IssueDropped(msgspec.Struct, kw_only=True, frozen=True, tag_field="change", tag="dropped"):

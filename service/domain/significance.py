@@ -1,0 +1,320 @@
+"""How much a brief diff matters: trivial edits, significance, and hiding trivial edits.
+
+An edit is *trivial* when the texts are equal after `normalise` (case folded, punctuation and
+symbols turned into spaces, whitespace collapsed). Identifiers, URLs, dates, stances and statuses
+are never compared loosely: any change to them is significant.
+
+``significance`` is ``1 - exp(-score / 2)``, where ``score`` adds up the weights below for every
+non-trivial change: 0 for no (or only trivial) change, about 0.22 for one stance shift, 0.14
+for one issue closing, 0.86 for a busy day (score 4), approaching 1 as changes pile up. The
+weights rank what a reader of an evolving story most needs to notice: a party changing sides or
+an issue closing outweighs a new source.
+
+=========================================  ======
+Change                                     Weight
+=========================================  ======
+publication status                         0.60
+stance shift toward / away from agreement  0.50
+stance shift into or out of ``unclear``    0.30
+position appeared / disappeared            0.30
+issue opened, closed, reopened             0.30
+open issue dropped without closing         0.30
+issue status changed (still open/closed)   0.15
+headline                                   0.20
+summary                                    0.40 x min(1, 20 x share of words changed)
+statement                                  0.10
+condition added / removed                  0.10
+takeaway added / removed                   0.10
+event added / removed                      0.10
+quote added / removed                      0.05
+issue edited                               0.05
+event changed                              0.05
+closed issue retired (dropped)             0.02
+source added / removed                     0.02
+=========================================  ======
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
+
+import msgspec
+
+from service.domain.changes import (
+    BriefDiff,
+    IssueChange,
+    IssueClosed,
+    IssueDropped,
+    IssueEdited,
+    IssueOpened,
+    IssueReopened,
+    IssueStatusChanged,
+    PartyChange,
+    ShiftDirection,
+    SummaryDiff,
+    TextChange,
+    WordRun,
+)
+from service.domain.models import Quote, Source
+from service.domain.worddiff import count_words
+
+__all__ = [
+    "PROSE_FIELDS",
+    "assess",
+    "fields_trivially_equal",
+    "normalise",
+    "significance",
+    "without_trivial",
+]
+
+T = TypeVar("T")
+
+PROSE_FIELDS = frozenset(
+    {
+        "headline",
+        "summary",
+        "takeaways",
+        "statement",
+        "conditions",
+        "title",
+        "detail",
+        "note",
+        "resolution",
+        "outlet",
+        "text",
+        "speaker",
+        "cue",
+    }
+)
+"""Fields whose text may change trivially; every other field is compared exactly."""
+
+_SCORE_SCALE = 2.0
+_NOT_WORD = re.compile(r"[^\w\s]+")
+
+_ISSUE_WEIGHTS: dict[type[IssueChange], float] = {
+    IssueOpened: 0.30,
+    IssueClosed: 0.30,
+    IssueReopened: 0.30,
+    IssueStatusChanged: 0.15,
+    IssueEdited: 0.05,
+}
+
+
+def normalise(text: str) -> str:
+    """``text`` case folded, with punctuation and symbols as spaces and whitespace collapsed."""
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+
+
+def fields_trivially_equal(old: msgspec.Struct, new: msgspec.Struct, fields: Iterable[str]) -> bool:
+    """Whether each named field differs between ``old`` and ``new`` only trivially."""
+    return all(
+        name in PROSE_FIELDS and _prose(getattr(old, name)) == _prose(getattr(new, name))
+        for name in fields
+    )
+
+
+def assess(diff: BriefDiff) -> BriefDiff:
+    """``diff`` with ``significance`` and ``trivial`` computed from its changes."""
+    core = _strip_trivial(diff)
+    return msgspec.structs.replace(diff, significance=significance(core), trivial=core.is_empty)
+
+
+def without_trivial(diff: BriefDiff) -> BriefDiff:
+    """``diff`` without its trivial text changes (for ``hide_trivial`` and the TUI toggle).
+
+    Trivial summary changes become ``equal`` runs holding the new text, so joining the runs
+    still gives the new summary (but no longer the old one). An issue whose only edit was
+    trivial moves to ``issues_unchanged``.
+    """
+    core = _strip_trivial(diff)
+    return msgspec.structs.replace(core, significance=diff.significance, trivial=diff.trivial)
+
+
+def significance(diff: BriefDiff) -> float:
+    """The weighted significance of every change in ``diff`` (see the module docstring).
+
+    Counts every change it is given: strip trivial ones first (`assess` does).
+    """
+    score = 0.6 if diff.status else 0.0
+    score += 0.2 if diff.headline else 0.0
+    score += _summary_weight(diff.summary)
+    score += 0.1 * (len(diff.takeaways_added) + len(diff.takeaways_removed))
+    score += sum(_party_weight(change) for change in diff.parties)
+    score += sum(_issue_weight(change) for change in diff.issues)
+    score += 0.1 * (len(diff.events_added) + len(diff.events_removed))
+    score += 0.05 * len(diff.events_changed)
+    score += 0.02 * (len(diff.sources_added) + len(diff.sources_removed))
+    return round(1.0 - math.exp(-score / _SCORE_SCALE), 4)
+
+
+# --- weights ----------------------------------------------------------------------------------
+
+
+def _summary_weight(summary: SummaryDiff) -> float:
+    changed = summary.words_added + summary.words_removed
+    if not changed:
+        return 0.0
+    old_words = sum(count_words(run.text) for run in summary.runs if run.op != "insert")
+    total = old_words + summary.words_added
+    return 0.4 * min(1.0, 20 * changed / max(1, total))
+
+
+def _party_weight(change: PartyChange) -> float:
+    weight = 0.3 if change.appeared or change.disappeared else 0.0
+    if change.stance:
+        weight += 0.3 if change.stance.direction is ShiftDirection.LATERAL else 0.5
+    weight += 0.1 if change.statement else 0.0
+    weight += 0.1 * (len(change.conditions_added) + len(change.conditions_removed))
+    weight += 0.05 * (len(change.quotes_added) + len(change.quotes_removed))
+    return weight
+
+
+def _issue_weight(change: IssueChange) -> float:
+    if isinstance(change, IssueDropped):
+        return 0.02 if change.was_closed else 0.30
+    return _ISSUE_WEIGHTS[type(change)]
+
+
+# --- stripping trivial changes ----------------------------------------------------------------
+
+
+def _strip_trivial(diff: BriefDiff) -> BriefDiff:
+    """Every non-trivial change of ``diff``, with ``significance``/``trivial`` at defaults."""
+    takeaways_added, takeaways_removed = _cancel(
+        diff.takeaways_added, diff.takeaways_removed, normalise
+    )
+    sources_added, sources_removed = _cancel(diff.sources_added, diff.sources_removed, _source_key)
+    parties = [kept for change in diff.parties if (kept := _strip_party(change)) is not None]
+    issues = [
+        change for change in diff.issues if not (isinstance(change, IssueEdited) and change.trivial)
+    ]
+    retired = [
+        change.issue_id
+        for change in diff.issues
+        if isinstance(change, IssueEdited) and change.trivial
+    ]
+    return msgspec.structs.replace(
+        diff,
+        headline=None if diff.headline and _trivial_text(diff.headline) else diff.headline,
+        summary=_strip_summary(diff.summary),
+        takeaways_added=takeaways_added,
+        takeaways_removed=takeaways_removed,
+        parties=parties,
+        issues=issues,
+        issues_unchanged=sorted({*diff.issues_unchanged, *retired}),
+        events_changed=[
+            change
+            for change in diff.events_changed
+            if not fields_trivially_equal(change.old, change.new, change.fields)
+        ],
+        sources_added=sources_added,
+        sources_removed=sources_removed,
+        significance=0.0,
+        trivial=True,
+    )
+
+
+def _strip_party(change: PartyChange) -> PartyChange | None:
+    conditions_added, conditions_removed = _cancel(
+        change.conditions_added, change.conditions_removed, normalise
+    )
+    quotes_added, quotes_removed = _cancel(change.quotes_added, change.quotes_removed, _quote_key)
+    kept = msgspec.structs.replace(
+        change,
+        statement=None
+        if change.statement and _trivial_text(change.statement)
+        else change.statement,
+        conditions_added=conditions_added,
+        conditions_removed=conditions_removed,
+        quotes_added=quotes_added,
+        quotes_removed=quotes_removed,
+    )
+    return None if kept == PartyChange(party_id=change.party_id) else kept
+
+
+def _strip_summary(summary: SummaryDiff) -> SummaryDiff:
+    """Turn each change block (runs between two equal runs) that is trivial into equal text."""
+    if not summary.changed:
+        return summary
+    runs: list[WordRun] = []
+    block: list[WordRun] = []
+    for run in [*summary.runs, WordRun(op="equal", text="")]:
+        if run.op != "equal":
+            block.append(run)
+            continue
+        if block:
+            deleted = "".join(part.text for part in block if part.op == "delete")
+            inserted = "".join(part.text for part in block if part.op == "insert")
+            if normalise(deleted) == normalise(inserted):
+                block = [WordRun(op="equal", text=inserted)] if inserted else []
+            runs.extend(block)
+            block = []
+        runs.append(run)
+    merged: list[WordRun] = []
+    for run in runs:
+        if not run.text:
+            continue
+        if merged and merged[-1].op == run.op:
+            merged[-1] = WordRun(op=run.op, text=merged[-1].text + run.text)
+        else:
+            merged.append(run)
+    return SummaryDiff(
+        runs=merged,
+        words_added=sum(count_words(run.text) for run in merged if run.op == "insert"),
+        words_removed=sum(count_words(run.text) for run in merged if run.op == "delete"),
+    )
+
+
+def _cancel(
+    added: list[T], removed: list[T], key: Callable[[T], Hashable]
+) -> tuple[list[T], list[T]]:
+    """Drop pairs of one added and one removed item that are equal under ``key``."""
+    matched = Counter(key(item) for item in added) & Counter(key(item) for item in removed)
+    if not matched:
+        return added, removed
+    return _without(added, matched.copy(), key), _without(removed, matched, key)
+
+
+def _without(items: list[T], drop: Counter[Hashable], key: Callable[[T], Hashable]) -> list[T]:
+    kept = []
+    for item in items:
+        item_key = key(item)
+        if drop[item_key]:
+            drop[item_key] -= 1
+        else:
+            kept.append(item)
+    return kept
+
+
+def _trivial_text(change: TextChange) -> bool:
+    return normalise(change.old) == normalise(change.new)
+
+
+def _prose(value: Any) -> Any:
+    """The normalised form of a prose field's value (``None`` counts as empty text)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return normalise(value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return [normalise(item) for item in value]
+    return value
+
+
+def _quote_key(quote: Quote) -> Hashable:
+    return (normalise(quote.text), normalise(quote.speaker), quote.source_id)
+
+
+def _source_key(source: Source) -> Hashable:
+    return (
+        source.id,
+        normalise(source.outlet),
+        normalise(source.title),
+        source.url,
+        source.published,
+        source.reliability,
+    )
