@@ -1,0 +1,318 @@
+"""Cross-field validation of stories and briefs, and of story folders on disk.
+
+msgspec already enforces types, enums and the size limits while decoding
+(``service.domain.limits``); the rules here need more than one field: references between parts of
+a brief and to the story's parties, duplicate ids, and the issue lifecycle (``closed_on`` goes
+with a closed status, and never before ``opened_on``). Problems carry a JSON path such as
+``$.positions[1].quotes[0].source_id``, the same paths msgspec uses for decoding errors.
+
+The API raises `InvalidContentError` from `check_brief`; ``briefs validate`` uses `validate_path`,
+which also reports files that do not decode and fields the tolerant models silently ignore.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
+
+from service.domain import codec
+from service.domain.errors import InvalidContentError
+from service.domain.files import BRIEFS_DIR, STORY_FILE, find_story_dirs
+from service.domain.models import Brief, BriefContent, BriefDraft, Story
+
+M = TypeVar("M", bound=msgspec.Struct)
+
+
+class FieldProblem(msgspec.Struct, kw_only=True, frozen=True):
+    """One problem with one field: its JSON path (``$.issues[2].closed_on``) and what is wrong."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class FileProblem(msgspec.Struct, kw_only=True, frozen=True):
+    """A `FieldProblem` in a file; ``str()`` gives the ``file: $.path: message`` line."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.path}: {self.message}"
+
+
+# --- models -----------------------------------------------------------------------------------
+
+
+def validate_story(story: Story) -> list[FieldProblem]:
+    """Problems of a story on its own: duplicate party ids."""
+    return list(
+        _duplicates(((f"$.parties[{i}].id", p.id) for i, p in enumerate(story.parties)), "party id")
+    )
+
+
+def validate_brief(brief: BriefContent, story: Story | None = None) -> list[FieldProblem]:
+    """Cross-field problems of a brief (or draft, or content) against its story.
+
+    Without a story, references to parties and the brief's ``story_id`` are not checked.
+    """
+    problems: list[FieldProblem] = []
+    if story is not None and isinstance(brief, Brief) and brief.story_id != story.id:
+        problems.append(
+            FieldProblem(
+                path="$.story_id", message=f"{brief.story_id!r} is not the story's id {story.id!r}"
+            )
+        )
+    party_ids = None if story is None else {party.id for party in story.parties}
+    source_ids = {source.id for source in brief.sources}
+
+    problems += _duplicates(
+        ((f"$.sources[{i}].id", s.id) for i, s in enumerate(brief.sources)), "source id"
+    )
+    problems += _duplicates(
+        ((f"$.positions[{i}].party_id", p.party_id) for i, p in enumerate(brief.positions)),
+        "position for party",
+    )
+    problems += _duplicates(
+        ((f"$.issues[{i}].id", issue.id) for i, issue in enumerate(brief.issues)), "issue id"
+    )
+    problems += _duplicates(
+        ((f"$.events[{i}].id", event.id) for i, event in enumerate(brief.events)), "event id"
+    )
+
+    for i, position in enumerate(brief.positions):
+        problems += _unknown_parties([(f"$.positions[{i}].party_id", position.party_id)], party_ids)
+        for k, quote in enumerate(position.quotes):
+            if quote.source_id not in source_ids:
+                problems.append(
+                    _missing_source(f"$.positions[{i}].quotes[{k}].source_id", quote.source_id)
+                )
+
+    for i, issue in enumerate(brief.issues):
+        path = f"$.issues[{i}]"
+        problems += _unknown_parties(
+            [(f"{path}.parties[{k}]", p) for k, p in enumerate(issue.parties)], party_ids
+        )
+        if issue.closed_on is not None and issue.closed_on < issue.opened_on:
+            problems.append(
+                FieldProblem(
+                    path=f"{path}.closed_on",
+                    message=f"{issue.closed_on} is before opened_on {issue.opened_on}",
+                )
+            )
+        if issue.is_closed and issue.closed_on is None:
+            problems.append(
+                FieldProblem(
+                    path=f"{path}.closed_on",
+                    message=f"required when status is {issue.status.value!r}",
+                )
+            )
+        if not issue.is_closed and issue.closed_on is not None:
+            problems.append(
+                FieldProblem(
+                    path=f"{path}.status",
+                    message=f"{issue.status.value!r} is an open status but closed_on is set",
+                )
+            )
+
+    for i, event in enumerate(brief.events):
+        path = f"$.events[{i}]"
+        problems += _unknown_parties(
+            [(f"{path}.parties[{k}]", p) for k, p in enumerate(event.parties)], party_ids
+        )
+        for k, source_id in enumerate(event.source_ids):
+            if source_id not in source_ids:
+                problems.append(_missing_source(f"{path}.source_ids[{k}]", source_id))
+    return problems
+
+
+def check_brief(brief: BriefContent, story: Story) -> None:
+    """Raise `InvalidContentError` listing every problem of `validate_brief`, if there are any."""
+    problems = validate_brief(brief, story)
+    if problems:
+        raise InvalidContentError([(problem.path, problem.message) for problem in problems])
+
+
+def _duplicates(items: Iterable[tuple[str, str]], what: str) -> Iterator[FieldProblem]:
+    first_seen: dict[str, str] = {}
+    for path, value in items:
+        if value in first_seen:
+            yield FieldProblem(
+                path=path, message=f"duplicate {what} {value!r} (first at {first_seen[value]})"
+            )
+        else:
+            first_seen[value] = path
+
+
+def _unknown_parties(
+    items: list[tuple[str, str]], party_ids: set[str] | None
+) -> list[FieldProblem]:
+    if party_ids is None:
+        return []
+    known = ", ".join(sorted(party_ids)) or "none"
+    return [
+        FieldProblem(path=path, message=f"unknown party {party_id!r} (the story has: {known})")
+        for path, party_id in items
+        if party_id not in party_ids
+    ]
+
+
+def _missing_source(path: str, source_id: str) -> FieldProblem:
+    return FieldProblem(
+        path=path, message=f"cites source {source_id!r}, which the brief does not list"
+    )
+
+
+# --- decoding and unknown fields ---------------------------------------------------------------
+
+_AT_PATH = re.compile(r"^(?P<message>.*) - at `(?P<path>\$[^`]*)`$", re.DOTALL)
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def decode_problem(error: msgspec.DecodeError) -> FieldProblem:
+    """A msgspec decoding error as a `FieldProblem` (``$`` when msgspec names no field)."""
+    text = str(error)
+    match = _AT_PATH.match(text)
+    if match is None:
+        return FieldProblem(path="$", message=text)
+    return FieldProblem(path=match["path"], message=match["message"])
+
+
+def unknown_fields(raw: Any, model: msgspec.Struct) -> list[FieldProblem]:
+    """Keys of the raw JSON object that the (tolerant) model ignored, at any depth."""
+    problems: list[FieldProblem] = []
+    _walk_unknown(raw, codec.to_builtins(model), "$", problems)
+    return problems
+
+
+def _walk_unknown(raw: Any, known: Any, path: str, problems: list[FieldProblem]) -> None:
+    if isinstance(raw, dict) and isinstance(known, dict):
+        for key, value in raw.items():
+            child = (
+                f"{path}.{key}"
+                if _PLAIN_KEY.match(key)
+                else f"{path}[{codec.encode(key).decode()}]"
+            )
+            if key in known:
+                _walk_unknown(value, known[key], child, problems)
+            else:
+                problems.append(FieldProblem(path=child, message="unknown field"))
+    elif isinstance(raw, list) and isinstance(known, list):
+        for index, (raw_item, known_item) in enumerate(zip(raw, known, strict=False)):
+            _walk_unknown(raw_item, known_item, f"{path}[{index}]", problems)
+
+
+# --- files and folders -------------------------------------------------------------------------
+
+
+def read_story_file(path: Path) -> tuple[Story | None, list[FieldProblem]]:
+    """Decode a ``story.json``; the story is None when it does not decode."""
+    return _read(path, codec.decode_story)
+
+
+def read_brief_file(path: Path) -> tuple[Brief | None, list[FieldProblem]]:
+    """Decode one brief revision file; the brief is None when it does not decode."""
+    return _read(path, codec.decode_brief)
+
+
+def _read(path: Path, decode: Callable[[bytes], M]) -> tuple[M | None, list[FieldProblem]]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [
+            FieldProblem(path="$", message=f"cannot read file: {error.strerror or error}")
+        ]
+    try:
+        model = decode(data)
+    except msgspec.DecodeError as error:  # also covers ValidationError
+        return None, [decode_problem(error)]
+    # The models are tolerant readers; a second, untyped parse finds what they ignored.
+    return model, unknown_fields(msgspec.json.decode(data), model)
+
+
+def validate_file(path: Path, story: Story | None = None) -> list[FileProblem]:
+    """Every problem of one file: ``story.json`` or a brief checked against ``story``."""
+    if path.name == STORY_FILE:
+        parsed_story, problems = read_story_file(path)
+        if parsed_story is not None:
+            problems += validate_story(parsed_story)
+        return _in_file(path, problems)
+    brief, problems = read_brief_file(path)
+    if brief is not None:
+        problems += validate_brief(brief, story)
+    return _in_file(path, problems)
+
+
+def validate_story_folder(folder: Path) -> list[FileProblem]:
+    """Every problem of a story folder: each file, and clashes between revision files."""
+    story_path = folder / STORY_FILE
+    story, story_problems = read_story_file(story_path)
+    if story is not None:
+        story_problems += validate_story(story)
+    problems = _in_file(story_path, story_problems)
+    briefs: list[tuple[Path, Brief]] = []
+    for path in sorted((folder / BRIEFS_DIR).glob("*.json")):
+        brief, brief_problems = read_brief_file(path)
+        if brief is not None:
+            brief_problems += validate_brief(brief, story)
+            briefs.append((path, brief))
+        problems += _in_file(path, brief_problems)
+    return problems + _revision_clashes(briefs)
+
+
+def validate_path(path: Path) -> list[FileProblem]:
+    """Validate a brief file, a ``story.json``, a story folder or a folder of story folders.
+
+    A brief file inside ``<story>/briefs/`` is checked against ``<story>/story.json``.
+    """
+    if path.is_dir():
+        folders = find_story_dirs(path)
+        if not folders:
+            return [
+                FileProblem(
+                    file=str(path), path="$", message=f"no {STORY_FILE} found in this folder"
+                )
+            ]
+        return [problem for folder in folders for problem in validate_story_folder(folder)]
+    if not path.exists():
+        return [FileProblem(file=str(path), path="$", message="no such file or folder")]
+    story = None
+    story_path = path.parent.parent / STORY_FILE
+    if path.name != STORY_FILE and path.parent.name == BRIEFS_DIR and story_path.is_file():
+        story, _ = read_story_file(story_path)
+    return validate_file(path, story)
+
+
+def _in_file(path: Path, problems: Iterable[FieldProblem]) -> list[FileProblem]:
+    return [FileProblem(file=str(path), path=p.path, message=p.message) for p in problems]
+
+
+def _revision_clashes(briefs: list[tuple[Path, Brief]]) -> list[FileProblem]:
+    problems: list[FileProblem] = []
+    revisions: dict[tuple[str, int], Path] = {}
+    as_of_by_id: dict[str, tuple[BriefDraft, Path]] = {}
+    id_by_as_of: dict[object, tuple[str, Path]] = {}
+    for path, brief in briefs:
+        key = (brief.id, brief.revision)
+        if key in revisions:
+            message = f"revision {brief.revision} of {brief.id!r} is also in {revisions[key].name}"
+            problems.append(FileProblem(file=str(path), path="$.revision", message=message))
+        revisions.setdefault(key, path)
+        first = as_of_by_id.setdefault(brief.id, (brief, path))
+        if first[0].as_of != brief.as_of:
+            message = (
+                f"{brief.as_of} differs from {first[0].as_of} in {first[1].name} (same brief id)"
+            )
+            problems.append(FileProblem(file=str(path), path="$.as_of", message=message))
+        other = id_by_as_of.setdefault(brief.as_of, (brief.id, path))
+        if other[0] != brief.id:
+            message = f"{brief.as_of} is already the as-of date of {other[0]!r} in {other[1].name}"
+            problems.append(FileProblem(file=str(path), path="$.as_of", message=message))
+    return problems

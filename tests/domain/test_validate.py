@@ -1,0 +1,202 @@
+"""Cross-field validation of stories and briefs (``service.domain.validate``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from service.domain import codec
+from service.domain.errors import InvalidContentError
+from service.domain.files import StoryFolder
+from service.domain.models import Brief, IssueStatus, Party, PartyKind, Story, content_of
+from service.domain.validate import (
+    FieldProblem,
+    check_brief,
+    decode_problem,
+    unknown_fields,
+    validate_brief,
+    validate_story,
+    validate_story_folder,
+)
+
+
+@pytest.fixture
+def brief(ceasefire: StoryFolder) -> Brief:
+    """The 2025-03-18 brief: it has a closed issue, quotes, events and every party."""
+    found = ceasefire.brief_on(dt.date(2025, 3, 18))
+    assert found is not None
+    return found
+
+
+def _paths(problems: list[FieldProblem]) -> list[str]:
+    return [problem.path for problem in problems]
+
+
+def test_the_fixture_briefs_have_no_problems(ceasefire: StoryFolder) -> None:
+    assert validate_story(ceasefire.story) == []
+    for brief in ceasefire.briefs:
+        assert validate_brief(brief, ceasefire.story) == []
+
+
+def test_duplicate_party_ids_in_a_story() -> None:
+    party = Party(id="russia", name="Russia", kind=PartyKind.STATE)
+    story = Story(id="s", title="S", parties=[party, party])
+    assert _paths(validate_story(story)) == ["$.parties[1].id"]
+
+
+def test_brief_of_another_story(brief: Brief, ceasefire: StoryFolder) -> None:
+    other = msgspec.structs.replace(brief, story_id="another-story")
+    assert _paths(validate_brief(other, ceasefire.story)) == ["$.story_id"]
+
+
+def test_quote_citing_a_source_the_brief_lacks(brief: Brief, ceasefire: StoryFolder) -> None:
+    position = brief.positions[1]
+    quote = msgspec.structs.replace(position.quotes[0], source_id="S999")
+    positions = list(brief.positions)
+    positions[1] = msgspec.structs.replace(position, quotes=[quote, *position.quotes[1:]])
+    bad = msgspec.structs.replace(brief, positions=positions)
+
+    (problem,) = validate_brief(bad, ceasefire.story)
+    assert problem.path == "$.positions[1].quotes[0].source_id"
+    assert "'S999'" in problem.message
+
+
+def test_unknown_and_duplicate_parties(brief: Brief, ceasefire: StoryFolder) -> None:
+    positions = list(brief.positions)
+    positions[0] = msgspec.structs.replace(positions[0], party_id="atlantis")
+    positions[3] = msgspec.structs.replace(positions[3], party_id=positions[2].party_id)
+    issues = list(brief.issues)
+    issues[0] = msgspec.structs.replace(issues[0], parties=["russia", "atlantis"])
+    events = list(brief.events)
+    events[2] = msgspec.structs.replace(events[2], parties=["atlantis"])
+    bad = msgspec.structs.replace(brief, positions=positions, issues=issues, events=events)
+
+    assert sorted(_paths(validate_brief(bad, ceasefire.story))) == [
+        "$.events[2].parties[0]",
+        "$.issues[0].parties[1]",
+        "$.positions[0].party_id",
+        "$.positions[3].party_id",
+    ]
+
+
+def test_parties_are_not_checked_without_a_story(brief: Brief) -> None:
+    positions = [msgspec.structs.replace(brief.positions[0], party_id="atlantis")]
+    assert validate_brief(msgspec.structs.replace(brief, positions=positions)) == []
+
+
+def test_duplicate_issue_event_and_source_ids(brief: Brief, ceasefire: StoryFolder) -> None:
+    bad = msgspec.structs.replace(
+        brief,
+        issues=[*brief.issues, brief.issues[0]],
+        events=[*brief.events, brief.events[1]],
+        sources=[*brief.sources, brief.sources[2]],
+    )
+    problems = validate_brief(bad, ceasefire.story)
+    assert _paths(problems) == [
+        f"$.sources[{len(brief.sources)}].id",
+        f"$.issues[{len(brief.issues)}].id",
+        f"$.events[{len(brief.events)}].id",
+    ]
+    assert "first at $.issues[0].id" in problems[1].message
+
+
+def test_event_citing_a_missing_source(brief: Brief, ceasefire: StoryFolder) -> None:
+    events = list(brief.events)
+    events[0] = msgspec.structs.replace(events[0], source_ids=["S01", "S404"])
+    bad = msgspec.structs.replace(brief, events=events)
+    assert _paths(validate_brief(bad, ceasefire.story)) == ["$.events[0].source_ids[1]"]
+
+
+def _with_issue(brief: Brief, index: int, **changes: object) -> Brief:
+    issues = list(brief.issues)
+    issues[index] = msgspec.structs.replace(issues[index], **changes)
+    return msgspec.structs.replace(brief, issues=issues)
+
+
+def _closed_index(brief: Brief) -> int:
+    return next(i for i, issue in enumerate(brief.issues) if issue.is_closed)
+
+
+def test_closed_before_opened(brief: Brief, ceasefire: StoryFolder) -> None:
+    index = _closed_index(brief)
+    bad = _with_issue(brief, index, closed_on=dt.date(2025, 1, 1))
+    (problem,) = validate_brief(bad, ceasefire.story)
+    assert problem.path == f"$.issues[{index}].closed_on"
+    assert "before opened_on" in problem.message
+
+
+def test_closed_on_with_an_open_status(brief: Brief, ceasefire: StoryFolder) -> None:
+    index = _closed_index(brief)
+    bad = _with_issue(brief, index, status=IssueStatus.SCHEDULED)
+    assert _paths(validate_brief(bad, ceasefire.story)) == [f"$.issues[{index}].status"]
+
+
+def test_closed_status_without_closed_on(brief: Brief, ceasefire: StoryFolder) -> None:
+    bad = _with_issue(brief, 0, status=IssueStatus.LAPSED)
+    assert _paths(validate_brief(bad, ceasefire.story)) == ["$.issues[0].closed_on"]
+
+
+def test_check_brief_raises_with_every_problem(brief: Brief, ceasefire: StoryFolder) -> None:
+    bad = _with_issue(brief, 0, status=IssueStatus.LAPSED, parties=["atlantis"])
+    with pytest.raises(InvalidContentError) as caught:
+        check_brief(content_of(bad), ceasefire.story)
+    assert [path for path, _ in caught.value.problems] == [
+        "$.issues[0].parties[0]",
+        "$.issues[0].closed_on",
+    ]
+    check_brief(brief, ceasefire.story)
+
+
+def test_decode_errors_keep_the_field_path() -> None:
+    with pytest.raises(msgspec.ValidationError) as caught:
+        codec.decode_story(b'{"id": "s", "title": "S", "parties": [{"id": "x", "kind": "planet"}]}')
+    problem = decode_problem(caught.value)
+    assert problem.path == "$.parties[0].kind"
+    assert problem.message == "Invalid enum value 'planet'"
+
+    with pytest.raises(msgspec.DecodeError) as malformed:
+        codec.decode_story(b"{nope")
+    assert decode_problem(malformed.value).path == "$"
+
+
+def test_unknown_fields_at_any_depth(brief: Brief) -> None:
+    raw = codec.to_builtins(brief)
+    raw["mood"] = "calm"
+    raw["positions"][2]["quotes"][0]["tone"] = "firm"
+    raw["events"][0]["when"]["time zone"] = "UTC"
+    assert [str(problem) for problem in unknown_fields(raw, brief)] == [
+        "$.positions[2].quotes[0].tone: unknown field",
+        '$.events[0].when["time zone"]: unknown field',
+        "$.mood: unknown field",
+    ]
+
+
+def test_a_folder_with_clashing_revisions(tmp_path: Path, brief: Brief) -> None:
+    story = Story(
+        id="ceasefire-2025",
+        title="T",
+        parties=[Party(id=p, name=p, kind=PartyKind.STATE) for p in ("russia", "ukraine")],
+    )
+    (tmp_path / "briefs").mkdir()
+    (tmp_path / "story.json").write_bytes(codec.encode_pretty(story))
+    other_day = msgspec.structs.replace(brief, as_of=dt.date(2025, 3, 20))
+    same_day = msgspec.structs.replace(brief, id="brief-other")
+    for name, item in [("a.json", brief), ("b.json", other_day), ("c.json", same_day)]:
+        (tmp_path / "briefs" / name).write_bytes(codec.encode_pretty(item))
+
+    lines = [f"{Path(p.file).name}: {p.path}: {p.message}" for p in validate_story_folder(tmp_path)]
+    assert any(
+        line.startswith("a.json: $.positions[") and "unknown party" in line for line in lines
+    )
+    assert (
+        f"b.json: $.revision: revision {brief.revision} of 'brief-2025-03-18' is also in a.json"
+        in lines
+    )
+    assert "b.json: $.as_of: 2025-03-20 differs from 2025-03-18 in a.json (same brief id)" in lines
+    assert (
+        "c.json: $.as_of: 2025-03-18 is already the as-of date of 'brief-2025-03-18' in a.json"
+        in lines
+    )
