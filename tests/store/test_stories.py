@@ -1,0 +1,91 @@
+"""Store contract: stories, health and migrations (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.domain.errors import ConflictError, NotFoundError
+from service.domain.models import IssueStatus, Party, PartyKind, Story, StoryUpdate
+from service.settings import Settings
+from service.store.base import Store
+from service.store.factory import open_store, upgrade
+
+from .factories import NOW, STORY_ID, day, make_draft, make_story
+
+
+async def test_health_reports_backend_and_schema(store: Store, settings: Settings) -> None:
+    health = await store.health()
+    assert health.ok, health.detail
+    assert health.backend == ("postgres" if settings.is_postgres else "sqlite")
+    assert "schema version" in health.detail
+
+
+async def test_migrations_are_idempotent(settings: Settings) -> None:
+    assert await upgrade(settings) == [1]
+    assert await upgrade(settings) == []
+    store = await open_store(settings)
+    try:
+        assert (await store.health()).ok
+        assert await store.is_empty()
+    finally:
+        await store.close()
+
+
+async def test_create_and_get_story(store: Store) -> None:
+    assert await store.is_empty()
+    story = make_story()
+    assert await store.create_story(story) == story
+    assert await store.get_story(STORY_ID) == story
+    assert not await store.is_empty()
+
+
+async def test_duplicate_story_is_a_conflict(store: Store, story: Story) -> None:
+    with pytest.raises(ConflictError):
+        await store.create_story(story)
+
+
+async def test_unknown_story_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError):
+        await store.get_story("no-such-story")
+    with pytest.raises(NotFoundError):
+        await store.update_story("no-such-story", StoryUpdate(title="New"))
+
+
+async def test_update_story_changes_only_given_fields(store: Store, story: Story) -> None:
+    updated = await store.update_story(STORY_ID, StoryUpdate(title="Toll talks resume"))
+    assert updated.title == "Toll talks resume"
+    assert updated.description == story.description
+    assert updated.parties == story.parties
+    parties = [Party(id="guild", name="Pilots' Guild", kind=PartyKind.ORGANISATION)]
+    again = await store.update_story(STORY_ID, StoryUpdate(parties=parties, description=""))
+    assert again.parties == parties
+    assert again.description == ""
+    assert again.title == "Toll talks resume"
+    assert await store.get_story(STORY_ID) == again
+
+
+async def test_list_stories_summarises_latest_brief(store: Store, story: Story) -> None:
+    await store.create_story(make_story("quiet-story"))
+    await store.create_brief(
+        STORY_ID, make_draft("first", day(1), issues=[("toll", IssueStatus.OPEN)]), NOW
+    )
+    latest = make_draft(
+        "second",
+        day(5),
+        issues=[
+            ("toll", IssueStatus.DISPUTED),
+            ("ferry", IssueStatus.SCHEDULED),
+            ("berths", IssueStatus.RESOLVED),
+        ],
+    )
+    await store.create_brief(STORY_ID, latest, NOW)
+    summaries = await store.list_stories()
+    assert [summary.id for summary in summaries] == [STORY_ID, "quiet-story"]
+    harbour, quiet = summaries
+    assert harbour.title == story.title
+    assert harbour.brief_count == 2
+    assert harbour.latest_as_of == day(5)
+    assert harbour.open_issue_count == 2  # disputed and scheduled are open; resolved is not
+    assert quiet.brief_count == 0
+    assert quiet.latest_as_of is None
+    assert quiet.open_issue_count == 0
