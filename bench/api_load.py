@@ -1,0 +1,308 @@
+"""HTTP load benchmark of ``briefs serve`` against a raw ASGI ceiling on the same server.
+
+Run: ``.venv/bin/python -m bench.api_load [--duration 5] [--repeats 3] [--connections 32]``
+
+Starts, on loopback, with the fixture story loaded (SQLite in a temporary folder):
+
+* ``cached``: ``briefs serve`` (granian, 1 worker) with the default response cache;
+* ``uncached``: the same with ``BRIEFS_CACHE_BYTES=0``;
+* ``raw``: granian (same options, 1 worker) serving `bench.raw_asgi`, which answers the same
+  paths with the exact bytes recorded from ``cached``: the ceiling without any framework.
+
+Then ``wrk`` (``apt-get install wrk``) drives each endpoint on each server for ``--duration``
+seconds with ``--connections`` connections, ``--repeats`` times, interleaved so that noise hits
+every server alike, and reports the median requests/s, p50 and p99 latency, the ratio to the raw
+ceiling, and each server's peak RSS (``VmHWM`` from /proc, summed over its process group).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+STORY = "ceasefire-2025"
+ENDPOINTS: dict[str, str] = {
+    "latest brief": f"/v1/stories/{STORY}/briefs/latest",
+    "list briefs": f"/v1/stories/{STORY}/briefs",
+    "diff": f"/v1/stories/{STORY}/diff?from=2025-03-14&to=2025-03-18",
+}
+TARGETS = ("raw", "cached", "uncached")
+# Targets from the task: share of the raw ceiling's requests/s, and p99 at 32 connections.
+RPS_TARGETS = {"cached": 0.50, "uncached": 0.20}
+P99_TARGET_MS = 20.0
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    """One wrk run."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+class Server:
+    """A server process group on a loopback port; ``url`` must answer 200 once it is up."""
+
+    def __init__(
+        self, name: str, command: Sequence[str], env: Mapping[str, str], port: int, log: Path
+    ) -> None:
+        self.name = name
+        self.port = port
+        self.log = log
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                list(command),
+                env={**os.environ, **env},
+                cwd=REPO_ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait_until_up(self, path: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.base_url + path, timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} not up after {timeout}s:\n{self.log.read_text()[-3000:]}")
+
+    def peak_rss_mib(self) -> float:
+        """Sum of ``VmHWM`` over the process group (granian's main process and its worker)."""
+        total_kib = 0
+        for pid in _group_pids(self.process.pid):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+            total_kib += int(match.group(1)) if match else 0
+        return total_kib / 1024
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def _group_pids(pgid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # Fields after the parenthesised command: state ppid pgrp ...
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[2]) == pgid:
+            pids.append(int(entry.name))
+    return pids
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def start_briefs(name: str, folder: Path, extra_env: Mapping[str, str]) -> Server:
+    port = free_port()
+    env = {
+        "BRIEFS_DATABASE_URL": f"sqlite:///{folder / f'{name}.db'}",
+        "BRIEFS_HOST": "127.0.0.1",
+        "BRIEFS_PORT": str(port),
+        "BRIEFS_WORKERS": "1",
+        "BRIEFS_LOAD_FIXTURES": "true",
+        "BRIEFS_LOG_FORMAT": "json",
+        **extra_env,
+    }
+    command = [sys.executable, "-m", "service.cli.main", "serve"]
+    return Server(name, command, env, port, folder / f"{name}.log")
+
+
+def start_raw(folder: Path, bodies: Path) -> Server:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "granian", "--interface", "asgi", "--workers", "1",
+        "--host", "127.0.0.1", "--port", str(port), "--no-ws", "bench.raw_asgi:app",
+    ]  # fmt: skip
+    env = {"BENCH_RAW_BODIES": str(bodies), "PYTHONPATH": str(REPO_ROOT)}
+    return Server("raw", command, env, port, folder / "raw.log")
+
+
+def record_bodies(server: Server, path: Path) -> None:
+    """Fetch every endpoint once and store its exact bytes for the raw app."""
+    recorded = {}
+    for target in ENDPOINTS.values():
+        with urllib.request.urlopen(server.base_url + target, timeout=10) as response:
+            recorded[target] = {
+                "body": response.read().decode(),
+                "content_type": response.headers["content-type"],
+            }
+    path.write_text(json.dumps(recorded))
+
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if not match:
+        raise ValueError(f"unexpected wrk latency {text!r}")
+    return float(match.group(1)) * _UNITS_MS[match.group(2)]
+
+
+def parse_wrk(output: str) -> WrkResult:
+    """Requests/s, the 50th and 99th latency percentiles and error counts from ``wrk --latency``."""
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
+    if not (rps and p50 and p99):
+        raise ValueError(f"cannot parse wrk output:\n{output}")
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", output))
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return WrkResult(float(rps.group(1)), _ms(p50.group(1)), _ms(p99.group(1)), errors)
+
+
+def run_wrk(url: str, *, connections: int, duration: float, threads: int) -> WrkResult:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    command += ["--timeout", "5s", url]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 30, check=True
+    )
+    return parse_wrk(result.stdout)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.api_load", description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per endpoint and server")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (2 cores: keep 1)")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
+        return 2
+
+    with tempfile.TemporaryDirectory(prefix="briefs-bench-") as tmp:
+        folder = Path(tmp)
+        servers: dict[str, Server] = {}
+        try:
+            servers["cached"] = start_briefs("cached", folder, {})
+            servers["uncached"] = start_briefs("uncached", folder, {"BRIEFS_CACHE_BYTES": "0"})
+            for name in ("cached", "uncached"):
+                servers[name].wait_until_up(ENDPOINTS["latest brief"])
+            bodies = folder / "bodies.json"
+            record_bodies(servers["cached"], bodies)
+            servers["raw"] = start_raw(folder, bodies)
+            servers["raw"].wait_until_up(ENDPOINTS["latest brief"])
+            results = measure(servers, args)
+            rss = {name: server.peak_rss_mib() for name, server in servers.items()}
+        finally:
+            for server in servers.values():
+                server.stop()
+    report(results, rss, args)
+    return 0
+
+
+def measure(
+    servers: Mapping[str, Server], args: argparse.Namespace
+) -> dict[tuple[str, str], list[WrkResult]]:
+    results: dict[tuple[str, str], list[WrkResult]] = {}
+    options = {"connections": args.connections, "threads": args.threads}
+    for name in TARGETS:  # warm-up: imports, caches, connection pools
+        for path in ENDPOINTS.values():
+            run_wrk(servers[name].base_url + path, duration=1, **options)
+    for repeat in range(args.repeats):
+        for endpoint, path in ENDPOINTS.items():
+            for name in TARGETS:
+                result = run_wrk(servers[name].base_url + path, duration=args.duration, **options)
+                if result.errors:
+                    raise RuntimeError(f"{name} {endpoint}: {result.errors} failed requests")
+                results.setdefault((name, endpoint), []).append(result)
+                print(
+                    f"run {repeat + 1}: {name:9} {endpoint:13} {result.rps:9.0f} req/s "
+                    f"p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms",
+                    flush=True,
+                )
+    return results
+
+
+def report(
+    results: Mapping[tuple[str, str], list[WrkResult]],
+    rss: Mapping[str, float],
+    args: argparse.Namespace,
+) -> None:
+    print(
+        f"\nmedians of {args.repeats} runs, {args.duration:g} s each, "
+        f"{args.connections} connections, wrk -t{args.threads}"
+    )
+    print(
+        f"{'endpoint':13} {'server':9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'vs raw':>7}  targets"
+    )
+    for endpoint in ENDPOINTS:
+        raw_rps = statistics.median(r.rps for r in results[("raw", endpoint)])
+        for name in TARGETS:
+            runs = results[(name, endpoint)]
+            rps = statistics.median(r.rps for r in runs)
+            p50 = statistics.median(r.p50_ms for r in runs)
+            p99 = statistics.median(r.p99_ms for r in runs)
+            verdict = ""
+            if name in RPS_TARGETS and endpoint == "latest brief":
+                share_ok = rps / raw_rps >= RPS_TARGETS[name]
+                verdict = (
+                    f"rps>={RPS_TARGETS[name]:.0%} raw {'ok' if share_ok else 'MISSED'}, "
+                    f"p99<{P99_TARGET_MS:g}ms {'ok' if p99 < P99_TARGET_MS else 'MISSED'}"
+                )
+            share = rps / raw_rps
+            print(
+                f"{endpoint:13} {name:9} {rps:9.0f} {p50:8.2f} {p99:8.2f} {share:7.0%}  {verdict}"
+            )
+    print(
+        "\npeak RSS (VmHWM summed over the process group): "
+        + ", ".join(f"{name} {mib:.1f} MiB" for name, mib in rss.items())
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
