@@ -181,7 +181,8 @@ class BriefDiff(msgspec.Struct, kw_only=True, frozen=True):
     old: BriefRef
     new: BriefRef
     headline: TextChange | None = None
-    summary: SummaryDiff = SummaryDiff()
+    # A factory, not a shared instance: OpenAPI generators hash plain defaults (Litestar does).
+    summary: SummaryDiff = msgspec.field(default_factory=SummaryDiff)
     takeaways_added: list[str] = []
     takeaways_removed: list[str] = []
     parties: list[PartyChange] = []
