@@ -58,7 +58,7 @@ class DataScreen(Screen[None]):
         except TimeoutError:
             self.report(f"No answer within {self.source.timeout:g} s. Press r to retry.")
         else:
-            self.sub_title = ""
+            self.sub_title = self.source.label
 
     def report(self, message: str) -> None:
         """Show an error: a notification now, and the subtitle until the next good load."""

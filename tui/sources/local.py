@@ -9,10 +9,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from service.domain.diff import diff_briefs
-
-from service.domain import derive
 from service.domain.changes import BriefDiff
+from service.domain.derive import issue_lifecycles, stance_history, timeline
+from service.domain.diff import diff_briefs
 from service.domain.files import StoryFileError, StoryFolder, find_story_dirs, load_story_dir
 from service.domain.models import Brief, BriefRef, Story
 from service.domain.views import IssueLifecycles, StanceHistory, StorySummary, Timeline
@@ -28,8 +27,8 @@ class DirSource:
 
     @property
     def label(self) -> str:
-        """The folder, as given."""
-        return str(self._root)
+        """The folder's name (not its full path, which differs from machine to machine)."""
+        return f"{self._root.name}/"
 
     @property
     def timeout(self) -> float:
@@ -70,19 +69,19 @@ class DirSource:
     async def timeline(self, story_id: str) -> Timeline:
         """The merged events timeline."""
         folder = await self._folder(story_id)
-        return derive.timeline(folder.story.id, folder.latest())
+        return timeline(folder.story.id, folder.latest())
 
     async def issue_lifecycles(self, story_id: str) -> IssueLifecycles:
         """Every issue with its status history."""
         folder = await self._folder(story_id)
-        return derive.issue_lifecycles(folder.story.id, folder.latest())
+        return issue_lifecycles(folder.story.id, folder.latest())
 
     async def stance_history(self, story_id: str, party_id: str) -> StanceHistory:
         """One party's stance over time."""
         folder = await self._folder(story_id)
         if party_id not in {party.id for party in folder.story.parties}:
             raise SourceError(f"Story {story_id} has no party {party_id}.", retryable=False)
-        return derive.stance_history(folder.story.id, party_id, folder.latest())
+        return stance_history(folder.story.id, party_id, folder.latest())
 
     async def aclose(self) -> None:
         """Nothing to release."""

@@ -1,0 +1,227 @@
+"""Pilot tests of every screen's behaviour, on the fixture story read from its folder."""
+
+from __future__ import annotations
+
+from textual.widgets import Collapsible, DataTable, Input, OptionList
+from tui_support import column, screen_text, settle, text_of
+
+from tui.app import BriefsApp
+from tui.screens.brief import BriefScreen
+from tui.screens.diff import DiffScreen
+from tui.screens.help import HelpScreen
+from tui.screens.issues import IssuesScreen
+from tui.screens.party import PartyPickerScreen, PartyScreen
+from tui.screens.stories import StoriesScreen
+from tui.screens.timeline import TimelineScreen
+from tui.sources.local import DirSource
+
+SIZE = (120, 40)
+
+
+async def test_stories_lists_counts_and_filters_as_you_type(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        assert isinstance(app.screen, StoriesScreen)
+        assert column(app, "#stories", "briefs") == ["5"]
+        assert column(app, "#stories", "latest") == ["2025-03-19"]
+        assert int(column(app, "#stories", "open")[0]) > 0
+        await pilot.press("slash", "z", "z", "z")
+        assert app.screen.query_one("#filter", Input).value == "zzz"
+        assert app.screen.query_one("#stories", DataTable).row_count == 0
+        await pilot.press("backspace", "backspace", "backspace", "c", "e", "a", "s", "e")
+        assert app.screen.query_one("#stories", DataTable).row_count == 1
+        await pilot.press("enter", "enter")
+        await settle(app)
+        assert isinstance(app.screen, TimelineScreen)
+
+
+async def test_timeline_marks_changes_and_lists_events(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        dates = column(app, "#briefs", "as_of")
+        assert dates[0] == "2025-03-11"
+        assert dates[-1] == "2025-03-19"
+        changes = column(app, "#briefs", "changes")
+        assert changes[0] == "first brief"
+        march_18 = changes[dates.index("2025-03-18 r2")]
+        assert "opened" in march_18
+        assert "closed" in march_18
+        assert app.screen.query_one("#events", DataTable).row_count > 5
+        await pilot.press("down", "enter")
+        await settle(app)
+        assert isinstance(app.screen, BriefScreen)
+        assert app.screen.brief is not None
+        assert app.screen.brief.as_of.isoformat() == "2025-03-13"
+
+
+async def test_timeline_diffs_predecessor_and_marked_pair(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.press("down", "down", "d")
+        await settle(app)
+        screen = app.screen
+        assert isinstance(screen, DiffScreen)
+        assert (screen.old.as_of.isoformat(), screen.new.as_of.isoformat()) == (
+            "2025-03-13",
+            "2025-03-14",
+        )
+        await pilot.press("escape", "m", "down", "down", "d")
+        await settle(app)
+        screen = app.screen
+        assert isinstance(screen, DiffScreen)
+        assert (screen.old.as_of.isoformat(), screen.new.as_of.isoformat()) == (
+            "2025-03-14",
+            "2025-03-19",
+        )
+
+
+async def test_diff_screen_sections_steps_and_toggles(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.press("down", "down", "down", "d")
+        await settle(app)
+        screen = app.screen
+        assert isinstance(screen, DiffScreen)
+        issues = text_of(app, "#issues")
+        assert "✓ resolved  putin-trump-call" in issues
+        assert "+ opened  energy-strike-moratorium" in issues
+        assert "+ opened  black-sea-ceasefire" in issues
+        assert "→" in text_of(app, "#diff-head")
+        assert app.screen.query("#summary-inline")
+        await pilot.press("s")
+        assert app.screen.query("#summary-sides")
+        assert "side by side" in text_of(app, "#diff-head")
+        await pilot.press("t")
+        assert "trivial hidden" in text_of(app, "#diff-head")
+        await pilot.press("left_square_bracket")
+        await settle(app)
+        assert screen.new.as_of.isoformat() == "2025-03-14"
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(app)
+        assert screen.new.as_of.isoformat() == "2025-03-19"
+        await pilot.press("right_square_bracket")
+        assert screen.new.as_of.isoformat() == "2025-03-19"  # no later brief: a warning only
+
+
+async def test_brief_screen_sections_quotes_and_revisions(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.press("down", "down", "down", "enter")
+        await settle(app)
+        screen = app.screen
+        assert isinstance(screen, BriefScreen)
+        assert screen.brief is not None
+        assert screen.brief.revision == 2
+        assert text_of(app, "#headline") == screen.brief.headline
+        assert "revision 2 of 2" in text_of(app, "#meta")
+        parties = column(app, "#positions", "party")
+        assert "Russia" in parties
+        assert "resolved" in text_of(app, "#issues")
+        assert any(label.startswith("A ") for label in column(app, "#sources", "reliability"))
+        assert app.screen.query_one("#revisions", OptionList).option_count == 2
+        blocks = list(app.screen.query(Collapsible))
+        assert blocks
+        assert all(block.collapsed for block in blocks)
+        await pilot.press("e")
+        assert not any(block.collapsed for block in blocks)
+        await pilot.press("left_square_bracket")
+        await settle(app)
+        assert screen.brief.revision == 1
+        assert "revision 1 of 2" in text_of(app, "#meta")
+        await pilot.press("right_square_bracket")
+        await settle(app)
+        await pilot.press("v")
+        await settle(app)
+        diff = app.screen
+        assert isinstance(diff, DiffScreen)
+        assert (diff.old.revision, diff.new.revision) == (1, 2)
+        assert diff.old.brief_id == diff.new.brief_id
+
+
+async def test_issue_lanes_filter_open_and_closed(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.press("i")
+        await settle(app)
+        assert isinstance(app.screen, IssuesScreen)
+        table = app.screen.query_one("#lanes", DataTable)
+        total = table.row_count
+        assert "2025-03-18" in [str(key.value) for key in table.columns]
+        await pilot.press("o")
+        open_count = table.row_count
+        await pilot.press("c")
+        closed_count = table.row_count
+        assert open_count + closed_count == total
+        assert closed_count >= 1
+        assert "putin-trump-call" in column(app, "#lanes", "issue")
+        lane = table.get_row("putin-trump-call")
+        assert "✓" in lane
+        await pilot.press("a")
+        assert table.row_count == total
+
+
+async def test_party_picker_and_stance_history(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.press("p")
+        assert isinstance(app.screen, PartyPickerScreen)
+        options = app.screen.query_one(OptionList)
+        russia = next(
+            index
+            for index in range(options.option_count)
+            if options.get_option_at_index(index).id == "russia"
+        )
+        options.highlighted = russia
+        await pilot.press("enter")
+        await settle(app)
+        assert isinstance(app.screen, PartyScreen)
+        path = text_of(app, "#stance-path")
+        assert path.startswith("Russia: ")
+        assert "→" in path
+        text = screen_text(app)
+        assert "2025-03-11" in text or "2025-03-13" in text
+        assert "“" in text  # quotes are listed with their points
+
+
+async def test_help_screen_and_palette_commands(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = screen_text(app)
+        for words in ("Story timeline", "Side by side", "Hide trivial", "Reload", "Issues"):
+            assert words in help_text
+        await pilot.press("escape")
+        assert isinstance(app.screen, StoriesScreen)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"open story")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app)
+        assert isinstance(app.screen, TimelineScreen)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"issues")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app)
+        assert isinstance(app.screen, IssuesScreen)
