@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+import msgspec
 import pytest
 
 from service.domain.errors import InvalidContentError, NotFoundError
@@ -43,7 +44,7 @@ async def walk(store: Store, query: BriefQuery) -> tuple[list[str], int]:
     pages = 0
     cursor = None
     while True:
-        page = await store.list_briefs(STORY_ID, BriefQuery(**{**_fields(query), "cursor": cursor}))
+        page = await store.list_briefs(STORY_ID, msgspec.structs.replace(query, cursor=cursor))
         pages += 1
         ids.extend(brief.id for brief in page.items)
         assert len(page.items) <= query.limit
@@ -51,10 +52,6 @@ async def walk(store: Store, query: BriefQuery) -> tuple[list[str], int]:
             return ids, pages
         assert len(page.items) == query.limit
         cursor = page.next_cursor
-
-
-def _fields(query: BriefQuery) -> dict[str, object]:
-    return {field: getattr(query, field) for field in BriefQuery.__struct_fields__}
 
 
 @pytest.mark.parametrize("limit", [1, 5, 7, 23, 50])

@@ -1,0 +1,55 @@
+"""PostgreSQL specifics: the schema's guarantees, checked with a raw connection."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import psycopg
+import pytest
+
+from service.settings import Settings
+from service.store.base import Store
+from service.store.factory import open_store
+
+from .factories import NOW, STORY_ID, day, make_content, make_draft, make_story
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+async def pg_store(postgres_url: str) -> AsyncIterator[Store]:
+    store = await open_store(Settings(database_url=postgres_url, db_pool_size=2))
+    await store.create_story(make_story())
+    await store.create_brief(STORY_ID, make_draft("opening", day(1)), NOW)
+    await store.update_brief(STORY_ID, "opening", make_content(headline="Second"), 1, NOW)
+    yield store
+    await store.close()
+
+
+async def test_revisions_cannot_be_rewritten_or_deleted(pg_store: Store, postgres_url: str) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        with pytest.raises(psycopg.errors.RaiseException, match="immutable"):
+            connection.execute("UPDATE brief_revisions SET headline = 'x'")
+        with pytest.raises(psycopg.errors.RaiseException, match="never deleted"):
+            connection.execute("DELETE FROM brief_revisions")
+
+
+async def test_duplicate_revision_is_rejected_by_the_schema(
+    pg_store: Store, postgres_url: str
+) -> None:
+    with (
+        psycopg.connect(postgres_url, autocommit=True) as connection,
+        pytest.raises(psycopg.errors.UniqueViolation),
+    ):
+        connection.execute(
+            "INSERT INTO brief_revisions SELECT * FROM brief_revisions WHERE revision = 2"
+        )
+
+
+async def test_health_reports_a_schema_from_the_future(pg_store: Store, postgres_url: str) -> None:
+    assert (await pg_store.health()).ok
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')")
+    health = await pg_store.health()
+    assert not health.ok
+    assert "999" in health.detail

@@ -1,0 +1,117 @@
+"""SQLite specifics: file and pragmas, the schema's guarantees, health and the migration runner."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from service.domain.models import Story
+from service.settings import Settings
+from service.store.factory import open_store
+from service.store.sqlite import SQLiteStore
+from service.store.sqlite_schema import split_statements
+
+from .factories import NOW, STORY_ID, day, make_content, make_draft, make_story
+
+
+@pytest.fixture
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+    store = SQLiteStore(tmp_path / "nested" / "folder" / "briefs.db")
+    await store.open()
+    await store.create_story(make_story())
+    await store.create_brief(STORY_ID, make_draft("opening", day(1)), NOW)
+    await store.update_brief(STORY_ID, "opening", make_content(headline="Second"), 1, NOW)
+    yield store
+    await store.close()
+
+
+def raw(store: SQLiteStore) -> sqlite3.Connection:
+    return sqlite3.connect(store.path, isolation_level=None)
+
+
+async def test_file_and_pragmas(sqlite_store: SQLiteStore) -> None:
+    assert sqlite_store.path.is_file()  # parent folders created
+    writer = sqlite_store._writer
+    assert writer is not None
+    assert writer.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert writer.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert writer.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert writer.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    reader = sqlite_store._reader
+    assert reader is not None
+    assert reader.execute("PRAGMA query_only").fetchone()[0] == 1
+
+
+async def test_revisions_cannot_be_rewritten_or_deleted(sqlite_store: SQLiteStore) -> None:
+    connection = raw(sqlite_store)
+    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+        connection.execute("UPDATE brief_revisions SET headline = 'x'")
+    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+        connection.execute("DELETE FROM brief_revisions")
+    connection.close()
+
+
+async def test_duplicate_revision_is_rejected_by_the_schema(sqlite_store: SQLiteStore) -> None:
+    connection = raw(sqlite_store)
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        connection.execute(
+            "INSERT INTO brief_revisions SELECT * FROM brief_revisions WHERE revision = 2"
+        )
+    connection.close()
+
+
+async def test_health_reports_a_schema_from_the_future(sqlite_store: SQLiteStore) -> None:
+    assert (await sqlite_store.health()).ok
+    connection = raw(sqlite_store)
+    connection.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'now')")
+    connection.close()
+    health = await sqlite_store.health()
+    assert not health.ok
+    assert "999" in health.detail
+
+
+async def test_health_reports_an_unreadable_file(tmp_path: Path) -> None:
+    path = tmp_path / "briefs.db"
+    path.write_bytes(b"this is not a database" * 200)
+    health = await SQLiteStore(path).health()  # health needs no open store
+    assert not health.ok
+    assert health.backend == "sqlite"
+    assert "not a database" in health.detail
+
+
+async def test_relative_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = await open_store(Settings(database_url="sqlite:///data/briefs.db"))
+    try:
+        assert await store.is_empty()
+    finally:
+        await store.close()
+    assert (tmp_path / "data" / "briefs.db").is_file()
+
+
+async def test_reads_are_refused_when_closed(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "briefs.db")
+    with pytest.raises(RuntimeError, match="not open"):
+        await store.is_empty()
+    with pytest.raises(RuntimeError, match="not open"):
+        await store.create_story(Story(id="x", title="X"))
+
+
+def test_split_statements_keeps_trigger_bodies_whole() -> None:
+    script = """
+    -- a comment; with a semicolon
+    CREATE TABLE t (x INTEGER);
+    CREATE TRIGGER t_guard BEFORE DELETE ON t
+    BEGIN
+        SELECT RAISE(ABORT, 'no; never');
+    END;
+    -- trailing comment
+    """
+    statements = list(split_statements(script))
+    assert len(statements) == 2
+    assert statements[1].endswith("END;")
+    with pytest.raises(ValueError, match="incomplete"):
+        list(split_statements("CREATE TABLE t (x INTEGER)"))
