@@ -1,0 +1,62 @@
+"""``briefs validate``: check story folders and brief files before they are loaded or committed.
+
+Prints one ``file: $.path: message`` line per problem and exits 1 if there is any, or prints a
+short OK line and exits 0. Every kind of bad input (a missing file, malformed JSON, a wrong type,
+an oversized field, an unknown field, a dangling reference) is a problem line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``validate`` sub-command."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "validate",
+        help="check story folders and brief files for problems",
+        description=(
+            "Check brief files, story.json files, story folders or folders of story folders: "
+            "types and size limits, unknown fields, references to parties and sources, "
+            "duplicate ids and issue lifecycles. A brief file inside <story>/briefs/ is "
+            "checked against <story>/story.json."
+        ),
+    )
+    parser.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="a file or folder to check"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate every path; 1 if any problem was found, else 0."""
+    from service.domain.files import BRIEFS_DIR, find_story_dirs  # noqa: PLC0415
+    from service.domain.validate import validate_path  # noqa: PLC0415
+
+    paths: list[Path] = args.paths
+    problems = [problem for path in paths for problem in validate_path(path)]
+    for problem in problems:
+        print(problem)
+    if problems:
+        files = len({problem.file for problem in problems})
+        print(
+            f"{len(problems)} problem{_s(len(problems))} in {files} file{_s(files)}",
+            file=sys.stderr,
+        )
+        return 1
+    checked = 0
+    for path in paths:
+        if path.is_dir():
+            for folder in find_story_dirs(path):
+                checked += 1 + len(list((folder / BRIEFS_DIR).glob("*.json")))
+        else:
+            checked += 1
+    print(f"OK: {checked} file{_s(checked)} checked, no problems")
+    return 0
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
