@@ -19,13 +19,10 @@ import sys
 from typing import Any, ClassVar, Literal, TextIO
 
 import msgspec
-from litestar.exceptions import HTTPException
 from litestar.logging.config import BaseLoggingConfig
-from litestar.types import GetLogger, Scope
+from litestar.types import GetLogger
 from litestar.types.callable_types import ExceptionLoggingHandler
-from litestar.types.protocols import Logger
 
-from service.domain.errors import DomainError
 from service.settings import Settings
 
 # Attributes every LogRecord has; anything else on a record came in through ``extra=``.
@@ -151,6 +148,11 @@ def flush_logs() -> None:
         listener.start()
 
 
+def reset_logging() -> None:
+    """Remove what ``configure_logging`` installed (tests use it to leave the root logger clean)."""
+    _uninstall()
+
+
 def _uninstall() -> None:
     if _Installed.handler is not None:
         logging.getLogger().removeHandler(_Installed.handler)
@@ -162,34 +164,18 @@ def _uninstall() -> None:
 atexit.register(_uninstall)
 
 
-def _is_expected(error: BaseException | None) -> bool:
-    """Client errors are answered with a problem document; they need no traceback in the log."""
-    if isinstance(error, DomainError):
-        return True
-    return isinstance(error, HTTPException) and error.status_code < 500
-
-
-def _log_unhandled(logger: Logger, scope: Scope, traceback: list[str]) -> None:
-    del traceback  # ``exc_info`` below carries it, rendered by the formatter
-    error = sys.exc_info()[1]
-    if _is_expected(error):
-        return
-    state = scope.get("state", {})
-    logger.error(
-        "unhandled exception",
-        exc_info=True,
-        extra={"request_id": state.get("request_id"), "path": scope.get("path")},
-    )
-
-
 class BriefsLoggingConfig(BaseLoggingConfig):
-    """Litestar's logging seam: it configures logging when the app is built and reports
-    unhandled exceptions (with the request id) through ``_log_unhandled``."""
+    """Litestar's logging seam: it configures logging when the app is built.
+
+    Litestar's own exception logging stays off: the API's catch-all error handler
+    (``service.api.errors``) logs each unhandled error once, with its request id, and a second
+    copy here would double every traceback.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.log_exceptions: Literal["always", "debug", "never"] = "always"
-        self.exception_logging_handler: ExceptionLoggingHandler | None = _log_unhandled
+        self.log_exceptions: Literal["always", "debug", "never"] = "never"
+        self.exception_logging_handler: ExceptionLoggingHandler | None = None
         self.disable_stack_trace: set[int | type[Exception]] = set()
         self.traceback_line_limit = -1
 
