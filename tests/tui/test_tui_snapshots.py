@@ -1,0 +1,63 @@
+"""Snapshots of every screen at 80x24 and 120x40, on the fixture story read from its folder.
+
+Deterministic: fixed data, no clock in the header, every load awaited before the capture.
+Regenerate with ``pytest tests/tui/test_tui_snapshots.py --snapshot-update`` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from tui_support import settle
+
+from tests.conftest import CEASEFIRE_DIR
+from tui.app import BriefsApp
+from tui.screens.timeline import TimelineScreen
+from tui.sources.local import DirSource
+
+SnapCompare = Callable[..., bool]
+
+
+def walk(*steps: str | tuple[str, ...]) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Press each group of keys, waiting for the loads it starts before the next group."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot.app)
+        for step in steps:
+            keys = (step,) if isinstance(step, str) else step
+            await pilot.press(*keys)
+            await settle(pilot.app)
+        await pilot.pause()
+
+    return run
+
+
+async def _open_russia(pilot: Pilot[Any]) -> None:
+    await walk("enter")(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, TimelineScreen)
+    screen.open_party("russia")
+    await settle(pilot.app)
+    await pilot.pause()
+
+
+SCREENS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
+    "stories": walk(),
+    "timeline": walk("enter"),
+    "brief": walk("enter", ("down", "down", "down", "enter")),
+    "diff": walk("enter", ("down", "down", "down", "d")),
+    "diff-side-by-side": walk("enter", ("down", "down", "down", "d"), "s"),
+    "issues": walk("enter", "i"),
+    "party": _open_russia,
+    "help": walk("question_mark"),
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen_snapshot(screen: str, size: tuple[int, int], snap_compare: SnapCompare) -> None:
+    app = BriefsApp(DirSource(CEASEFIRE_DIR))
+    assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])
