@@ -74,13 +74,18 @@ class DiffContext:
 
 
 def print_diff(console: Console, diff: BriefDiff, context: DiffContext) -> None:
-    """Render ``diff`` on ``console``: a header, then one block per non-empty section."""
-    console.print(header(diff, context))
+    """Render ``diff`` on ``console``: a header, then one block per non-empty section.
+
+    Lines are wrapped to a terminal's width, but not when writing to a pipe or a file, so that
+    ``grep`` and friends see one line per change.
+    """
+    soft_wrap = not console.is_terminal
+    console.print(header(diff, context), soft_wrap=soft_wrap)
     for title, lines in sections(diff, context):
         console.print()
-        console.print(Text(title, style=HEADING))
+        console.print(Text(title, style=HEADING), soft_wrap=soft_wrap)
         for line in lines:
-            console.print(line)
+            console.print(line, soft_wrap=soft_wrap)
 
 
 def header(diff: BriefDiff, context: DiffContext) -> Text:
