@@ -6,6 +6,8 @@ Every field maps to ``BRIEFS_<FIELD NAME IN UPPER CASE>``; docs/configuration.md
 
 from __future__ import annotations
 
+import re
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
@@ -87,7 +89,7 @@ def load_settings(environ: Mapping[str, str], **overrides: object) -> Settings:
     try:
         settings = msgspec.convert(raw, Settings, strict=False)
     except msgspec.ValidationError as error:
-        raise ConfigError(_explain(error)) from None
+        raise ConfigError(_explain(error, raw)) from None
     _check_database_url(settings.database_url)
     return settings
 
@@ -106,13 +108,29 @@ def _parse(name: str, value: str) -> object:
     return value
 
 
-def _explain(error: msgspec.ValidationError) -> str:
+_TYPE_WORDS = {"int": "an integer", "float": "a number", "Path": "a path"}
+
+
+def _explain(error: msgspec.ValidationError, raw: Mapping[str, object]) -> str:
     message = str(error)
     if " - at `$." in message:
         text, path = message.rsplit(" - at `$.", 1)
         name = path.rstrip("`").split("[", 1)[0].split(".", 1)[0]
-        return f"{ENV_PREFIX}{name.upper()}: {text}"
+        return f"{ENV_PREFIX}{name.upper()}: {_reword(name, text, raw.get(name))}"
     return f"invalid configuration: {message}"
+
+
+def _reword(name: str, text: str, value: object) -> str:
+    """msgspec's wording, made about the variable: every environment value is a string, so
+    "got `str`" says nothing; name the value and, for choices, the allowed ones."""
+    expected = re.fullmatch(r"Expected `(\w+)`(?:, got `str`)?(.*)", text)
+    if expected is not None:
+        wanted = _TYPE_WORDS.get(expected.group(1), expected.group(1)) + expected.group(2)
+        return f"expected {wanted}, got {value!r}"
+    if text.startswith("Invalid enum value"):
+        choices = typing.get_args(typing.get_type_hints(Settings)[name])
+        return f"expected one of {', '.join(map(str, choices))}; got {value!r}"
+    return text
 
 
 def _check_database_url(url: str) -> None:
@@ -120,6 +138,8 @@ def _check_database_url(url: str) -> None:
         return
     if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
         return
+    # Never echo a whole URL: it may carry a password. The scheme is what is wrong anyway.
+    shown = f"{url.split('://', 1)[0]}://..." if "://" in url else url
     raise ConfigError(
-        f"{ENV_PREFIX}DATABASE_URL: expected sqlite:///PATH or postgresql://..., got {url!r}"
+        f"{ENV_PREFIX}DATABASE_URL: expected sqlite:///PATH or postgresql://..., got {shown!r}"
     )
