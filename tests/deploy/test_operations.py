@@ -1,0 +1,205 @@
+"""``briefs db backup``, ``briefs db upgrade`` and ``briefs healthcheck`` as operators run them."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from service.cli.healthcheck import default_url
+from service.settings import ENV_PREFIX
+
+BRIEFS = Path(sys.executable).parent / "briefs"
+BATCH = 25
+
+
+def briefs(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    base = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
+    return subprocess.run(
+        [str(BRIEFS), *args],
+        env={**base, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@contextlib.contextmanager
+def busy_writer(database: Path) -> Iterator[threading.Event]:
+    """A thread committing batches of ``BATCH`` rows as fast as it can, in WAL mode."""
+    stop = threading.Event()
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS rows (batch INTEGER, n INTEGER)")
+        db.commit()
+
+    def write() -> None:
+        with contextlib.closing(sqlite3.connect(database, timeout=10)) as db:
+            batch = 0
+            while not stop.is_set():
+                with db:
+                    db.executemany(
+                        "INSERT INTO rows VALUES (?, ?)", [(batch, n) for n in range(BATCH)]
+                    )
+                batch += 1
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        yield stop
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_backup_is_a_consistent_snapshot_while_writes_go_on(tmp_path: Path) -> None:
+    database = tmp_path / "briefs.db"
+    env = {"BRIEFS_DATABASE_URL": f"sqlite:///{database}"}
+    copies = [tmp_path / "backups" / f"copy-{index}.db" for index in range(3)]
+    with busy_writer(database):
+        time.sleep(0.2)
+        for copy in copies:
+            result = briefs("db", "backup", str(copy), env=env, cwd=tmp_path)
+            assert result.returncode == 0, result.stderr
+            assert "integrity ok" in result.stdout
+    counts = []
+    for copy in copies:
+        with contextlib.closing(sqlite3.connect(copy)) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+            partial = db.execute(
+                "SELECT batch, COUNT(*) FROM rows GROUP BY batch HAVING COUNT(*) != ?", (BATCH,)
+            ).fetchall()
+            assert partial == [], "a backup holds half a transaction"
+            counts.append(db.execute("SELECT COUNT(*) FROM rows").fetchone()[0])
+    assert counts[0] > 0
+    assert counts == sorted(counts), "later backups see at least as much"
+    assert not list((tmp_path / "backups").glob(".*partial")), "no partial file is left behind"
+
+
+def test_backup_never_overwrites_by_accident_nor_invents_a_database(tmp_path: Path) -> None:
+    database = tmp_path / "briefs.db"
+    env = {"BRIEFS_DATABASE_URL": f"sqlite:///{database}"}
+    missing = briefs("db", "backup", str(tmp_path / "copy.db"), env=env, cwd=tmp_path)
+    assert missing.returncode == 1
+    assert "no database" in missing.stderr
+    assert not database.exists(), "the backup created an empty database"
+
+    with busy_writer(database) as stop:
+        stop.set()
+    target = tmp_path / "copy.db"
+    target.write_text("precious")
+    refused = briefs("db", "backup", str(target), env=env, cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "--force" in refused.stderr
+    assert target.read_text() == "precious"
+    forced = briefs("db", "backup", "--force", str(target), env=env, cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    with contextlib.closing(sqlite3.connect(target)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_backup_points_postgresql_users_to_pg_dump(tmp_path: Path) -> None:
+    env = {"BRIEFS_DATABASE_URL": "postgresql://briefs@db.example.org/briefs"}
+    result = briefs("db", "backup", str(tmp_path / "copy.db"), env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "pg_dump" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert not list(tmp_path.iterdir())
+
+
+def test_upgrade_applies_migrations_once(tmp_path: Path) -> None:
+    env = {"BRIEFS_DATABASE_URL": f"sqlite:///{tmp_path / 'briefs.db'}"}
+    first = briefs("db", "upgrade", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("applied migrations: 1")
+    again = briefs("db", "upgrade", env=env, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "schema is current" in again.stdout
+
+
+@pytest.mark.postgres
+def test_upgrade_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    env = {"BRIEFS_DATABASE_URL": postgres_url}
+    first = briefs("db", "upgrade", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("applied migrations:")
+    again = briefs("db", "upgrade", env=env, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "schema is current" in again.stdout
+
+
+class _Probe(http.server.BaseHTTPRequestHandler):
+    status = 200
+    delay = 0.0
+
+    def do_GET(self) -> None:  # the stdlib's naming
+        time.sleep(self.delay)
+        self.send_response(self.status if self.path == "/healthz" else 404)
+        self.end_headers()
+        self.wfile.write(b'{"status":"ok"}')
+
+    def log_message(self, format: str, *args: object) -> None:
+        del format, args
+
+
+@contextlib.contextmanager
+def probe_server(status: int, delay: float = 0.0) -> Iterator[int]:
+    handler = type("Handler", (_Probe,), {"status": status, "delay": delay})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_healthcheck_exit_codes(tmp_path: Path) -> None:
+    with probe_server(200) as port:
+        healthy = briefs("healthcheck", env={"BRIEFS_PORT": str(port)}, cwd=tmp_path)
+        assert healthy.returncode == 0, healthy.stderr
+        assert f"http://127.0.0.1:{port}/healthz" in healthy.stdout
+    with probe_server(503) as port:
+        failing = briefs(
+            "healthcheck", "--url", f"http://127.0.0.1:{port}/healthz", env={}, cwd=tmp_path
+        )
+        assert failing.returncode == 1
+        assert "HTTP 503" in failing.stderr
+    refused = briefs("healthcheck", env={"BRIEFS_PORT": str(port)}, cwd=tmp_path)
+    assert refused.returncode == 1
+    with probe_server(200, delay=5) as port:
+        started = time.monotonic()
+        slow = briefs(
+            "healthcheck",
+            "--timeout",
+            "0.5",
+            "--url",
+            f"http://127.0.0.1:{port}/healthz",
+            env={},
+            cwd=tmp_path,
+        )
+        assert slow.returncode == 1
+        assert time.monotonic() - started < 4
+
+
+def test_healthcheck_reaches_wildcard_and_ipv6_listeners_on_loopback() -> None:
+    assert (
+        default_url({"BRIEFS_HOST": "0.0.0.0", "BRIEFS_PORT": "8000"})
+        == "http://127.0.0.1:8000/healthz"
+    )
+    assert default_url({"BRIEFS_HOST": "::", "BRIEFS_PORT": "9000"}) == "http://[::1]:9000/healthz"
+    assert default_url({"BRIEFS_HOST": "10.0.0.5"}) == "http://10.0.0.5:8000/healthz"
+    assert default_url({"BRIEFS_HOST": "fd00::5"}) == "http://[fd00::5]:8000/healthz"
