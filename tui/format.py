@@ -30,6 +30,10 @@ from service.domain.models import (
     Stance,
 )
 
+INSERTED = "underline $text-success"
+DELETED = "strike $text-error"
+MARKER = "$text-muted"
+
 STATUS_SYMBOLS: Mapping[IssueStatus, str] = {
     IssueStatus.OPEN: "○",
     IssueStatus.SCHEDULED: "◷",
@@ -131,16 +135,19 @@ def quote_line(quote: Quote) -> Content:
 
 
 def inline_word_diff(runs: Iterable[WordRun]) -> Content:
-    """The summary diff as one text: deletions struck through, insertions underlined."""
+    """The summary diff as one text: ``[-deleted-]`` struck through, ``{+inserted+}`` underlined.
+
+    The git word-diff brackets keep the diff readable without colour (and in ``capture-pane``).
+    """
     parts: list[tuple[str, str]] = []
     for run in runs:
         match run.op:
             case "equal":
                 parts.append((run.text, ""))
             case "insert":
-                parts.append((run.text, "underline $text-success"))
+                parts += [("{+", MARKER), (run.text, INSERTED), ("+}", MARKER)]
             case "delete":
-                parts.append((run.text, "strike $text-error"))
+                parts += [("[-", MARKER), (run.text, DELETED), ("-]", MARKER)]
     return Content.assemble(*parts)
 
 
@@ -154,9 +161,9 @@ def side_word_diff(runs: Iterable[WordRun]) -> tuple[Content, Content]:
                 old.append((run.text, ""))
                 new.append((run.text, ""))
             case "insert":
-                new.append((run.text, "underline $text-success"))
+                new.append((run.text, INSERTED))
             case "delete":
-                old.append((run.text, "strike $text-error"))
+                old.append((run.text, DELETED))
     return Content.assemble(*old), Content.assemble(*new)
 
 

@@ -28,6 +28,9 @@ class DiffScreen(DataScreen):
         Binding("right_square_bracket,right", "step(1)", "Later", id="diff.later"),
         Binding("t", "toggle_trivial", "Hide trivial", id="diff.trivial"),
         Binding("s", "toggle_sides", "Side by side", id="diff.sides"),
+        Binding("i", "jump('issues')", "Issues", id="diff.issues"),
+        Binding("n", "section(1)", "Next section", id="diff.next"),
+        Binding("N", "section(-1)", "Previous section", show=False, id="diff.previous"),
     ]
 
     def __init__(self, source: DataSource, story_id: str, old: BriefRef, new: BriefRef) -> None:
@@ -89,6 +92,15 @@ class DiffScreen(DataScreen):
         """Switch the summary between inline and side by side."""
         self.side_by_side = not self.side_by_side
         await self.render_diff()
+
+    def action_jump(self, section: str) -> None:
+        """Scroll a section to the top."""
+        if not self.query_one(DiffView).jump(section):
+            self.notify(f"No {section} changed.", severity="information")
+
+    def action_section(self, step: int) -> None:
+        """Scroll to the next or previous section."""
+        self.query_one(DiffView).step_section(step)
 
     def action_step(self, step: int) -> None:
         """Move both sides to the previous or next pair of consecutive briefs."""

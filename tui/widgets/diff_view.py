@@ -55,6 +55,25 @@ class DiffView(VerticalScroll):
             await self.mount_all(sections)
         self.scroll_home(animate=False)
 
+    def jump(self, section: str) -> bool:
+        """Scroll a section (``issues``, ``events``, ...) to the top; false if it is absent."""
+        titles = self.query(f"#{section}-title")
+        if not titles:
+            return False
+        self.scroll_to_widget(titles.first(), top=True, animate=False)
+        return True
+
+    def step_section(self, step: int) -> None:
+        """Scroll to the next (``1``) or previous (``-1``) section title."""
+        tops = [title.virtual_region_with_margin.y for title in self.query(".section-title")]
+        here = round(self.scroll_y)
+        if step > 0:
+            target = next((top for top in tops if top > here), None)
+        else:
+            target = next((top for top in reversed(tops) if top < here), 0)
+        if target is not None:
+            self.scroll_to(y=target, animate=False)
+
 
 def _sections(diff: BriefDiff, names: Mapping[str, str], *, side_by_side: bool) -> Iterator[Widget]:
     if diff.is_empty:
@@ -67,6 +86,7 @@ def _sections(diff: BriefDiff, names: Mapping[str, str], *, side_by_side: bool) 
                 Content.assemble(("- ", REMOVED), (diff.headline.old, f"strike {REMOVED}")),
                 Content.assemble(("+ ", ADDED), (diff.headline.new, ADDED)),
             ],
+            "headline",
         )
     if diff.summary.changed:
         words = f"Summary  +{diff.summary.words_added} -{diff.summary.words_removed} words"
@@ -82,9 +102,13 @@ def _sections(diff: BriefDiff, names: Mapping[str, str], *, side_by_side: bool) 
             yield Static(inline_word_diff(diff.summary.runs), id="summary-inline")
     if diff.status is not None:
         old_status, new_status = diff.status
-        yield from _section("Status", [Content(f"{old_status.value} → {new_status.value}")])
+        yield from _section(
+            "Status", [Content(f"{old_status.value} → {new_status.value}")], "status"
+        )
     yield from _section(
-        "Stances", [line for change in diff.parties for line in _party_lines(change, names)]
+        "Stances",
+        [line for change in diff.parties for line in _party_lines(change, names)],
+        "stances",
     )
     yield from _section("Issues", [_issue_line(change) for change in diff.issues], "issues")
     yield from _section("Events", list(_event_lines(diff)), "events")
@@ -98,18 +122,20 @@ def _sections(diff: BriefDiff, names: Mapping[str, str], *, side_by_side: bool) 
         "Takeaways",
         [Content.styled(f"+ {item}", ADDED) for item in diff.takeaways_added]
         + [Content.styled(f"- {item}", REMOVED) for item in diff.takeaways_removed],
+        "takeaways",
     )
     yield from _section(
         "Sources",
         [Content.styled(f"+ {s.id} {s.outlet} {s.title}", ADDED) for s in diff.sources_added]
         + [Content.styled(f"- {s.id} {s.outlet} {s.title}", REMOVED) for s in diff.sources_removed],
+        "sources",
     )
 
 
-def _section(title: str, lines: list[Content], name: str | None = None) -> Iterator[Widget]:
+def _section(title: str, lines: list[Content], name: str) -> Iterator[Widget]:
     if not lines:
         return
-    yield Label(title, classes="section-title", id=f"{name}-title" if name else None)
+    yield Label(title, classes="section-title", id=f"{name}-title")
     yield Static(Content("\n").join(lines), id=name)
 
 

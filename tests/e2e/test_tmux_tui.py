@@ -1,0 +1,164 @@
+"""The real terminal: ``briefs tui`` in a tmux pane of fixed size, driven by keys, read back with
+``tmux capture-pane``. Once against a real ``briefs serve`` (fixtures loaded on first start) and
+once on the fixture folder with no server.
+
+Every wait polls the captured pane until a text appears or a deadline passes: no fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CEASEFIRE_DIR, REPO_ROOT, in_ci
+
+from .conftest import ServerFactory
+
+pytestmark = pytest.mark.slow
+
+WIDTH, HEIGHT = 80, 24
+WAIT_SECONDS = 20.0
+
+
+class TmuxPane:
+    """One command in a detached tmux session on a private tmux server (``-L``)."""
+
+    def __init__(self, tmux: str, command: list[str], *, env: dict[str, str]) -> None:
+        self.tmux = tmux
+        self.socket = f"briefs-tui-{uuid.uuid4().hex[:10]}"
+        self.env = env
+        self._run(
+            "new-session",
+            "-d",
+            "-s",
+            "tui",
+            "-x",
+            str(WIDTH),
+            "-y",
+            str(HEIGHT),
+            "-c",
+            str(REPO_ROOT),
+            shlex.join(command),
+        )
+
+    def send(self, *keys: str) -> None:
+        """Send tmux key names (``Enter``, ``Down``, ``d``) one by one."""
+        for key in keys:
+            self._run("send-keys", "-t", "tui", key)
+
+    def capture(self) -> str:
+        """The visible text of the pane."""
+        return self._run("capture-pane", "-p", "-t", "tui").stdout
+
+    def wait_for(self, *needles: str, timeout: float = WAIT_SECONDS) -> str:
+        """Poll the pane until every needle is on it; fail with the last capture otherwise."""
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.capture()
+            if all(needle in text for needle in needles):
+                return text
+            time.sleep(0.1)
+        pytest.fail(f"pane never showed {needles!r} within {timeout}s; last capture:\n{text}")
+
+    def close(self) -> None:
+        """Stop this test's tmux server (and the TUI in it)."""
+        subprocess.run(
+            [self.tmux, "-L", self.socket, "kill-server"], capture_output=True, check=False
+        )
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [self.tmux, "-u", "-L", self.socket, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=True,
+            timeout=10,
+        )
+
+
+@pytest.fixture
+def tmux() -> str:
+    """The tmux binary; CI installs it, elsewhere the test skips without it."""
+    path = shutil.which("tmux")
+    if path is None:
+        if in_ci():
+            pytest.fail("tmux is not installed (CI=true: the terminal test may not be skipped)")
+        pytest.skip("tmux is not installed")
+    return path
+
+
+@pytest.fixture
+def pane_env() -> dict[str, str]:
+    """A UTF-8, 256-colour environment with no BRIEFS_* settings leaking in."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BRIEFS_")}
+    env.update(LC_ALL="C.UTF-8", LANG="C.UTF-8", TERM="xterm-256color")
+    env.pop("TMUX", None)
+    return env
+
+
+@contextlib.contextmanager
+def open_tui(tmux: str, env: dict[str, str], *args: str) -> Iterator[TmuxPane]:
+    """``briefs tui ARGS`` in a fresh pane, stopped when the block ends."""
+    pane = TmuxPane(tmux, [sys.executable, "-m", "service.cli.main", "tui", *args], env=env)
+    try:
+        yield pane
+    finally:
+        pane.close()
+
+
+def walk_to_the_march_18_diff(pane: TmuxPane) -> str:
+    """Stories → the fixture story → its 2025-03-18 brief → diff against 2025-03-14 → issues."""
+    pane.wait_for("ceasefire", "Open")
+    pane.send("Enter")
+    pane.wait_for("What changed", "2025-03-18")
+    pane.send("Down", "Down", "Down", "d")
+    pane.wait_for("2025-03-14 r2 → 2025-03-18 r2", "Summary")
+    pane.send("i")
+    return pane.wait_for("putin-trump-call", "black-sea-ceasefire")
+
+
+def assert_march_18_issue_changes(text: str) -> None:
+    assert re.search(r"✓ resolved\s+putin-trump-call", text), text
+    assert re.search(r"\+ opened\s+energy-strike-moratorium", text), text
+    assert re.search(r"\+ opened\s+black-sea-ceasefire", text), text
+
+
+def test_tui_against_a_real_server(
+    tmux: str, pane_env: dict[str, str], briefs_server: ServerFactory, tmp_path: Path
+) -> None:
+    server = briefs_server(
+        f"sqlite:///{tmp_path / 'briefs.db'}", env={"BRIEFS_LOAD_FIXTURES": "true"}
+    )
+    with open_tui(tmux, pane_env, "--url", server.base_url) as pane:
+        text = walk_to_the_march_18_diff(pane)
+        assert_march_18_issue_changes(text)
+        pane.send("q")
+
+
+def test_tui_on_the_fixture_folder_without_a_server(tmux: str, pane_env: dict[str, str]) -> None:
+    with open_tui(tmux, pane_env, "--dir", str(CEASEFIRE_DIR.relative_to(REPO_ROOT))) as pane:
+        text = walk_to_the_march_18_diff(pane)
+        assert_march_18_issue_changes(text)
+        pane.send("q")
+
+
+def test_tui_reports_a_server_that_is_down(tmux: str, pane_env: dict[str, str]) -> None:
+    with open_tui(tmux, pane_env, "--url", "http://127.0.0.1:9", "--timeout", "2") as pane:
+        pane.wait_for("Cannot reach the Briefs server")
+        pane.send("r")
+        pane.wait_for("Cannot reach the Briefs server")
+        pane.send("q")
