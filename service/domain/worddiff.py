@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
@@ -28,6 +28,8 @@ Op = Literal["equal", "insert", "delete"]
 _TOKEN = re.compile(r"\s+|\S+")
 _SMALL_GAP = 64
 """Gaps up to this many tokens (both sides together) go straight to Myers."""
+_ANCHOR_WORDS = (1, 2, 4)
+"""Anchor on unique words; very repetitive texts without any fall back to unique word runs."""
 _DMP_OPS: dict[int, Op] = {0: "equal", 1: "insert", -1: "delete"}
 # Planes 15 and 16 are private use: mapped tokens never look like spaces or letters to the
 # semantic clean-up, so its choices depend on the token structure alone.
@@ -101,9 +103,13 @@ def _diff_range(old: list[str], new: list[str], out: _RunBuilder) -> None:
 
 
 def _diff_anchored(old: list[str], new: list[str], out: _RunBuilder) -> bool:
-    """Align on unique common tokens and diff the gaps; ``False`` if there is no anchor."""
-    anchors = _anchors(old, new)
-    if not anchors:
+    """Align on words that start a run of words unique in both texts, and diff the gaps
+    between them; ``False`` if there is no such word."""
+    for words in _ANCHOR_WORDS:
+        anchors = _anchors(old, new, words)
+        if anchors:
+            break
+    else:
         return False
     equal_from = old_at = new_at = 0  # old[equal_from:old_at] is equal and not yet emitted
     for old_index, new_index in anchors:
@@ -119,24 +125,32 @@ def _diff_anchored(old: list[str], new: list[str], out: _RunBuilder) -> bool:
     return True
 
 
-def _anchors(old: list[str], new: list[str]) -> list[tuple[int, int]]:
-    """The longest chain of (old, new) positions of words unique in both texts, in order."""
-    # Tokens alternate between words and whitespace, so the words are every other token.
+def _anchors(old: list[str], new: list[str], words: int) -> list[tuple[int, int]]:
+    """The longest chain of (old, new) token positions of the words starting a run of
+    ``words`` words (whitespace aside) that occurs exactly once in both texts, in order."""
     old_start, new_start = _first_word(old), _first_word(new)
-    old_words, new_words = old[old_start::2], new[new_start::2]
-    old_counts, new_counts = Counter(old_words), Counter(new_words)
-    unique = {
-        word for word, count in old_counts.items() if count == 1 and new_counts.get(word) == 1
-    }
+    old_keys, new_keys = _word_runs(old, old_start, words), _word_runs(new, new_start, words)
+    old_counts, new_counts = Counter(old_keys), Counter(new_keys)
+    unique = {key for key, count in old_counts.items() if count == 1 and new_counts[key] == 1}
     if not unique:
         return []
-    new_position = {word: index for index, word in enumerate(new_words) if word in unique}
+    new_position = {key: index for index, key in enumerate(new_keys) if key in unique}
     chain = _longest_increasing(
-        [(index, new_position[word]) for index, word in enumerate(old_words) if word in unique]
+        [(index, new_position[key]) for index, key in enumerate(old_keys) if key in unique]
     )
     return [
         (old_start + 2 * old_index, new_start + 2 * new_index) for old_index, new_index in chain
     ]
+
+
+def _word_runs(tokens: list[str], start: int, words: int) -> Sequence[Hashable]:
+    """The run of ``words`` words starting at each word, whitespace aside (so that re-wrapped
+    text still anchors)."""
+    # Tokens alternate between words and whitespace, so the words are every other token.
+    only_words = tokens[start::2]
+    if words == 1:
+        return only_words
+    return [tuple(only_words[index : index + words]) for index in range(len(only_words))]
 
 
 def _first_word(tokens: list[str]) -> int:

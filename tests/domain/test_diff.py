@@ -1,0 +1,363 @@
+"""The semantic diff of hand-built briefs: one test per kind of change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from service.domain.changes import (
+    EventChanged,
+    IssueClosed,
+    IssueDropped,
+    IssueEdited,
+    IssueOpened,
+    IssueReopened,
+    IssueStatusChanged,
+    PartyChange,
+    ShiftDirection,
+    StanceShift,
+    TextChange,
+)
+from service.domain.diff import changed_fields, diff_briefs, stance_direction
+from service.domain.models import (
+    Brief,
+    DatePrecision,
+    Event,
+    FuzzyDate,
+    Issue,
+    IssueStatus,
+    Position,
+    PubStatus,
+    Quote,
+    Source,
+    Stance,
+)
+from tests.strategies import make_brief
+
+D1 = dt.date(2025, 3, 1)
+D2 = dt.date(2025, 3, 2)
+
+
+def _issue(issue_id: str = "truce-terms", **fields: object) -> Issue:
+    return Issue(id=issue_id, title="Terms of the truce", opened_on=D1, **fields)
+
+
+def _event(event_id: str = "summit", **fields: object) -> Event:
+    defaults: dict[str, object] = {"when": FuzzyDate(date=D1), "title": "Leaders meet"}
+    return Event(id=event_id, **(defaults | fields))
+
+
+def _quote(text: str = "We are ready.", **fields: object) -> Quote:
+    defaults: dict[str, object] = {"speaker": "A. Minister", "source_id": "S1"}
+    return Quote(text=text, **(defaults | fields))
+
+
+def _pair(old: dict[str, object], new: dict[str, object]) -> tuple[Brief, Brief]:
+    return make_brief(**old), make_brief(id="day-two", as_of=D2, **new)
+
+
+def test_identical_briefs_give_an_empty_trivial_diff() -> None:
+    brief = make_brief(
+        summary="Talks resume.",
+        positions=[Position(party_id="alpha", stance=Stance.SUPPORTS)],
+        issues=[_issue()],
+        events=[_event()],
+    )
+
+    diff = diff_briefs(brief, brief)
+
+    assert diff.is_empty
+    assert diff.significance == 0.0
+    assert diff.trivial
+    assert diff.issues_unchanged == ["truce-terms"]
+    assert (diff.old, diff.new, diff.story_id) == (brief.ref, brief.ref, brief.story_id)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "direction"),
+    [
+        (Stance.OPPOSES, Stance.CONDITIONAL, ShiftDirection.TOWARD_AGREEMENT),
+        (Stance.UNDECIDED, Stance.SUPPORTS, ShiftDirection.TOWARD_AGREEMENT),
+        (Stance.SUPPORTS, Stance.OPPOSES, ShiftDirection.AWAY_FROM_AGREEMENT),
+        (Stance.CONDITIONAL, Stance.UNDECIDED, ShiftDirection.AWAY_FROM_AGREEMENT),
+        (Stance.UNCLEAR, Stance.SUPPORTS, ShiftDirection.LATERAL),
+        (Stance.OPPOSES, Stance.UNCLEAR, ShiftDirection.LATERAL),
+    ],
+)
+def test_stance_direction(old: Stance, new: Stance, direction: ShiftDirection) -> None:
+    assert stance_direction(old, new) is direction
+
+
+def test_stance_shift_statement_and_conditions() -> None:
+    old, new = _pair(
+        {
+            "positions": [
+                Position(
+                    party_id="alpha",
+                    stance=Stance.OPPOSES,
+                    statement="No deal.",
+                    conditions=["withdrawal", "monitors"],
+                )
+            ]
+        },
+        {
+            "positions": [
+                Position(
+                    party_id="alpha",
+                    stance=Stance.CONDITIONAL,
+                    statement="A deal, if monitored.",
+                    conditions=["monitors", "amnesty"],
+                )
+            ]
+        },
+    )
+
+    diff = diff_briefs(old, new)
+
+    assert diff.parties == [
+        PartyChange(
+            party_id="alpha",
+            stance=StanceShift(
+                old=Stance.OPPOSES,
+                new=Stance.CONDITIONAL,
+                direction=ShiftDirection.TOWARD_AGREEMENT,
+            ),
+            statement=TextChange(old="No deal.", new="A deal, if monitored."),
+            conditions_added=["amnesty"],
+            conditions_removed=["withdrawal"],
+        )
+    ]
+    assert not diff.trivial
+    assert 0 < diff.significance < 1
+
+
+def test_quotes_are_matched_by_text_speaker_and_source() -> None:
+    kept, dropped, added = _quote("Kept."), _quote("Dropped."), _quote("Kept.", source_id="S2")
+    recued = _quote("Kept.", cue="told reporters")
+    old, new = _pair(
+        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[kept, dropped])]},
+        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[recued, added])]},
+    )
+
+    (change,) = diff_briefs(old, new).parties
+
+    assert change.quotes_added == [added]
+    assert change.quotes_removed == [dropped]
+    assert change.stance is None
+
+
+def test_positions_appearing_and_disappearing_follow_brief_order() -> None:
+    alpha = Position(party_id="alpha", stance=Stance.SUPPORTS)
+    bravo = Position(party_id="bravo", stance=Stance.OPPOSES)
+    charlie = Position(party_id="charlie", stance=Stance.UNDECIDED)
+    old, new = _pair({"positions": [alpha, bravo]}, {"positions": [charlie, alpha]})
+
+    diff = diff_briefs(old, new)
+
+    assert diff.parties == [
+        PartyChange(party_id="charlie", appeared=True, position=charlie),
+        PartyChange(party_id="bravo", disappeared=True, position=bravo),
+    ]
+
+
+def test_reordered_positions_and_conditions_are_not_changes() -> None:
+    alpha = Position(party_id="alpha", stance=Stance.SUPPORTS, conditions=["a", "b"])
+    bravo = Position(party_id="bravo", stance=Stance.OPPOSES)
+    old, new = _pair(
+        {"positions": [alpha, bravo]},
+        {
+            "positions": [
+                bravo,
+                Position(party_id="alpha", stance=Stance.SUPPORTS, conditions=["b", "a"]),
+            ]
+        },
+    )
+
+    assert diff_briefs(old, new).is_empty
+
+
+def test_issue_opened_closed_reopened_status_changed_and_dropped() -> None:
+    old, new = _pair(
+        {
+            "issues": [
+                _issue("closing"),
+                _issue("reopening", status=IssueStatus.LAPSED, closed_on=D1),
+                _issue("scheduling"),
+                _issue("retired", status=IssueStatus.RESOLVED, closed_on=D1),
+                _issue("silently-dropped"),
+                _issue("steady"),
+            ]
+        },
+        {
+            "issues": [
+                _issue("steady"),
+                _issue("new-one"),
+                _issue("closing", status=IssueStatus.RESOLVED, closed_on=D2, resolution="Agreed."),
+                _issue("reopening", status=IssueStatus.DISPUTED),
+                _issue("scheduling", status=IssueStatus.SCHEDULED),
+            ]
+        },
+    )
+
+    diff = diff_briefs(old, new)
+
+    assert diff.issues == [
+        IssueOpened(issue=_issue("new-one")),
+        IssueClosed(
+            issue_id="closing",
+            title="Terms of the truce",
+            old_status=IssueStatus.OPEN,
+            new_status=IssueStatus.RESOLVED,
+            opened_on=D1,
+            closed_on=D2,
+            resolution="Agreed.",
+        ),
+        IssueReopened(
+            issue_id="reopening",
+            title="Terms of the truce",
+            old_status=IssueStatus.LAPSED,
+            new_status=IssueStatus.DISPUTED,
+        ),
+        IssueStatusChanged(
+            issue_id="scheduling",
+            title="Terms of the truce",
+            old_status=IssueStatus.OPEN,
+            new_status=IssueStatus.SCHEDULED,
+        ),
+        IssueDropped(
+            issue=_issue("retired", status=IssueStatus.RESOLVED, closed_on=D1), was_closed=True
+        ),
+        IssueDropped(issue=_issue("silently-dropped"), was_closed=False),
+    ]
+    assert diff.issues_unchanged == ["steady"]
+
+
+def test_issue_changes_are_a_tagged_union_handled_with_match() -> None:
+    old, new = _pair(
+        {"issues": [_issue()]}, {"issues": [_issue(status=IssueStatus.LAPSED, closed_on=D2)]}
+    )
+
+    match diff_briefs(old, new).issues:
+        case [IssueClosed(new_status=IssueStatus.LAPSED, closed_on=closed_on)]:
+            assert closed_on == D2
+        case other:
+            pytest.fail(f"unexpected issue changes {other!r}")
+
+
+def test_issue_edited_names_fields_in_model_order() -> None:
+    old, new = _pair(
+        {"issues": [_issue(note="Pending.")]},
+        {
+            "issues": [
+                _issue(
+                    note="Pending review.",
+                    parties=["alpha"],
+                    expected=FuzzyDate(date=D2, precision=DatePrecision.MONTH),
+                )
+            ]
+        },
+    )
+
+    assert diff_briefs(old, new).issues == [
+        IssueEdited(
+            issue_id="truce-terms",
+            title="Terms of the truce",
+            fields=["parties", "expected", "note"],
+        )
+    ]
+
+
+def test_status_change_with_other_edits_reports_both() -> None:
+    old, new = _pair(
+        {"issues": [_issue(note="Open.")]},
+        {
+            "issues": [
+                _issue(status=IssueStatus.RESOLVED, closed_on=D2, resolution="Done.", note="Done.")
+            ]
+        },
+    )
+
+    issues = diff_briefs(old, new).issues
+
+    assert [type(change) for change in issues] == [IssueClosed, IssueEdited]
+    assert isinstance(issues[1], IssueEdited)
+    assert issues[1].fields == ["note"]
+
+
+def test_events_added_removed_and_changed() -> None:
+    old, new = _pair(
+        {"events": [_event("summit"), _event("vote"), _event("call")]},
+        {
+            "events": [
+                _event("summit", title="Leaders meet again", detail="Second round."),
+                _event("vote"),
+                _event("signing"),
+            ]
+        },
+    )
+
+    diff = diff_briefs(old, new)
+
+    assert diff.events_added == [_event("signing")]
+    assert diff.events_removed == [_event("call")]
+    assert diff.events_changed == [
+        EventChanged(
+            old=_event("summit"),
+            new=_event("summit", title="Leaders meet again", detail="Second round."),
+            fields=["title", "detail"],
+        )
+    ]
+
+
+def test_sources_headline_takeaways_and_status() -> None:
+    s1, s2 = Source(id="S1", outlet="Wire"), Source(id="S2", outlet="Daily")
+    s2_fixed = Source(id="S2", outlet="Daily", url="https://example.org/x")
+    old, new = _pair(
+        {"sources": [s1, s2], "takeaways": ["One", "Two"], "headline": "Talks resume"},
+        {
+            "sources": [s2_fixed],
+            "takeaways": ["Two", "Three"],
+            "headline": "Talks stall",
+            "status": PubStatus.CANCELED,
+        },
+    )
+
+    diff = diff_briefs(old, new)
+
+    assert diff.sources_added == [s2_fixed]
+    assert diff.sources_removed == [s1, s2]
+    assert diff.takeaways_added == ["Three"]
+    assert diff.takeaways_removed == ["One"]
+    assert diff.headline == TextChange(old="Talks resume", new="Talks stall")
+    assert diff.status == (PubStatus.USABLE, PubStatus.CANCELED)
+
+
+def test_duplicate_takeaways_count_as_a_multiset() -> None:
+    old, new = _pair({"takeaways": ["Same", "Same"]}, {"takeaways": ["Same"]})
+
+    diff = diff_briefs(old, new)
+
+    assert (diff.takeaways_added, diff.takeaways_removed) == ([], ["Same"])
+
+
+def test_summary_is_diffed_word_by_word() -> None:
+    old, new = _pair({"summary": "Talks resume in Geneva."}, {"summary": "Talks stall in Geneva."})
+
+    summary = diff_briefs(old, new).summary
+
+    assert summary.changed
+    assert (summary.words_added, summary.words_removed) == (1, 1)
+
+
+def test_changed_fields_in_model_order() -> None:
+    assert changed_fields(_event(), _event(detail="x", title="y")) == ["title", "detail"]
+
+
+def test_diff_is_deterministic() -> None:
+    old, new = _pair(
+        {"issues": [_issue("a"), _issue("b")], "summary": "one two three"},
+        {"issues": [_issue("c")], "summary": "one three four"},
+    )
+
+    assert diff_briefs(old, new) == diff_briefs(old, new)

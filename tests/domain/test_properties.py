@@ -1,0 +1,123 @@
+"""Property tests over generated briefs: diffs, patches, word diffs and the codec."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonpatch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.domain import codec
+from service.domain.diff import diff_briefs, without_trivial
+from service.domain.models import Brief
+from service.domain.patch import apply_patch, diff_json, json_patch
+from service.domain.worddiff import word_diff
+from tests import strategies
+
+FAST = settings(max_examples=30, deadline=None)
+"""Brief-level examples are costly to generate; 30 per property keeps the suite fast."""
+
+
+@FAST
+@given(strategies.briefs())
+def test_diff_with_itself_is_empty_and_insignificant(brief: Brief) -> None:
+    diff = diff_briefs(brief, brief)
+
+    assert diff.is_empty
+    assert (diff.significance, diff.trivial) == (0.0, True)
+
+
+@FAST
+@given(strategies.brief_pairs)
+def test_diff_is_deterministic_and_bounded(pair: tuple[Brief, Brief]) -> None:
+    old, new = pair
+    diff = diff_briefs(old, new)
+
+    assert diff == diff_briefs(old, new)
+    assert 0.0 <= diff.significance <= 1.0
+    assert diff.trivial == (diff.significance == 0.0)
+    assert diff.is_empty == (diff.trivial and without_trivial(diff) == diff)
+
+
+@FAST
+@given(strategies.brief_pairs)
+def test_hiding_trivial_changes_is_idempotent_and_keeps_the_new_summary(
+    pair: tuple[Brief, Brief],
+) -> None:
+    old, new = pair
+    hidden = without_trivial(diff_briefs(old, new))
+
+    assert without_trivial(hidden) == hidden
+    assert "".join(run.text for run in hidden.summary.runs if run.op != "delete") == new.summary
+    assert hidden.trivial == hidden.is_empty
+
+
+@FAST
+@given(strategies.brief_pairs)
+def test_json_patch_turns_old_into_new_with_both_appliers(pair: tuple[Brief, Brief]) -> None:
+    old, new = pair
+    before, after = codec.to_builtins(old), codec.to_builtins(new)
+    ops = json_patch(old, new)
+
+    assert apply_patch(before, ops) == after
+    assert jsonpatch.apply_patch(before, codec.to_builtins(ops)) == after
+    assert before == codec.to_builtins(old)  # the input is untouched
+
+
+@FAST
+@given(strategies.json_values, strategies.json_values)
+def test_diff_json_patches_arbitrary_documents(old: Any, new: Any) -> None:
+    ops = diff_json(old, new)
+    wire = codec.to_builtins(ops)
+
+    assert apply_patch(old, ops) == new
+    assert jsonpatch.apply_patch(old, wire) == new
+
+
+@FAST
+@given(strategies.briefs())
+def test_codec_round_trip_is_byte_stable(brief: Brief) -> None:
+    encoded = codec.encode_pretty(brief)
+    decoded = codec.decode_brief(encoded)
+
+    assert decoded == brief
+    assert codec.encode_pretty(decoded) == encoded
+    assert codec.convert(codec.to_builtins(brief), Brief) == brief
+
+
+@FAST
+@given(strategies.stories)
+def test_story_round_trip_is_byte_stable(story: Any) -> None:
+    encoded = codec.encode_pretty(story)
+
+    assert codec.encode_pretty(codec.decode_story(encoded)) == encoded
+
+
+@settings(max_examples=200, deadline=None)
+@given(strategies.text, strategies.text)
+def test_word_diff_runs_reassemble_both_texts(old: str, new: str) -> None:
+    diff = word_diff(old, new)
+
+    assert "".join(run.text for run in diff.runs if run.op != "insert") == old
+    assert "".join(run.text for run in diff.runs if run.op != "delete") == new
+    assert all(run.text for run in diff.runs)
+    assert diff.changed == (old != new)
+
+
+@FAST
+@given(st.lists(strategies.prose, min_size=20, max_size=60), st.data())
+def test_word_diff_of_longer_edited_texts_reassembles(
+    paragraphs: list[str], data: st.DataObject
+) -> None:
+    old = " ".join(paragraphs)
+    edited = list(paragraphs)
+    for _ in range(data.draw(st.integers(0, 5))):
+        index = data.draw(st.integers(0, len(edited) - 1))
+        edited[index] = data.draw(strategies.prose)
+    new = "\n".join(edited)
+
+    diff = word_diff(old, new)
+
+    assert "".join(run.text for run in diff.runs if run.op != "insert") == old
+    assert "".join(run.text for run in diff.runs if run.op != "delete") == new

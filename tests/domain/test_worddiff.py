@@ -1,0 +1,128 @@
+"""Word-level summary diffs: runs, spacing, counts and large texts."""
+
+from __future__ import annotations
+
+import random
+from itertools import pairwise
+
+import pytest
+
+from service.domain.changes import SummaryDiff, WordRun
+from service.domain.worddiff import word_diff
+
+
+def _old(diff: SummaryDiff) -> str:
+    return "".join(run.text for run in diff.runs if run.op != "insert")
+
+
+def _new(diff: SummaryDiff) -> str:
+    return "".join(run.text for run in diff.runs if run.op != "delete")
+
+
+def test_equal_texts_are_one_equal_run() -> None:
+    diff = word_diff("Talks resume  today.", "Talks resume  today.")
+
+    assert diff.runs == [WordRun(op="equal", text="Talks resume  today.")]
+    assert not diff.changed
+    assert (diff.words_added, diff.words_removed) == (0, 0)
+
+
+def test_empty_texts_have_no_runs() -> None:
+    assert word_diff("", "") == SummaryDiff()
+
+
+def test_replaced_word_is_a_delete_then_an_insert() -> None:
+    diff = word_diff("The truce holds in the north.", "The truce frays in the north.")
+
+    assert diff.runs == [
+        WordRun(op="equal", text="The truce "),
+        WordRun(op="delete", text="holds"),
+        WordRun(op="insert", text="frays"),
+        WordRun(op="equal", text=" in the north."),
+    ]
+    assert (diff.words_added, diff.words_removed) == (1, 1)
+
+
+def test_insertion_and_deletion_keep_original_spacing() -> None:
+    old = "Envoys  met\nin Geneva on Monday  to talk."
+    new = "Envoys  met\nagain in Geneva on Monday to talk."
+
+    diff = word_diff(old, new)
+
+    assert diff.runs == [
+        WordRun(op="equal", text="Envoys  met\n"),
+        WordRun(op="insert", text="again "),
+        WordRun(op="equal", text="in Geneva on Monday"),
+        WordRun(op="delete", text="  "),
+        WordRun(op="insert", text=" "),
+        WordRun(op="equal", text="to talk."),
+    ]
+    assert (diff.words_added, diff.words_removed) == (1, 0)
+
+
+def test_whitespace_only_change_counts_no_words() -> None:
+    diff = word_diff("a b", "a  b")
+
+    assert diff.changed
+    assert (diff.words_added, diff.words_removed) == (0, 0)
+    assert (_old(diff), _new(diff)) == ("a b", "a  b")
+
+
+def test_from_and_to_empty_text() -> None:
+    assert word_diff("", "one two").runs == [WordRun(op="insert", text="one two")]
+    assert word_diff("one two", "").runs == [WordRun(op="delete", text="one two")]
+    assert word_diff("one two", "").words_removed == 2
+
+
+def test_neighbouring_word_changes_merge_into_one_change() -> None:
+    diff = word_diff("they agreed to meet soon", "they refused to meet ever")
+
+    assert [run.op for run in diff.runs].count("equal") <= 3
+    assert (_old(diff), _new(diff)) == (
+        "they agreed to meet soon",
+        "they refused to meet ever",
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_large_texts_with_scattered_edits_reassemble(seed: int) -> None:
+    rng = random.Random(seed)
+    vocabulary = [f"w{number}" for number in range(300)] + ["the", "and", "of"] * 50
+    old_words = rng.choices(vocabulary, k=3_000)
+    new_words = list(old_words)
+    for _ in range(60):
+        index = rng.randrange(len(new_words))
+        match rng.randrange(3):
+            case 0:
+                new_words[index] = "edited"
+            case 1:
+                del new_words[index]
+            case _:
+                new_words.insert(index, "added")
+    old, new = " ".join(old_words), "\n".join(new_words)
+
+    diff = word_diff(old, new)
+
+    assert (_old(diff), _new(diff)) == (old, new)
+    assert word_diff(old, new) == diff  # deterministic
+    assert all(run.text for run in diff.runs)
+    assert all(first.op != second.op for first, second in pairwise(diff.runs))
+
+
+def test_moved_paragraph_is_a_delete_and_an_insert() -> None:
+    first = "alpha bravo charlie delta echo foxtrot golf hotel india juliet "
+    second = "kilo lima mike november oscar papa quebec romeo sierra tango "
+    diff = word_diff(first + second, second + first)
+
+    assert (_old(diff), _new(diff)) == (first + second, second + first)
+    assert diff.words_added == diff.words_removed == 10
+
+
+def test_repetitive_text_without_unique_words_still_diffs() -> None:
+    old = "the cat and the dog and the cat " * 200
+    new = old.replace("dog", "fox", 3)
+
+    diff = word_diff(old, new)
+
+    assert (_old(diff), _new(diff)) == (old, new)
+    assert diff.words_added == diff.words_removed == 3
