@@ -34,6 +34,7 @@ _DIALECT = Dialect(
 )
 _CURRENT = f"SELECT r.body::text {CURRENT_JOIN} WHERE b.story_id = %s"
 _TOKEN = "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_tokens"  # noqa: S105 - SQL, not a secret
+_HEALTH_TIMEOUT_SECONDS = 5.0
 _MIGRATION_LOCK = 0x42524945  # "BRIE": the advisory lock key of the migration runner
 
 
@@ -59,8 +60,12 @@ class PostgresStore:
     async def open(self) -> None:
         """Connect the pool and apply pending migrations."""
         await self._pool.open(wait=True, timeout=10.0)
-        async with self._pool.connection() as connection:
-            self.applied_migrations = await _migrate(connection)
+        try:
+            async with self._pool.connection() as connection:
+                self.applied_migrations = await _migrate(connection)
+        except BaseException:
+            await self._pool.close()
+            raise
 
     async def close(self) -> None:
         """Close every pooled connection."""
@@ -70,8 +75,10 @@ class PostgresStore:
         """Reachable, and the schema at the version this release expects."""
         expected = max(migration.version for migration in load_migrations("postgres"))
         try:
-            row = await self._one("SELECT max(version) FROM schema_migrations")
-        except (psycopg.Error, OSError) as error:
+            async with self._pool.connection(timeout=_HEALTH_TIMEOUT_SECONDS) as connection:
+                cursor = await connection.execute("SELECT max(version) FROM schema_migrations")
+                row = await cursor.fetchone()
+        except (psycopg.Error, OSError) as error:  # PoolTimeout is a psycopg.OperationalError
             detail = str(error).splitlines()[0] if str(error) else type(error).__name__
             return Health(ok=False, backend=self.backend, detail=detail)
         version = int(row[0] or 0) if row else 0

@@ -62,9 +62,13 @@ class SQLiteStore:
     async def open(self) -> None:
         """Create the file if needed, apply pending migrations, open the reader."""
         self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="briefs-sqlite-writer")
-        self._writer = await self._on_writer(connect_writer, self.path)
-        self.applied_migrations = await self._on_writer(migrate, self._writer)
-        self._reader = connect_reader(self.path)
+        try:
+            self._writer = await self._on_writer(connect_writer, self.path)
+            self.applied_migrations = await self._on_writer(migrate, self._writer)
+            self._reader = connect_reader(self.path)
+        except BaseException:
+            await self.close()
+            raise
 
     async def close(self) -> None:
         """Close both connections and stop the writer thread."""
@@ -83,6 +87,8 @@ class SQLiteStore:
         return await asyncio.to_thread(self._check_health)
 
     def _check_health(self) -> Health:
+        if not self.path.is_file():  # connecting would create an empty database
+            return Health(ok=False, backend=self.backend, detail=f"{self.path}: no such file")
         try:
             connection = connect_reader(self.path)
             try:

@@ -10,6 +10,7 @@ import pytest
 from service.settings import Settings
 from service.store.base import Store
 from service.store.factory import open_store
+from service.store.postgres import PostgresStore
 
 from .factories import NOW, STORY_ID, day, make_content, make_draft, make_story
 
@@ -53,3 +54,11 @@ async def test_health_reports_a_schema_from_the_future(pg_store: Store, postgres
     health = await pg_store.health()
     assert not health.ok
     assert "999" in health.detail
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # psycopg_pool warns about the closed pool
+async def test_health_of_an_unreachable_database_is_not_ok() -> None:
+    store = PostgresStore("postgresql://briefs@127.0.0.1:9/none", pool_size=1)
+    health = await store.health()  # never opened: the pool refuses at once
+    assert not health.ok
+    assert health.backend == "postgres"

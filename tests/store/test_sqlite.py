@@ -115,3 +115,11 @@ def test_split_statements_keeps_trigger_bodies_whole() -> None:
     assert statements[1].endswith("END;")
     with pytest.raises(ValueError, match="incomplete"):
         list(split_statements("CREATE TABLE t (x INTEGER)"))
+
+
+async def test_health_of_a_missing_file_does_not_create_it(tmp_path: Path) -> None:
+    path = tmp_path / "missing.db"
+    health = await SQLiteStore(path).health()
+    assert not health.ok
+    assert "no such file" in health.detail
+    assert not path.exists()
