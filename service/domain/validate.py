@@ -12,6 +12,7 @@ which also reports files that do not decode and fields the tolerant models silen
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ import msgspec
 from service.domain import codec
 from service.domain.errors import InvalidContentError
 from service.domain.files import BRIEFS_DIR, STORY_FILE, find_story_dirs
-from service.domain.models import Brief, BriefContent, BriefDraft, Story
+from service.domain.models import Brief, BriefContent, Issue, Story
 
 M = TypeVar("M", bound=msgspec.Struct)
 
@@ -88,48 +89,42 @@ def validate_brief(brief: BriefContent, story: Story | None = None) -> list[Fiel
     )
 
     for i, position in enumerate(brief.positions):
-        problems += _unknown_parties([(f"$.positions[{i}].party_id", position.party_id)], party_ids)
+        path = f"$.positions[{i}]"
+        problems += _unknown_parties([(f"{path}.party_id", position.party_id)], party_ids)
         for k, quote in enumerate(position.quotes):
             if quote.source_id not in source_ids:
-                problems.append(
-                    _missing_source(f"$.positions[{i}].quotes[{k}].source_id", quote.source_id)
-                )
-
+                problems.append(_missing_source(f"{path}.quotes[{k}].source_id", quote.source_id))
     for i, issue in enumerate(brief.issues):
         path = f"$.issues[{i}]"
         problems += _unknown_parties(
             [(f"{path}.parties[{k}]", p) for k, p in enumerate(issue.parties)], party_ids
         )
-        if issue.closed_on is not None and issue.closed_on < issue.opened_on:
-            problems.append(
-                FieldProblem(
-                    path=f"{path}.closed_on",
-                    message=f"{issue.closed_on} is before opened_on {issue.opened_on}",
-                )
-            )
-        if issue.is_closed and issue.closed_on is None:
-            problems.append(
-                FieldProblem(
-                    path=f"{path}.closed_on",
-                    message=f"required when status is {issue.status.value!r}",
-                )
-            )
-        if not issue.is_closed and issue.closed_on is not None:
-            problems.append(
-                FieldProblem(
-                    path=f"{path}.status",
-                    message=f"{issue.status.value!r} is an open status but closed_on is set",
-                )
-            )
-
+        problems += _lifecycle_problems(path, issue)
     for i, event in enumerate(brief.events):
         path = f"$.events[{i}]"
         problems += _unknown_parties(
             [(f"{path}.parties[{k}]", p) for k, p in enumerate(event.parties)], party_ids
         )
-        for k, source_id in enumerate(event.source_ids):
-            if source_id not in source_ids:
-                problems.append(_missing_source(f"{path}.source_ids[{k}]", source_id))
+        problems += [
+            _missing_source(f"{path}.source_ids[{k}]", source_id)
+            for k, source_id in enumerate(event.source_ids)
+            if source_id not in source_ids
+        ]
+    return problems
+
+
+def _lifecycle_problems(path: str, issue: Issue) -> list[FieldProblem]:
+    """``closed_on`` goes with a closed status, and never precedes ``opened_on``."""
+    problems: list[FieldProblem] = []
+    if issue.closed_on is not None and issue.closed_on < issue.opened_on:
+        message = f"{issue.closed_on} is before opened_on {issue.opened_on}"
+        problems.append(FieldProblem(path=f"{path}.closed_on", message=message))
+    if issue.is_closed and issue.closed_on is None:
+        message = f"required when status is {issue.status.value!r}"
+        problems.append(FieldProblem(path=f"{path}.closed_on", message=message))
+    if not issue.is_closed and issue.closed_on is not None:
+        message = f"{issue.status.value!r} is an open status but closed_on is set"
+        problems.append(FieldProblem(path=f"{path}.status", message=message))
     return problems
 
 
@@ -297,8 +292,8 @@ def _in_file(path: Path, problems: Iterable[FieldProblem]) -> list[FileProblem]:
 def _revision_clashes(briefs: list[tuple[Path, Brief]]) -> list[FileProblem]:
     problems: list[FileProblem] = []
     revisions: dict[tuple[str, int], Path] = {}
-    as_of_by_id: dict[str, tuple[BriefDraft, Path]] = {}
-    id_by_as_of: dict[object, tuple[str, Path]] = {}
+    as_of_by_id: dict[str, tuple[Brief, Path]] = {}
+    id_by_as_of: dict[dt.date, tuple[str, Path]] = {}
     for path, brief in briefs:
         key = (brief.id, brief.revision)
         if key in revisions:
