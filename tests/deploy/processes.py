@@ -1,0 +1,137 @@
+"""A server process started like a container runtime starts one: a given argv, environment and
+working directory, SIGTERM to the main process only (as ``docker stop`` does), stdout and stderr
+kept apart so that the JSON log lines can be read back."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+HEALTHY_TIMEOUT_SECONDS = 60.0
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+class ServerProcess:
+    """One server process (and the process group of its workers)."""
+
+    def __init__(self, argv: Sequence[str], *, env: dict[str, str], cwd: Path, logs: Path) -> None:
+        self.argv = list(argv)
+        self.env = env
+        self.cwd = cwd
+        self.stdout_path = logs.with_suffix(".stdout")
+        self.stderr_path = logs.with_suffix(".stderr")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ServerProcess:
+        """Start it (without waiting for anything)."""
+        with self.stdout_path.open("ab") as out, self.stderr_path.open("ab") as err:
+            self.process = subprocess.Popen(
+                self.argv,
+                env=self.env,
+                cwd=self.cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,  # its own group, to find stray workers afterwards
+            )
+        return self
+
+    def wait_healthy(self, probe: Sequence[str], timeout: float = HEALTHY_TIMEOUT_SECONDS) -> None:
+        """Run ``probe`` (the HEALTHCHECK command) until it exits 0, as Docker does."""
+        assert self.process is not None
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(
+                    f"the server exited with {self.process.returncode}\n{self.logs()}"
+                )
+            result = subprocess.run(
+                list(probe),
+                env=self.env,
+                cwd=self.cwd,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
+            if result.returncode == 0:
+                return
+            last = result.stderr.strip()
+            time.sleep(0.2)
+        raise AssertionError(f"not healthy after {timeout}s: {last}\n{self.logs()}")
+
+    def terminate(self, timeout: float) -> tuple[int, float]:
+        """SIGTERM to the main process; returns its exit code and how long it took to exit.
+
+        Fails if it takes longer than ``timeout`` or leaves worker processes behind.
+        """
+        assert self.process is not None
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(f"still running {timeout}s after SIGTERM\n{self.logs()}") from None
+        elapsed = time.monotonic() - started
+        leftovers = self._group_alive()
+        self.kill()
+        assert not leftovers, "worker processes outlived the server"
+        self.process = None
+        return code, elapsed
+
+    def kill(self) -> None:
+        """SIGKILL everything that is left of it."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(10)
+
+    def stdout_lines(self) -> list[str]:
+        """Everything it wrote to stdout so far, by line."""
+        return self.stdout_path.read_text(errors="replace").splitlines()
+
+    def json_logs(self) -> list[dict[str, Any]]:
+        """The JSON log records on stdout."""
+        records = []
+        for line in self.stdout_lines():
+            with contextlib.suppress(ValueError):
+                record = json.loads(line)
+                if isinstance(record, dict):
+                    records.append(record)
+        return records
+
+    def logs(self) -> str:
+        """The tail of both streams, for failure messages."""
+        out = self.stdout_path.read_text(errors="replace")[-3000:]
+        err = self.stderr_path.read_text(errors="replace")[-3000:]
+        return f"--- stdout ---\n{out}\n--- stderr ---\n{err}"
+
+    def _group_alive(self) -> bool:
+        assert self.process is not None
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.process.pid, 0)
+            except ProcessLookupError:
+                return False
+            time.sleep(0.05)
+        return True

@@ -1,0 +1,195 @@
+"""The image, run without a Docker engine: the Dockerfile's build stage executed here (virtualenvs
+from the hash-pinned locks, the project wheel), then its final stage's ENTRYPOINT with its ENV,
+``/data`` mapped to a temporary folder and its HEALTHCHECK as the readiness probe.
+
+Scenario: healthy -> token -> write -> SIGTERM (exit within 20 s) -> restart -> the write is there.
+Once as is, once on a read-only root filesystem (a private mount namespace where every mount but
+the data folder is remounted read-only), as ``docker run --read-only -v data:/data`` would.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.deploy.image import LocalImage, Runtime, build
+from tests.deploy.processes import ServerProcess, free_port
+
+pytestmark = pytest.mark.slow
+
+STOP_DEADLINE_SECONDS = 20.0
+TOKEN = re.compile(r"\bbrf_[A-Za-z0-9_-]{20,}")
+STORY = {"id": "deploy-smoke", "title": "Deployment smoke test"}
+BRIEF = {"id": "first-light", "as_of": "2026-11-27", "headline": "The service keeps its data"}
+
+# Runs as: sh -c READ_ONLY_ROOT sh DATA_DIR COMMAND... inside `unshare --mount`.
+READ_ONLY_ROOT = r"""
+set -eu
+data=$1; shift
+mount --bind "$data" "$data"
+awk '{print $5}' /proc/self/mountinfo | sort -u | while read -r point; do
+  case "$point" in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*|"$data") continue ;; esac
+  mount -o remount,bind,ro "$point"
+done
+exec "$@"
+"""
+
+
+@pytest.fixture(scope="module")
+def image(tmp_path_factory: pytest.TempPathFactory) -> LocalImage:
+    return build(tmp_path_factory.mktemp("image"))
+
+
+def read_only_wrapper(data: Path) -> list[str]:
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.skip("read-only root: util-linux `unshare` is not installed")
+    return [
+        unshare,
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        READ_ONLY_ROOT,
+        "sh",
+        str(data),
+    ]
+
+
+def check_read_only(wrapper: list[str], image: LocalImage, data: Path) -> None:
+    """Skip when mount namespaces are not allowed here; fail when the root stays writable."""
+    probe = subprocess.run(
+        [*wrapper, "true"], capture_output=True, text=True, timeout=30, check=False
+    )
+    if probe.returncode != 0:
+        pytest.skip(
+            "read-only root: cannot remount / read-only in a private mount namespace "
+            f"(needs root or CAP_SYS_ADMIN): {probe.stderr.strip()}"
+        )
+    inside = subprocess.run(
+        [
+            *wrapper,
+            "sh",
+            "-c",
+            f"if touch {image.root}/.rw-probe 2>/dev/null; then exit 3; fi; touch {data}/.rw-probe",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert inside.returncode == 0, f"the root is not read-only or /data not writable: {inside}"
+    (data / ".rw-probe").unlink()
+
+
+def run_tool(wrapper: Sequence[str], runtime: Runtime, env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [*wrapper, *args],
+        env=env,
+        cwd=runtime.workdir,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def exercise(image: LocalImage, data: Path, wrapper: Sequence[str], logs: Path) -> None:
+    runtime = image.runtime(data)
+    port = free_port()
+    env = {**runtime.env, "BRIEFS_PORT": str(port)}  # `-p` would map it; here ports are shared
+    server = ServerProcess([*wrapper, *runtime.entrypoint], env=env, cwd=runtime.workdir, logs=logs)
+    server.start()
+    try:
+        server.wait_healthy([*wrapper, *runtime.healthcheck])
+        created = run_tool(
+            wrapper,
+            runtime,
+            env,
+            "briefs",
+            "token",
+            "create",
+            "--scope",
+            "write",
+            "--name",
+            "smoke",
+        )
+        match = TOKEN.search(created)
+        assert match is not None, created
+        token = match.group(0)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            stories = http.get("/v1/stories")
+            assert stories.status_code == 200
+            assert "ceasefire-2025" in stories.text, "the fixtures shipped in the wheel were loaded"
+            auth = {"Authorization": f"Bearer {token}", "X-Request-ID": "smoke-1"}
+            assert http.post("/v1/stories", json=STORY, headers=auth).status_code == 201
+            brief = http.post("/v1/stories/deploy-smoke/briefs", json=BRIEF, headers=auth)
+            assert brief.status_code == 201, brief.text
+            metrics = http.get("/metrics")
+            assert 'route="/v1/stories/{story_id}/briefs"' in metrics.text
+        code, seconds = server.terminate(STOP_DEADLINE_SECONDS)
+        assert code == 0, f"exit code {code} after SIGTERM\n{server.logs()}"
+        assert seconds < STOP_DEADLINE_SECONDS
+
+        records = server.json_logs()
+        (post,) = [
+            r for r in records if r.get("request_id") == "smoke-1" and r.get("status") == 201
+        ]
+        assert post["token_name"] == "smoke"
+        assert post["route"] == "/v1/stories"
+        assert token not in server.stdout_path.read_text() + server.stderr_path.read_text()
+
+        server.start()
+        server.wait_healthy([*wrapper, *runtime.healthcheck])
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            kept = http.get("/v1/stories/deploy-smoke/briefs/first-light")
+            assert kept.status_code == 200, kept.text
+            assert kept.json()["headline"] == BRIEF["headline"]
+        code, _ = server.terminate(STOP_DEADLINE_SECONDS)
+        assert code == 0
+    finally:
+        server.kill()
+    assert (data / "briefs.db").is_file(), "the database lives in the /data volume"
+
+
+def test_the_wheel_ships_the_fixtures(image: LocalImage) -> None:
+    names = zipfile.ZipFile(image.wheel).namelist()
+    stories = [
+        name for name in names if re.fullmatch(r"service/_fixtures/stories/[^/]+/story\.json", name)
+    ]
+    assert stories, "the wheel has no fixture stories"
+    assert any(
+        name.startswith("service/_fixtures/stories/") and "/briefs/" in name for name in names
+    )
+    assert not [name for name in names if "__pycache__" in name or name.startswith("tests/")]
+
+
+def test_the_runtime_virtualenv_has_no_build_tools(image: LocalImage) -> None:
+    site = next((image.root / "opt" / "briefs" / "lib").glob("python3*/site-packages"))
+    installed = {path.name.split("-")[0].lower() for path in site.glob("*.dist-info")}
+    assert "briefs" in installed
+    assert not installed & {"pip", "setuptools", "wheel", "hatchling", "pytest", "ruff", "mypy"}
+
+
+def test_entrypoint_serves_stops_on_sigterm_and_keeps_data(
+    image: LocalImage, tmp_path: Path
+) -> None:
+    exercise(image, tmp_path / "data", [], tmp_path / "server")
+
+
+def test_entrypoint_on_a_read_only_root_filesystem(image: LocalImage, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    wrapper = read_only_wrapper(data)
+    check_read_only(wrapper, image, data)
+    exercise(image, data, wrapper, tmp_path / "server")
