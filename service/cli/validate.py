@@ -33,8 +33,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate every path; 1 if any problem was found, else 0."""
-    from service.domain.files import BRIEFS_DIR, find_story_dirs  # noqa: PLC0415
-    from service.domain.validate import validate_path  # noqa: PLC0415
+    from service.domain.validate import files_checked, validate_path  # noqa: PLC0415
 
     paths: list[Path] = args.paths
     problems = [problem for path in paths for problem in validate_path(path)]
@@ -47,13 +46,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    checked = 0
-    for path in paths:
-        if path.is_dir():
-            for folder in find_story_dirs(path):
-                checked += 1 + len(list((folder / BRIEFS_DIR).glob("*.json")))
-        else:
-            checked += 1
+    checked = sum(len(files_checked(path)) for path in paths)
     print(f"OK: {checked} file{_s(checked)} checked, no problems")
     return 0
 

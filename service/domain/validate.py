@@ -263,12 +263,16 @@ def validate_story_folder(folder: Path) -> list[FileProblem]:
 
 
 def validate_path(path: Path) -> list[FileProblem]:
-    """Validate a brief file, a ``story.json``, a story folder or a folder of story folders.
+    """Validate a brief file, a ``story.json``, a story folder, a folder of story folders, or a
+    folder of brief files.
 
     A brief file inside ``<story>/briefs/`` is checked against ``<story>/story.json``.
     """
     if path.is_dir():
         folders = find_story_dirs(path)
+        loose_files = sorted(path.glob("*.json"))
+        if not folders and loose_files:  # e.g. a story's briefs/ folder
+            return [problem for file in loose_files for problem in validate_path(file)]
         if not folders:
             return [
                 FileProblem(
@@ -283,6 +287,20 @@ def validate_path(path: Path) -> list[FileProblem]:
     if path.name != STORY_FILE and path.parent.name == BRIEFS_DIR and story_path.is_file():
         story, _ = read_story_file(story_path)
     return validate_file(path, story)
+
+
+def files_checked(path: Path) -> list[Path]:
+    """The files `validate_path` reads for ``path`` (for a summary line)."""
+    if not path.is_dir():
+        return [path]
+    folders = find_story_dirs(path)
+    if not folders:
+        return sorted(path.glob("*.json"))
+    return [
+        file
+        for folder in folders
+        for file in [folder / STORY_FILE, *sorted((folder / BRIEFS_DIR).glob("*.json"))]
+    ]
 
 
 def _in_file(path: Path, problems: Iterable[FieldProblem]) -> list[FileProblem]:

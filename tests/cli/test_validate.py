@@ -222,3 +222,13 @@ def test_no_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
         main(["validate"])
     assert caught.value.code == 2
     assert "PATH" in capsys.readouterr().err
+
+
+def test_a_folder_of_brief_files(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
+    code, out = _validate(capsys, story_dir / "briefs")
+    assert (code, out) == (0, "OK: 7 files checked, no problems\n")
+
+    path = _edit(story_dir, lambda data: data["positions"][0].update(party_id="atlantis"))
+    code, out = _validate(capsys, story_dir / "briefs")
+    assert code == 1
+    assert out.startswith(f"{path}: $.positions[0].party_id: unknown party 'atlantis'")
