@@ -1,16 +1,18 @@
 """RFC 6902 JSON Patch between two briefs, and an applier, so clients need no extra library.
 
 `json_patch` compares the JSON shapes (``codec.to_builtins``) of two briefs. Objects are compared
-key by key; lists have their common prefix and suffix trimmed, then items at the same position
-are compared recursively and the surplus is removed or added at the end of the changed middle.
-So one inserted event is one ``add``, one edited field deep inside an issue is one ``replace``,
-and the output is deterministic. Paths are RFC 6901 JSON Pointers (``~`` as ``~0``, ``/`` as
+key by key. Lists are aligned on their items' JSON encodings (``difflib.SequenceMatcher``, a
+longest-matching-block alignment, without its junk heuristic); within each replaced block,
+items are compared pairwise and recursively, and the surplus is removed or added. So one
+inserted event is one ``add``, one edited field deep inside an issue is one ``replace``, and
+the output is deterministic. Paths are RFC 6901 JSON Pointers (``~`` as ``~0``, ``/`` as
 ``~1``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 from typing import Any
 
 from service.domain import codec
@@ -121,26 +123,30 @@ def _diff_object(old: dict[str, Any], new: dict[str, Any], path: str, ops: list[
 
 
 def _diff_array(old: list[Any], new: list[Any], path: str, ops: list[PatchOp]) -> None:
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and _json_equal(old[start], new[start]):
-        start += 1
-    old_end, new_end = len(old), len(new)
-    while old_end > start and new_end > start and _json_equal(old[old_end - 1], new[new_end - 1]):
-        old_end -= 1
-        new_end -= 1
-    common = min(old_end, new_end) - start
-    for offset in range(common):
-        index = start + offset
-        _diff_value(old[index], new[index], f"{path}/{index}", ops)
-    # Remove from the highest index down, so earlier removals do not shift later paths.
-    ops.extend(
-        PatchRemove(path=f"{path}/{index}") for index in range(old_end - 1, start + common - 1, -1)
-    )
-    ops.extend(
-        PatchAdd(path=f"{path}/{index}", value=new[index])
-        for index in range(start + common, new_end)
-    )
+    # Align the items by their JSON encoding; a block of replaced items is diffed pairwise,
+    # and its surplus removed (highest index first) or added. Earlier blocks already turned
+    # the document's ``[:j1]`` into ``new[:j1]``, so new-side indices are the current ones.
+    matcher = SequenceMatcher(None, _keys(old), _keys(new), autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        common = min(old_end - old_start, new_end - new_start)
+        for offset in range(common):
+            index = new_start + offset
+            _diff_value(old[old_start + offset], new[index], f"{path}/{index}", ops)
+        surplus_end = new_start + (old_end - old_start)
+        ops.extend(
+            PatchRemove(path=f"{path}/{index}")
+            for index in range(surplus_end - 1, new_start + common - 1, -1)
+        )
+        ops.extend(
+            PatchAdd(path=f"{path}/{index}", value=new[index])
+            for index in range(new_start + common, new_end)
+        )
+
+
+def _keys(items: list[Any]) -> list[bytes]:
+    return [codec.encode(item) for item in items]
 
 
 def _json_equal(old: Any, new: Any) -> bool:
