@@ -14,6 +14,7 @@ import atexit
 import datetime as dt
 import logging
 import logging.handlers
+import os
 import queue
 import sys
 from typing import Any, ClassVar, Literal, TextIO
@@ -110,6 +111,7 @@ class _Installed:
 
     handler: logging.Handler | None = None
     listener: logging.handlers.QueueListener | None = None
+    arguments: tuple[Settings, TextIO | None] | None = None
 
 
 def choose_formatter(log_format: str, stream: TextIO) -> logging.Formatter:
@@ -138,6 +140,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     root.setLevel(settings.log_level.upper())
     listener.start()
     _Installed.handler, _Installed.listener = queue_handler, listener
+    _Installed.arguments = (settings, stream)
 
 
 def flush_logs() -> None:
@@ -161,7 +164,19 @@ def _uninstall() -> None:
     _Installed.handler = _Installed.listener = None
 
 
+def _reinstall_in_forked_child() -> None:
+    # The listener thread does not survive fork(): a worker forked after the app was built would
+    # queue records forever. Give the child its own queue and thread.
+    if _Installed.arguments is None:
+        return
+    if _Installed.handler is not None:
+        logging.getLogger().removeHandler(_Installed.handler)
+    _Installed.handler = _Installed.listener = None
+    configure_logging(*_Installed.arguments)
+
+
 atexit.register(_uninstall)
+os.register_at_fork(after_in_child=_reinstall_in_forked_child)
 
 
 class BriefsLoggingConfig(BaseLoggingConfig):

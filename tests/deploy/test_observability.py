@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from service.observability.logs import (
     ConsoleFormatter,
     JsonFormatter,
     choose_formatter,
+    configure_logging,
     flush_logs,
     reset_logging,
 )
@@ -305,3 +307,23 @@ def test_the_real_api_logs_and_counts_with_its_request_id_and_token_name(
     }
     assert {"create_story", "get_story", "find_token"} <= operations
     assert ("briefs_cache_max_bytes", ()) in found
+
+
+def test_a_worker_forked_after_configuration_still_logs() -> None:
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w") as stream:
+        configure_logging(Settings(log_format="json"), stream=stream)
+        pid = os.fork()
+        if pid == 0:  # the child: log, flush, leave without running pytest's cleanup
+            try:
+                logging.getLogger("worker").warning("from the worker")
+                flush_logs()
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        reset_logging()
+    assert status == 0
+    with os.fdopen(read_end) as output:
+        (line,) = json_lines(output.read())
+    assert line["logger"] == "worker"
+    assert line["msg"] == "from the worker"
