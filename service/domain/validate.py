@@ -71,6 +71,8 @@ def validate_brief(brief: BriefContent, story: Story | None = None) -> list[Fiel
                 path="$.story_id", message=f"{brief.story_id!r} is not the story's id {story.id!r}"
             )
         )
+    if isinstance(brief, Brief):
+        problems += _timestamp_problems(brief)
     party_ids = None if story is None else {party.id for party in story.parties}
     source_ids = {source.id for source in brief.sources}
 
@@ -126,6 +128,17 @@ def _lifecycle_problems(path: str, issue: Issue) -> list[FieldProblem]:
         message = f"{issue.status.value!r} is an open status but closed_on is set"
         problems.append(FieldProblem(path=f"{path}.status", message=message))
     return problems
+
+
+def _timestamp_problems(brief: Brief) -> list[FieldProblem]:
+    naive = [
+        FieldProblem(path=f"$.{name}", message="has no time zone; write UTC, e.g. ...T18:00:00Z")
+        for name in ("created_at", "revised_at")
+        if getattr(brief, name).tzinfo is None
+    ]
+    if not naive and brief.revised_at < brief.created_at:
+        return [FieldProblem(path="$.revised_at", message="is before created_at")]
+    return naive
 
 
 def check_brief(brief: BriefContent, story: Story) -> None:
@@ -308,24 +321,43 @@ def _in_file(path: Path, problems: Iterable[FieldProblem]) -> list[FileProblem]:
 
 
 def _revision_clashes(briefs: list[tuple[Path, Brief]]) -> list[FileProblem]:
+    """Files that cannot all be stored: a revision twice, revisions of one brief that disagree
+    on its as-of date or creation time or skip a number, two briefs on one as-of date."""
     problems: list[FileProblem] = []
-    revisions: dict[tuple[str, int], Path] = {}
-    as_of_by_id: dict[str, tuple[Brief, Path]] = {}
-    id_by_as_of: dict[dt.date, tuple[str, Path]] = {}
-    for path, brief in briefs:
-        key = (brief.id, brief.revision)
-        if key in revisions:
-            message = f"revision {brief.revision} of {brief.id!r} is also in {revisions[key].name}"
-            problems.append(FileProblem(file=str(path), path="$.revision", message=message))
-        revisions.setdefault(key, path)
-        first = as_of_by_id.setdefault(brief.id, (brief, path))
-        if first[0].as_of != brief.as_of:
-            message = (
-                f"{brief.as_of} differs from {first[0].as_of} in {first[1].name} (same brief id)"
+
+    def report(path: Path, field: str, message: str) -> None:
+        problems.append(FileProblem(file=str(path), path=field, message=message))
+
+    first_of: dict[str, tuple[Path, Brief]] = {}
+    seen: dict[tuple[str, int], Path] = {}
+    brief_on: dict[dt.date, tuple[Path, str]] = {}
+    for path, brief in sorted(briefs, key=lambda item: (item[1].id, item[1].revision)):
+        name = brief.id
+        if (name, brief.revision) in seen:
+            other = seen[(name, brief.revision)].name
+            report(path, "$.revision", f"revision {brief.revision} of {name!r} is also in {other}")
+            continue
+        previous = max((r for (i, r) in seen if i == name), default=0)
+        if brief.revision != previous + 1:
+            report(
+                path,
+                "$.revision",
+                f"revision {brief.revision} of {name!r} follows revision {previous}: "
+                f"revision {previous + 1} is missing",
             )
-            problems.append(FileProblem(file=str(path), path="$.as_of", message=message))
-        other = id_by_as_of.setdefault(brief.as_of, (brief.id, path))
-        if other[0] != brief.id:
-            message = f"{brief.as_of} is already the as-of date of {other[0]!r} in {other[1].name}"
-            problems.append(FileProblem(file=str(path), path="$.as_of", message=message))
+        seen[(name, brief.revision)] = path
+        first_path, first = first_of.setdefault(name, (path, brief))
+        if brief.as_of != first.as_of:
+            report(
+                path, "$.as_of", f"{brief.as_of} differs from {first.as_of} in {first_path.name}"
+            )
+        if brief.created_at != first.created_at:
+            message = f"differs from revision {first.revision} in {first_path.name}"
+            report(path, "$.created_at", message)
+        other_path, other_id = brief_on.setdefault(brief.as_of, (path, name))
+        if other_id != name:
+            message = (
+                f"{brief.as_of} is already the as-of date of {other_id!r} in {other_path.name}"
+            )
+            report(path, "$.as_of", message)
     return problems

@@ -182,21 +182,46 @@ def test_a_folder_with_clashing_revisions(tmp_path: Path, brief: Brief) -> None:
     )
     (tmp_path / "briefs").mkdir()
     (tmp_path / "story.json").write_bytes(codec.encode_pretty(story))
-    other_day = msgspec.structs.replace(brief, as_of=dt.date(2025, 3, 20))
-    same_day = msgspec.structs.replace(brief, id="brief-other")
-    for name, item in [("a.json", brief), ("b.json", other_day), ("c.json", same_day)]:
+    first = msgspec.structs.replace(brief, revision=1, revised_at=brief.created_at)
+    later = dt.timedelta(days=2)
+    files = {
+        "a.json": first,
+        "b.json": first,
+        "c.json": msgspec.structs.replace(
+            first,
+            revision=3,
+            as_of=dt.date(2025, 3, 20),
+            created_at=first.created_at + later,
+            revised_at=first.created_at + later,
+        ),
+        "d.json": msgspec.structs.replace(first, id="brief-other"),
+        "e.json": msgspec.structs.replace(
+            first,
+            id="brief-late",
+            as_of=dt.date(2025, 3, 21),
+            revised_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+        ),
+    }
+    for name, item in files.items():
         (tmp_path / "briefs" / name).write_bytes(codec.encode_pretty(item))
 
     lines = [f"{Path(p.file).name}: {p.path}: {p.message}" for p in validate_story_folder(tmp_path)]
     assert any(
         line.startswith("a.json: $.positions[") and "unknown party" in line for line in lines
     )
-    assert (
-        f"b.json: $.revision: revision {brief.revision} of 'brief-2025-03-18' is also in a.json"
-        in lines
-    )
-    assert "b.json: $.as_of: 2025-03-20 differs from 2025-03-18 in a.json (same brief id)" in lines
-    assert (
-        "c.json: $.as_of: 2025-03-18 is already the as-of date of 'brief-2025-03-18' in a.json"
-        in lines
-    )
+    assert [line for line in lines if "unknown party" not in line] == [
+        "e.json: $.revised_at: is before created_at",
+        "b.json: $.revision: revision 1 of 'brief-2025-03-18' is also in a.json",
+        "c.json: $.revision: revision 3 of 'brief-2025-03-18' follows revision 1: "
+        "revision 2 is missing",
+        "c.json: $.as_of: 2025-03-20 differs from 2025-03-18 in a.json",
+        "c.json: $.created_at: differs from revision 1 in a.json",
+        "d.json: $.as_of: 2025-03-18 is already the as-of date of 'brief-2025-03-18' in a.json",
+    ]
+
+
+def test_timestamps_need_a_time_zone(brief: Brief) -> None:
+    naive = msgspec.structs.replace(brief, created_at=brief.created_at.replace(tzinfo=None))
+    assert [str(problem) for problem in validate_brief(naive)] == [
+        "$.created_at: has no time zone; write UTC, e.g. ...T18:00:00Z"
+    ]
