@@ -2,12 +2,13 @@
 
 msgspec already enforces types, enums and the size limits while decoding
 (``service.domain.limits``); the rules here need more than one field: references between parts of
-a brief and to the story's parties, duplicate ids, and the issue lifecycle (``closed_on`` goes
-with a closed status, and never before ``opened_on``). Problems carry a JSON path such as
-``$.positions[1].quotes[0].source_id``, the same paths msgspec uses for decoding errors.
+a brief and to the story's parties, duplicate ids, the issue lifecycle (``closed_on`` goes
+with a closed status, and never before ``opened_on``) and timestamps. Problems carry a JSON path
+such as ``$.positions[1].quotes[0].source_id``, the same paths msgspec uses for decoding errors.
 
-The API raises `InvalidContentError` from `check_brief`; ``briefs validate`` uses `validate_path`,
-which also reports files that do not decode and fields the tolerant models silently ignore.
+`check_brief` raises `InvalidContentError` (the API's 422) with every problem. ``briefs validate``
+uses `validate_path`, which also reports files that do not decode, fields the tolerant models
+silently ignore, and revision files of a story folder that could not all be stored.
 """
 
 from __future__ import annotations
