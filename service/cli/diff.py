@@ -180,7 +180,13 @@ def _print(args: argparse.Namespace, story: Story | None, old: Brief, new: Brief
     console = make_console(args.color)
     plain = console.no_color or console.color_system is None
     sources = {source.id: source for source in (*old.sources, *new.sources)}
-    context = DiffContext(story=story, sources=sources, plain=plain, trivial_hidden=diff != full)
+    context = DiffContext(
+        story=story,
+        sources=sources,
+        issues={issue.id: issue for issue in new.issues},
+        plain=plain,
+        trivial_hidden=diff != full,
+    )
     print_diff(console, diff, context)
 
 

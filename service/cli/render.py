@@ -59,6 +59,8 @@ class DiffContext:
 
     story: Story | None = None
     sources: Mapping[str, Source] = field(default_factory=dict)
+    issues: Mapping[str, Issue] = field(default_factory=dict)
+    """The new brief's issues by id: their notes explain status changes and edits."""
     plain: bool = False
     """No colour: mark insertions and deletions with ``{+ +}`` and ``[- -]``."""
     trivial_hidden: bool = False
@@ -124,7 +126,7 @@ def sections(diff: BriefDiff, context: DiffContext) -> Iterator[tuple[str, list[
             [_quote(c, q, context, new=False) for c in diff.parties for q in c.quotes_removed],
         ),
         ("Takeaways", _added_removed(diff.takeaways_added, diff.takeaways_removed)),
-        ("Issues", _issues(diff)),
+        ("Issues", _issues(diff, context)),
         ("Events", _events(diff, context)),
         ("Sources", _sources(diff, context)),
         ("Summary", _summary(diff.summary, context)),
@@ -249,8 +251,9 @@ def _added_removed(added: Iterable[str], removed: Iterable[str]) -> list[Text]:
     ]
 
 
-def _issues(diff: BriefDiff) -> list[Text]:
+def _issues(diff: BriefDiff, context: DiffContext) -> list[Text]:
     lines: list[Text] = []
+    noted: set[str] = set()  # issues whose current note is already shown
     for change in diff.issues:
         match change:
             case IssueOpened(issue=issue):
@@ -269,13 +272,15 @@ def _issues(diff: BriefDiff) -> list[Text]:
                 )
             case IssueStatusChanged():
                 detail = f"{change.old_status.value} -> {change.new_status.value}"
-                lines.append(_issue_line("status", change.issue_id, change.title, "yellow", detail))
+                line = _issue_line("status", change.issue_id, change.title, "yellow", detail)
+                lines.append(_with_note(line, context.issues.get(change.issue_id)))
+                noted.add(change.issue_id)
             case IssueEdited():
-                lines.append(
-                    _issue_line(
-                        "edited", change.issue_id, change.title, DIM, ", ".join(change.fields)
-                    )
-                )
+                fields = ", ".join(change.fields)
+                line = _issue_line("edited", change.issue_id, change.title, DIM, fields)
+                if "note" in change.fields and change.issue_id not in noted:
+                    line = _with_note(line, context.issues.get(change.issue_id))
+                lines.append(line)
             case IssueDropped(issue=issue, was_closed=True):
                 lines.append(
                     _issue_line("retired", issue.id, issue.title, DIM, f"was {issue.status.value}")
@@ -287,6 +292,12 @@ def _issues(diff: BriefDiff) -> list[Text]:
         count = len(diff.issues_unchanged)
         lines.append(Text(f"{count} issue{'s' if count != 1 else ''} unchanged", style=DIM))
     return lines
+
+
+def _with_note(line: Text, issue: Issue | None) -> Text:
+    if issue is not None and issue.note:
+        line.append(f"\n    {issue.note}", style=DIM)
+    return line
 
 
 def _opened(issue: Issue) -> str:

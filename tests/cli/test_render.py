@@ -12,6 +12,7 @@ from service.domain.changes import (
     BriefDiff,
     EventChanged,
     IssueDropped,
+    IssueEdited,
     IssueReopened,
     IssueStatusChanged,
     PartyChange,
@@ -169,3 +170,37 @@ def test_an_empty_diff_has_only_a_header() -> None:
         "2025-03-01 r1 (b)  ->  2025-03-01 r1 (b)",
         "significance 0.00 (no changes)",
     ]
+
+
+def test_issue_notes_explain_status_changes_and_edits_once() -> None:
+    issue = Issue(
+        id="swap",
+        title="Swap",
+        status=IssueStatus.SCHEDULED,
+        opened_on=dt.date(2025, 3, 1),
+        note="Set for Friday.",
+    )
+    diff = BriefDiff(
+        story_id="s",
+        old=REF,
+        new=REF,
+        issues=[
+            IssueStatusChanged(
+                issue_id="swap",
+                title="Swap",
+                old_status=IssueStatus.OPEN,
+                new_status=IssueStatus.SCHEDULED,
+            ),
+            IssueEdited(issue_id="swap", title="Swap", fields=["note"]),
+        ],
+        significance=0.2,
+        trivial=False,
+    )
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=200, color_system=None)
+    context = DiffContext(story=STORY, issues={"swap": issue}, plain=True)
+    print_diff(console, diff, context)
+    out = buffer.getvalue()
+    assert "status   swap  Swap  (open -> scheduled)\n    Set for Friday.\n" in out
+    assert "edited   swap  Swap  (note)\n" in out
+    assert out.count("Set for Friday.") == 1
