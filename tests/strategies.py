@@ -44,6 +44,7 @@ __all__ = [
     "positions",
     "prose",
     "quotes",
+    "sentences",
     "sources",
     "stories",
 ]
@@ -66,6 +67,10 @@ prose = st.builds(
     st.lists(_spaces, min_size=12, max_size=12),
 )
 """Short prose from a small vocabulary (so edits collide), with varied spacing."""
+sentences = st.lists(
+    st.sampled_from(["One.", "Two", "three.", "Four!", ".", " ", "  ", "\n", "5.5"]), max_size=16
+).map("".join)
+"""Text made of short sentences and stray full stops, for the sentence-level alignment."""
 _any_text = st.text(st.characters(codec="utf-8"), max_size=20)
 text = st.one_of(prose, _any_text)
 headline = text.filter(lambda value: _NON_SPACE.search(value) is not None)

@@ -1,9 +1,11 @@
 """Word-level text diff: equal, inserted and deleted runs that keep the original spacing.
 
-The texts are split into word and whitespace tokens. Large, mostly equal texts are first aligned
-patience-style: tokens that occur exactly once in both texts become anchors, the longest chain of
-anchors in the same order is kept, and only the small gaps between anchors are diffed with
-diff-match-patch (Myers) in word mode, each token mapped to one private-use character (the
+Large, mostly equal texts are aligned patience-style before any Myers diff runs: items that
+occur exactly once in both texts become anchors and the longest chain of anchors in the same
+order is kept. This happens first on sentences (unchanged sentences are never tokenised), then,
+within changed stretches, on words (or runs of 2 or 4 words in very repetitive text). Only the
+small gaps left between anchors are diffed with diff-match-patch (Myers) in word mode: the text
+is split into word and whitespace tokens, each mapped to one private-use character (the
 ``linesToChars`` trick). Myers costs O(N·D) in pure Python, so anchoring first is what keeps a
 10,000-word summary with a few hundred scattered edits fast and the cost near-linear in the text
 length. ``Diff_Timeout = 0`` makes every diff deterministic (no time-dependent cut-off).
@@ -14,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
@@ -48,7 +50,9 @@ def word_diff(old: str, new: str) -> SummaryDiff:
     if old == new:
         return SummaryDiff(runs=[WordRun(op="equal", text=old)] if old else [])
     builder = _RunBuilder()
-    _diff_range(_TOKEN.findall(old), _TOKEN.findall(new), builder)
+    old_sentences, new_sentences = _sentences(old), _sentences(new)
+    anchors = _unique_anchors(old_sentences, new_sentences)
+    _walk_anchors(old_sentences, new_sentences, anchors, builder, _diff_sentences)
     return builder.build()
 
 
@@ -102,45 +106,69 @@ def _diff_range(old: list[str], new: list[str], out: _RunBuilder) -> None:
     out.add("equal", tail)
 
 
+def _sentences(text: str) -> list[str]:
+    """``text`` cut after every full stop: roughly sentences, and ~40x faster to find than
+    with a regular expression. Any cut is correct (the pieces join back into the text)."""
+    pieces = text.split(".")
+    last = pieces.pop()
+    return [piece + "." for piece in pieces] + ([last] if last else [])
+
+
+def _diff_sentences(old: list[str], new: list[str], out: _RunBuilder) -> None:
+    """Diff a run of sentences word by word."""
+    _diff_range(_TOKEN.findall("".join(old)), _TOKEN.findall("".join(new)), out)
+
+
 def _diff_anchored(old: list[str], new: list[str], out: _RunBuilder) -> bool:
     """Align on words that start a run of words unique in both texts, and diff the gaps
     between them; ``False`` if there is no such word."""
+    old_start, new_start = _first_word(old), _first_word(new)
     for words in _ANCHOR_WORDS:
-        anchors = _anchors(old, new, words)
-        if anchors:
+        chain = _unique_anchors(
+            _word_runs(old, old_start, words), _word_runs(new, new_start, words)
+        )
+        if chain:
             break
     else:
         return False
+    anchors = [(old_start + 2 * old_word, new_start + 2 * new_word) for old_word, new_word in chain]
+    _walk_anchors(old, new, anchors, out, _diff_range)
+    return True
+
+
+def _walk_anchors(
+    old: list[str],
+    new: list[str],
+    anchors: list[tuple[int, int]],
+    out: _RunBuilder,
+    diff_gap: Callable[[list[str], list[str], _RunBuilder], None],
+) -> None:
+    """Emit each anchor (an item equal in both lists) as equal, and ``diff_gap`` the gaps."""
     equal_from = old_at = new_at = 0  # old[equal_from:old_at] is equal and not yet emitted
     for old_index, new_index in anchors:
         if old_index != old_at or new_index != new_at:
             old_gap, new_gap = old[old_at:old_index], new[new_at:new_index]
             if old_gap != new_gap:
                 out.add("equal", old[equal_from:old_at])
-                _diff_range(old_gap, new_gap, out)
+                diff_gap(old_gap, new_gap, out)
                 equal_from = old_index
         old_at, new_at = old_index + 1, new_index + 1
     out.add("equal", old[equal_from:old_at])
-    _diff_range(old[old_at:], new[new_at:], out)
-    return True
+    if old[old_at:] or new[new_at:]:
+        diff_gap(old[old_at:], new[new_at:], out)
 
 
-def _anchors(old: list[str], new: list[str], words: int) -> list[tuple[int, int]]:
-    """The longest chain of (old, new) token positions of the words starting a run of
-    ``words`` words (whitespace aside) that occurs exactly once in both texts, in order."""
-    old_start, new_start = _first_word(old), _first_word(new)
-    old_keys, new_keys = _word_runs(old, old_start, words), _word_runs(new, new_start, words)
-    old_counts, new_counts = Counter(old_keys), Counter(new_keys)
+def _unique_anchors(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[tuple[int, int]]:
+    """The longest chain of (old, new) positions of items that occur exactly once in both
+    sequences, increasing in both (patience diff's anchors)."""
+    old_counts, new_counts = Counter(old), Counter(new)
     unique = {key for key, count in old_counts.items() if count == 1 and new_counts[key] == 1}
     if not unique:
         return []
-    new_position = {key: index for index, key in enumerate(new_keys) if key in unique}
-    chain = _longest_increasing(
-        [(index, new_position[key]) for index, key in enumerate(old_keys) if key in unique]
+    new_position = {key: index for index, key in enumerate(new) if key in unique}
+    return _longest_increasing(
+        [(index, new_position[key]) for index, key in enumerate(old) if key in unique]
     )
-    return [
-        (old_start + 2 * old_index, new_start + 2 * new_index) for old_index, new_index in chain
-    ]
 
 
 def _word_runs(tokens: list[str], start: int, words: int) -> Sequence[Hashable]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import jsonpatch
@@ -95,7 +96,7 @@ def test_story_round_trip_is_byte_stable(story: Any) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(strategies.text, strategies.text)
+@given(strategies.text | strategies.sentences, strategies.text | strategies.sentences)
 def test_word_diff_runs_reassemble_both_texts(old: str, new: str) -> None:
     diff = word_diff(old, new)
 
@@ -103,6 +104,7 @@ def test_word_diff_runs_reassemble_both_texts(old: str, new: str) -> None:
     assert "".join(run.text for run in diff.runs if run.op != "delete") == new
     assert all(run.text for run in diff.runs)
     assert diff.changed == (old != new)
+    assert all(first.op != second.op for first, second in pairwise(diff.runs))
 
 
 @FAST

@@ -68,6 +68,17 @@ def test_whitespace_only_change_counts_no_words() -> None:
     assert (_old(diff), _new(diff)) == ("a b", "a  b")
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("a.", "b."), ("x a.", "x b."), ("One. Two.", "One. Three."), ("..", ". ."), (".", "")],
+)
+def test_runs_are_never_empty(old: str, new: str) -> None:
+    diff = word_diff(old, new)
+
+    assert all(run.text for run in diff.runs)
+    assert (_old(diff), _new(diff)) == (old, new)
+
+
 def test_from_and_to_empty_text() -> None:
     assert word_diff("", "one two").runs == [WordRun(op="insert", text="one two")]
     assert word_diff("one two", "").runs == [WordRun(op="delete", text="one two")]
