@@ -44,14 +44,18 @@ def register(subparsers: Any) -> None:
         "diff",
         help="show what changed between two briefs or revisions",
         description=(
-            "Show what changed in meaning between two briefs: stances, statements, quotes, "
+            "Show what changed in meaning between two briefs: stances, statements, quotes,\n"
             "issues opened and closed, events, sources and the summary, word by word."
         ),
         usage="%(prog)s [options] OLD NEW | STORY_DIR DATE[@REV] DATE[@REV]",
         epilog=(
-            "examples: briefs diff old.json new.json; "
-            "briefs diff fixtures/stories/ceasefire-2025 2025-03-14 2025-03-18@1"
+            "examples:\n"
+            "  briefs diff briefs/2025-03-14.json briefs/2025-03-18.json\n"
+            "  briefs diff fixtures/stories/ceasefire-2025 2025-03-14 2025-03-18\n"
+            "  briefs diff fixtures/stories/ceasefire-2025 2025-03-18@1 2025-03-18@2\n"
+            "  briefs diff --format json --hide-trivial STORY_DIR 2025-03-14@1 2025-03-14@2"
         ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "targets",
