@@ -34,7 +34,13 @@ from service.store.base import Health, ImportReport, TokenRecord
 from service.store.listing import CURRENT_JOIN, Dialect, list_briefs_sql
 from service.store.migrations import load_migrations
 from service.store.records import encode_cursor
-from service.store.sqlite_schema import connect_reader, connect_writer, migrate, schema_version
+from service.store.sqlite_schema import (
+    connect_reader,
+    connect_writer,
+    immediate,
+    migrate,
+    schema_version,
+)
 
 T = TypeVar("T")
 
@@ -304,9 +310,15 @@ class SQLiteStore:
 
 
 def _optimize_and_close(connection: sqlite3.Connection) -> None:
-    # SQLite's advice: refresh the planner's statistics where they are stale, at close.
-    connection.execute("PRAGMA optimize")
-    connection.close()
+    # SQLite's advice: refresh the planner's statistics where they are stale, at close. It is an
+    # optimisation, so it is skipped when another process holds the write lock for too long.
+    try:
+        with immediate(connection):
+            connection.execute("PRAGMA optimize")
+    except sqlite3.OperationalError:
+        pass
+    finally:
+        connection.close()
 
 
 _TOKEN = "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_tokens"  # noqa: S105 - SQL, not a secret
