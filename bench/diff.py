@@ -105,7 +105,7 @@ def bench_words(repeat: int) -> None:
         rng = random.Random(words)
         old = synthetic_text(rng, words)
         new = edit_text(rng, old, 0.02)
-        runs = max(3, repeat * 1_000 // words)
+        runs = max(5, repeat * 2_000 // words)
         timings = measure(
             {"baseline": partial(_tokenise, old, new), "word_diff": partial(word_diff, old, new)},
             runs,

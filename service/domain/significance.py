@@ -4,34 +4,14 @@ An edit is *trivial* when the texts are equal after `normalise` (case folded, pu
 symbols turned into spaces, whitespace collapsed). Identifiers, URLs, dates, stances and statuses
 are never compared loosely: any change to them is significant.
 
-``significance`` is ``1 - exp(-score / 2)``, where ``score`` adds up the weights below for every
+``significance`` is ``1 - exp(-score / 2)``, where ``score`` adds up the `Weights` of every
 non-trivial change: 0 for no (or only trivial) change, about 0.22 for one stance shift, 0.14
 for one issue closing, 0.86 for a busy day (score 4), approaching 1 as changes pile up. The
 weights rank what a reader of an evolving story most needs to notice: a party changing sides or
 an issue closing outweighs a new source.
 
-=========================================  ======
-Change                                     Weight
-=========================================  ======
-publication status                         0.60
-stance shift toward / away from agreement  0.50
-stance shift into or out of ``unclear``    0.30
-position appeared / disappeared            0.30
-issue opened, closed, reopened             0.30
-open issue dropped without closing         0.30
-issue status changed (still open/closed)   0.15
-headline                                   0.20
-summary                                    0.40 x min(1, 20 x share of words changed)
-statement                                  0.10
-condition added / removed                  0.10
-takeaway added / removed                   0.10
-event added / removed                      0.10
-quote added / removed                      0.05
-issue edited                               0.05
-event changed                              0.05
-closed issue retired (dropped)             0.02
-source added / removed                     0.02
-=========================================  ======
+A summary edit counts ``Weights.summary x min(1, 20 x share of its words changed)``, so editing
+5% of it weighs as much as two headline changes.
 """
 
 from __future__ import annotations
@@ -64,6 +44,8 @@ from service.domain.worddiff import count_words
 
 __all__ = [
     "PROSE_FIELDS",
+    "WEIGHTS",
+    "Weights",
     "assess",
     "fields_trivially_equal",
     "normalise",
@@ -92,16 +74,44 @@ PROSE_FIELDS = frozenset(
 )
 """Fields whose text may change trivially; every other field is compared exactly."""
 
-_SCORE_SCALE = 2.0
-_NOT_WORD = re.compile(r"[^\w\s]+")
 
-_ISSUE_WEIGHTS: dict[type[IssueChange], float] = {
-    IssueOpened: 0.30,
-    IssueClosed: 0.30,
-    IssueReopened: 0.30,
-    IssueStatusChanged: 0.15,
-    IssueEdited: 0.05,
-}
+class Weights(msgspec.Struct, kw_only=True, frozen=True):
+    """What each non-trivial change adds to a diff's score."""
+
+    status: float = 0.60
+    """Publication status changed (a withdrawal matters most)."""
+    stance_shift: float = 0.50
+    """A stance moved toward or away from agreement."""
+    stance_lateral: float = 0.30
+    """A stance moved into or out of ``unclear``."""
+    position: float = 0.30
+    """A position appeared or disappeared."""
+    issue_transition: float = 0.30
+    """An issue opened, closed or reopened, or an open issue dropped without closing."""
+    issue_status: float = 0.15
+    """An issue moved between two open (or two closed) statuses."""
+    headline: float = 0.20
+    summary: float = 0.40
+    """The most a summary edit weighs (reached at 5% of its words changed)."""
+    statement: float = 0.10
+    condition: float = 0.10
+    takeaway: float = 0.10
+    event: float = 0.10
+    """An event added or removed."""
+    quote: float = 0.05
+    issue_edit: float = 0.05
+    event_edit: float = 0.05
+    issue_retired: float = 0.02
+    """A closed issue no longer listed (routine)."""
+    source: float = 0.02
+
+
+WEIGHTS = Weights()
+_SCORE_SCALE = 2.0
+"""``significance = 1 - exp(-score / _SCORE_SCALE)``."""
+_SUMMARY_SATURATION = 20
+"""The summary weight is reached when 1/20 of its words changed."""
+_NOT_WORD = re.compile(r"[^\w\s]+")
 
 
 def normalise(text: str) -> str:
@@ -134,49 +144,63 @@ def without_trivial(diff: BriefDiff) -> BriefDiff:
     return msgspec.structs.replace(core, significance=diff.significance, trivial=diff.trivial)
 
 
-def significance(diff: BriefDiff) -> float:
-    """The weighted significance of every change in ``diff`` (see the module docstring).
+def significance(diff: BriefDiff, weights: Weights = WEIGHTS) -> float:
+    """The weighted significance of every change in ``diff`` (see the module docstring), in
+    [0, 1] with four decimals; any change at all scores at least 0.0001.
 
     Counts every change it is given: strip trivial ones first (`assess` does).
     """
-    score = 0.6 if diff.status else 0.0
-    score += 0.2 if diff.headline else 0.0
-    score += _summary_weight(diff.summary)
-    score += 0.1 * (len(diff.takeaways_added) + len(diff.takeaways_removed))
-    score += sum(_party_weight(change) for change in diff.parties)
-    score += sum(_issue_weight(change) for change in diff.issues)
-    score += 0.1 * (len(diff.events_added) + len(diff.events_removed))
-    score += 0.05 * len(diff.events_changed)
-    score += 0.02 * (len(diff.sources_added) + len(diff.sources_removed))
-    return round(1.0 - math.exp(-score / _SCORE_SCALE), 4)
+    score = sum(
+        (
+            weights.status * bool(diff.status),
+            weights.headline * bool(diff.headline),
+            _summary_weight(diff.summary, weights),
+            weights.takeaway * (len(diff.takeaways_added) + len(diff.takeaways_removed)),
+            sum(_party_weight(change, weights) for change in diff.parties),
+            sum(_issue_weight(change, weights) for change in diff.issues),
+            weights.event * (len(diff.events_added) + len(diff.events_removed)),
+            weights.event_edit * len(diff.events_changed),
+            weights.source * (len(diff.sources_added) + len(diff.sources_removed)),
+        )
+    )
+    if not score:
+        return 0.0
+    return max(0.0001, round(1.0 - math.exp(-score / _SCORE_SCALE), 4))
 
 
 # --- weights ----------------------------------------------------------------------------------
 
 
-def _summary_weight(summary: SummaryDiff) -> float:
+def _summary_weight(summary: SummaryDiff, weights: Weights) -> float:
     changed = summary.words_added + summary.words_removed
     if not changed:
         return 0.0
     old_words = sum(count_words(run.text) for run in summary.runs if run.op != "insert")
-    total = old_words + summary.words_added
-    return 0.4 * min(1.0, 20 * changed / max(1, total))
+    share = changed / max(1, old_words + summary.words_added)
+    return weights.summary * min(1.0, _SUMMARY_SATURATION * share)
 
 
-def _party_weight(change: PartyChange) -> float:
-    weight = 0.3 if change.appeared or change.disappeared else 0.0
+def _party_weight(change: PartyChange, weights: Weights) -> float:
+    weight = weights.position * (change.appeared or change.disappeared)
     if change.stance:
-        weight += 0.3 if change.stance.direction is ShiftDirection.LATERAL else 0.5
-    weight += 0.1 if change.statement else 0.0
-    weight += 0.1 * (len(change.conditions_added) + len(change.conditions_removed))
-    weight += 0.05 * (len(change.quotes_added) + len(change.quotes_removed))
+        lateral = change.stance.direction is ShiftDirection.LATERAL
+        weight += weights.stance_lateral if lateral else weights.stance_shift
+    weight += weights.statement * bool(change.statement)
+    weight += weights.condition * (len(change.conditions_added) + len(change.conditions_removed))
+    weight += weights.quote * (len(change.quotes_added) + len(change.quotes_removed))
     return weight
 
 
-def _issue_weight(change: IssueChange) -> float:
-    if isinstance(change, IssueDropped):
-        return 0.02 if change.was_closed else 0.30
-    return _ISSUE_WEIGHTS[type(change)]
+def _issue_weight(change: IssueChange, weights: Weights) -> float:
+    match change:
+        case IssueOpened() | IssueClosed() | IssueReopened():
+            return weights.issue_transition
+        case IssueDropped(was_closed=was_closed):
+            return weights.issue_retired if was_closed else weights.issue_transition
+        case IssueStatusChanged():
+            return weights.issue_status
+        case IssueEdited():
+            return weights.issue_edit
 
 
 # --- stripping trivial changes ----------------------------------------------------------------

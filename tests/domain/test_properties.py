@@ -105,6 +105,9 @@ def test_word_diff_runs_reassemble_both_texts(old: str, new: str) -> None:
     assert all(run.text for run in diff.runs)
     assert diff.changed == (old != new)
     assert all(first.op != second.op for first, second in pairwise(diff.runs))
+    assert all(
+        (first.op, second.op) != ("insert", "delete") for first, second in pairwise(diff.runs)
+    )
 
 
 @FAST
