@@ -132,12 +132,23 @@ class Metrics:
         )
         self.cache = CacheCollector()
         self.registry.register(self.cache)
+        self._request_series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         """Record one answered request."""
-        method = method if method in KNOWN_METHODS else "OTHER"
-        self.requests.labels(method, route, str(status)).inc()
-        self.request_duration.labels(method, route).observe(seconds)
+        method = method if method in KNOWN_METHODS else "OTHER"  # clients may send anything
+        key = (method, route, status)
+        series = self._request_series.get(key)
+        if series is None:
+            # labels() validates and locks on every call; the label sets are few and bounded
+            # (templates x methods x statuses), so resolve each once and keep it.
+            series = self._request_series[key] = (
+                self.requests.labels(method, route, str(status)),
+                self.request_duration.labels(method, route),
+            )
+        count, duration = series
+        count.inc()
+        duration.observe(seconds)
 
     def render(self, accept: str = "") -> tuple[bytes, str]:
         """Everything in the registry, in the format ``accept`` prefers (Prometheus text or

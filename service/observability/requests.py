@@ -61,22 +61,29 @@ class RequestObserver:
         elif route in PROBE_ROUTES and status < 400:
             level = logging.DEBUG
         if access_logger.isEnabledFor(level):
-            access_logger.log(
+            path = scope["path"]
+            fields = {
+                "request_id": state.get("request_id"),
+                "method": method,
+                "route": route,
+                "path": path,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 3),
+                "token_name": state.get("token_name"),
+            }
+            # makeRecord + handle is what Logger.log does, minus the stack walk that finds the
+            # caller's file and line: the same for every access line, and a third of its cost.
+            record = access_logger.makeRecord(
+                access_logger.name,
                 level,
+                __file__,
+                0,
                 "%s %s %d",
-                method,
-                scope["path"],
-                status,
-                extra={
-                    "request_id": state.get("request_id"),
-                    "method": method,
-                    "route": route,
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 3),
-                    "token_name": state.get("token_name"),
-                },
+                (method, path, status),
+                None,
+                extra=fields,
             )
+            access_logger.handle(record)
 
 
 def observe_requests(app: ASGIApp, metrics: Metrics) -> ASGIApp:

@@ -1,0 +1,144 @@
+"""What logging and metrics cost per request: the same Litestar app with and without the
+observability hook, driven in-process through ASGI (no sockets, so the overhead is not drowned in
+network noise).
+
+Run: ``.venv/bin/python -m bench.observability [--requests 20000] [--repeats 5]``
+
+Variants, interleaved round by round so that machine noise hits each alike:
+
+* ``bare``: a route that awaits one store call, no hook (the baseline);
+* ``metrics``: with ``app_init_hook`` at ``BRIEFS_LOG_LEVEL=warning``: request metrics, store timing
+  proxy, no access-log line;
+* ``metrics+log``: the same at ``info``: plus one JSON access-log line per request (to /dev/null,
+  through the background log thread).
+
+Prints the median CPU microseconds per request of each and the overhead against ``bare``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import statistics
+import time
+from typing import Annotated, Any
+
+from litestar import Litestar, Request, get
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from service.observability import app_init_hook
+from service.observability.logs import configure_logging, flush_logs, reset_logging
+from service.settings import LogLevel, Settings
+
+
+class Store:
+    """A store whose one call does no I/O, so that only the instrumentation is measured."""
+
+    async def get_item(self, item_id: int) -> dict[str, int]:
+        return {"id": item_id}
+
+
+@get("/items/{item_id:int}")
+async def get_item(
+    item_id: Annotated[int, Parameter(description="Item id.")], request: Request[Any, Any, Any]
+) -> dict[str, int]:
+    """One item."""
+    item: dict[str, int] = await request.app.state.store.get_item(item_id)
+    return item
+
+
+# Logging is process-wide: each round sets the level of the variant it measures.
+LOG_LEVELS: dict[str, LogLevel] = {"bare": "warning", "metrics": "warning", "metrics+log": "info"}
+
+
+def build(variant: str) -> Litestar:
+    hooks = []
+    if variant != "bare":
+        settings = Settings(log_level=LOG_LEVELS[variant], log_format="json")
+        hooks.append(app_init_hook(settings))
+    return Litestar(
+        route_handlers=[get_item],
+        state=State({"store": Store()}),
+        on_app_init=hooks,
+        logging_config=None,  # the hook installs its own; the baseline logs nothing per request
+    )
+
+
+async def drive(app: Litestar, requests: int) -> float:
+    """CPU seconds per request over ``requests`` sequential requests.
+
+    CPU time of the whole process (the background log thread included), not wall time: on a
+    shared machine wall time mostly measures the neighbours, CPU time is what the hook costs.
+    """
+    body_sent = {"type": "http.request", "body": b"", "more_body": False}
+
+    async def receive() -> dict[str, Any]:
+        return body_sent
+
+    async def send(message: Any) -> None:
+        return None
+
+    started = time.process_time()
+    for index in range(requests):
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": f"/items/{index % 100}",
+            "raw_path": f"/items/{index % 100}".encode(),
+            "root_path": "",
+            "query_string": b"",
+            "headers": [(b"host", b"bench")],
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 8000),
+            "state": {},
+        }
+        await app(scope, receive, send)
+    flush_logs()  # the lines queued by this round are written (and paid for) in this round
+    return (time.process_time() - started) / requests
+
+
+async def main(requests: int, repeats: int) -> None:
+    variants = ("bare", "metrics", "metrics+log")
+    apps = {variant: build(variant) for variant in variants}
+    # The hook logs to stdout; the benchmark prints there, so send the log lines to /dev/null.
+    async with contextlib.AsyncExitStack() as running:
+        devnull = running.enter_context(open(os.devnull, "w"))  # noqa: ASYNC230, SIM115 - once
+
+        def log_as(variant: str) -> None:
+            settings = Settings(log_level=LOG_LEVELS[variant], log_format="json")
+            configure_logging(settings, stream=devnull)
+
+        results: dict[str, list[float]] = {variant: [] for variant in variants}
+        for variant in variants:
+            await running.enter_async_context(apps[variant].lifespan())
+            log_as(variant)
+            await drive(apps[variant], requests // 10)  # warm-up
+        for _ in range(repeats):
+            for variant in variants:
+                log_as(variant)
+                results[variant].append(await drive(apps[variant], requests))
+        flush_logs()
+        reset_logging()
+    baseline = statistics.median(results["bare"])
+    print(f"{requests} requests x {repeats} rounds, median CPU time per request:")
+    for variant in variants:
+        median = statistics.median(results[variant])
+        overhead = (median - baseline) * 1e6
+        print(
+            f"  {variant:<12} {median * 1e6:8.1f} us   "
+            f"overhead {overhead:+6.1f} us   ratio {median / baseline:5.2f}"
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=20000)
+    parser.add_argument("--repeats", type=int, default=5)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.requests, arguments.repeats))
