@@ -38,11 +38,12 @@ class Timing:
 
     def __init__(self, seconds: list[float]) -> None:
         millis = sorted(value * 1_000 for value in seconds)
+        self.best = millis[0]
         self.median = statistics.median(millis)
         self.p90 = statistics.quantiles(millis, n=10)[-1] if len(millis) > 1 else millis[0]
 
     def __str__(self) -> str:
-        return f"median {self.median:8.2f} ms   p90 {self.p90:8.2f} ms"
+        return f"median {self.median:7.2f} ms  p90 {self.p90:7.2f} ms  min {self.best:7.2f} ms"
 
 
 def measure(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, Timing]:
@@ -100,7 +101,7 @@ def _tokenise(old: str, new: str) -> None:
 
 def bench_words(repeat: int) -> None:
     """``word_diff`` at growing sizes with 2% of words edited, against tokenising both."""
-    medians: list[float] = []
+    previous: Timing | None = None
     for words in WORD_COUNTS:
         rng = random.Random(words)
         old = synthetic_text(rng, words)
@@ -111,11 +112,14 @@ def bench_words(repeat: int) -> None:
             runs,
         )
         baseline, timing = timings["baseline"], timings["word_diff"]
-        growth = f"{timing.median / medians[-1]:5.1f}x previous" if medians else " " * 16
-        medians.append(timing.median)
+        growth = " " * 28
+        if previous:
+            median_growth = timing.median / previous.median
+            growth = f"growth x{median_growth:4.1f} (min x{timing.best / previous.best:4.1f})"
+        previous = timing
         print(
-            f"  word_diff {words:>7,} words  {timing}   {growth}   "
-            f"{timing.median / baseline.median:5.1f}x tokenising ({baseline.median:.2f} ms)"
+            f"  word_diff {words:>7,} words  {timing}  {growth}  "
+            f"{timing.median / baseline.median:4.1f}x tokenising ({baseline.median:.2f} ms)"
         )
 
 
