@@ -1,0 +1,116 @@
+"""A byte-bounded LRU of encoded responses, and strong ETags.
+
+Brief revisions never change once stored, so a representation of one (JSON, Markdown, ninjs) or a
+diff between two of them can be encoded once and served as bytes until evicted. Keys name the
+immutable inputs (story, brief, revision(s), representation and flags); values keep the body, its
+media type and its ETag. The cache is per process (one per worker); it needs no invalidation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Hashable
+
+import msgspec
+
+
+class CachedBody(msgspec.Struct, frozen=True):
+    """An encoded response body with its media type and strong ETag."""
+
+    body: bytes
+    media_type: str
+    etag: str
+
+
+class CacheStats(msgspec.Struct, frozen=True):
+    """Counters of a `ResponseCache`, as reported on ``/metrics``."""
+
+    hits: int
+    misses: int
+    bytes: int
+    entries: int
+    max_bytes: int
+
+
+class ResponseCache:
+    """LRU cache of `CachedBody` values bounded by the total size of their bodies."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Hashable, CachedBody] = OrderedDict()
+        self._bytes = 0
+        self._hits = 0
+        self._misses = 0
+
+    def get(self, key: Hashable) -> CachedBody | None:
+        """The cached body for ``key`` (now most recently used), or ``None``."""
+        entry = self._entries.get(key)
+        if entry is None:
+            self._misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self._hits += 1
+        return entry
+
+    def put(self, key: Hashable, entry: CachedBody) -> CachedBody:
+        """Store ``entry`` (unless it alone exceeds the bound), evicting the least recently used."""
+        size = len(entry.body)
+        if size > self.max_bytes:
+            return entry
+        previous = self._entries.pop(key, None)
+        if previous is not None:
+            self._bytes -= len(previous.body)
+        self._entries[key] = entry
+        self._bytes += size
+        while self._bytes > self.max_bytes:
+            _, evicted = self._entries.popitem(last=False)
+            self._bytes -= len(evicted.body)
+        return entry
+
+    def stats(self) -> CacheStats:
+        """Hits, misses, bytes held and entry count."""
+        return CacheStats(
+            hits=self._hits,
+            misses=self._misses,
+            bytes=self._bytes,
+            entries=len(self._entries),
+            max_bytes=self.max_bytes,
+        )
+
+
+def strong_etag(identity: str, body: bytes) -> str:
+    """A quoted strong ETag: the resource identity (story, brief, revisions) + a content hash.
+
+    ``identity`` uses only ETag-safe characters (slugs, dates, ``/``, ``.``, ``:``).
+    """
+    digest = hashlib.blake2b(body, digest_size=12).hexdigest()
+    return f'"{identity}:{digest}"'
+
+
+def cached_body(identity: str, body: bytes, media_type: str) -> CachedBody:
+    """A `CachedBody` with its ETag computed from ``identity`` and ``body``."""
+    return CachedBody(body=body, media_type=media_type, etag=strong_etag(identity, body))
+
+
+def parse_etags(header: str) -> list[str]:
+    """The entity tags of an ``If-Match``/``If-None-Match`` header (``*`` stays ``*``)."""
+    tags: list[str] = []
+    for raw in header.split(","):
+        tag = raw.strip()
+        if tag:
+            tags.append(tag)
+    return tags
+
+
+def matches_weakly(header: str, etag: str) -> bool:
+    """``If-None-Match`` semantics: weak comparison, ``*`` matches anything."""
+    bare = etag.removeprefix("W/")
+    return any(tag == "*" or tag.removeprefix("W/") == bare for tag in parse_etags(header))
+
+
+def matches_strongly(header: str, etag: str) -> bool:
+    """``If-Match`` semantics: strong comparison (weak tags never match), ``*`` matches."""
+    return any(
+        tag == "*" or (tag == etag and not tag.startswith("W/")) for tag in parse_etags(header)
+    )

@@ -1,0 +1,168 @@
+"""Loading briefs by reference and serving their cached, ETagged representations.
+
+A ``brief_ref`` is a brief id or an as-of date (``YYYY-MM-DD``). A brief's as-of date never changes,
+so both kinds of reference name the same immutable revisions and may key the response cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Hashable
+from typing import Annotated, Any, Literal
+
+from litestar import Response
+from litestar.params import Parameter
+
+from service.api.cache import CachedBody, ResponseCache, cached_body, matches_weakly
+from service.domain import codec
+from service.domain.errors import NotFoundError
+from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
+from service.domain.markdown import brief_markdown
+from service.domain.models import Brief, Story
+from service.domain.ninjs import brief_ninjs
+from service.store.base import Store
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_DATE_REF = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+JSON = "application/json"
+MARKDOWN = "text/markdown; charset=utf-8"
+NINJS = "application/json"  # ninjs defines no media type of its own
+
+StoryId = Annotated[
+    str,
+    Parameter(
+        description="The story's id (kebab-case slug).",
+        pattern=SLUG_PATTERN,
+        min_length=1,
+        max_length=MAX_ID_LENGTH,
+    ),
+]
+BriefRefParam = Annotated[
+    str,
+    Parameter(
+        description="A brief id (kebab-case slug) or the brief's as-of date `YYYY-MM-DD`.",
+        pattern=SLUG_PATTERN,
+        min_length=1,
+        max_length=MAX_ID_LENGTH,
+    ),
+]
+RevisionQuery = Annotated[
+    int | None,
+    Parameter(
+        query="revision",
+        description="A revision number (default: the latest revision).",
+        ge=1,
+        le=MAX_REVISION,
+        required=False,
+    ),
+]
+IfNoneMatch = Annotated[
+    str | None,
+    Parameter(
+        header="If-None-Match",
+        description="ETag(s) the client holds; a match answers 304 Not Modified.",
+        max_length=1000,
+        required=False,
+    ),
+]
+
+
+def parse_ref(ref: str) -> dt.date | None:
+    """The as-of date a reference names, or ``None`` when it is a brief id.
+
+    Raises ``NotFoundError`` for a date-shaped reference that is not a calendar date.
+    """
+    if not _DATE_REF.fullmatch(ref):
+        return None
+    try:
+        return dt.date.fromisoformat(ref)
+    except ValueError:
+        raise NotFoundError(f"No brief is dated {ref!r}: not a calendar date.") from None
+
+
+async def load_brief(store: Store, story_id: str, ref: str, revision: int | None = None) -> Brief:
+    """The latest (or the given) revision of the brief ``ref`` names."""
+    as_of = parse_ref(ref)
+    if as_of is None:
+        return await store.get_brief(story_id, ref, revision)
+    brief = await store.get_brief_on(story_id, as_of)
+    if revision is None or revision == brief.revision:
+        return brief
+    return await store.get_brief(story_id, brief.id, revision)
+
+
+def _key(story_id: str, ref: str, revision: int) -> Hashable:
+    return ("brief", story_id, ref, revision)
+
+
+def brief_body(cache: ResponseCache, brief: Brief) -> CachedBody:
+    """The JSON of a revision, from the cache or freshly encoded and cached."""
+    key = _key(brief.story_id, brief.id, brief.revision)
+    entry = cache.get(key)
+    if entry is None:
+        identity = f"{brief.story_id}/{brief.id}/r{brief.revision}"
+        entry = cache.put(key, cached_body(identity, codec.encode(brief), JSON))
+    return entry
+
+
+async def revision_body(
+    store: Store, cache: ResponseCache, story_id: str, ref: str, revision: int | None
+) -> CachedBody:
+    """The JSON of a brief revision.
+
+    With an explicit revision, a cache hit answers without touching the database (revisions are
+    immutable). Otherwise one lookup finds the current revision, whose bytes may be cached.
+    """
+    if revision is not None:
+        alias = _key(story_id, ref, revision)
+        hit = cache.get(alias)
+        if hit is not None:
+            return hit
+        entry = brief_body(cache, await load_brief(store, story_id, ref, revision))
+        return cache.put(alias, entry)
+    return brief_body(cache, await load_brief(store, story_id, ref))
+
+
+def export_body(brief: Brief, story: Story, kind: Literal["markdown", "ninjs"]) -> CachedBody:
+    """A Markdown or ninjs export. Not cached: it also depends on the story's (editable) parties."""
+    identity = f"{brief.story_id}/{brief.id}/r{brief.revision}/{kind}"
+    if kind == "markdown":
+        return cached_body(identity, brief_markdown(brief, story).encode(), MARKDOWN)
+    return cached_body(identity, codec.encode(brief_ninjs(brief, story)), NINJS)
+
+
+def serve(
+    entry: CachedBody,
+    if_none_match: str | None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response[bytes]:
+    """The cached bytes with their ETag, or 304 when ``If-None-Match`` already has them."""
+    all_headers = {"ETag": entry.etag, **(headers or {})}
+    if (
+        if_none_match is not None
+        and status_code == 200
+        and matches_weakly(if_none_match, entry.etag)
+    ):
+        return Response(content=b"", status_code=304, headers=all_headers)
+    return Response(
+        content=entry.body,
+        status_code=status_code,
+        media_type=entry.media_type,
+        headers=all_headers,
+    )
+
+
+def cached(
+    cache: ResponseCache, key: Hashable, identity: str, media_type: str, make: Callable[[], Any]
+) -> CachedBody:
+    """Cache-or-compute a derived immutable body (a diff); ``make()`` returns what to encode."""
+    entry = cache.get(key)
+    if entry is None:
+        value = make()
+        body = value if isinstance(value, bytes) else codec.encode(value)
+        entry = cache.put(key, cached_body(identity, body, media_type))
+    return entry

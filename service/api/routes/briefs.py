@@ -1,0 +1,288 @@
+"""Briefs: list, create, read (latest, by reference, by revision) and update with ``If-Match``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Response, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+
+from service.api.cache import matches_strongly
+from service.api.deps import CacheDep, StoreDep
+from service.api.errors import PreconditionRequiredError, problem_responses
+from service.api.representations import (
+    SLUG_PATTERN,
+    BriefRefParam,
+    IfNoneMatch,
+    StoryId,
+    brief_body,
+    load_brief,
+    revision_body,
+    serve,
+)
+from service.domain import codec
+from service.domain.errors import InvalidContentError, PreconditionFailedError
+from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
+from service.domain.models import Brief, BriefContent, BriefDraft, BriefRef, IssueStatus, Story
+from service.domain.validate import validate_brief
+from service.domain.wire import BriefPage, BriefQuery, Scope
+
+WRITE = {"scope": Scope.WRITE}
+_BRIEF_FIELDS = frozenset(Brief.__struct_fields__)
+
+
+class BriefProjectionPage(msgspec.Struct, kw_only=True, frozen=True):
+    """A page of briefs projected to the requested ``fields`` (each item also keeps ``id``)."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None = None
+
+
+def _ok(description: str, container: Any = Brief) -> dict[int, ResponseSpec]:
+    return {
+        200: ResponseSpec(
+            data_container=container, description=description, generate_examples=False
+        )
+    }
+
+
+@get(
+    "/v1/stories/{story_id:str}/briefs",
+    operation_id="listBriefs",
+    tags=["briefs"],
+    responses=problem_responses(401, 403, 404),
+)
+async def list_briefs(
+    *,
+    store: StoreDep,
+    story_id: StoryId,
+    as_of_from: Annotated[
+        dt.date | None, Parameter(description="Only briefs dated on or after this day.")
+    ] = None,
+    as_of_to: Annotated[
+        dt.date | None, Parameter(description="Only briefs dated on or before this day.")
+    ] = None,
+    party: Annotated[
+        str | None,
+        Parameter(
+            description="Only briefs stating a position of this party.",
+            pattern=SLUG_PATTERN,
+            max_length=MAX_ID_LENGTH,
+        ),
+    ] = None,
+    issue: Annotated[
+        str | None,
+        Parameter(
+            description="Only briefs tracking this issue id.",
+            pattern=SLUG_PATTERN,
+            max_length=MAX_ID_LENGTH,
+        ),
+    ] = None,
+    issue_status: Annotated[
+        IssueStatus | None,
+        Parameter(
+            description="With `issue`: only briefs where it has this status; alone: any issue."
+        ),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Parameter(description="Full-text search in headline and summary.", max_length=200),
+    ] = None,
+    cursor: Annotated[
+        str | None,
+        Parameter(description="`next_cursor` of the previous page.", max_length=200),
+    ] = None,
+    limit: Annotated[int, Parameter(description="Page size.", ge=1, le=200)] = 50,
+    fields: Annotated[
+        str | None,
+        Parameter(
+            description="Comma-separated brief fields to return (projection); `id` is always kept.",
+            max_length=500,
+            pattern=r"^[a-z_]+(,[a-z_]+)*$",
+        ),
+    ] = None,
+) -> BriefPage | BriefProjectionPage:
+    """The latest revision of each brief matching the filters, by as-of date, keyset-paginated."""
+    await store.get_story(story_id)  # 404 for an unknown story rather than an empty page
+    query = BriefQuery(
+        as_of_from=as_of_from,
+        as_of_to=as_of_to,
+        party=party,
+        issue_id=issue,
+        issue_status=issue_status,
+        q=q,
+        cursor=cursor,
+        limit=limit,
+    )
+    page = await store.list_briefs(story_id, query)
+    if fields is None:
+        return page
+    wanted = {"id", *fields.split(",")}
+    unknown = sorted(wanted - _BRIEF_FIELDS)
+    if unknown:
+        raise InvalidContentError([("fields", f"unknown brief field(s): {', '.join(unknown)}")])
+    items = [
+        {key: value for key, value in codec.to_builtins(brief).items() if key in wanted}
+        for brief in page.items
+    ]
+    return BriefProjectionPage(items=items, next_cursor=page.next_cursor)
+
+
+@post(
+    "/v1/stories/{story_id:str}/briefs",
+    operation_id="createBrief",
+    tags=["briefs"],
+    opt=WRITE,
+    responses={
+        201: ResponseSpec(
+            data_container=Brief,
+            description="Revision 1 of the new brief.",
+            generate_examples=False,
+        ),
+        **problem_responses(401, 403, 404, 409, 413, 415, 422),
+    },
+)
+async def create_brief(
+    *, store: StoreDep, cache: CacheDep, story_id: StoryId, data: BriefDraft
+) -> Response[bytes]:
+    """Create a brief (revision 1). Needs `write`; 409 if its id or as-of date exists."""
+    story = await store.get_story(story_id)
+    _validate(data, story)
+    brief = await store.create_brief(story_id, data, dt.datetime.now(dt.UTC))
+    location = f"/v1/stories/{story_id}/briefs/{brief.id}"
+    return serve(brief_body(cache, brief), None, status_code=201, headers={"Location": location})
+
+
+@get(
+    "/v1/stories/{story_id:str}/briefs/latest",
+    operation_id="getLatestBrief",
+    tags=["briefs"],
+    responses={
+        **_ok("The latest revision of the most recent brief."),
+        **problem_responses(401, 403, 404),
+    },
+)
+async def get_latest_brief(
+    store: StoreDep, cache: CacheDep, story_id: StoryId, if_none_match: IfNoneMatch
+) -> Response[bytes]:
+    """The latest revision of the story's most recent brief, with its `ETag`."""
+    return serve(brief_body(cache, await store.latest_brief(story_id)), if_none_match)
+
+
+@get(
+    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}",
+    operation_id="getBrief",
+    tags=["briefs"],
+    responses={**_ok("The latest revision of the brief."), **problem_responses(401, 403, 404)},
+)
+async def get_brief(
+    *,
+    store: StoreDep,
+    cache: CacheDep,
+    story_id: StoryId,
+    brief_ref: BriefRefParam,
+    if_none_match: IfNoneMatch,
+) -> Response[bytes]:
+    """The latest revision of a brief (by id or as-of date), with its `ETag`."""
+    return serve(await revision_body(store, cache, story_id, brief_ref, None), if_none_match)
+
+
+@put(
+    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}",
+    operation_id="updateBrief",
+    tags=["briefs"],
+    opt=WRITE,
+    responses={
+        **_ok("The new revision."),
+        **problem_responses(401, 403, 404, 412, 413, 415, 422, 428),
+    },
+)
+async def update_brief(
+    *,
+    store: StoreDep,
+    cache: CacheDep,
+    story_id: StoryId,
+    brief_ref: BriefRefParam,
+    data: BriefContent,
+    if_match: Annotated[
+        str | None,
+        Parameter(
+            header="If-Match",
+            description="The current `ETag` of the brief (required: 428 without it, 412 if stale).",
+            max_length=1000,
+            required=False,
+        ),
+    ] = None,
+) -> Response[bytes]:
+    """Store the content as the brief's next revision. Needs `write` and a current `If-Match`.
+
+    The check is a compare-and-set in the store: of concurrent updates carrying the same tag,
+    exactly one succeeds and the others get 412 with the `current_revision`.
+    """
+    if if_match is None:
+        raise PreconditionRequiredError("Send If-Match with the brief's current ETag.")
+    current = await load_brief(store, story_id, brief_ref)
+    if not matches_strongly(if_match, brief_body(cache, current).etag):
+        raise PreconditionFailedError(
+            f"If-Match does not name revision {current.revision}, the current one.",
+            current_revision=current.revision,
+        )
+    _validate(data, await store.get_story(story_id))
+    brief = await store.update_brief(
+        story_id, current.id, data, current.revision, dt.datetime.now(dt.UTC)
+    )
+    return serve(brief_body(cache, brief), None)
+
+
+@get(
+    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/revisions",
+    operation_id="listRevisions",
+    tags=["briefs"],
+    responses=problem_responses(401, 403, 404),
+)
+async def list_revisions(
+    store: StoreDep, story_id: StoryId, brief_ref: BriefRefParam
+) -> list[BriefRef]:
+    """Every revision of a brief, oldest first."""
+    brief = await load_brief(store, story_id, brief_ref)
+    return [revision.ref for revision in await store.list_revisions(story_id, brief.id)]
+
+
+@get(
+    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/revisions/{revision:int}",
+    operation_id="getRevision",
+    tags=["briefs"],
+    responses={**_ok("That revision of the brief."), **problem_responses(401, 403, 404)},
+)
+async def get_revision(
+    *,
+    store: StoreDep,
+    cache: CacheDep,
+    story_id: StoryId,
+    brief_ref: BriefRefParam,
+    revision: Annotated[int, Parameter(description="Revision number.", ge=1, le=MAX_REVISION)],
+    if_none_match: IfNoneMatch,
+) -> Response[bytes]:
+    """One stored revision (immutable: served from the cache without a database query on a hit)."""
+    return serve(await revision_body(store, cache, story_id, brief_ref, revision), if_none_match)
+
+
+def _validate(content: BriefContent, story: Story) -> None:
+    """Cross-field rules of ``service.domain.validate``; 422 with every problem's path."""
+    problems = validate_brief(content, story)
+    if problems:
+        raise InvalidContentError([(problem.path, problem.message) for problem in problems])
+
+
+ROUTES = [
+    list_briefs,
+    create_brief,
+    get_latest_brief,
+    get_brief,
+    update_brief,
+    list_revisions,
+    get_revision,
+]

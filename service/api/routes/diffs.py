@@ -1,0 +1,196 @@
+"""Diffs between two briefs or two revisions: a semantic `BriefDiff`, or RFC 6902 JSON Patch.
+
+Both sides are immutable revisions, so the encoded diff is cached by (story, both revisions,
+flags, format) and served with a strong ETag.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Response, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+
+from service.api.cache import CachedBody
+from service.api.deps import CacheDep, StoreDep
+from service.api.errors import problem_responses
+from service.api.representations import (
+    JSON,
+    SLUG_PATTERN,
+    BriefRefParam,
+    IfNoneMatch,
+    RevisionQuery,
+    StoryId,
+    cached,
+    load_brief,
+    serve,
+)
+from service.domain.changes import BriefDiff, PatchOp
+from service.domain.diff import diff_briefs, without_trivial
+from service.domain.errors import NotFoundError
+from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
+from service.domain.models import Brief
+from service.domain.patch import json_patch
+
+JSON_PATCH = "application/json-patch+json"
+
+Accept = Annotated[
+    str | None,
+    Parameter(
+        header="Accept",
+        description=f"`{JSON_PATCH}` for an RFC 6902 patch instead of the semantic diff.",
+        max_length=1000,
+        required=False,
+    ),
+]
+HideTrivial = Annotated[
+    bool,
+    Parameter(
+        description="Drop whitespace/punctuation/case-only changes from the semantic diff.",
+    ),
+]
+
+
+def _ref(description: str, *, query: str) -> object:
+    return Parameter(
+        query=query,
+        description=description,
+        pattern=SLUG_PATTERN,
+        min_length=1,
+        max_length=MAX_ID_LENGTH,
+    )
+
+
+def _revision(description: str, *, query: str) -> object:
+    return Parameter(query=query, description=description, ge=1, le=MAX_REVISION, required=False)
+
+
+_DIFF_RESPONSES = {
+    200: ResponseSpec(
+        generate_examples=False,
+        data_container=BriefDiff,
+        description=f"The semantic diff (old = the other brief, new = this one); with "
+        f"`Accept: {JSON_PATCH}`, a `list[PatchOp]` (RFC 6902) from old to new.",
+    ),
+    **problem_responses(401, 403, 404),
+}
+
+
+def _diff_body(
+    cache: CacheDep, old: Brief, new: Brief, hide_trivial: bool, accept: str | None
+) -> CachedBody:
+    wants_patch = accept is not None and JSON_PATCH in accept
+    fmt = "patch" if wants_patch else ("semantic-nontrivial" if hide_trivial else "semantic")
+    key = ("diff", old.story_id, old.id, old.revision, new.id, new.revision, fmt)
+    identity = f"{old.story_id}/{old.id}/r{old.revision}..{new.id}/r{new.revision}/{fmt}"
+
+    def make() -> BriefDiff | list[PatchOp]:
+        if wants_patch:
+            return json_patch(old, new)
+        diff = diff_briefs(old, new)
+        return without_trivial(diff) if hide_trivial else diff
+
+    return cached(cache, key, identity, JSON_PATCH if wants_patch else JSON, make)
+
+
+@get(
+    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/diff",
+    operation_id="getBriefDiff",
+    tags=["diffs"],
+    responses=_DIFF_RESPONSES,
+)
+async def get_brief_diff(
+    *,
+    store: StoreDep,
+    cache: CacheDep,
+    story_id: StoryId,
+    brief_ref: BriefRefParam,
+    if_none_match: IfNoneMatch,
+    accept: Accept,
+    revision: RevisionQuery = None,
+    against: Annotated[
+        str | None,
+        _ref(
+            "The brief to compare with (default: the previous brief by as-of date).",
+            query="against",
+        ),
+    ] = None,
+    against_revision: Annotated[
+        int | None, _revision("Revision of `against` (default: latest).", query="against_revision")
+    ] = None,
+    hide_trivial: HideTrivial = False,
+) -> Response[bytes]:
+    """What changed from `against` (default: the predecessor brief) to this brief.
+
+    404 when the brief has no predecessor and no `against` is given.
+    """
+    new = await load_brief(store, story_id, brief_ref, revision)
+    if against is not None:
+        old = await load_brief(store, story_id, against, against_revision)
+    else:
+        previous = await store.previous_brief(story_id, new.as_of)
+        if previous is None:
+            raise NotFoundError(f"Brief {new.id!r} has no earlier brief to compare with.")
+        old = previous
+        if against_revision is not None:
+            old = await store.get_brief(story_id, previous.id, against_revision)
+    return _serve_diff(
+        cache=cache,
+        old=old,
+        new=new,
+        hide_trivial=hide_trivial,
+        accept=accept,
+        if_none_match=if_none_match,
+    )
+
+
+@get(
+    "/v1/stories/{story_id:str}/diff",
+    operation_id="getDiff",
+    tags=["diffs"],
+    responses=_DIFF_RESPONSES,
+)
+async def get_diff(
+    *,
+    store: StoreDep,
+    cache: CacheDep,
+    story_id: StoryId,
+    from_ref: Annotated[str, _ref("The old brief (id or as-of date).", query="from")],
+    to_ref: Annotated[str, _ref("The new brief (id or as-of date).", query="to")],
+    if_none_match: IfNoneMatch,
+    accept: Accept,
+    from_revision: Annotated[
+        int | None, _revision("Revision of `from` (default: latest).", query="from_revision")
+    ] = None,
+    to_revision: Annotated[
+        int | None, _revision("Revision of `to` (default: latest).", query="to_revision")
+    ] = None,
+    hide_trivial: HideTrivial = False,
+) -> Response[bytes]:
+    """What changed from one brief (or revision) to another of the same story."""
+    old = await load_brief(store, story_id, from_ref, from_revision)
+    new = await load_brief(store, story_id, to_ref, to_revision)
+    return _serve_diff(
+        cache=cache,
+        old=old,
+        new=new,
+        hide_trivial=hide_trivial,
+        accept=accept,
+        if_none_match=if_none_match,
+    )
+
+
+def _serve_diff(
+    *,
+    cache: CacheDep,
+    old: Brief,
+    new: Brief,
+    hide_trivial: bool,
+    accept: str | None,
+    if_none_match: str | None,
+) -> Response[bytes]:
+    return serve(_diff_body(cache, old, new, hide_trivial, accept), if_none_match)
+
+
+ROUTES = [get_brief_diff, get_diff]
