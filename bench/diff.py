@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from functools import partial
 
+from diff_match_patch import diff_match_patch
+
 from bench.synthetic import edit_text, synthetic_pair, synthetic_text
 from service.domain import codec
 from service.domain.diff import diff_briefs
@@ -99,7 +101,23 @@ def _tokenise(old: str, new: str) -> None:
     _TOKENS.findall(new)
 
 
-def bench_words(repeat: int) -> None:
+def plain_dmp_word_diff(old: str, new: str) -> list[tuple[int, str]]:
+    """The reference: diff-match-patch in word mode on the whole texts, without anchoring."""
+    table: dict[str, str] = {}
+    old_chars = "".join(
+        table.setdefault(token, chr(0xF0000 + len(table))) for token in _TOKENS.findall(old)
+    )
+    new_chars = "".join(
+        table.setdefault(token, chr(0xF0000 + len(table))) for token in _TOKENS.findall(new)
+    )
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    diffs: list[tuple[int, str]] = dmp.diff_main(old_chars, new_chars, False)
+    dmp.diff_cleanupSemantic(diffs)
+    return diffs
+
+
+def bench_words(repeat: int, *, plain: bool) -> None:
     """``word_diff`` at growing sizes with 2% of words edited, against tokenising both."""
     previous: Timing | None = None
     for words in WORD_COUNTS:
@@ -107,10 +125,13 @@ def bench_words(repeat: int) -> None:
         old = synthetic_text(rng, words)
         new = edit_text(rng, old, 0.02)
         runs = max(5, repeat * 2_000 // words)
-        timings = measure(
-            {"baseline": partial(_tokenise, old, new), "word_diff": partial(word_diff, old, new)},
-            runs,
-        )
+        actions = {
+            "baseline": partial(_tokenise, old, new),
+            "word_diff": partial(word_diff, old, new),
+        }
+        if plain:
+            actions["plain"] = partial(plain_dmp_word_diff, old, new)
+        timings = measure(actions, runs if not plain else max(3, runs // 10))
         baseline, timing = timings["baseline"], timings["word_diff"]
         growth = " " * 28
         if previous:
@@ -121,16 +142,23 @@ def bench_words(repeat: int) -> None:
             f"  word_diff {words:>7,} words  {timing}  {growth}  "
             f"{timing.median / baseline.median:4.1f}x tokenising ({baseline.median:.2f} ms)"
         )
+        if plain:
+            print(f"    plain diff-match-patch, no anchoring  {timings['plain']}")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmarks and print their figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=50, help="timed runs per measurement")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="also time diff-match-patch on the whole texts (slow: seconds at 100k words)",
+    )
     args = parser.parse_args(argv)
     print(f"bench.diff: {args.repeat} timed runs per figure (word diff scales them by size)")
     bench_briefs(args.repeat)
-    bench_words(args.repeat)
+    bench_words(args.repeat, plain=args.plain)
 
 
 if __name__ == "__main__":
