@@ -173,8 +173,13 @@ class SummaryDiff(msgspec.Struct, kw_only=True, frozen=True):
 class BriefDiff(msgspec.Struct, kw_only=True, frozen=True):
     """What changed in meaning between two briefs (or two revisions of one brief).
 
-    ``significance`` is in [0, 1]; ``trivial`` is true when every change is whitespace,
-    punctuation or letter case only, so readers can hide such edits.
+    Lists follow the new brief's order, then what only the old brief had in its order;
+    ``issues_unchanged`` is sorted by id. An issue whose status changed together with other
+    fields has two entries: the transition, then an `IssueEdited`. Reordering alone is not a
+    change (see the JSON Patch for that). ``significance`` is in [0, 1] (weights in
+    ``service.domain.significance``); ``trivial`` is true when every change is whitespace,
+    punctuation or letter case only, so readers can hide such edits
+    (``service.domain.diff.without_trivial``).
     """
 
     story_id: str

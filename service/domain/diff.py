@@ -1,10 +1,11 @@
 """The semantic diff of two briefs (or two revisions of one brief).
 
 `diff_briefs` is pure and deterministic. Things with identity are matched by it: positions by
-``party_id``, issues, events and sources by ``id``, quotes by text, speaker and source. Changes
-are listed in the new brief's order, followed by what only the old brief had in its order;
-``issues_unchanged`` is sorted by id. ``significance`` and ``trivial`` are computed by
-``service.domain.significance`` (weights documented there).
+``party_id``, issues, events and sources by ``id``, quotes by text, speaker and source (a quote
+whose cue or date changed is not reported). Lists of plain values (takeaways, conditions) are
+compared as multisets, so reordering is not a change. Changes are listed in the new brief's
+order, followed by what only the old brief had in its order; ``issues_unchanged`` is sorted by
+id. ``significance`` and ``trivial`` are computed by ``service.domain.significance``.
 """
 
 from __future__ import annotations
