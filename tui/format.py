@@ -7,7 +7,8 @@ Badges carry a symbol too, so meaning survives a monochrome terminal and ``tmux 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 
 from textual.content import Content
 
@@ -149,6 +150,41 @@ def inline_word_diff(runs: Iterable[WordRun]) -> Content:
             case "delete":
                 parts += [("[-", MARKER), (run.text, DELETED), ("-]", MARKER)]
     return Content.assemble(*parts)
+
+
+_TOKENS = re.compile(r"\s*\S+\s*|\s+")
+ELLIPSIS = "… "
+
+
+def summary_hunks(runs: Sequence[WordRun], context: int = 8) -> list[list[WordRun]]:
+    """The changed places of a word diff, each with ``context`` equal words either side.
+
+    Long equal stretches between changes are cut to ``…``, as a unified diff keeps only hunks;
+    two changes closer than ``2 * context`` words share a hunk.
+    """
+    hunks: list[list[WordRun]] = []
+    current: list[WordRun] | None = None
+    lead: list[WordRun] = []
+    for run in runs:
+        if run.op != "equal":
+            if current is None:
+                current, lead = lead, []
+            current.append(run)
+            continue
+        tokens = _TOKENS.findall(run.text)
+        if current is not None:
+            if len(tokens) <= 2 * context:
+                current.append(run)
+                continue
+            current.append(WordRun(op="equal", text="".join(tokens[:context]) + ELLIPSIS))
+            hunks.append(current)
+            current = None
+        tail = tokens[-context:]
+        prefix = ELLIPSIS if len(tokens) > len(tail) else ""
+        lead = [WordRun(op="equal", text=prefix + "".join(tail))]
+    if current is not None:
+        hunks.append(current)
+    return hunks
 
 
 def side_word_diff(runs: Iterable[WordRun]) -> tuple[Content, Content]:

@@ -103,6 +103,15 @@ async def test_diff_screen_sections_steps_and_toggles(dir_source: DirSource) -> 
         assert "side by side" in text_of(app, "#diff-head")
         await pilot.press("t")
         assert "trivial hidden" in text_of(app, "#diff-head")
+        await pilot.press("f")
+        assert "whole summary" in text_of(app, "#diff-head")
+        assert "whole text" in str(app.screen.query_one("#summary-title").render())
+        await pilot.press("f", "i")
+        view = app.screen.query_one("#diff")
+        issues_top = view.scroll_y
+        assert issues_top > 0
+        await pilot.press("n")
+        assert view.scroll_y > issues_top
         await pilot.press("left_square_bracket")
         await settle(app)
         assert screen.new.as_of.isoformat() == "2025-03-14"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_support import settle
+from tui_support import steady
 
 from tests.conftest import CEASEFIRE_DIR
 from tui.app import BriefsApp
@@ -25,12 +25,11 @@ def walk(*steps: str | tuple[str, ...]) -> Callable[[Pilot[Any]], Awaitable[None
     """Press each group of keys, waiting for the loads it starts before the next group."""
 
     async def run(pilot: Pilot[Any]) -> None:
-        await settle(pilot.app)
+        await steady(pilot)
         for step in steps:
             keys = (step,) if isinstance(step, str) else step
             await pilot.press(*keys)
-            await settle(pilot.app)
-        await pilot.pause()
+            await steady(pilot)
 
     return run
 
@@ -40,8 +39,7 @@ async def _open_russia(pilot: Pilot[Any]) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, TimelineScreen)
     screen.open_party("russia")
-    await settle(pilot.app)
-    await pilot.pause()
+    await steady(pilot)
 
 
 SCREENS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 from textual.app import App
 from textual.content import Content
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from service.client import BriefsClient
@@ -112,3 +114,14 @@ def column(app: App[None], selector: str, key: str) -> list[str]:
         cell.plain if isinstance(cell, Content) else str(cell)
         for cell in (table.get_cell(row, key) for row in table.rows)
     ]
+
+
+async def steady(pilot: Pilot[Any]) -> None:
+    """Settle the loads, then let every `DataTable` size its columns (it does so on Idle)."""
+    await settle(pilot.app)
+    for _ in range(50):
+        await pilot.pause()
+        # A private flag, but the only signal that column widths are final; snapshots need it.
+        if not any(table._require_update_dimensions for table in pilot.app.screen.query(DataTable)):
+            break
+    await pilot.pause()

@@ -43,10 +43,14 @@ class BriefScreen(DataScreen):
     HELP_TITLE = "Brief"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="brief.back"),
-        Binding("d", "diff_previous_brief", "Diff vs previous brief", id="brief.diff"),
-        Binding("v", "diff_previous_revision", "Diff vs previous revision", id="brief.diff_rev"),
-        Binding("left_square_bracket", "revision(-1)", "Older revision", id="brief.older"),
-        Binding("right_square_bracket", "revision(1)", "Newer revision", id="brief.newer"),
+        Binding("d", "diff_previous_brief", "Diff with previous brief", id="brief.diff"),
+        Binding("v", "diff_previous_revision", "Diff with previous revision", id="brief.diff_rev"),
+        Binding(
+            "left_square_bracket", "revision(-1)", "Older revision", show=False, id="brief.older"
+        ),
+        Binding(
+            "right_square_bracket", "revision(1)", "Newer revision", show=False, id="brief.newer"
+        ),
         Binding("e", "expand_quotes", "Expand quotes", id="brief.quotes"),
     ]
 

@@ -28,8 +28,9 @@ class DiffScreen(DataScreen):
         Binding("right_square_bracket,right", "step(1)", "Later", id="diff.later"),
         Binding("t", "toggle_trivial", "Hide trivial", id="diff.trivial"),
         Binding("s", "toggle_sides", "Side by side", id="diff.sides"),
+        Binding("f", "toggle_full", "Whole summary", id="diff.full"),
         Binding("i", "jump('issues')", "Issues", id="diff.issues"),
-        Binding("n", "section(1)", "Next section", id="diff.next"),
+        Binding("n", "section(1)", "Next section", show=False, id="diff.next"),
         Binding("N", "section(-1)", "Previous section", show=False, id="diff.previous"),
     ]
 
@@ -40,6 +41,7 @@ class DiffScreen(DataScreen):
         self.new = new
         self.hide_trivial = False
         self.side_by_side = False
+        self.full_summary = False
         self.diff: BriefDiff | None = None
         self.briefs: list[Brief] = []
         self._names: dict[str, str] = {}
@@ -76,16 +78,24 @@ class DiffScreen(DataScreen):
         toggles = [
             "trivial hidden" if self.hide_trivial else "trivial shown",
             "side by side" if self.side_by_side else "inline",
+            "whole summary" if self.full_summary else "summary changes",
         ]
         self.query_one("#diff-head", Static).update(
             f"{ref_label(self.old)} → {ref_label(self.new)}   "
             f"significance {self.diff.significance:.2f}   ({', '.join(toggles)})"
         )
-        await self.query_one(DiffView).show(shown, self._names, side_by_side=self.side_by_side)
+        await self.query_one(DiffView).show(
+            shown, self._names, side_by_side=self.side_by_side, full_summary=self.full_summary
+        )
 
     async def action_toggle_trivial(self) -> None:
         """Hide or show whitespace, punctuation and letter-case edits."""
         self.hide_trivial = not self.hide_trivial
+        await self.render_diff()
+
+    async def action_toggle_full(self) -> None:
+        """Switch the summary between its changed places and the whole text."""
+        self.full_summary = not self.full_summary
         await self.render_diff()
 
     async def action_toggle_sides(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label, Static
@@ -32,8 +32,11 @@ from tui.format import (
     side_word_diff,
     stance_shift,
     status_badge,
+    summary_hunks,
 )
 
+#: Summary hunks shown before "press f": enough for a day's edits, cheap to lay out.
+MAX_HUNKS = 30
 ADDED = "$text-success"
 REMOVED = "$text-error"
 
@@ -46,10 +49,17 @@ class DiffView(VerticalScroll):
         yield Static("Loading the diff…", classes="muted")
 
     async def show(
-        self, diff: BriefDiff, names: Mapping[str, str], *, side_by_side: bool = False
+        self,
+        diff: BriefDiff,
+        names: Mapping[str, str],
+        *,
+        side_by_side: bool = False,
+        full_summary: bool = False,
     ) -> None:
         """Replace the content with the sections of ``diff``."""
-        sections = list(_sections(diff, names, side_by_side=side_by_side))
+        sections = list(
+            _sections(diff, names, side_by_side=side_by_side, full_summary=full_summary)
+        )
         with self.app.batch_update():
             await self.remove_children()
             await self.mount_all(sections)
@@ -75,7 +85,9 @@ class DiffView(VerticalScroll):
             self.scroll_to(y=target, animate=False)
 
 
-def _sections(diff: BriefDiff, names: Mapping[str, str], *, side_by_side: bool) -> Iterator[Widget]:
+def _sections(
+    diff: BriefDiff, names: Mapping[str, str], *, side_by_side: bool, full_summary: bool
+) -> Iterator[Widget]:
     if diff.is_empty:
         yield Static("No changes between these two briefs.", classes="muted")
         return
@@ -89,17 +101,7 @@ def _sections(diff: BriefDiff, names: Mapping[str, str], *, side_by_side: bool) 
             "headline",
         )
     if diff.summary.changed:
-        words = f"Summary  +{diff.summary.words_added} -{diff.summary.words_removed} words"
-        yield Label(words, classes="section-title", id="summary-title")
-        if side_by_side:
-            old, new = side_word_diff(diff.summary.runs)
-            yield Horizontal(
-                Static(old, classes="side old"),
-                Static(new, classes="side new"),
-                id="summary-sides",
-            )
-        else:
-            yield Static(inline_word_diff(diff.summary.runs), id="summary-inline")
+        yield from _summary(diff, side_by_side=side_by_side, full=full_summary)
     if diff.status is not None:
         old_status, new_status = diff.status
         yield from _section(
@@ -130,6 +132,32 @@ def _sections(diff: BriefDiff, names: Mapping[str, str], *, side_by_side: bool) 
         + [Content.styled(f"- {s.id} {s.outlet} {s.title}", REMOVED) for s in diff.sources_removed],
         "sources",
     )
+
+
+def _summary(diff: BriefDiff, *, side_by_side: bool, full: bool) -> Iterator[Widget]:
+    """The summary's changes: hunks with context (the first `MAX_HUNKS`), or the whole text."""
+    hunks = [list(diff.summary.runs)] if full else summary_hunks(diff.summary.runs)
+    hidden = max(len(hunks) - MAX_HUNKS, 0)
+    shown = hunks[:MAX_HUNKS]
+    words = f"+{diff.summary.words_added} -{diff.summary.words_removed} words"
+    where = "whole text" if full else f"{len(hunks)} changed places"
+    yield Label(f"Summary  {words}, {where}", classes="section-title", id="summary-title")
+    if side_by_side:
+        rows = []
+        for hunk in shown:
+            old, new = side_word_diff(hunk)
+            rows.append(
+                Horizontal(Static(old, classes="side old"), Static(new, classes="side new"))
+            )
+        yield Vertical(*rows, id="summary-sides")
+    else:
+        separator = Content.styled("\n" + "┄" * 8 + "\n", "$text-muted")
+        yield Static(separator.join(map(inline_word_diff, shown)), id="summary-inline")
+    if hidden:
+        yield Static(
+            Content.styled(f"… {hidden} more changed places: press f for the whole text", "italic"),
+            classes="muted",
+        )
 
 
 def _section(title: str, lines: list[Content], name: str) -> Iterator[Widget]:
