@@ -149,7 +149,7 @@ def _load(connection: sqlite3.Connection, story_numbers: list[int], per_story: i
             )
             parties.extend((*key, party) for party in index.parties)
             issues.extend((*key, issue, status) for issue, status in index.issues)
-    connection.executemany("INSERT INTO stories VALUES (?, ?, ?)", stories)
+    connection.executemany("INSERT INTO stories (id, title, body) VALUES (?, ?, ?)", stories)
     connection.executemany(
         "INSERT INTO brief_revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", revisions
     )

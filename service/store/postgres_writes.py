@@ -64,7 +64,7 @@ async def create_brief(
     brief = first_revision(story_id, draft, now)
     try:
         async with connection.transaction():
-            if not await _story_exists(connection, story_id):
+            if not await _lock_story(connection, story_id):
                 raise NotFoundError(f"story {story_id!r} does not exist")
             cursor = await connection.execute(
                 "SELECT brief_id FROM briefs WHERE story_id = %s AND (brief_id = %s OR as_of = %s)",
@@ -95,6 +95,8 @@ async def update_brief(
     """Append revision ``n + 1`` if ``expected_revision`` is ``n`` (compare-and-set)."""
     try:
         async with connection.transaction():
+            if not await _lock_story(connection, story_id):
+                raise NotFoundError(f"story {story_id!r} does not exist")
             # Lock the pointer row alone: a join under FOR UPDATE would re-check the other
             # table against the old snapshot after waiting, and miss the new revision.
             cursor = await connection.execute(
@@ -103,7 +105,7 @@ async def update_brief(
             )
             row = await cursor.fetchone()
             if row is None:
-                raise await _brief_not_found(connection, story_id, brief_id)
+                raise NotFoundError(f"brief {brief_id!r} does not exist in story {story_id!r}")
             current_revision = int(row[0])
             if current_revision != expected_revision:
                 raise _stale(story_id, brief_id, expected_revision, current_revision)
@@ -136,7 +138,7 @@ async def import_folder(connection: Connection, folder: StoryFolder) -> ImportRe
         # Imports of one story queue behind each other, so a concurrent identical import
         # finds the revisions stored instead of tripping over the unique constraints.
         await connection.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (story.id,))
-        story_created = not await _story_exists(connection, story.id)
+        story_created = not await _lock_story(connection, story.id)
         if story_created:
             await _insert_story(connection, story)
         for index, brief in enumerate(sort_briefs(folder.briefs)):
@@ -205,8 +207,16 @@ async def revoke_token(connection: Connection, name_or_id: str, now: dt.datetime
 # --- helpers ----------------------------------------------------------------------------------
 
 
-async def _story_exists(connection: Connection, story_id: str) -> bool:
-    cursor = await connection.execute("SELECT 1 FROM stories WHERE id = %s", (story_id,))
+async def _lock_story(connection: Connection, story_id: str) -> bool:
+    """Lock the story row for this transaction; whether the story exists.
+
+    Every transaction that writes a story's briefs locks its story row first: the summary
+    triggers update that row, so taking it first gives every writer the same lock order (story,
+    then briefs) and no deadlock. Writes to one story are serialised; editing rates allow it.
+    """
+    cursor = await connection.execute(
+        "SELECT 1 FROM stories WHERE id = %s FOR NO KEY UPDATE", (story_id,)
+    )
     return await cursor.fetchone() is not None
 
 
@@ -215,12 +225,6 @@ async def _insert_story(connection: Connection, story: Story) -> None:
         "INSERT INTO stories (id, title, body) VALUES (%s, %s, %s::jsonb)",
         (story.id, story.title, codec.encode(story).decode()),
     )
-
-
-async def _brief_not_found(connection: Connection, story_id: str, brief_id: str) -> NotFoundError:
-    if not await _story_exists(connection, story_id):
-        return NotFoundError(f"story {story_id!r} does not exist")
-    return NotFoundError(f"brief {brief_id!r} does not exist in story {story_id!r}")
 
 
 async def _import_revision(connection: Connection, brief: Brief) -> None:

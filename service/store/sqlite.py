@@ -121,11 +121,7 @@ class SQLiteStore:
     async def list_stories(self) -> list[StorySummary]:
         """Every story with its brief count, latest as-of and the latest brief's open issues."""
         rows = self._read.execute(
-            "SELECT s.id, s.title, (SELECT count(*) FROM briefs AS c WHERE c.story_id = s.id),"
-            " l.as_of, l.open_issues FROM stories AS s"
-            " LEFT JOIN briefs AS l ON l.story_id = s.id AND l.as_of ="
-            " (SELECT max(m.as_of) FROM briefs AS m WHERE m.story_id = s.id)"
-            " ORDER BY s.id"
+            "SELECT id, title, brief_count, latest_as_of, open_issue_count FROM stories ORDER BY id"
         ).fetchall()
         return [
             StorySummary(
@@ -133,7 +129,7 @@ class SQLiteStore:
                 title=title,
                 brief_count=count,
                 latest_as_of=dt.date.fromisoformat(as_of) if as_of else None,
-                open_issue_count=open_issues or 0,
+                open_issue_count=open_issues,
             )
             for story_id, title, count, as_of, open_issues in rows
         ]

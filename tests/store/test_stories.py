@@ -10,7 +10,7 @@ from service.settings import Settings
 from service.store.base import Store
 from service.store.factory import open_store, upgrade
 
-from .factories import NOW, STORY_ID, day, make_draft, make_story
+from .factories import NOW, STORY_ID, day, make_content, make_draft, make_story
 
 
 async def test_health_reports_backend_and_schema(store: Store, settings: Settings) -> None:
@@ -21,7 +21,7 @@ async def test_health_reports_backend_and_schema(store: Store, settings: Setting
 
 
 async def test_migrations_are_idempotent(settings: Settings) -> None:
-    assert await upgrade(settings) == [1, 2]
+    assert await upgrade(settings) == [1, 2, 3]
     assert await upgrade(settings) == []
     store = await open_store(settings)
     try:
@@ -89,3 +89,26 @@ async def test_list_stories_summarises_latest_brief(store: Store, story: Story) 
     assert quiet.brief_count == 0
     assert quiet.latest_as_of is None
     assert quiet.open_issue_count == 0
+
+
+async def test_story_summary_follows_edits_of_the_latest_brief(store: Store, story: Story) -> None:
+    await store.create_brief(STORY_ID, make_draft("late", day(9)), NOW)
+    one_open = make_content(headline="One open", issues=[("toll", IssueStatus.OPEN)])
+    await store.update_brief(STORY_ID, "late", one_open, 1, NOW)
+    await store.create_brief(  # an earlier brief, stored later: not the latest
+        STORY_ID, make_draft("early", day(3), issues=[("a", IssueStatus.OPEN)]), NOW
+    )
+    two_open = make_content(
+        headline="Early, edited", issues=[("a", IssueStatus.OPEN), ("b", IssueStatus.OPEN)]
+    )
+    await store.update_brief(STORY_ID, "early", two_open, 1, NOW)
+    [summary] = await store.list_stories()
+    assert (summary.brief_count, summary.latest_as_of, summary.open_issue_count) == (2, day(9), 1)
+
+    closed = make_content(headline="Closed", issues=[("toll", IssueStatus.RESOLVED)])
+    await store.update_brief(STORY_ID, "late", closed, 2, NOW)
+    [summary] = await store.list_stories()
+    assert summary.open_issue_count == 0
+    await store.create_brief(STORY_ID, make_draft("newest", day(12)), NOW)
+    [summary] = await store.list_stories()
+    assert (summary.brief_count, summary.latest_as_of, summary.open_issue_count) == (3, day(12), 0)

@@ -1,0 +1,51 @@
+"""Upgrading a database that holds data: later migrations backfill what they add."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.domain.models import IssueStatus
+from service.settings import Settings
+from service.store import postgres, sqlite_schema
+from service.store.factory import open_store, upgrade
+from service.store.migrations import Backend, Migration, load_migrations
+
+from .factories import NOW, STORY_ID, day, make_content, make_draft, make_story
+
+
+async def test_upgrade_backfills_story_summaries(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def up_to_2(backend: Backend) -> list[Migration]:
+        return [migration for migration in load_migrations(backend) if migration.version <= 2]
+
+    monkeypatch.setattr(sqlite_schema, "load_migrations", up_to_2)
+    monkeypatch.setattr(postgres, "load_migrations", up_to_2)
+    assert await upgrade(settings) == [1, 2]
+    old = await open_store(settings)
+    try:
+        await old.create_story(make_story())
+        await old.create_story(make_story("empty-story"))
+        await old.create_brief(STORY_ID, make_draft("later", day(9)), NOW)
+        await old.create_brief(STORY_ID, make_draft("earlier", day(2)), NOW)
+        open_two = make_content(
+            headline="Later, edited",
+            issues=[("toll", IssueStatus.OPEN), ("ferry", IssueStatus.DISPUTED)],
+        )
+        await old.update_brief(STORY_ID, "later", open_two, 1, NOW)
+    finally:
+        await old.close()
+    monkeypatch.undo()
+
+    assert await upgrade(settings) == [3]
+    store = await open_store(settings)
+    try:
+        summaries = {summary.id: summary for summary in await store.list_stories()}
+        assert summaries[STORY_ID].brief_count == 2
+        assert summaries[STORY_ID].latest_as_of == day(9)
+        assert summaries[STORY_ID].open_issue_count == 2
+        assert summaries["empty-story"].brief_count == 0
+        assert summaries["empty-story"].latest_as_of is None
+        assert (await store.health()).ok
+    finally:
+        await store.close()
