@@ -1,0 +1,77 @@
+"""``briefs load PATH...``: import story folders into the database, idempotently.
+
+Each PATH is a story folder (holding ``story.json``) or a folder of them. Revisions already stored
+identically are skipped, so running it twice stores nothing new the second time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from service.settings import ConfigError, Settings, load_settings
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``load``."""
+    parser = subparsers.add_parser(
+        "load",
+        help="import story folders into the database (idempotent)",
+        description="Import story folders (story.json + briefs/*.json) into BRIEFS_DATABASE_URL.",
+    )
+    parser.add_argument("paths", metavar="PATH", nargs="+", type=Path, help="story folder(s)")
+    parser.add_argument("--database-url", help="override BRIEFS_DATABASE_URL")
+    parser.set_defaults(handler=run)
+
+
+async def load_paths(settings: Settings, paths: list[Path]) -> list[str]:
+    """Import every story folder under ``paths``; returns one report line per story."""
+    from service.domain.files import find_story_dirs, load_story_dir  # noqa: PLC0415
+    from service.store.factory import open_store  # noqa: PLC0415
+
+    folders = [folder for path in paths for folder in find_story_dirs(path)]
+    loaded = [load_story_dir(folder) for folder in folders]  # decode everything before writing
+    store = await open_store(settings)
+    lines = []
+    try:
+        for story_folder in loaded:
+            report = await store.import_folder(story_folder)
+            lines.append(
+                f"{story_folder.story.id}: "
+                f"{'story created' if report.stories_created else 'story exists'}, "
+                f"{report.revisions_created} revision(s) stored, "
+                f"{report.revisions_unchanged} already present"
+            )
+    finally:
+        await store.close()
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import the folders and print what was stored."""
+    try:
+        settings = load_settings(os.environ, database_url=args.database_url)
+    except ConfigError as error:
+        print(f"briefs load: {error}", file=sys.stderr)
+        return 2
+    from service.domain.errors import DomainError  # noqa: PLC0415
+    from service.domain.files import StoryFileError  # noqa: PLC0415
+
+    missing = [path for path in args.paths if not path.exists()]
+    if missing:
+        print(f"briefs load: no such path: {missing[0]}", file=sys.stderr)
+        return 2
+    try:
+        lines = asyncio.run(load_paths(settings, args.paths))
+    except (StoryFileError, DomainError) as error:
+        print(f"briefs load: {error}", file=sys.stderr)
+        return 1
+    if not lines:
+        print("briefs load: no story folder (story.json) found", file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
+    return 0

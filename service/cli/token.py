@@ -1,0 +1,153 @@
+"""``briefs token``: create, list and revoke API tokens, directly in the database.
+
+``briefs token create --name NAME --scope write`` prints the secret token, once, and nothing else on
+stdout, so scripts can capture it (``TOKEN=$(briefs token create ...)``). Only its hash is stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from service.settings import ConfigError, Settings, load_settings
+
+T = TypeVar("T")
+SCOPES = ("read", "write", "admin")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``token create|list|revoke``."""
+    parser = subparsers.add_parser(
+        "token",
+        help="manage API tokens: create, list, revoke",
+        description="Manage the API tokens stored in BRIEFS_DATABASE_URL.",
+    )
+    commands = parser.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+
+    create = commands.add_parser("create", help="create a token and print it once")
+    create.add_argument("--name", required=True, help="unique name, e.g. the client's name")
+    create.add_argument(
+        "--scope",
+        choices=SCOPES,
+        action="append",
+        required=True,
+        help="read, write or admin (write implies read, admin implies both); repeatable",
+    )
+    create.set_defaults(handler=run_create)
+
+    listing = commands.add_parser("list", help="list tokens (never their secrets)")
+    listing.set_defaults(handler=run_list)
+
+    revoke = commands.add_parser("revoke", help="revoke a token by name or id")
+    revoke.add_argument("token_ref", metavar="NAME_OR_ID")
+    revoke.set_defaults(handler=run_revoke)
+
+
+def _settings() -> Settings | None:
+    try:
+        return load_settings(os.environ)
+    except ConfigError as error:
+        print(f"briefs token: {error}", file=sys.stderr)
+        return None
+
+
+async def _with_store(settings: Settings, action: Callable[..., Awaitable[T]]) -> T:
+    from service.store.factory import open_store  # noqa: PLC0415
+
+    store = await open_store(settings)
+    try:
+        return await action(store)
+    finally:
+        await store.close()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def run_create(args: argparse.Namespace) -> int:
+    """Create a token; print the secret alone on stdout."""
+    settings = _settings()
+    if settings is None:
+        return 2
+    from service.api.auth import new_token_record  # noqa: PLC0415
+    from service.domain.errors import ConflictError  # noqa: PLC0415
+    from service.domain.wire import Scope, TokenCreate  # noqa: PLC0415
+
+    try:
+        request = TokenCreate(name=args.name, scopes=[Scope(scope) for scope in args.scope])
+        _validate(request)
+    except ValueError as error:
+        print(f"briefs token create: {error}", file=sys.stderr)
+        return 2
+    record, secret = new_token_record(request.name, request.scopes, _now())
+    try:
+        asyncio.run(_with_store(settings, lambda store: store.create_token(record)))
+    except ConflictError as error:
+        print(f"briefs token create: {error.detail}", file=sys.stderr)
+        return 1
+    print(secret)
+    return 0
+
+
+def _validate(request: object) -> None:
+    import msgspec  # noqa: PLC0415
+
+    from service.domain.wire import TokenCreate  # noqa: PLC0415
+
+    try:
+        msgspec.convert(msgspec.to_builtins(request), TokenCreate)
+    except msgspec.ValidationError as error:
+        raise ValueError(str(error)) from None
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print a table of tokens: name, id, scopes, created, revoked."""
+    del args
+    settings = _settings()
+    if settings is None:
+        return 2
+    records = asyncio.run(_with_store(settings, lambda store: store.list_tokens()))
+    rows = [("NAME", "ID", "SCOPES", "CREATED", "REVOKED")]
+    for record in records:
+        rows.append(
+            (
+                record.name,
+                record.id,
+                ",".join(scope.value for scope in record.scopes),
+                _stamp(record.created_at),
+                _stamp(record.revoked_at) if record.revoked_at else "-",
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+    return 0
+
+
+def _stamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    """Revoke a token by name or id."""
+    settings = _settings()
+    if settings is None:
+        return 2
+    from service.domain.errors import NotFoundError  # noqa: PLC0415
+
+    ref: str = args.token_ref
+    try:
+        record = asyncio.run(_with_store(settings, lambda store: store.revoke_token(ref, _now())))
+    except NotFoundError as error:
+        print(f"briefs token revoke: {error.detail}", file=sys.stderr)
+        return 1
+    print(f"revoked {record.name} ({record.id}) at {_stamp(record.revoked_at or _now())}")
+    return 0
