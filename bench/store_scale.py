@@ -228,6 +228,9 @@ async def measure(path: Path, stories: int, per_story: int, samples: int) -> dic
             "store.latest_brief": await timed(
                 samples, lambda i: store.latest_brief(story_id(picks[i][0]))
             ),
+            "store.list_stories (every story: 10 vs 10,000)": await timed(
+                20, lambda i: store.list_stories()
+            ),
             f"store.story_briefs ({per_story})": await timed(
                 max(50, samples // 10), lambda i: store.story_briefs(story_id(picks[i][0]))
             ),

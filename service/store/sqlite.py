@@ -34,12 +34,12 @@ from service.store.base import Health, ImportReport, TokenRecord
 from service.store.listing import CURRENT_JOIN, Dialect, list_briefs_sql
 from service.store.migrations import load_migrations
 from service.store.records import encode_cursor
+from service.store.sqlite_health import IntegrityMonitor
 from service.store.sqlite_schema import (
     connect_reader,
     connect_writer,
     immediate,
     migrate,
-    schema_version,
 )
 
 T = TypeVar("T")
@@ -62,6 +62,7 @@ class SQLiteStore:
         self._writer: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None
         self.applied_migrations: list[int] = []
+        self._integrity = IntegrityMonitor(path)
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -77,7 +78,8 @@ class SQLiteStore:
             raise
 
     async def close(self) -> None:
-        """Close both connections and stop the writer thread."""
+        """Close both connections and stop the writer and integrity-check threads."""
+        await self._integrity.close()
         if self._reader is not None:
             self._reader.close()
             self._reader = None
@@ -89,28 +91,9 @@ class SQLiteStore:
             self._writer_thread = None
 
     async def health(self) -> Health:
-        """``PRAGMA quick_check`` and the schema version, on a short-lived connection."""
-        return await asyncio.to_thread(self._check_health)
-
-    def _check_health(self) -> Health:
-        if not self.path.is_file():  # connecting would create an empty database
-            return Health(ok=False, backend=self.backend, detail=f"{self.path}: no such file")
-        try:
-            connection = connect_reader(self.path)
-            try:
-                problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
-                version = schema_version(connection)
-            finally:
-                connection.close()
-        except sqlite3.Error as error:
-            return Health(ok=False, backend=self.backend, detail=f"{self.path}: {error}")
+        """Schema version on a short-lived connection, and the latest ``PRAGMA quick_check``."""
         expected = max(migration.version for migration in load_migrations("sqlite"))
-        if problems != ["ok"]:
-            return Health(ok=False, backend=self.backend, detail="; ".join(problems[:5]))
-        if version != expected:
-            detail = f"schema version {version}, this release expects {expected}"
-            return Health(ok=False, backend=self.backend, detail=detail)
-        return Health(ok=True, backend=self.backend, detail=f"schema version {version}")
+        return await self._integrity.health(expected)
 
     # --- stories ------------------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from service.domain.models import Story
 from service.settings import Settings
 from service.store.factory import open_store
 from service.store.sqlite import SQLiteStore
+from service.store.sqlite_health import IntegrityMonitor
 from service.store.sqlite_schema import split_statements
 
 from .factories import NOW, STORY_ID, day, make_content, make_draft, make_story
@@ -123,3 +126,37 @@ async def test_health_of_a_missing_file_does_not_create_it(tmp_path: Path) -> No
     assert not health.ok
     assert "no such file" in health.detail
     assert not path.exists()
+
+
+async def test_integrity_check_runs_in_the_background(
+    sqlite_store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monitor = IntegrityMonitor(sqlite_store.path, wait=0.0)
+    release = threading.Event()
+    real_check = monitor._quick_check
+
+    def slow_check() -> list[str]:
+        release.wait(5)
+        return real_check()
+
+    monkeypatch.setattr(monitor, "_quick_check", slow_check)
+    first = await monitor.health(expected_version=3)
+    assert first.ok
+    assert "still running" in first.detail
+    release.set()
+    await asyncio.sleep(0.2)
+    second = await monitor.health(expected_version=3)
+    assert second.ok
+    assert "quick_check ok" in second.detail
+    await monitor.close()
+
+
+async def test_integrity_problems_make_health_fail(
+    sqlite_store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monitor = IntegrityMonitor(sqlite_store.path)
+    problems = ["*** in database main ***", "Page 7: btreeInitPage() returns error code 11"]
+    monkeypatch.setattr(monitor, "_quick_check", lambda: problems)
+    health = await monitor.health(expected_version=3)
+    assert not health.ok
+    assert "Page 7" in health.detail
