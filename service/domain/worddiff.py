@@ -8,7 +8,10 @@ small gaps left between anchors are diffed with diff-match-patch (Myers) in word
 is split into word and whitespace tokens, each mapped to one private-use character (the
 ``linesToChars`` trick). Myers costs O(N·D) in pure Python, so anchoring first is what keeps a
 10,000-word summary with a few hundred scattered edits fast and the cost near-linear in the text
-length. ``Diff_Timeout = 0`` makes every diff deterministic (no time-dependent cut-off).
+length. A stretch that is mostly different (a quarter of its tokens or more without a
+counterpart, or too large for Myers) is reported as replaced whole: word-level detail there
+would only show coincidental matches, and it keeps a full rewrite linear too.
+``Diff_Timeout = 0`` makes every diff deterministic (no time-dependent cut-off).
 """
 
 from __future__ import annotations
@@ -33,9 +36,12 @@ _SMALL_GAP = 64
 _ANCHOR_WORDS = (1, 2, 4)
 """Anchor on unique words; very repetitive texts without any fall back to unique word runs."""
 _DMP_OPS: dict[int, Op] = {0: "equal", 1: "insert", -1: "delete"}
-# Planes 15 and 16 are private use: mapped tokens never look like spaces or letters to the
-# semantic clean-up, so its choices depend on the token structure alone.
-_PRIVATE_PLANES = ((0xF0000, 0xFFFFE), (0x100000, 0x10FFFE))
+_FIRST_PRIVATE = 0xF0000
+"""Tokens map to plane 15 (private use), so they never look like spaces or letters to the
+semantic clean-up; it holds 65,534 characters, more than ``_MYERS_MAX_TOKENS``."""
+_MYERS_MAX_TOKENS = 20_000
+_MYERS_BUDGET = 500_000
+"""Bound on (tokens) x (estimated edits) for one Myers diff, well under 0.1 s."""
 
 _dmp = diff_match_patch()
 _dmp.Diff_Timeout = 0
@@ -213,44 +219,39 @@ def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _diff_myers(old: list[str], new: list[str], out: _RunBuilder) -> None:
-    """Diff with diff-match-patch in word mode (one private-use character per distinct token)."""
-    table: dict[str, str] = {}
-    vocabulary: list[str] = []
-    old_chars = _encode(old, table, vocabulary)
-    new_chars = _encode(new, table, vocabulary)
-    diffs = _dmp.diff_main(old_chars, new_chars, False)
+    """Diff with diff-match-patch in word mode (one private-use character per distinct token),
+    unless the stretches share so little that Myers would be slow and show only coincidental
+    matches: those are reported as replaced whole."""
+    if _too_different(old, new):
+        out.add("delete", old)
+        out.add("insert", new)
+        return
+    chars: dict[str, str] = {}
+    tokens: dict[str, str] = {}
+    for token in old + new:
+        if token not in chars:
+            chars[token] = char = chr(_FIRST_PRIVATE + len(chars))
+            tokens[char] = token
+    diffs = _dmp.diff_main(
+        "".join([chars[token] for token in old]), "".join([chars[token] for token in new]), False
+    )
     _dmp.diff_cleanupSemantic(diffs)
-    for dmp_op, chars in diffs:
-        out.add(_DMP_OPS[dmp_op], [vocabulary[_index_of(char)] for char in chars])
+    for dmp_op, text in diffs:
+        out.add(_DMP_OPS[dmp_op], [tokens[char] for char in text])
 
 
-def _encode(tokens: list[str], table: dict[str, str], vocabulary: list[str]) -> str:
-    chars = []
-    for token in tokens:
-        char = table.get(token)
-        if char is None:
-            char = table[token] = _char_of(len(vocabulary))
-            vocabulary.append(token)
-        chars.append(char)
-    return "".join(chars)
-
-
-def _char_of(index: int) -> str:
-    for start, stop in _PRIVATE_PLANES:
-        if index < stop - start:
-            return chr(start + index)
-        index -= stop - start
-    raise ValueError("more than 131,068 distinct tokens in one diff gap")
-
-
-def _index_of(char: str) -> int:
-    offset = 0
-    code = ord(char)
-    for start, stop in _PRIVATE_PLANES:
-        if start <= code < stop:
-            return offset + code - start
-        offset += stop - start
-    raise ValueError(f"not a token character: {char!r}")
+def _too_different(old: list[str], new: list[str]) -> bool:
+    """Whether the stretches are mostly different (a quarter of their tokens or more have no
+    counterpart), or Myers' O((N+M)·D) cost would exceed the budget; D is estimated from below
+    by the tokens without a counterpart."""
+    size = len(old) + len(new)
+    if size <= _SMALL_GAP:
+        return False
+    if size > _MYERS_MAX_TOKENS:
+        return True
+    old_counts, new_counts = Counter(old), Counter(new)
+    unshared = (old_counts - new_counts).total() + (new_counts - old_counts).total()
+    return unshared * 4 >= size or size * unshared > _MYERS_BUDGET
 
 
 def _common_prefix(old: list[str], new: list[str]) -> int:

@@ -137,3 +137,23 @@ def test_repetitive_text_without_unique_words_still_diffs() -> None:
 
     assert (_old(diff), _new(diff)) == (old, new)
     assert diff.words_added == diff.words_removed == 3
+
+
+def test_unrelated_long_texts_are_replaced_whole() -> None:
+    old = " ".join(f"old{number}" for number in range(3_000))
+    new = " ".join(f"new{number}" for number in range(3_000))
+
+    diff = word_diff(old, new)
+
+    assert diff.runs == [WordRun(op="delete", text=old), WordRun(op="insert", text=new)]
+    assert diff.words_added == diff.words_removed == 3_000
+
+
+def test_mostly_rewritten_stretch_between_anchors_is_replaced_whole() -> None:
+    old = "Start here. " + " ".join(f"a{n}" for n in range(100)) + " end now."
+    new = "Start here. " + " ".join(f"b{n}" for n in range(90)) + " end now."
+
+    diff = word_diff(old, new)
+
+    assert [run.op for run in diff.runs] == ["equal", "delete", "insert", "equal"]
+    assert (_old(diff), _new(diff)) == (old, new)
