@@ -23,7 +23,7 @@ from service.domain.wire import BriefPage, BriefQuery, Scope
 from service.store import postgres_writes
 from service.store.base import Health, ImportReport, TokenRecord
 from service.store.listing import CURRENT_JOIN, Dialect, list_briefs_sql
-from service.store.migrations import load_migrations
+from service.store.migrations import latest_version, load_migrations
 from service.store.records import encode_cursor
 
 _DIALECT = Dialect(
@@ -73,7 +73,7 @@ class PostgresStore:
 
     async def health(self) -> Health:
         """Reachable, and the schema at the version this release expects."""
-        expected = max(migration.version for migration in load_migrations("postgres"))
+        expected = latest_version("postgres")
         try:
             async with self._pool.connection(timeout=_HEALTH_TIMEOUT_SECONDS) as connection:
                 cursor = await connection.execute("SELECT max(version) FROM schema_migrations")

@@ -32,7 +32,7 @@ from service.domain.wire import BriefPage, BriefQuery, Scope
 from service.store import sqlite_writes
 from service.store.base import Health, ImportReport, TokenRecord
 from service.store.listing import CURRENT_JOIN, Dialect, list_briefs_sql
-from service.store.migrations import load_migrations
+from service.store.migrations import latest_version
 from service.store.records import encode_cursor
 from service.store.sqlite_health import IntegrityMonitor
 from service.store.sqlite_schema import (
@@ -92,7 +92,7 @@ class SQLiteStore:
 
     async def health(self) -> Health:
         """Schema version on a short-lived connection, and the latest ``PRAGMA quick_check``."""
-        expected = max(migration.version for migration in load_migrations("sqlite"))
+        expected = latest_version("sqlite")
         return await self._integrity.health(expected)
 
     # --- stories ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ runners live with each backend. Files are never edited once released: add ``000N
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from typing import Literal
 
@@ -37,3 +38,9 @@ def load_migrations(backend: Backend) -> list[Migration]:
     if len(set(versions)) != len(versions):
         raise ValueError(f"duplicate {backend} migration numbers: {versions}")
     return migrations
+
+
+@functools.cache
+def latest_version(backend: Backend) -> int:
+    """The version a database of this backend has once every migration is applied."""
+    return max(migration.version for migration in load_migrations(backend))
