@@ -147,6 +147,17 @@ def test_apply_leaves_the_input_untouched() -> None:
     assert result == {"list": [{"a": 1, "nested": {"b": 2}}]}
 
 
+def test_test_compares_containers_as_json() -> None:
+    document = {"a": [1, 2.0], "b": {"c": None}}
+    ops: list[PatchOp] = [
+        PatchTest(path="", value={"b": {"c": None}, "a": [1.0, 2]}),
+        PatchTest(path="/a", value=[1, 2]),
+        PatchTest(path="/b", value={"c": None}),
+    ]
+
+    assert apply_patch(document, ops) == document
+
+
 def test_append_with_dash() -> None:
     assert apply_patch({"a": [1]}, [PatchAdd(path="/a/-", value=2)]) == {"a": [1, 2]}
 
@@ -155,11 +166,17 @@ def test_append_with_dash() -> None:
     ("op", "message"),
     [
         (PatchRemove(path="/missing"), "no member"),
+        (PatchRemove(path="/missing/x"), "no member"),
         (PatchReplace(path="/a/5", value=1), "out of range"),
         (PatchAdd(path="/a/01", value=1), "not an array index"),
         (PatchAdd(path="/a/-1", value=1), "not an array index"),
         (PatchAdd(path="/a/3", value=1), "out of range"),
         (PatchAdd(path="/b/c/d", value=1), "not a container"),
+        (PatchAdd(path="/b/c", value=1), "not a container"),
+        (PatchRemove(path="/b/c"), "not a container"),
+        (PatchTest(path="/b/c", value=1), "not a container"),
+        (PatchTest(path="/a", value=[1, True]), "differs"),
+        (PatchTest(path="", value={"a": [1, 2]}), "differs"),
         (PatchTest(path="/b", value="1"), "differs"),
         (PatchTest(path="/b", value=True), "differs"),
     ],

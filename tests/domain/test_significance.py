@@ -9,7 +9,7 @@ import pytest
 from service.domain.changes import IssueEdited, WordRun
 from service.domain.diff import diff_briefs, without_trivial
 from service.domain.models import Event, FuzzyDate, Issue, Position, Quote, Source, Stance
-from service.domain.significance import normalise
+from service.domain.significance import fields_trivially_equal, normalise
 from tests.strategies import make_brief
 
 D1 = dt.date(2025, 3, 1)
@@ -151,3 +151,20 @@ def test_significance_saturates_below_one() -> None:
     significance = diff_briefs(old, new).significance
 
     assert 0.99 < significance <= 1.0
+
+
+def test_fields_trivially_equal_compares_prose_lists_and_rejects_other_fields() -> None:
+    old = Position(party_id="alpha", stance=Stance.SUPPORTS, conditions=["Talks, first"])
+    recased = Position(party_id="alpha", stance=Stance.SUPPORTS, conditions=["talks first"])
+    reworded = Position(party_id="alpha", stance=Stance.SUPPORTS, conditions=["talks later"])
+
+    assert fields_trivially_equal(old, recased, ["conditions"])
+    assert not fields_trivially_equal(old, reworded, ["conditions"])
+    assert not fields_trivially_equal(old, recased, ["stance"])
+
+
+def test_missing_note_equals_an_empty_one() -> None:
+    old = Issue(id="terms", title="Terms", opened_on=D1, note=None)
+    new = Issue(id="terms", title="Terms", opened_on=D1, note=" . ")
+
+    assert fields_trivially_equal(old, new, ["note"])

@@ -157,3 +157,14 @@ def test_mostly_rewritten_stretch_between_anchors_is_replaced_whole() -> None:
 
     assert [run.op for run in diff.runs] == ["equal", "delete", "insert", "equal"]
     assert (_old(diff), _new(diff)) == (old, new)
+
+
+def test_huge_periodic_stretch_without_anchors_is_replaced_whole() -> None:
+    words = ["x", "y"] * 12_000
+    edited = ["z", *words[1:-1], "z"]
+    old, new = " ".join(words), " ".join(edited)
+
+    diff = word_diff(old, new)
+
+    assert (_old(diff), _new(diff)) == (old, new)
+    assert [run.op for run in diff.runs] == ["delete", "insert"]
