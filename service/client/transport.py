@@ -31,6 +31,8 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 """Sane defaults for interactive use: fail fast on a dead server, allow slow large responses."""
 
 USER_AGENT = "briefs-client/0.1"
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+"""Methods retried once on a dropped keep-alive connection (``PUT`` carries ``If-Match`` too)."""
 REQUEST_ID_HEADER = "X-Request-ID"
 
 _encoder = msgspec.json.Encoder()
@@ -105,14 +107,18 @@ class HttpSession:
         if headers:
             request_headers.update(headers)
         where = f"{method} {path}"
+        request = self.http.build_request(
+            method, path, params=_query(params), content=content, headers=request_headers
+        )
         try:
-            response = await self.http.request(
-                method,
-                path,
-                params=_query(params),
-                content=content,
-                headers=request_headers,
-            )
+            try:
+                response = await self.http.send(request)
+            except httpx.RemoteProtocolError:
+                # A pooled keep-alive connection the server had already closed: the request
+                # never reached it. Retrying is safe for idempotent methods only.
+                if method not in IDEMPOTENT_METHODS:
+                    raise
+                response = await self.http.send(request)
         except httpx.TimeoutException:
             raise RequestTimeoutError(
                 f"The server at {self._origin()} did not answer {where} in time."

@@ -247,3 +247,24 @@ async def test_real_read_timeout() -> None:
 async def test_every_exception_is_a_briefs_client_error() -> None:
     for cls in (TransportError, ResponseDecodeError, APIError, Unprocessable, ServerError):
         assert issubclass(cls, BriefsClientError)
+
+
+@pytest.mark.parametrize(("method", "retried"), [("GET", True), ("PUT", True), ("POST", False)])
+async def test_a_dropped_keep_alive_connection_is_retried_once_if_idempotent(
+    method: str, retried: bool
+) -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        if len(calls) == 1:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        return httpx.Response(200, json=[])
+
+    async with client_for(handler) as client:
+        if retried:
+            await client.send(method, "/v1/stories")
+        else:
+            with pytest.raises(TransportError, match="Server disconnected"):
+                await client.send(method, "/v1/stories")
+    assert calls == [method] * (2 if retried else 1)
