@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from tui.screens.stories import StoriesScreen
 from tui.screens.timeline import TimelineScreen
@@ -21,11 +23,16 @@ class BriefsCommands(Provider):
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
+            # Briefs' own actions only (they all carry ids): a focused widget's scrolling keys
+            # and Textual's focus keys are not commands; Textual lists its own already.
+            if binding.id is None or not isinstance(active.node, Screen | App):
+                continue
             if not binding.description or binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
             run = partial(self.app.run_action, binding.action, active.node)
-            commands.append((binding.description, f"key: {binding.key}", run))
+            key = self.app.get_key_display(binding)
+            commands.append((binding.description, f"key: {key}", run))
         if isinstance(screen, StoriesScreen):
             for story in screen.stories:
                 commands.append(

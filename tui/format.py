@@ -79,6 +79,11 @@ def status_badge(status: IssueStatus) -> Content:
     return Content.styled(f"{STATUS_SYMBOLS[status]} {status.value}", _STATUS_STYLES[status])
 
 
+def status_symbol(status: IssueStatus) -> Content:
+    """The status's symbol alone, in its theme colour."""
+    return Content.styled(STATUS_SYMBOLS[status], _STATUS_STYLES[status])
+
+
 def stance_label(stance: Stance) -> Content:
     """The stance in its theme colour."""
     return Content.styled(stance.value, _STANCE_STYLES[stance])
@@ -119,8 +124,8 @@ def age_days(opened_on: dt.date, until: dt.date) -> str:
     return f"{max((until - opened_on).days, 0)}d"
 
 
-def quote_line(quote: Quote) -> Content:
-    """A quote with its speaker, source and translator."""
+def quote_line(quote: Quote, outlets: Mapping[str, str] | None = None) -> Content:
+    """A quote with its speaker, source (the outlet, when ``outlets`` names it) and translator."""
     parts: list[str | Content | tuple[str, str]] = [
         (f"“{quote.text}”", "italic"),
         " — ",
@@ -129,7 +134,9 @@ def quote_line(quote: Quote) -> Content:
     ]
     if quote.said_on is not None:
         parts.append(f" on {quote.said_on.isoformat()}")
-    parts.append((f"  [{quote.source_id}]", "$text-muted"))
+    outlet = (outlets or {}).get(quote.source_id)
+    source = f"{quote.source_id} {outlet}" if outlet else quote.source_id
+    parts.append((f"  [{source}]", "$text-muted"))
     if quote.translated_by:
         parts.append((f" tr. {quote.translated_by}", "$text-muted"))
     return Content.assemble(*parts)

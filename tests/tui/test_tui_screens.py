@@ -179,8 +179,9 @@ async def test_issue_lanes_filter_open_and_closed(dir_source: DirSource) -> None
         assert open_count + closed_count == total
         assert closed_count >= 1
         assert "putin-trump-call" in column(app, "#lanes", "issue")
-        lane = table.get_row("putin-trump-call")
+        lane = [str(cell) for cell in table.get_row("putin-trump-call")]
         assert "✓" in lane
+        assert "✓ resolved" in lane
         await pilot.press("a")
         assert table.row_count == total
 

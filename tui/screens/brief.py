@@ -35,6 +35,7 @@ from tui.format import (
 from tui.screens.base import DataScreen
 from tui.screens.diff import DiffScreen
 from tui.source import DataSource
+from tui.widgets.cells import themed_cell
 
 
 class BriefScreen(DataScreen):
@@ -73,7 +74,7 @@ class BriefScreen(DataScreen):
             yield Static(id="meta", classes="muted")
             yield Markdown(id="summary")
             yield Label("Positions", classes="section-title")
-            positions: DataTable[str | Content] = DataTable(id="positions", cursor_type="row")
+            positions: DataTable[object] = DataTable(id="positions", cursor_type="row")
             positions.add_column("Party", key="party")
             positions.add_column("Stance", key="stance")
             positions.add_column("Statement", key="statement", width=44)
@@ -120,22 +121,26 @@ class BriefScreen(DataScreen):
         takeaways = "".join(f"\n- {item}" for item in brief.takeaways)
         self.query_one("#summary", Markdown).update(brief.summary + "\n" + takeaways)
 
-        positions: DataTable[str | Content] = self.query_one("#positions", DataTable)
+        positions: DataTable[object] = self.query_one("#positions", DataTable)
         positions.clear()
         quotes = self.query_one("#quotes", VerticalScroll)
         quotes.remove_children()
+        variables = self.app.get_css_variables()
+        outlets = {source.id: source.outlet for source in brief.sources}
         for position in brief.positions:
             name = names.get(position.party_id, position.party_id)
             positions.add_row(
                 name,
-                stance_label(position.stance),
+                themed_cell(stance_label(position.stance), variables),
                 position.statement,
                 "; ".join(position.conditions) or "—",
                 key=position.party_id,
                 height=None,
             )
             if position.quotes:
-                lines = [Static(quote_line(quote), classes="quote") for quote in position.quotes]
+                lines = [
+                    Static(quote_line(quote, outlets), classes="quote") for quote in position.quotes
+                ]
                 quotes.mount(
                     Collapsible(*lines, title=f"Quotes — {name} ({len(lines)})", collapsed=True)
                 )

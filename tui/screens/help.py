@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -13,13 +13,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def describe_bindings(title: str, bindings: Iterable[BindingType]) -> Content:
-    """A titled block of ``key  description`` lines."""
-    lines = [Content.styled(title, "bold $text-accent")]
+def describe_bindings(
+    title: str, bindings: Iterable[BindingType], key_display: Callable[[Binding], str]
+) -> Content:
+    """A titled block of ``keys  description`` lines, one per action (``? / F1  Help``)."""
+    keys: dict[str, list[str]] = {}
+    descriptions: dict[str, str] = {}
     for binding in Binding.make_bindings(bindings):
         if binding.description:
-            key = binding.key_display or binding.key
-            lines.append(Content.assemble((f"  {key:<22}", "bold"), binding.description))
+            keys.setdefault(binding.action, []).append(key_display(binding))
+            descriptions.setdefault(binding.action, binding.description)
+    lines = [Content.styled(title, "bold $text-accent")]
+    for action, description in descriptions.items():
+        lines.append(Content.assemble((f"  {' / '.join(keys[action]):<16}", "bold"), description))
     return Content("\n").join(lines)
 
 
@@ -39,7 +45,10 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(Content.styled("Briefs — keys", "bold"), id="help-title")
             for title, bindings in self.sections:
-                yield Static(describe_bindings(title, bindings), classes="help-section")
+                yield Static(
+                    describe_bindings(title, bindings, self.app.get_key_display),
+                    classes="help-section",
+                )
             yield Static(
                 "Mouse: click rows to select, double-click or Enter to open; wheel scrolls.\n"
                 "Ctrl+P opens the command palette with every action of the current screen.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
@@ -12,9 +13,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from service.domain.models import Brief
 from service.domain.views import IssueLifecycle, IssueLifecycles
-from tui.format import STATUS_SYMBOLS, status_badge
+from tui.format import STATUS_SYMBOLS, status_badge, status_symbol
 from tui.screens.base import DataScreen
 from tui.source import DataSource
+from tui.widgets.cells import themed_cell
 
 IssueFilter = Literal["all", "open", "closed"]
 LEGEND = "  ".join(f"{symbol} {status.value}" for status, symbol in STATUS_SYMBOLS.items())
@@ -74,7 +76,7 @@ class IssuesScreen(DataScreen):
             f"Showing {self.shown} issues: {len(issues)} of {len(self.lifecycles.issues)} "
             f"({len(self.lifecycles.issues) - closed} open, {closed} closed)"
         )
-        table: DataTable[str | Content] = self.query_one("#lanes", DataTable)
+        table: DataTable[object] = self.query_one("#lanes", DataTable)
         table.clear(columns=True)
         table.add_column("Issue", key="issue")
         dates = [brief.as_of for brief in self.briefs]
@@ -82,11 +84,12 @@ class IssuesScreen(DataScreen):
             table.add_column(date.strftime("%m-%d"), key=date.isoformat())
         table.add_column("Now", key="status")
         table.add_column("Age", key="age")
+        variables = self.app.get_css_variables()
         for issue in issues:
             table.add_row(
                 issue.issue_id,
-                *_lane(issue, [date.isoformat() for date in dates]),
-                status_badge(issue.current_status).plain,
+                *(themed_cell(cell, variables) for cell in _lane(issue, dates)),
+                themed_cell(status_badge(issue.current_status), variables),
                 f"{issue.age_days}d",
                 key=issue.issue_id,
             )
@@ -102,18 +105,18 @@ def _matches(issue: IssueLifecycle, shown: IssueFilter) -> bool:
             return True
 
 
-def _lane(issue: IssueLifecycle, dates: list[str]) -> list[str]:
+def _lane(issue: IssueLifecycle, dates: list[dt.date]) -> list[Content]:
     """One cell per brief date: the status symbol where it changed, ``─`` where it held."""
-    points = {point.brief.as_of.isoformat(): point for point in issue.statuses}
-    cells: list[str] = []
+    points = {point.brief.as_of: point for point in issue.statuses}
+    cells: list[Content] = []
     first = True
     for date in dates:
         point = points.get(date)
         if point is None:
-            cells.append("")
+            cells.append(Content(""))
         elif first or point.changed:
-            cells.append(STATUS_SYMBOLS[point.status])
+            cells.append(status_symbol(point.status))
         else:
-            cells.append("─")
+            cells.append(Content.styled("─", "$text-muted"))
         first = first and point is None
     return cells

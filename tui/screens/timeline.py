@@ -41,6 +41,7 @@ class TimelineScreen(DataScreen):
         self.story: Story | None = None
         self.briefs: list[Brief] = []
         self.marked: BriefRef | None = None
+        self.reported_in: dict[str, BriefRef] = {}
 
     def compose(self) -> ComposeResult:
         """Story heading, briefs table, events table."""
@@ -53,11 +54,13 @@ class TimelineScreen(DataScreen):
             briefs.add_column("What changed", key="changes")
             briefs.add_column("Headline", key="headline")
             yield briefs
-            yield Label("Events", classes="section-title")
+            yield Label(
+                "Events (Enter opens the brief that first reported one)", classes="section-title"
+            )
             events: DataTable[str] = DataTable(id="events", cursor_type="row")
             events.add_column("When", key="when")
             events.add_column("Event", key="event")
-            events.add_column("Reported", key="reported")
+            events.add_column("First reported", key="reported")
             yield events
         yield Footer()
 
@@ -91,6 +94,7 @@ class TimelineScreen(DataScreen):
             table.add_row(ref_label(brief.ref), marks, brief.headline, key=brief.id)
         events: DataTable[str] = self.query_one("#events", DataTable)
         events.clear()
+        self.reported_in = {entry.event.id: entry.first_reported_in for entry in timeline.entries}
         for entry in timeline.entries:
             events.add_row(
                 fuzzy_date(entry.event.when),
@@ -111,6 +115,12 @@ class TimelineScreen(DataScreen):
     def _brief_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.app.push_screen(BriefScreen(self.source, self.story_id, event.row_key.value))
+
+    @on(DataTable.RowSelected, "#events")
+    def _event_selected(self, event: DataTable.RowSelected) -> None:
+        reported = self.reported_in.get(str(event.row_key.value))
+        if reported is not None:
+            self.app.push_screen(BriefScreen(self.source, self.story_id, reported.brief_id))
 
     def action_mark(self) -> None:
         """Remember the selected brief as the old side of the next diff."""
