@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.params import Dependency
+from litestar.params import SkipValidation
 
 from service.api.cache import ResponseCache
 from service.store.base import Store
 
 # The store is a Protocol (not runtime-checkable); Litestar must not isinstance-check it.
-StoreDep = Annotated[Store, Dependency(skip_validation=True)]
-CacheDep = Annotated[ResponseCache, Dependency(skip_validation=True)]
+StoreDep = SkipValidation[Store]
+CacheDep = SkipValidation[ResponseCache]
 
 
 def _provide_store(state: State) -> Store:

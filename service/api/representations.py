@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 from typing import Annotated, Any, Literal
 
 from litestar import Response
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, Parameter, QueryParameter
 
 from service.api.cache import CachedBody, ResponseCache, cached_body, matches_weakly
 from service.domain import codec
@@ -27,7 +27,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _DATE_REF = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 JSON = "application/json"
-MARKDOWN = "text/markdown; charset=utf-8"
+MARKDOWN = "text/markdown"  # Litestar appends "; charset=utf-8" to text/* types
 NINJS = "application/json"  # ninjs defines no media type of its own
 
 StoryId = Annotated[
@@ -50,8 +50,8 @@ BriefRefParam = Annotated[
 ]
 RevisionQuery = Annotated[
     int | None,
-    Parameter(
-        query="revision",
+    QueryParameter(
+        name="revision",
         description="A revision number (default: the latest revision).",
         ge=1,
         le=MAX_REVISION,
@@ -60,8 +60,8 @@ RevisionQuery = Annotated[
 ]
 IfNoneMatch = Annotated[
     str | None,
-    Parameter(
-        header="If-None-Match",
+    HeaderParameter(
+        name="If-None-Match",
         description="ETag(s) the client holds; a match answers 304 Not Modified.",
         max_length=1000,
         required=False,

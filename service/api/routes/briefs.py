@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Response, get, post, put
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, JSONBody, Parameter
 
 from service.api.cache import matches_strongly
 from service.api.deps import CacheDep, StoreDep
@@ -146,7 +146,7 @@ async def list_briefs(
     },
 )
 async def create_brief(
-    *, store: StoreDep, cache: CacheDep, story_id: StoryId, data: BriefDraft
+    *, store: StoreDep, cache: CacheDep, story_id: StoryId, data: JSONBody[BriefDraft]
 ) -> Response[bytes]:
     """Create a brief (revision 1). Needs `write`; 409 if its id or as-of date exists."""
     story = await store.get_story(story_id)
@@ -206,11 +206,11 @@ async def update_brief(
     cache: CacheDep,
     story_id: StoryId,
     brief_ref: BriefRefParam,
-    data: BriefContent,
+    data: JSONBody[BriefContent],
     if_match: Annotated[
         str | None,
-        Parameter(
-            header="If-Match",
+        HeaderParameter(
+            name="If-Match",
             description="The current `ETag` of the brief (required: 428 without it, 412 if stale).",
             max_length=1000,
             required=False,

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from litestar import Response, get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, Parameter, QueryParameter
 
 from service.api.cache import CachedBody
 from service.api.deps import CacheDep, StoreDep
@@ -37,8 +37,8 @@ JSON_PATCH = "application/json-patch+json"
 
 Accept = Annotated[
     str | None,
-    Parameter(
-        header="Accept",
+    HeaderParameter(
+        name="Accept",
         description=f"`{JSON_PATCH}` for an RFC 6902 patch instead of the semantic diff.",
         max_length=1000,
         required=False,
@@ -53,8 +53,8 @@ HideTrivial = Annotated[
 
 
 def _ref(description: str, *, query: str) -> object:
-    return Parameter(
-        query=query,
+    return QueryParameter(
+        name=query,
         description=description,
         pattern=SLUG_PATTERN,
         min_length=1,
@@ -63,7 +63,9 @@ def _ref(description: str, *, query: str) -> object:
 
 
 def _revision(description: str, *, query: str) -> object:
-    return Parameter(query=query, description=description, ge=1, le=MAX_REVISION, required=False)
+    return QueryParameter(
+        name=query, description=description, ge=1, le=MAX_REVISION, required=False
+    )
 
 
 _DIFF_RESPONSES = {

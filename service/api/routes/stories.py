@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Response, get, patch, post
 from litestar.datastructures import ResponseHeader
+from litestar.params import JSONBody
 
 from service.api.deps import StoreDep
 from service.api.errors import problem_responses
@@ -36,7 +37,7 @@ async def list_stories(store: StoreDep) -> list[StorySummary]:
         ResponseHeader(name="Location", description="The new story's URL.", documentation_only=True)
     ],
 )
-async def create_story(store: StoreDep, data: StoryCreate) -> Response[Story]:
+async def create_story(store: StoreDep, data: JSONBody[StoryCreate]) -> Response[Story]:
     """Create a story. Needs the `write` scope; 409 when the id is taken."""
     fields = {name: getattr(data, name) for name in Story.__struct_fields__}
     story = await store.create_story(Story(**fields))
@@ -61,7 +62,7 @@ async def get_story(store: StoreDep, story_id: StoryId) -> Story:
     opt=WRITE,
     responses=problem_responses(401, 403, 404, 413, 415, 422),
 )
-async def update_story(store: StoreDep, story_id: StoryId, data: StoryUpdate) -> Story:
+async def update_story(store: StoreDep, story_id: StoryId, data: JSONBody[StoryUpdate]) -> Story:
     """Change a story's title, description or parties; omitted fields stay. Needs `write`."""
     return await store.update_story(story_id, data)
 

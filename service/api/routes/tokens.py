@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from litestar import Response, get, post
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 
 from service.api.auth import new_token_record, token_info
 from service.api.deps import StoreDep
@@ -35,7 +35,7 @@ async def list_tokens(store: StoreDep) -> list[TokenInfo]:
     opt=ADMIN,
     responses=problem_responses(401, 403, 409, 413, 415, 422),
 )
-async def create_token(store: StoreDep, data: TokenCreate) -> Response[TokenCreated]:
+async def create_token(store: StoreDep, data: JSONBody[TokenCreate]) -> Response[TokenCreated]:
     """Create a token; the secret is in this response only. 409 when the name is taken."""
     record, secret = new_token_record(data.name, data.scopes, dt.datetime.now(dt.UTC))
     await store.create_token(record)

@@ -6,7 +6,7 @@ import enum
 from typing import Annotated
 
 from litestar import get
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 
 from service.api.deps import StoreDep
 from service.api.errors import problem_responses
@@ -47,7 +47,7 @@ async def list_issue_lifecycles(
     store: StoreDep,
     story_id: StoryId,
     issue_state: Annotated[
-        IssueState, Parameter(query="state", description="`open`, `closed` or `all` issues.")
+        IssueState, QueryParameter(name="state", description="`open`, `closed` or `all` issues.")
     ] = IssueState.ALL,
 ) -> IssueLifecycles:
     """The lifecycle of every issue of the story (status per brief, age, resolution)."""
