@@ -143,6 +143,33 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     _Installed.arguments = (settings, stream)
 
 
+def granian_log_config(settings: Settings) -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` for granian's own loggers (``Server(log_dictconfig=...)``):
+    its process manager logs start, workers and shutdown in the same format as the app, so that
+    stdout stays one JSON object per line."""
+
+    def formatter() -> logging.Formatter:
+        return choose_formatter(settings.log_format, sys.stdout)
+
+    level = settings.log_level.upper()
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"briefs": {"()": formatter}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "formatter": "briefs",
+                "stream": "ext://sys.stdout",
+            }
+        },
+        "loggers": {
+            "_granian": {"handlers": ["stdout"], "level": level, "propagate": False},
+            "granian.access": {"handlers": ["stdout"], "level": level, "propagate": False},
+        },
+    }
+
+
 def flush_logs() -> None:
     """Write out every queued record (the listener thread keeps running)."""
     listener = _Installed.listener

@@ -131,8 +131,11 @@ def exercise(image: LocalImage, data: Path, wrapper: Sequence[str], logs: Path) 
             stories = http.get("/v1/stories")
             assert stories.status_code == 200
             assert "ceasefire-2025" in stories.text, "the fixtures shipped in the wheel were loaded"
-            auth = {"Authorization": f"Bearer {token}", "X-Request-ID": "smoke-1"}
-            assert http.post("/v1/stories", json=STORY, headers=auth).status_code == 201
+            auth = {"Authorization": f"Bearer {token}"}
+            story = http.post(
+                "/v1/stories", json=STORY, headers={**auth, "X-Request-ID": "smoke-1"}
+            )
+            assert story.status_code == 201, story.text
             brief = http.post("/v1/stories/deploy-smoke/briefs", json=BRIEF, headers=auth)
             assert brief.status_code == 201, brief.text
             metrics = http.get("/metrics")

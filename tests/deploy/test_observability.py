@@ -29,6 +29,7 @@ from service.observability.logs import (
     choose_formatter,
     configure_logging,
     flush_logs,
+    granian_log_config,
     reset_logging,
 )
 from service.settings import Settings
@@ -327,3 +328,18 @@ def test_a_worker_forked_after_configuration_still_logs() -> None:
         (line,) = json_lines(output.read())
     assert line["logger"] == "worker"
     assert line["msg"] == "from the worker"
+
+
+def test_granian_logs_in_the_same_format(capsys: pytest.CaptureFixture[str]) -> None:
+    from granian.log import LogLevels
+    from granian.log import configure_logging as configure_granian
+
+    configure_granian(LogLevels.info, granian_log_config(Settings(log_format="json")))
+    try:
+        logging.getLogger("_granian").info("Listening at: %s", "http://0.0.0.0:8000")
+        (line,) = json_lines(capsys.readouterr().out)
+    finally:
+        logging.getLogger("_granian").handlers.clear()
+        logging.getLogger("granian.access").handlers.clear()
+    assert line["logger"] == "_granian"
+    assert line["msg"] == "Listening at: http://0.0.0.0:8000"
