@@ -44,6 +44,7 @@ async def test_walk_through_every_screen_over_http(asgi_source: DataSource) -> N
         screen = app.screen
         assert isinstance(screen, TimelineScreen)
         screen.open_party("russia")
+        await pilot.pause()
         await settle(app)
         assert isinstance(app.screen, PartyScreen)
         assert text_of(app, "#stance-path").startswith("Russia: ")

@@ -118,6 +118,7 @@ def column(app: App[None], selector: str, key: str) -> list[str]:
 
 async def steady(pilot: Pilot[Any]) -> None:
     """Settle the loads, then let every `DataTable` size its columns (it does so on Idle)."""
+    await pilot.pause()  # a screen pushed by the last key has mounted and started its load
     await settle(pilot.app)
     for _ in range(50):
         await pilot.pause()
