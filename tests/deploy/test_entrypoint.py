@@ -22,7 +22,9 @@ import pytest
 from tests.deploy.image import LocalImage, Runtime, build
 from tests.deploy.processes import ServerProcess, free_port
 
-pytestmark = pytest.mark.slow
+# Building the image (two virtualenvs from the locks, a wheel) takes half a minute on a quiet
+# machine and counts against the first test's timeout.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 STOP_DEADLINE_SECONDS = 20.0
 TOKEN = re.compile(r"\bbrf_[A-Za-z0-9_-]{20,}")
