@@ -2,7 +2,9 @@
 
 Identifiers come from small pools, so two generated briefs share parties, issues, events and
 sources and their diffs exercise matching, not only additions and removals. Sizes stay small to
-keep property tests fast; every generated value decodes under the real models (a test checks).
+keep property tests fast. Every generated brief round-trips through the real decoders and passes
+``validate_brief`` against `FULL_STORY` (``tests/domain/test_properties.py`` checks both), so
+other tests may post them to the API as they are.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from service.domain.models import (
 )
 
 __all__ = [
+    "FULL_STORY",
     "brief_pairs",
     "briefs",
     "contents",
@@ -85,26 +88,34 @@ fuzzy_dates = st.builds(FuzzyDate, date=dates, precision=st.sampled_from(DatePre
 
 
 def _subset(pool: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    if not pool:
+        return st.just([])
     return st.lists(st.sampled_from(pool), unique=True, max_size=len(pool))
 
 
-quotes = st.builds(
-    Quote,
-    text=nonempty,
-    speaker=nonempty,
-    cue=st.sampled_from(["said", "told reporters"]),
-    source_id=st.sampled_from(SOURCE_IDS),
-    said_on=st.none() | dates,
-    translated_by=st.none() | st.just("Wire"),
-)
-positions = st.builds(
-    Position,
-    party_id=st.sampled_from(PARTY_IDS),
-    stance=st.sampled_from(Stance),
-    statement=text,
-    conditions=st.lists(prose, max_size=3),
-    quotes=st.lists(quotes, max_size=2),
-)
+def quotes(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[Quote]:
+    """A quote citing one of ``source_ids`` (which must not be empty)."""
+    return st.builds(
+        Quote,
+        text=nonempty,
+        speaker=nonempty,
+        cue=st.sampled_from(["said", "told reporters"]),
+        source_id=st.sampled_from(source_ids),
+        said_on=st.none() | dates,
+        translated_by=st.none() | st.just("Wire"),
+    )
+
+
+def positions(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[Position]:
+    """A position whose quotes cite ``source_ids`` (none when it is empty)."""
+    return st.builds(
+        Position,
+        party_id=st.sampled_from(PARTY_IDS),
+        stance=st.sampled_from(Stance),
+        statement=text,
+        conditions=st.lists(prose, max_size=3),
+        quotes=st.lists(quotes(source_ids), max_size=2) if source_ids else st.just([]),
+    )
 
 
 @st.composite
@@ -126,15 +137,19 @@ def issues(draw: st.DrawFn) -> Issue:
     )
 
 
-events = st.builds(
-    Event,
-    id=st.sampled_from(EVENT_IDS),
-    when=fuzzy_dates,
-    title=headline,
-    detail=text,
-    parties=_subset(PARTY_IDS),
-    source_ids=_subset(SOURCE_IDS),
-)
+def events(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[Event]:
+    """An event citing some of ``source_ids``."""
+    return st.builds(
+        Event,
+        id=st.sampled_from(EVENT_IDS),
+        when=fuzzy_dates,
+        title=headline,
+        detail=text,
+        parties=_subset(PARTY_IDS),
+        source_ids=_subset(source_ids),
+    )
+
+
 sources = st.builds(
     Source,
     id=st.sampled_from(SOURCE_IDS),
@@ -146,26 +161,32 @@ sources = st.builds(
 )
 
 
-contents = st.builds(
-    BriefContent,
-    headline=headline,
-    summary=text,
-    takeaways=st.lists(prose, max_size=3),
-    positions=st.lists(positions, max_size=4, unique_by=lambda item: item.party_id),
-    issues=st.lists(issues(), max_size=4, unique_by=lambda item: item.id),
-    events=st.lists(events, max_size=4, unique_by=lambda item: item.id),
-    sources=st.lists(sources, max_size=3, unique_by=lambda item: item.id),
-    status=st.sampled_from(PubStatus),
-    author=st.none() | nonempty,
-)
-"""Brief content with ids unique within each list (as validation requires)."""
+@st.composite
+def contents(draw: st.DrawFn) -> BriefContent:
+    """Brief content that passes ``validate_brief`` against `FULL_STORY`: ids unique within
+    each list, quotes and events citing the brief's own sources, parties from `PARTY_IDS`."""
+    brief_sources = draw(st.lists(sources, max_size=3, unique_by=lambda item: item.id))
+    cited = tuple(source.id for source in brief_sources)
+    return BriefContent(
+        headline=draw(headline),
+        summary=draw(text),
+        takeaways=draw(st.lists(prose, max_size=3)),
+        positions=draw(
+            st.lists(positions(cited), max_size=4, unique_by=lambda item: item.party_id)
+        ),
+        issues=draw(st.lists(issues(), max_size=4, unique_by=lambda item: item.id)),
+        events=draw(st.lists(events(cited), max_size=4, unique_by=lambda item: item.id)),
+        sources=brief_sources,
+        status=draw(st.sampled_from(PubStatus)),
+        author=draw(st.none() | nonempty),
+    )
 
 
 @st.composite
-def briefs(draw: st.DrawFn, content: st.SearchStrategy[BriefContent] = contents) -> Brief:
+def briefs(draw: st.DrawFn, content: st.SearchStrategy[BriefContent] | None = None) -> Brief:
     """A stored brief revision of the hypothesis story."""
     created_at = draw(_datetimes)
-    body = draw(content)
+    body = draw(content or contents())
     return Brief(
         **{name: getattr(body, name) for name in BriefContent.__struct_fields__},
         id=draw(st.sampled_from(["day-one", "day-two", "day-three"])),
@@ -200,6 +221,15 @@ parties = st.builds(
     kind=st.sampled_from(PartyKind),
     aliases=st.lists(text, max_size=2),
 )
+FULL_STORY = Story(
+    id=STORY_ID,
+    title="Hypothesis story",
+    parties=[
+        Party(id=party_id, name=party_id.title(), kind=PartyKind.STATE) for party_id in PARTY_IDS
+    ],
+)
+"""The story every generated brief belongs to: it registers all of `PARTY_IDS`."""
+
 stories = st.builds(
     Story,
     id=st.just(STORY_ID),

@@ -13,6 +13,7 @@ from service.domain import codec
 from service.domain.diff import diff_briefs, without_trivial
 from service.domain.models import Brief
 from service.domain.patch import apply_patch, diff_json, json_patch
+from service.domain.validate import validate_brief
 from service.domain.worddiff import word_diff
 from tests import strategies
 
@@ -74,6 +75,12 @@ def test_diff_json_patches_arbitrary_documents(old: Any, new: Any) -> None:
 
     assert apply_patch(old, ops) == new
     assert jsonpatch.apply_patch(old, wire) == new
+
+
+@FAST
+@given(strategies.briefs())
+def test_generated_briefs_are_valid(brief: Brief) -> None:
+    assert validate_brief(brief, strategies.FULL_STORY) == []
 
 
 @FAST
