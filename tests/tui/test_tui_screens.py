@@ -235,3 +235,21 @@ async def test_help_screen_and_palette_commands(dir_source: DirSource) -> None:
         await pilot.press("enter")
         await settle(app)
         assert isinstance(app.screen, IssuesScreen)
+
+
+async def test_mouse_opens_a_story_and_a_brief(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        # A click on the highlighted row selects it (the first row starts highlighted); a click
+        # elsewhere moves the highlight first.
+        await pilot.click("#stories", offset=(3, 1))
+        await pilot.pause()
+        await settle(app)
+        assert isinstance(app.screen, TimelineScreen)
+        await pilot.click("#briefs", offset=(3, 2))
+        await pilot.click("#briefs", offset=(3, 2))
+        await pilot.pause()
+        await settle(app)
+        assert isinstance(app.screen, BriefScreen)
+        assert app.screen.brief_id == "brief-2025-03-13"

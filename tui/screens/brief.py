@@ -145,10 +145,11 @@ class BriefScreen(DataScreen):
                     Collapsible(*lines, title=f"Quotes — {name} ({len(lines)})", collapsed=True)
                 )
 
+        width = max((len(status_badge(issue.status).plain) for issue in brief.issues), default=0)
         issue_lines = [
             Content.assemble(
                 status_badge(issue.status),
-                "  ",
+                " " * (width - len(status_badge(issue.status).plain) + 2),
                 (issue.id, "bold"),
                 f"  {issue.title}  ",
                 (f"age {age_days(issue.opened_on, issue.closed_on or brief.as_of)}", "$text-muted"),
