@@ -68,16 +68,16 @@ def apply_patch(document: Any, ops: Sequence[PatchOp]) -> Any:
     """
     result = _copy(document)
     for op in ops:
+        parts = _parts(op)
         match op:
-            case PatchAdd(path=path, value=value):
-                result = _add(result, op, parse_pointer(path), _copy(value))
-            case PatchRemove(path=path):
-                result = _remove(result, op, parse_pointer(path))
-            case PatchReplace(path=path, value=value):
-                parts = parse_pointer(path)
+            case PatchAdd(value=value):
+                result = _add(result, op, parts, _copy(value))
+            case PatchRemove():
+                result = _remove(result, op, parts)
+            case PatchReplace(value=value):
                 result = _add(_remove(result, op, parts), op, parts, _copy(value))
-            case PatchTest(path=path, value=value):
-                if not _json_equal(_resolve(result, op, parse_pointer(path)), value):
+            case PatchTest(value=value):
+                if not _json_equal(_resolve(result, op, parts), value):
                     raise PatchApplyError(op, "the value differs")
     return result
 
@@ -223,6 +223,13 @@ def _index(array: list[Any], op: PatchOp, part: str, *, allow_end: bool) -> int:
     if index > len(array) or (index == len(array) and not allow_end):
         raise PatchApplyError(op, f"index {index} is out of range")
     return index
+
+
+def _parts(op: PatchOp) -> list[str]:
+    try:
+        return parse_pointer(op.path)
+    except ValueError as error:
+        raise PatchApplyError(op, str(error)) from None
 
 
 def _pointer(parts: list[str]) -> str:

@@ -167,6 +167,8 @@ def test_append_with_dash() -> None:
     [
         (PatchRemove(path="/missing"), "no member"),
         (PatchRemove(path="/missing/x"), "no member"),
+        (PatchRemove(path="missing"), "starts with '/'"),
+        (PatchRemove(path="/a/-"), "not an array index"),
         (PatchReplace(path="/a/5", value=1), "out of range"),
         (PatchAdd(path="/a/01", value=1), "not an array index"),
         (PatchAdd(path="/a/-1", value=1), "not an array index"),
