@@ -119,13 +119,13 @@ async def update_brief(
             brief = next_revision(codec.decode_brief(body[0]), content, now)
             await _insert_revision(connection, brief)
             await _update_current(connection, brief)
-    except errors.UniqueViolation:  # another writer stored n + 1 first (the backstop)
+    except errors.UniqueViolation:  # revision n + 1 exists already (the schema's backstop)
         cursor = await connection.execute(
-            "SELECT revision FROM briefs WHERE story_id = %s AND brief_id = %s",
+            "SELECT max(revision) FROM brief_revisions WHERE story_id = %s AND brief_id = %s",
             (story_id, brief_id),
         )
         latest = await cursor.fetchone()
-        current = int(latest[0]) if latest else expected_revision + 1
+        current = int(latest[0]) if latest and latest[0] else expected_revision + 1
         raise _stale(story_id, brief_id, expected_revision, current) from None
     return brief
 

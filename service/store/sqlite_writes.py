@@ -108,9 +108,12 @@ def update_brief(
         brief = next_revision(current, content, now)
         try:
             _insert_revision(connection, brief)
-        except sqlite3.IntegrityError:  # another writer stored n + 1 first (the backstop)
-            latest = _current(connection, story_id, brief_id).revision
-            raise _stale(story_id, brief_id, expected_revision, latest) from None
+        except sqlite3.IntegrityError:  # revision n + 1 exists already (the schema's backstop)
+            row = connection.execute(
+                "SELECT max(revision) FROM brief_revisions WHERE story_id = ? AND brief_id = ?",
+                (story_id, brief_id),
+            ).fetchone()
+            raise _stale(story_id, brief_id, expected_revision, int(row[0])) from None
         _update_current(connection, brief)
     return brief
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import psycopg
 import pytest
 
+from service.domain.errors import PreconditionFailedError
 from service.settings import Settings
 from service.store.base import Store
 from service.store.factory import open_store
@@ -62,3 +63,18 @@ async def test_health_of_an_unreachable_database_is_not_ok() -> None:
     health = await store.health()  # never opened: the pool refuses at once
     assert not health.ok
     assert health.backend == "postgres"
+
+
+async def test_unique_backstop_maps_to_precondition_failed(
+    pg_store: Store, postgres_url: str
+) -> None:
+    # A revision 3 that bypassed the pointer (as a writer without the lock would store it).
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(
+            "INSERT INTO brief_revisions (story_id, brief_id, revision, as_of, status, headline,"
+            " created_at, revised_at, body) SELECT story_id, brief_id, 3, as_of, status, headline,"
+            " created_at, revised_at, body FROM brief_revisions WHERE revision = 2"
+        )
+    with pytest.raises(PreconditionFailedError) as caught:
+        await pg_store.update_brief(STORY_ID, "opening", make_content(headline="X"), 2, NOW)
+    assert caught.value.current_revision == 3

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from service.domain.errors import PreconditionFailedError
 from service.domain.models import Story
 from service.settings import Settings
 from service.store.factory import open_store
@@ -160,3 +161,17 @@ async def test_integrity_problems_make_health_fail(
     health = await monitor.health(expected_version=3)
     assert not health.ok
     assert "Page 7" in health.detail
+
+
+async def test_unique_backstop_maps_to_precondition_failed(sqlite_store: SQLiteStore) -> None:
+    # A revision 3 that bypassed the pointer (as a writer without the lock would store it).
+    connection = raw(sqlite_store)
+    connection.execute(
+        "INSERT INTO brief_revisions (story_id, brief_id, revision, as_of, status, headline,"
+        " created_at, revised_at, body) SELECT story_id, brief_id, 3, as_of, status, headline,"
+        " created_at, revised_at, body FROM brief_revisions WHERE revision = 2"
+    )
+    connection.close()
+    with pytest.raises(PreconditionFailedError) as caught:
+        await sqlite_store.update_brief(STORY_ID, "opening", make_content(headline="X"), 2, NOW)
+    assert caught.value.current_revision == 3
