@@ -21,14 +21,25 @@ from service.domain.models import (
     FuzzyDate,
     Issue,
     IssueStatus,
+    Party,
+    PartyKind,
     Position,
     Quote,
     Reliability,
     Source,
     Stance,
+    Story,
 )
 
-__all__ = ["edit_text", "evolve", "synthetic_brief", "synthetic_pair", "synthetic_text"]
+__all__ = [
+    "STORY_ID",
+    "edit_text",
+    "evolve",
+    "synthetic_brief",
+    "synthetic_pair",
+    "synthetic_story",
+    "synthetic_text",
+]
 
 STORY_ID = "synthetic-story"
 _SYLLABLES = tuple(
@@ -94,6 +105,18 @@ def edit_text(rng: random.Random, text: str, fraction: float) -> str:
 
 def _title(rng: random.Random, vocabulary: _Words, words: int = 6) -> str:
     return " ".join(vocabulary.sample(rng, words)).capitalize()
+
+
+def synthetic_story(parties: int = 50) -> Story:
+    """The story the synthetic briefs belong to, registering their ``parties``."""
+    return Story(
+        id=STORY_ID,
+        title="Synthetic story",
+        parties=[
+            Party(id=f"party-{number:03}", name=f"Party {number}", kind=PartyKind.STATE)
+            for number in range(1, parties + 1)
+        ],
+    )
 
 
 def synthetic_brief(

@@ -361,3 +361,23 @@ def test_diff_is_deterministic() -> None:
     )
 
     assert diff_briefs(old, new) == diff_briefs(old, new)
+
+
+def test_large_synthetic_pair_reports_exactly_the_generated_changes() -> None:
+    from bench.synthetic import synthetic_pair, synthetic_story
+    from service.domain.validate import validate_brief
+
+    old, new = synthetic_pair(seed=7)
+    assert synthetic_pair(seed=7) == (old, new)  # deterministic
+    assert validate_brief(old, synthetic_story()) == validate_brief(new, synthetic_story()) == []
+
+    diff = diff_briefs(old, new)
+
+    assert sum(change.stance is not None for change in diff.parties) == 3
+    assert sum(isinstance(change, IssueClosed) for change in diff.issues) == 10
+    assert sum(isinstance(change, IssueOpened) for change in diff.issues) == 8
+    assert (len(diff.events_added), len(diff.events_changed)) == (12, 3)
+    assert (len(diff.sources_added), len(diff.sources_removed)) == (5, 0)
+    assert (diff.takeaways_added, diff.takeaways_removed) == (new.takeaways[-1:], old.takeaways[:1])
+    assert 0 < diff.summary.words_added < 0.05 * len(new.summary.split())
+    assert not diff.trivial
