@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.domain import codec
+from service.domain.derive import issue_lifecycles, stance_history, timeline
 from service.domain.diff import diff_briefs, without_trivial
+from service.domain.files import latest_revisions
 from service.domain.models import Brief
 from service.domain.patch import apply_patch, diff_json, json_patch
 from service.domain.validate import validate_brief
@@ -133,3 +135,34 @@ def test_word_diff_of_longer_edited_texts_reassembles(
 
     assert "".join(run.text for run in diff.runs if run.op != "insert") == old
     assert "".join(run.text for run in diff.runs if run.op != "delete") == new
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(strategies.briefs(), max_size=3))
+def test_derived_views_agree_with_the_latest_briefs(revisions: list[Brief]) -> None:
+    latest = latest_revisions(revisions)
+    story_id = strategies.STORY_ID
+
+    entries = timeline(story_id, revisions).entries
+    assert sorted({event.id for brief in latest for event in brief.events}) == sorted(
+        entry.event.id for entry in entries
+    )
+    assert entries == sorted(entries, key=lambda entry: (entry.event.when.date, entry.event.id))
+
+    for lifecycle in issue_lifecycles(story_id, revisions).issues:
+        listing = [
+            brief for brief in latest if any(i.id == lifecycle.issue_id for i in brief.issues)
+        ]
+        assert [point.brief for point in lifecycle.statuses] == [brief.ref for brief in listing]
+        assert lifecycle.first_seen == listing[0].ref
+        assert lifecycle.current_status == lifecycle.statuses[-1].status
+        assert all(
+            later.changed == (later.status != earlier.status)
+            for earlier, later in pairwise(lifecycle.statuses)
+        )
+        assert lifecycle.age_days >= 0
+
+    for party_id in strategies.PARTY_IDS:
+        points = stance_history(story_id, party_id, revisions).points
+        stating = [b for b in latest if any(p.party_id == party_id for p in b.positions)]
+        assert [point.brief for point in points] == [brief.ref for brief in stating]
