@@ -48,7 +48,7 @@ class PostgresStore:
         self.applied_migrations: list[int] = []
         self._pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
             url,
-            min_size=1,
+            min_size=pool_size,  # a fixed pool: connection problems show at start-up
             max_size=pool_size,
             open=False,
             kwargs={"autocommit": True},
