@@ -15,6 +15,7 @@ from service.domain.diff import diff_briefs, without_trivial
 from service.domain.files import latest_revisions
 from service.domain.models import Brief
 from service.domain.patch import apply_patch, diff_json, json_patch
+from service.domain.significance import PROSE_FIELDS
 from service.domain.validate import validate_brief
 from service.domain.worddiff import word_diff
 from tests import strategies
@@ -166,3 +167,25 @@ def test_derived_views_agree_with_the_latest_briefs(revisions: list[Brief]) -> N
         points = stance_history(story_id, party_id, revisions).points
         stating = [b for b in latest if any(p.party_id == party_id for p in b.positions)]
         assert [point.brief for point in points] == [brief.ref for brief in stating]
+
+
+def _tweak_prose(value: Any, key: str = "") -> Any:
+    """``value`` with every prose text given trailing punctuation and doubled spaces."""
+    if isinstance(value, dict):
+        return {name: _tweak_prose(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_tweak_prose(item, key) for item in value]
+    if isinstance(value, str) and key in PROSE_FIELDS:
+        return value.replace(" ", "  ") + "!"
+    return value
+
+
+@FAST
+@given(strategies.briefs())
+def test_punctuation_and_spacing_edits_everywhere_are_trivial(brief: Brief) -> None:
+    tweaked = codec.convert(_tweak_prose(codec.to_builtins(brief)), Brief)
+
+    diff = diff_briefs(brief, tweaked)
+
+    assert (diff.trivial, diff.significance) == (True, 0.0)
+    assert without_trivial(diff).is_empty
