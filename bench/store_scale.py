@@ -4,6 +4,7 @@ primary-key lookup through the store against raw ``sqlite3``, measured in the sa
     .venv/bin/python -m bench.store_scale                  # 1k vs 1M (builds /tmp files once)
     .venv/bin/python -m bench.store_scale --rebuild        # rebuild both databases
     .venv/bin/python -m bench.store_scale --large 100000   # a smaller large side, for a quick run
+    .venv/bin/python -m bench.store_scale --postgres 'postgresql://...?options=-csearch_path%3Dbench'
 
 Both databases hold stories of ``--per-story`` briefs (100 by default: 10 stories for 1k, 10,000
 for 1M), so the comparison isolates the size of the database, not the size of one story. The
@@ -24,6 +25,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 from service.domain import codec
+from service.domain.files import StoryFolder
 from service.domain.models import (
     Brief,
     Issue,
@@ -36,6 +38,8 @@ from service.domain.models import (
     Story,
 )
 from service.domain.wire import BriefQuery
+from service.store.base import Store
+from service.store.postgres import PostgresStore
 from service.store.records import brief_index
 from service.store.sqlite import SQLiteStore
 
@@ -131,7 +135,11 @@ def _chunks(stories: int, per_story: int) -> Iterator[list[int]]:
 
 
 def _load(connection: sqlite3.Connection, story_numbers: list[int], per_story: int) -> None:
-    stories, revisions, current, parties, issues = [], [], [], [], []
+    stories: list[tuple[object, ...]] = []
+    revisions: list[tuple[object, ...]] = []
+    current: list[tuple[object, ...]] = []
+    parties: list[tuple[object, ...]] = []
+    issues: list[tuple[object, ...]] = []
     for story in story_numbers:
         record = synthetic_story(story)
         stories.append((record.id, record.title, codec.encode(record)))
@@ -192,7 +200,6 @@ async def measure(path: Path, stories: int, per_story: int, samples: int) -> dic
     pk_read = (
         "SELECT body FROM brief_revisions WHERE story_id = ? AND brief_id = ? AND revision = 1"
     )
-    page = BriefQuery()
 
     async def raw_lookup(i: int) -> object:
         story, number = picks[i]
@@ -215,28 +222,55 @@ async def measure(path: Path, stories: int, per_story: int, samples: int) -> dic
             "raw sqlite3 PK read (no decode)": await timed(samples, raw_lookup),
             "raw sqlite3 PK read via asyncio.to_thread": await timed(samples, raw_lookup_in_thread),
             "raw sqlite3 PK read + decode": await timed(samples, raw_lookup_decoded),
-            "store.get_brief(revision=1)": await timed(
-                samples,
-                lambda i: store.get_brief(story_id(picks[i][0]), brief_id(picks[i][1]), 1),
-            ),
-            "store.get_brief (latest)": await timed(
-                samples, lambda i: store.get_brief(story_id(picks[i][0]), brief_id(picks[i][1]))
-            ),
-            "store.list_briefs (first page, 50)": await timed(
-                samples, lambda i: store.list_briefs(story_id(picks[i][0]), page)
-            ),
-            "store.latest_brief": await timed(
-                samples, lambda i: store.latest_brief(story_id(picks[i][0]))
-            ),
-            "store.list_stories (every story: 10 vs 10,000)": await timed(
-                20, lambda i: store.list_stories()
-            ),
-            f"store.story_briefs ({per_story})": await timed(
-                max(50, samples // 10), lambda i: store.story_briefs(story_id(picks[i][0]))
-            ),
+            **await store_reads(store, picks, per_story, samples),
         }
     finally:
         raw.close()
+        await store.close()
+
+
+async def store_reads(
+    store: Store, picks: list[tuple[int, int]], per_story: int, samples: int
+) -> dict[str, float]:
+    """Median µs of the store's reads (the same calls on every backend)."""
+    page = BriefQuery()
+    return {
+        "store.get_brief(revision=1)": await timed(
+            samples, lambda i: store.get_brief(story_id(picks[i][0]), brief_id(picks[i][1]), 1)
+        ),
+        "store.get_brief (latest)": await timed(
+            samples, lambda i: store.get_brief(story_id(picks[i][0]), brief_id(picks[i][1]))
+        ),
+        "store.list_briefs (first page, 50)": await timed(
+            samples, lambda i: store.list_briefs(story_id(picks[i][0]), page)
+        ),
+        "store.latest_brief": await timed(
+            samples, lambda i: store.latest_brief(story_id(picks[i][0]))
+        ),
+        "store.list_stories (every story: 10 vs 10,000)": await timed(
+            20, lambda i: store.list_stories()
+        ),
+        f"store.story_briefs ({per_story})": await timed(
+            max(50, samples // 10), lambda i: store.story_briefs(story_id(picks[i][0]))
+        ),
+    }
+
+
+async def measure_postgres(
+    url: str, stories: int, per_story: int, samples: int
+) -> dict[str, float]:
+    """The same reads on PostgreSQL (loaded through ``import_folder`` when the schema is empty)."""
+    rng = random.Random(7)
+    picks = [(rng.randrange(stories), rng.randrange(per_story)) for _ in range(samples + 50)]
+    store = PostgresStore(url, pool_size=2)
+    await store.open()
+    try:
+        if await store.is_empty():
+            for story in range(stories):
+                briefs = [synthetic_brief(story, number) for number in range(per_story)]
+                await store.import_folder(StoryFolder(story=synthetic_story(story), briefs=briefs))
+        return await store_reads(store, picks, per_story, samples)
+    finally:
         await store.close()
 
 
@@ -268,6 +302,11 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=2_000, help="calls per median")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/briefs-bench"))
     parser.add_argument("--rebuild", action="store_true", help="rebuild existing databases")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also time the reads on PostgreSQL at the small size (a URL naming an empty schema)",
+    )
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
 
@@ -285,6 +324,13 @@ def main() -> None:
             write = asyncio.run(write_latency(path, stories, max(50, args.samples // 20)))
             results[total]["store.update_brief (write, FULL fsync)"] = write
 
+    if args.postgres:
+        stories = args.small // args.per_story
+        print(f"PostgreSQL: {args.small:,} briefs at {args.postgres}", flush=True)
+        results[-1] = asyncio.run(
+            measure_postgres(args.postgres, stories, args.per_story, args.samples)
+        )
+
     small, large = results[args.small], results[args.large]
     print(f"\nmedian latency, µs ({args.samples} samples; story_briefs {args.samples // 10})")
     print(f"{'operation':<42} {args.small:>10,} {args.large:>12,}  ratio")
@@ -295,6 +341,10 @@ def main() -> None:
             continue
         ratio = large_value / small_value
         print(f"{name:<42} {small_value:>10.1f} {large_value:>12.1f}  {ratio:.2f}x")
+    if args.postgres:
+        print(f"\nPostgreSQL vs SQLite, {args.small:,} briefs, median µs")
+        for name, value in results[-1].items():
+            print(f"{name:<48} {small[name]:>10.1f} {value:>10.1f}  {value / small[name]:.1f}x")
     raw_pk = large["raw sqlite3 PK read (no decode)"]
     store_pk = large["store.get_brief(revision=1)"]
     print(f"\nstore PK lookup vs raw sqlite3 at {args.large:,}: {store_pk / raw_pk:.2f}x")
