@@ -68,6 +68,8 @@ class SQLiteStore:
 
     async def open(self) -> None:
         """Create the file if needed, apply pending migrations, open the reader."""
+        if self._writer_thread is not None:
+            raise RuntimeError("the store is already open")
         self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="briefs-sqlite-writer")
         try:
             self._writer = await self._on_writer(connect_writer, self.path)

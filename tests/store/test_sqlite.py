@@ -96,6 +96,11 @@ async def test_relative_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert (tmp_path / "data" / "briefs.db").is_file()
 
 
+async def test_opening_twice_is_refused(sqlite_store: SQLiteStore) -> None:
+    with pytest.raises(RuntimeError, match="already open"):
+        await sqlite_store.open()
+
+
 async def test_reads_are_refused_when_closed(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "briefs.db")
     with pytest.raises(RuntimeError, match="not open"):
