@@ -16,7 +16,7 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, Schema, SecurityScheme
 
 from service.api import auth, checks, deps, errors, requestid
 from service.api.cache import ResponseCache
@@ -49,6 +49,22 @@ def _openapi() -> OpenAPIConfig:
         ),
         security=[{"bearer": []}, {}],
     )
+
+
+def _union_responses_as_any_of(app: Litestar) -> None:
+    """Startup hook: document union responses with ``anyOf`` rather than Litestar's ``oneOf``.
+
+    A `BriefPage` is also a valid projected page (``listBriefs`` with ``fields``), so "exactly
+    one of" would reject correct responses; "any of" is what the union means.
+    """
+    for path_item in (app.openapi_schema.paths or {}).values():
+        for method in ("get", "post", "put", "patch"):
+            operation = getattr(path_item, method, None)
+            for response in (operation.responses or {}).values() if operation else ():
+                for media in (getattr(response, "content", None) or {}).values():
+                    schema = media.schema
+                    if isinstance(schema, Schema) and schema.one_of and not schema.discriminator:
+                        schema.any_of, schema.one_of = schema.one_of, None
 
 
 def _cors(settings: Settings) -> CORSConfig | None:
@@ -103,7 +119,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         cors_config=_cors(settings),
         openapi_config=_openapi(),
         lifespan=[store_lifespan],
-        on_startup=[checks.index_query_parameters],
+        on_startup=[checks.index_query_parameters, _union_responses_as_any_of],
         on_app_init=[app_init_hook(settings)],
         debug=False,
     )

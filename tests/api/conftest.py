@@ -127,14 +127,7 @@ async def running_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 @pytest.fixture
-async def api(sqlite_url: str, ceasefire: StoryFolder) -> AsyncIterator[Api]:
-    """The API on SQLite."""
-    async for running in start(Settings(database_url=sqlite_url, load_fixtures=False), ceasefire):
-        yield running
-
-
-@pytest.fixture
-async def any_api(database_url: str, ceasefire: StoryFolder) -> AsyncIterator[Api]:
+async def api(database_url: str, ceasefire: StoryFolder) -> AsyncIterator[Api]:
     """The API on each backend (SQLite and PostgreSQL)."""
     settings = Settings(database_url=database_url, load_fixtures=False, db_pool_size=40)
     async for running in start(settings, ceasefire):

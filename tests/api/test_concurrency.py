@@ -14,14 +14,14 @@ BRIEF = "/v1/stories/ceasefire-2025/briefs/brief-2025-03-19"
 WRITERS = 32
 
 
-async def test_concurrent_puts_with_the_same_if_match(any_api: Api) -> None:
-    current = await any_api.request("GET", BRIEF)
+async def test_concurrent_puts_with_the_same_if_match(api: Api) -> None:
+    current = await api.request("GET", BRIEF)
     brief = msgspec.json.decode(current.content, type=Brief)
-    before = len((await any_api.request("GET", f"{BRIEF}/revisions")).json())
+    before = len((await api.request("GET", f"{BRIEF}/revisions")).json())
 
     async def put(writer: int) -> int:
         content = msgspec.structs.replace(content_of(brief), headline=f"Edit by writer {writer}")
-        response = await any_api.request(
+        response = await api.request(
             "PUT",
             BRIEF,
             "write",
@@ -34,6 +34,6 @@ async def test_concurrent_puts_with_the_same_if_match(any_api: Api) -> None:
 
     statuses = await asyncio.gather(*(put(writer) for writer in range(WRITERS)))
     assert sorted(statuses) == [200] + [412] * (WRITERS - 1), statuses
-    revisions = (await any_api.request("GET", f"{BRIEF}/revisions")).json()
+    revisions = (await api.request("GET", f"{BRIEF}/revisions")).json()
     assert len(revisions) == before + 1
     assert revisions[-1]["revision"] == brief.revision + 1

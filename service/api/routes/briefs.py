@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Response, get, post, put
+from litestar.exceptions import ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, JSONBody, Parameter
 
@@ -117,13 +118,16 @@ async def list_briefs(
         cursor=cursor,
         limit=limit,
     )
-    page = await store.list_briefs(story_id, query)
+    try:
+        page = await store.list_briefs(story_id, query)
+    except InvalidContentError as error:  # a malformed or foreign cursor: a bad query, not a body
+        raise _bad_query(error.problems) from None
     if fields is None:
         return page
     wanted = {"id", *fields.split(",")}
     unknown = sorted(wanted - _BRIEF_FIELDS)
     if unknown:
-        raise InvalidContentError([("fields", f"unknown brief field(s): {', '.join(unknown)}")])
+        raise _bad_query([("fields", f"unknown brief field(s): {', '.join(unknown)}")])
     items = [
         {key: value for key, value in codec.to_builtins(brief).items() if key in wanted}
         for brief in page.items
@@ -268,6 +272,19 @@ async def get_revision(
 ) -> Response[bytes]:
     """One stored revision (immutable: served from the cache without a database query on a hit)."""
     return serve(await revision_body(store, cache, story_id, brief_ref, revision), if_none_match)
+
+
+def _bad_query(problems: list[tuple[str, str]]) -> ValidationException:
+    """A 400 naming the offending query parameters (``query.cursor``)."""
+    extra = [
+        {
+            "source": "query",
+            "key": path.removeprefix("$.").removeprefix("query."),
+            "message": message,
+        }
+        for path, message in problems
+    ]
+    return ValidationException("Invalid query parameter.", extra=extra)
 
 
 def _validate(content: BriefContent, story: Story) -> None:
