@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -180,3 +182,34 @@ async def test_unique_backstop_maps_to_precondition_failed(sqlite_store: SQLiteS
     with pytest.raises(PreconditionFailedError) as caught:
         await sqlite_store.update_brief(STORY_ID, "opening", make_content(headline="X"), 2, NOW)
     assert caught.value.current_revision == 3
+
+
+async def test_a_locked_database_blocks_neither_reads_nor_the_event_loop(
+    sqlite_store: SQLiteStore,
+) -> None:
+    blocker = raw(sqlite_store)
+    blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    ticking = asyncio.create_task(ticker())
+    write = asyncio.create_task(
+        sqlite_store.update_brief(STORY_ID, "opening", make_content(headline="Third"), 2, NOW)
+    )
+    await asyncio.sleep(0.3)
+    started = time.perf_counter()
+    assert (await sqlite_store.get_brief(STORY_ID, "opening")).revision == 2  # WAL: no waiting
+    assert time.perf_counter() - started < 0.05
+    assert not write.done()  # the writer waits for the lock on its own thread...
+    assert ticks >= 20  # ...while the event loop keeps running
+    blocker.execute("COMMIT")
+    assert (await write).revision == 3
+    ticking.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await ticking
+    blocker.close()
