@@ -57,7 +57,6 @@ async def test_health_reports_a_schema_from_the_future(pg_store: Store, postgres
     assert "999" in health.detail
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # psycopg_pool warns about the closed pool
 async def test_health_of_an_unreachable_database_is_not_ok() -> None:
     store = PostgresStore("postgresql://briefs@127.0.0.1:9/none", pool_size=1)
     health = await store.health()  # never opened: the pool refuses at once
