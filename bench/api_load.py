@@ -7,7 +7,8 @@ Starts, on loopback, with the fixture story loaded (SQLite in a temporary folder
 * ``cached``: ``briefs serve`` (granian, 1 worker) with the default response cache;
 * ``uncached``: the same with ``BRIEFS_CACHE_BYTES=0``;
 * ``raw``: granian (same options, 1 worker) serving `bench.raw_asgi`, which answers the same
-  paths with the exact bytes recorded from ``cached``: the ceiling without any framework.
+  paths with the exact bytes recorded from ``cached``: the ceiling without any framework;
+* ``litestar``: the same canned bytes from one bare Litestar route: the framework's own floor.
 
 Then ``wrk`` (``apt-get install wrk``) drives each endpoint on each server for ``--duration``
 seconds with ``--connections`` connections, ``--repeats`` times, interleaved so that noise hits
@@ -41,7 +42,7 @@ ENDPOINTS: dict[str, str] = {
     "list briefs": f"/v1/stories/{STORY}/briefs",
     "diff": f"/v1/stories/{STORY}/diff?from=2025-03-14&to=2025-03-18",
 }
-TARGETS = ("raw", "cached", "uncached")
+TARGETS = ("raw", "litestar", "cached", "uncached")
 # Targets from the task: share of the raw ceiling's requests/s, and p99 at 32 connections.
 RPS_TARGETS = {"cached": 0.50, "uncached": 0.20}
 P99_TARGET_MS = 20.0
@@ -155,14 +156,15 @@ def start_briefs(name: str, folder: Path, extra_env: Mapping[str, str]) -> Serve
     return Server(name, command, env, port, folder / f"{name}.log")
 
 
-def start_raw(folder: Path, bodies: Path) -> Server:
+def start_canned(name: str, target: str, folder: Path, bodies: Path) -> Server:
+    """granian (as ``briefs serve`` runs it: ASGI, one worker) on a `bench.raw_asgi` app."""
     port = free_port()
     command = [
         sys.executable, "-m", "granian", "--interface", "asgi", "--workers", "1",
-        "--host", "127.0.0.1", "--port", str(port), "--no-ws", "bench.raw_asgi:app",
+        "--host", "127.0.0.1", "--port", str(port), target,
     ]  # fmt: skip
     env = {"BENCH_RAW_BODIES": str(bodies), "PYTHONPATH": str(REPO_ROOT)}
-    return Server("raw", command, env, port, folder / "raw.log")
+    return Server(name, command, env, port, folder / f"{name}.log")
 
 
 def record_bodies(server: Server, path: Path) -> None:
@@ -204,7 +206,7 @@ def parse_wrk(output: str) -> WrkResult:
 
 
 def run_wrk(url: str, *, connections: int, duration: float, threads: int) -> WrkResult:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--latency"]
     command += ["--timeout", "5s", url]
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=duration + 30, check=True
@@ -233,8 +235,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 servers[name].wait_until_up(ENDPOINTS["latest brief"])
             bodies = folder / "bodies.json"
             record_bodies(servers["cached"], bodies)
-            servers["raw"] = start_raw(folder, bodies)
-            servers["raw"].wait_until_up(ENDPOINTS["latest brief"])
+            servers["raw"] = start_canned("raw", "bench.raw_asgi:app", folder, bodies)
+            servers["litestar"] = start_canned(
+                "litestar", "bench.raw_asgi:litestar_app", folder, bodies
+            )
+            for name in ("raw", "litestar"):
+                servers[name].wait_until_up(ENDPOINTS["latest brief"])
             results = measure(servers, args)
             rss = {name: server.peak_rss_mib() for name, server in servers.items()}
         finally:
