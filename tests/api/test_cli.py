@@ -1,0 +1,133 @@
+"""`briefs load` and `briefs token` in-process; `briefs serve` configuration and a real start."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from service.cli.main import main
+from service.cli.serve import export_overrides, overrides_from
+from tests.conftest import FIXTURES_ROOT
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "briefs.db"
+    monkeypatch.setenv("BRIEFS_DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+def test_load_is_idempotent(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", str(FIXTURES_ROOT)]) == 0
+    assert (
+        capsys.readouterr().out
+        == "ceasefire-2025: story created, 7 revision(s) stored, 0 already present\n"
+    )
+    assert main(["load", str(FIXTURES_ROOT)]) == 0
+    assert (
+        capsys.readouterr().out
+        == "ceasefire-2025: story exists, 0 revision(s) stored, 7 already present\n"
+    )
+
+
+def test_load_reports_bad_paths(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["load", str(tmp_path / "missing")]) == 2
+    broken = tmp_path / "broken"
+    (broken / "briefs").mkdir(parents=True)
+    (broken / "story.json").write_text('{"id": "Not A Slug"}')
+    assert main(["load", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2
+    assert "story.json" in err
+
+
+def test_token_create_list_revoke(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["token", "create", "--name", "ci", "--scope", "write"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("brf_")
+    assert out.count("\n") == 1  # the token alone, so scripts can capture it
+    assert main(["token", "create", "--name", "ci", "--scope", "read"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main(["token", "list"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["NAME", "ID", "SCOPES", "CREATED", "REVOKED"]
+    assert table[1].split()[0] == "ci"
+    assert table[1].split()[-1] == "-"
+    assert main(["token", "revoke", "ci"]) == 0
+    assert "revoked ci" in capsys.readouterr().out
+    assert main(["token", "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split()[-1] != "-"
+    assert main(["token", "revoke", "nobody"]) == 1
+
+
+def test_serve_config_error_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BRIEFS_WORKERS", "zero")
+    assert main(["serve", "--no-fixtures"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("briefs serve: BRIEFS_WORKERS")
+    assert captured.err.count("\n") == 1
+    assert "Traceback" not in captured.err
+
+
+def test_serve_passes_flags_to_workers_through_the_environment() -> None:
+    args = argparse.Namespace(host="0.0.0.0", port=9000, database_url=None, no_fixtures=True)
+    environ: dict[str, str] = {}
+    export_overrides(overrides_from(args), environ)
+    assert environ == {
+        "BRIEFS_HOST": "0.0.0.0",
+        "BRIEFS_PORT": "9000",
+        "BRIEFS_LOAD_FIXTURES": "false",
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.mark.slow
+def test_serve_loads_fixtures_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "BRIEFS_DATABASE_URL": f"sqlite:///{tmp_path / 'briefs.db'}"}
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli.main", "serve", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/v1/stories", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert [story["id"] for story in response.json()] == ["ceasefire-2025"]
+        assert response.headers["x-request-id"]
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
