@@ -343,3 +343,20 @@ def test_granian_logs_in_the_same_format(capsys: pytest.CaptureFixture[str]) -> 
         logging.getLogger("granian.access").handlers.clear()
     assert line["logger"] == "_granian"
     assert line["msg"] == "Listening at: http://0.0.0.0:8000"
+
+
+def test_metrics_stay_public_when_reads_need_a_token(tmp_path: Path) -> None:
+    from service.api.app import create_app
+
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'briefs.db'}",
+        require_auth_for_reads=True,
+        load_fixtures=False,
+        log_level="warning",
+    )
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/v1/stories").status_code == 401
+        metrics = client.get("/metrics")
+        assert metrics.status_code == 200
+        assert "briefs_http_requests_total" in metrics.text
+        assert client.get("/metrics/extra").status_code in {401, 404}
