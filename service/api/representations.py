@@ -12,6 +12,7 @@ from collections.abc import Callable, Hashable
 from typing import Annotated, Any, Literal
 
 from litestar import Response
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, Parameter, QueryParameter
 
 from service.api.cache import CachedBody, ResponseCache, cached_body, matches_weakly
@@ -67,6 +68,16 @@ IfNoneMatch = Annotated[
         required=False,
     ),
 ]
+
+
+NOT_MODIFIED = {
+    304: ResponseSpec(
+        data_container=None,
+        description="Not Modified: `If-None-Match` names the current `ETag`; no body.",
+        generate_examples=False,
+    )
+}
+"""The extra OpenAPI response of every GET that serves an `ETag`."""
 
 
 def parse_ref(ref: str) -> dt.date | None:

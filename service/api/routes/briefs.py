@@ -15,6 +15,7 @@ from service.api.cache import matches_strongly
 from service.api.deps import CacheDep, StoreDep
 from service.api.errors import PreconditionRequiredError, problem_responses
 from service.api.representations import (
+    NOT_MODIFIED,
     SLUG_PATTERN,
     BriefRefParam,
     IfNoneMatch,
@@ -166,6 +167,7 @@ async def create_brief(
     tags=["briefs"],
     responses={
         **_ok("The latest revision of the most recent brief."),
+        **NOT_MODIFIED,
         **problem_responses(401, 403, 404),
     },
 )
@@ -180,7 +182,11 @@ async def get_latest_brief(
     "/v1/stories/{story_id:str}/briefs/{brief_ref:str}",
     operation_id="getBrief",
     tags=["briefs"],
-    responses={**_ok("The latest revision of the brief."), **problem_responses(401, 403, 404)},
+    responses={
+        **_ok("The latest revision of the brief."),
+        **NOT_MODIFIED,
+        **problem_responses(401, 403, 404),
+    },
 )
 async def get_brief(
     *,
@@ -259,7 +265,11 @@ async def list_revisions(
     "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/revisions/{revision:int}",
     operation_id="getRevision",
     tags=["briefs"],
-    responses={**_ok("That revision of the brief."), **problem_responses(401, 403, 404)},
+    responses={
+        **_ok("That revision of the brief."),
+        **NOT_MODIFIED,
+        **problem_responses(401, 403, 404),
+    },
 )
 async def get_revision(
     *,

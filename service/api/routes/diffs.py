@@ -17,6 +17,7 @@ from service.api.deps import CacheDep, StoreDep
 from service.api.errors import problem_responses
 from service.api.representations import (
     JSON,
+    NOT_MODIFIED,
     SLUG_PATTERN,
     BriefRefParam,
     IfNoneMatch,
@@ -69,6 +70,7 @@ def _revision(description: str, *, query: str) -> object:
 
 
 _DIFF_RESPONSES = {
+    **NOT_MODIFIED,
     200: ResponseSpec(
         generate_examples=False,
         data_container=BriefDiff,

@@ -9,6 +9,7 @@ from service.api.deps import StoreDep
 from service.api.errors import problem_responses
 from service.api.representations import (
     MARKDOWN,
+    NOT_MODIFIED,
     BriefRefParam,
     IfNoneMatch,
     RevisionQuery,
@@ -30,6 +31,7 @@ from service.api.representations import (
             description="The brief as Markdown.",
             media_type=MARKDOWN,
         ),
+        **NOT_MODIFIED,
         **problem_responses(401, 403, 404),
     },
 )
@@ -56,6 +58,7 @@ async def export_brief_markdown(
             data_container=dict[str, object],
             description="The brief as an IPTC ninjs 2.x document.",
         ),
+        **NOT_MODIFIED,
         **problem_responses(401, 403, 404),
     },
 )
