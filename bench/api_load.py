@@ -14,11 +14,17 @@ Then ``wrk`` (``apt-get install wrk``) drives each endpoint on each server for `
 seconds with ``--connections`` connections, ``--repeats`` times, interleaved so that noise hits
 every server alike, and reports the median requests/s, p50 and p99 latency, the ratio to the raw
 ceiling, and each server's peak RSS (``VmHWM`` from /proc, summed over its process group).
+
+``--cpu`` measures instead, in this process, the CPU time per request of the same four apps
+driven directly through ASGI (no server, no sockets, no load generator): the figure to profile
+and to compare fixes with on a noisy machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import os
 import re
@@ -31,9 +37,10 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STORY = "ceasefire-2025"
@@ -220,7 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs per endpoint and server")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (2 cores: keep 1)")
+    parser.add_argument("--cpu", action="store_true", help="in-process CPU time per request")
     args = parser.parse_args(argv)
+    if args.cpu:
+        return asyncio.run(measure_cpu())
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2
@@ -308,6 +318,89 @@ def report(
         "\npeak RSS (VmHWM summed over the process group): "
         + ", ".join(f"{name} {mib:.1f} MiB" for name, mib in rss.items())
     )
+
+
+async def measure_cpu(requests: int = 2000) -> int:
+    """CPU milliseconds per request of each app, driven in-process through ASGI."""
+    from bench import raw_asgi
+    from service.api.app import create_app
+    from service.domain.files import load_story_dir
+    from service.fixtures import default_fixtures_dir
+    from service.settings import Settings
+    from service.store.factory import create_store
+
+    with tempfile.TemporaryDirectory(prefix="briefs-cpu-") as tmp:
+        apps: dict[str, Any] = {}
+        for name, cache_bytes in (("cached", 64 * 1024 * 1024), ("uncached", 0)):
+            url = f"sqlite:///{Path(tmp) / f'{name}.db'}"
+            settings = Settings(database_url=url, cache_bytes=cache_bytes, log_level="warning")
+            store = create_store(settings)
+            apps[name] = create_app(settings, store)
+            await store.open()
+            await store.import_folder(load_story_dir(default_fixtures_dir() / STORY))
+            await store.close()
+        bodies = Path(tmp) / "bodies.json"
+        recorded = {}
+        async with _lifespan(apps["cached"]):
+            for target in ENDPOINTS.values():
+                start, body = await _asgi_get(apps["cached"], target)
+                content_type = dict(start["headers"])[b"content-type"].decode()
+                recorded[target] = {"body": body.decode(), "content_type": content_type}
+        bodies.write_text(json.dumps(recorded))
+        raw_asgi.load_bodies(bodies)
+        apps["raw"], apps["litestar"] = raw_asgi.app, raw_asgi.litestar_app
+        print(f"CPU ms per request, in-process ASGI, {requests} requests each (log level warning)")
+        print(f"{'endpoint':13} " + " ".join(f"{name:>9}" for name in TARGETS))
+        for endpoint, target in ENDPOINTS.items():
+            cells = []
+            for name in TARGETS:
+                async with _lifespan(apps[name]):
+                    for _ in range(requests // 10):  # warm-up
+                        await _asgi_get(apps[name], target)
+                    started = time.process_time()
+                    for _ in range(requests):
+                        await _asgi_get(apps[name], target)
+                    cells.append((time.process_time() - started) / requests * 1000)
+            print(f"{endpoint:13} " + " ".join(f"{cell:9.3f}" for cell in cells))
+    return 0
+
+
+async def _asgi_get(app: Any, target: str) -> tuple[dict[str, Any], bytes]:
+    path, _, query = target.partition("?")
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
+        "root_path": "", "headers": [(b"host", b"bench")], "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80), "state": {},
+    }  # fmt: skip
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    await app(scope, receive, send)
+    if messages[0]["status"] != 200:
+        raise RuntimeError(f"GET {target}: HTTP {messages[0]['status']}")
+    return messages[0], b"".join(m.get("body", b"") for m in messages[1:])
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: Any) -> AsyncIterator[None]:
+    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+    task = asyncio.create_task(app(scope, inbox.get, outbox.put))
+    await inbox.put({"type": "lifespan.startup"})
+    await outbox.get()
+    try:
+        yield
+    finally:
+        await inbox.put({"type": "lifespan.shutdown"})
+        await outbox.get()
+        await task
 
 
 if __name__ == "__main__":

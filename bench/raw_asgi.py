@@ -46,6 +46,12 @@ def _load(path: str | None) -> dict[bytes, tuple[bytes, list[tuple[bytes, bytes]
 _ROUTES = _load(os.environ.get("BENCH_RAW_BODIES"))
 
 
+def load_bodies(path: Path) -> None:
+    """Replace the canned answers (for in-process use, where no environment variable is set)."""
+    _ROUTES.clear()
+    _ROUTES.update(_load(str(path)))
+
+
 def _answer(scope: Scope) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
     target = scope["path"].encode()
     if scope["query_string"]:
