@@ -76,14 +76,26 @@ class ServerProcess:
             time.sleep(0.2)
         raise AssertionError(f"not healthy after {timeout}s: {last}\n{self.logs()}")
 
-    def terminate(self, timeout: float) -> tuple[int, float]:
-        """SIGTERM to the main process; returns its exit code and how long it took to exit.
+    def namespace_init(self) -> int:
+        """The host pid of the process our child started as PID 1 of a new PID namespace
+        (``unshare --pid --fork`` forks it and waits); checks that it is PID 1 there."""
+        assert self.process is not None
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
+        (child,) = (int(pid) for pid in children.split())
+        status = Path(f"/proc/{child}/status").read_text()
+        (nspid,) = [line.split()[1:] for line in status.splitlines() if line.startswith("NSpid:")]
+        assert nspid[-1] == "1", f"not PID 1 in its namespace: {nspid}"
+        return child
+
+    def terminate(self, timeout: float, target: int | None = None) -> tuple[int, float]:
+        """SIGTERM to the main process (or to ``target``, e.g. a namespace's PID 1, as
+        ``docker stop`` does); returns the exit code and how long the exit took.
 
         Fails if it takes longer than ``timeout`` or leaves worker processes behind.
         """
         assert self.process is not None
         started = time.monotonic()
-        self.process.send_signal(signal.SIGTERM)
+        os.kill(target if target is not None else self.process.pid, signal.SIGTERM)
         try:
             code = self.process.wait(timeout)
         except subprocess.TimeoutExpired:

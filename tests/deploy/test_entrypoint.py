@@ -3,8 +3,9 @@ from the hash-pinned locks, the project wheel), then its final stage's ENTRYPOIN
 ``/data`` mapped to a temporary folder and its HEALTHCHECK as the readiness probe.
 
 Scenario: healthy -> token -> write -> SIGTERM (exit within 20 s) -> restart -> the write is there.
-Once as is, once on a read-only root filesystem (a private mount namespace where every mount but
-the data folder is remounted read-only), as ``docker run --read-only -v data:/data`` would.
+Once as is, once as in a container started with ``docker run --read-only -v data:/data``: in a
+private mount namespace where every mount but the data folder is remounted read-only, and a private
+PID namespace where the entrypoint is PID 1 and gets ``docker stop``'s SIGTERM.
 """
 
 from __future__ import annotations
@@ -49,21 +50,14 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> LocalImage:
     return build(tmp_path_factory.mktemp("image"))
 
 
-def read_only_wrapper(data: Path) -> list[str]:
+def container_wrapper(data: Path) -> list[str]:
+    """A private mount namespace with a read-only root (``data`` stays writable) and a private
+    PID namespace, where the command is PID 1 as in a container."""
     unshare = shutil.which("unshare")
     if unshare is None:
         pytest.skip("read-only root: util-linux `unshare` is not installed")
-    return [
-        unshare,
-        "--mount",
-        "--propagation",
-        "private",
-        "sh",
-        "-c",
-        READ_ONLY_ROOT,
-        "sh",
-        str(data),
-    ]
+    namespaces = ["--mount", "--propagation", "private", "--pid", "--fork", "--mount-proc"]
+    return [unshare, *namespaces, "sh", "-c", READ_ONLY_ROOT, "sh", str(data)]
 
 
 def check_read_only(wrapper: list[str], image: LocalImage, data: Path) -> None:
@@ -106,7 +100,14 @@ def run_tool(wrapper: Sequence[str], runtime: Runtime, env: dict[str, str], *arg
     return result.stdout
 
 
-def exercise(image: LocalImage, data: Path, wrapper: Sequence[str], logs: Path) -> None:
+def exercise(
+    image: LocalImage,
+    data: Path,
+    wrapper: Sequence[str],
+    logs: Path,
+    *,
+    pid_namespace: bool = False,
+) -> None:
     runtime = image.runtime(data)
     port = free_port()
     env = {**runtime.env, "BRIEFS_PORT": str(port)}  # `-p` would map it; here ports are shared
@@ -142,7 +143,10 @@ def exercise(image: LocalImage, data: Path, wrapper: Sequence[str], logs: Path) 
             assert brief.status_code == 201, brief.text
             metrics = http.get("/metrics")
             assert 'route="/v1/stories/{story_id}/briefs"' in metrics.text
-        code, seconds = server.terminate(STOP_DEADLINE_SECONDS)
+        # As `docker stop`: SIGTERM to the entrypoint, which is PID 1 in its own PID namespace
+        # (where the kernel drops signals that PID 1 has no handler for).
+        pid1 = server.namespace_init() if pid_namespace else None
+        code, seconds = server.terminate(STOP_DEADLINE_SECONDS, target=pid1)
         assert code == 0, f"exit code {code} after SIGTERM\n{server.logs()}"
         assert seconds < STOP_DEADLINE_SECONDS
 
@@ -160,7 +164,8 @@ def exercise(image: LocalImage, data: Path, wrapper: Sequence[str], logs: Path) 
             kept = http.get("/v1/stories/deploy-smoke/briefs/first-light")
             assert kept.status_code == 200, kept.text
             assert kept.json()["headline"] == BRIEF["headline"]
-        code, _ = server.terminate(STOP_DEADLINE_SECONDS)
+        pid1 = server.namespace_init() if pid_namespace else None
+        code, _ = server.terminate(STOP_DEADLINE_SECONDS, target=pid1)
         assert code == 0
     finally:
         server.kill()
@@ -195,6 +200,6 @@ def test_entrypoint_serves_stops_on_sigterm_and_keeps_data(
 def test_entrypoint_on_a_read_only_root_filesystem(image: LocalImage, tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    wrapper = read_only_wrapper(data)
+    wrapper = container_wrapper(data)
     check_read_only(wrapper, image, data)
-    exercise(image, data, wrapper, tmp_path / "server")
+    exercise(image, data, wrapper, tmp_path / "server", pid_namespace=True)
