@@ -56,7 +56,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        payload.update(record_fields(record))
+        for key, value in record_fields(record).items():
+            payload.setdefault(key, value)  # an extra field never replaces the four above
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
         if record.stack_info:
