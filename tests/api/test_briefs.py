@@ -102,8 +102,11 @@ async def test_list_briefs_filters_pagination_projection(api: Api) -> None:
     assert projected.status_code == 200
     assert set(projected.json()["items"][0]) == {"id", "headline", "as_of"}
     bad_field = await api.request("GET", f"{STORY}/briefs", params={"fields": "nope"})
-    assert bad_field.status_code == 400
+    assert bad_field.status_code == 422
     assert bad_field.json()["errors"][0]["path"] == "query.fields"
+    bad_cursor = await api.request("GET", f"{STORY}/briefs", params={"cursor": "forged"})
+    assert bad_cursor.status_code == 400
+    assert bad_cursor.json()["errors"][0]["path"] == "query.cursor"
     assert (await api.request("GET", "/v1/stories/unknown/briefs")).status_code == 404
 
 

@@ -55,7 +55,7 @@ def _ok(description: str, container: Any = Brief) -> dict[int, ResponseSpec]:
     "/v1/stories/{story_id:str}/briefs",
     operation_id="listBriefs",
     tags=["briefs"],
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def list_briefs(
     *,
@@ -127,8 +127,10 @@ async def list_briefs(
         return page
     wanted = {"id", *fields.split(",")}
     unknown = sorted(wanted - _BRIEF_FIELDS)
-    if unknown:
-        raise _bad_query([("fields", f"unknown brief field(s): {', '.join(unknown)}")])
+    if unknown:  # well-formed but naming no brief field: 422, as the client expects
+        raise InvalidContentError(
+            [("query.fields", f"unknown brief field(s): {', '.join(unknown)}")]
+        )
     items = [
         {key: value for key, value in codec.to_builtins(brief).items() if key in wanted}
         for brief in page.items
