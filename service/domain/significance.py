@@ -20,6 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
+from itertools import groupby
 from typing import Any, TypeVar
 
 import msgspec
@@ -213,14 +214,13 @@ def _strip_trivial(diff: BriefDiff) -> BriefDiff:
     )
     sources_added, sources_removed = _cancel(diff.sources_added, diff.sources_removed, _source_key)
     parties = [kept for change in diff.parties if (kept := _strip_party(change)) is not None]
-    issues = [
-        change for change in diff.issues if not (isinstance(change, IssueEdited) and change.trivial)
-    ]
-    retired = [
-        change.issue_id
-        for change in diff.issues
-        if isinstance(change, IssueEdited) and change.trivial
-    ]
+    issues: list[IssueChange] = []
+    trivially_edited: list[str] = []
+    for change in diff.issues:
+        if isinstance(change, IssueEdited) and change.trivial:
+            trivially_edited.append(change.issue_id)
+        else:
+            issues.append(change)
     return msgspec.structs.replace(
         diff,
         headline=None if diff.headline and _trivial_text(diff.headline) else diff.headline,
@@ -229,7 +229,7 @@ def _strip_trivial(diff: BriefDiff) -> BriefDiff:
         takeaways_removed=takeaways_removed,
         parties=parties,
         issues=issues,
-        issues_unchanged=sorted({*diff.issues_unchanged, *retired}),
+        issues_unchanged=sorted({*diff.issues_unchanged, *trivially_edited}),
         events_changed=[
             change
             for change in diff.events_changed
@@ -278,14 +278,10 @@ def _strip_summary(summary: SummaryDiff) -> SummaryDiff:
             runs.extend(block)
             block = []
         runs.append(run)
-    merged: list[WordRun] = []
-    for run in runs:
-        if not run.text:
-            continue
-        if merged and merged[-1].op == run.op:
-            merged[-1] = WordRun(op=run.op, text=merged[-1].text + run.text)
-        else:
-            merged.append(run)
+    merged = [
+        WordRun(op=op, text="".join(run.text for run in group))
+        for op, group in groupby((run for run in runs if run.text), key=lambda run: run.op)
+    ]
     return SummaryDiff(
         runs=merged,
         words_added=sum(count_words(run.text) for run in merged if run.op == "insert"),
