@@ -140,7 +140,8 @@ def _summary(diff: BriefDiff, *, side_by_side: bool, full: bool) -> Iterator[Wid
     hidden = max(len(hunks) - MAX_HUNKS, 0)
     shown = hunks[:MAX_HUNKS]
     words = f"+{diff.summary.words_added} -{diff.summary.words_removed} words"
-    where = "whole text" if full else f"{len(hunks)} changed places"
+    places = "changed place" if len(hunks) == 1 else "changed places"
+    where = "whole text" if full else f"{len(hunks)} {places}"
     yield Label(f"Summary  {words}, {where}", classes="section-title", id="summary-title")
     if side_by_side:
         rows = []
