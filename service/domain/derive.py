@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from service.domain.diff import index_by
 from service.domain.files import latest_revisions
+from service.domain.matching import index_by
 from service.domain.models import CLOSED_STATUSES, Brief, BriefRef, Event, Issue, Position
 from service.domain.views import (
     IssueLifecycle,

@@ -10,8 +10,7 @@ id. ``significance`` and ``trivial`` are computed by ``service.domain.significan
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from typing import TypeVar
 
 import msgspec
@@ -31,11 +30,12 @@ from service.domain.changes import (
     StanceShift,
     TextChange,
 )
+from service.domain.matching import index_by, multiset_difference
 from service.domain.models import Brief, Event, Issue, Position, Quote, Stance
 from service.domain.significance import assess, fields_trivially_equal, without_trivial
 from service.domain.worddiff import word_diff
 
-__all__ = ["changed_fields", "diff_briefs", "index_by", "stance_direction", "without_trivial"]
+__all__ = ["changed_fields", "diff_briefs", "stance_direction", "without_trivial"]
 
 T = TypeVar("T")
 S = TypeVar("S", bound=msgspec.Struct)
@@ -54,11 +54,11 @@ _TRANSITION_FIELDS = frozenset({"status", "closed_on", "resolution"})
 
 def diff_briefs(old: Brief, new: Brief) -> BriefDiff:
     """What changed from ``old`` to ``new``; ``diff_briefs(a, a).is_empty`` holds."""
-    takeaways_added, takeaways_removed = _list_difference(old.takeaways, new.takeaways)
+    takeaways_added, takeaways_removed = multiset_difference(old.takeaways, new.takeaways)
     issues, issues_unchanged = _diff_issues(old.issues, new.issues)
     events_added, events_removed, events_changed = _diff_events(old, new)
     # A source whose content changed under the same id shows as removed and added.
-    sources_added, sources_removed = _list_difference(old.sources, new.sources)
+    sources_added, sources_removed = multiset_difference(old.sources, new.sources)
     diff = BriefDiff(
         story_id=new.story_id,
         old=old.ref,
@@ -117,8 +117,8 @@ def _diff_positions(old: Sequence[Position], new: Sequence[Position]) -> list[Pa
 
 
 def _diff_position(old: Position, new: Position) -> PartyChange:
-    conditions_added, conditions_removed = _list_difference(old.conditions, new.conditions)
-    quotes_added, quotes_removed = _list_difference(old.quotes, new.quotes, key=_quote_identity)
+    conditions_added, conditions_removed = multiset_difference(old.conditions, new.conditions)
+    quotes_added, quotes_removed = multiset_difference(old.quotes, new.quotes, key=_quote_identity)
     stance = None
     if old.stance != new.stance:
         stance = StanceShift(
@@ -220,35 +220,3 @@ def _diff_events(old: Brief, new: Brief) -> tuple[list[Event], list[Event], list
 
 def _text_change(old: str, new: str) -> TextChange | None:
     return TextChange(old=old, new=new) if old != new else None
-
-
-def index_by(items: Iterable[T], key: Callable[[T], str]) -> dict[str, T]:
-    """Items by identity; the first of duplicates wins (validation rejects duplicates)."""
-    by_key: dict[str, T] = {}
-    for item in items:
-        by_key.setdefault(key(item), item)
-    return by_key
-
-
-def _list_difference(
-    old: Sequence[T], new: Sequence[T], key: Callable[[T], Hashable] | None = None
-) -> tuple[list[T], list[T]]:
-    """(added, removed) as multisets: new items beyond the old count, and old beyond the new."""
-    identity: Callable[[T], Hashable] = key or _itself
-    spare_old = Counter(identity(item) for item in old)
-    spare_new = Counter(identity(item) for item in new)
-    added = [item for item in new if _take(spare_old, identity(item))]
-    removed = [item for item in old if _take(spare_new, identity(item))]
-    return added, removed
-
-
-def _itself(item: object) -> Hashable:
-    return item
-
-
-def _take(pool: Counter[Hashable], item_key: Hashable) -> bool:
-    """Consume one ``item_key`` from ``pool``; ``True`` when there was none left to consume."""
-    if pool[item_key]:
-        pool[item_key] -= 1
-        return False
-    return True

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from itertools import groupby
 from typing import Any, TypeVar
@@ -40,6 +39,7 @@ from service.domain.changes import (
     TextChange,
     WordRun,
 )
+from service.domain.matching import multiset_difference
 from service.domain.models import Quote, Source
 from service.domain.worddiff import count_words
 
@@ -293,21 +293,7 @@ def _cancel(
     added: list[T], removed: list[T], key: Callable[[T], Hashable]
 ) -> tuple[list[T], list[T]]:
     """Drop pairs of one added and one removed item that are equal under ``key``."""
-    matched = Counter(key(item) for item in added) & Counter(key(item) for item in removed)
-    if not matched:
-        return added, removed
-    return _without(added, matched.copy(), key), _without(removed, matched, key)
-
-
-def _without(items: list[T], drop: Counter[Hashable], key: Callable[[T], Hashable]) -> list[T]:
-    kept = []
-    for item in items:
-        item_key = key(item)
-        if drop[item_key]:
-            drop[item_key] -= 1
-        else:
-            kept.append(item)
-    return kept
+    return multiset_difference(removed, added, key)
 
 
 def _trivial_text(change: TextChange) -> bool:
