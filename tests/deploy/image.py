@@ -108,12 +108,16 @@ def build(root: Path) -> LocalImage:
     shims = root / "shims"
     shims.mkdir(parents=True, exist_ok=True)
     (shims / "python").symlink_to(Path(getattr(sys, "_base_executable", sys.executable)))
-    env = {"PATH": f"{shims}:{os.environ['PATH']}", "HOME": str(root), "LANG": "C.UTF-8"}
+    env = {"PATH": f"{shims}:{os.environ['PATH']}", "LANG": "C.UTF-8"}
+    env |= {key: os.environ[key] for key in ("HOME", "PIP_CACHE_DIR") if key in os.environ}
     workdir = root
     for instruction in build_stage.instructions:
         match instruction.keyword:
             case "ENV":
                 env.update(build_stage.env(env))
+                # The image turns pip's cache off to keep its layers small; here the cache is
+                # what makes a repeated build take seconds instead of downloading every wheel.
+                env.pop("PIP_NO_CACHE_DIR", None)
             case "WORKDIR":
                 workdir = Path(instruction.arguments)
                 workdir.mkdir(parents=True, exist_ok=True)
