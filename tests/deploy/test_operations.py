@@ -169,7 +169,9 @@ def probe_server(status: int, delay: float = 0.0) -> Iterator[int]:
 
 def test_healthcheck_exit_codes(tmp_path: Path) -> None:
     with probe_server(200) as port:
-        healthy = briefs("healthcheck", env={"BRIEFS_PORT": str(port)}, cwd=tmp_path)
+        # A proxy in the environment (nothing listens there) must not catch the loopback probe.
+        proxy = {"HTTP_PROXY": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9"}
+        healthy = briefs("healthcheck", env={"BRIEFS_PORT": str(port), **proxy}, cwd=tmp_path)
         assert healthy.returncode == 0, healthy.stderr
         assert f"http://127.0.0.1:{port}/healthz" in healthy.stdout
     with probe_server(503) as port:
