@@ -14,7 +14,10 @@ Each server gets a free loopback port, its own log file (shown when it fails to 
 configured only through ``BRIEFS_*`` environment variables, as in production. Every server the
 factory started is stopped (SIGTERM, then SIGKILL) when the test ends.
 
-`BriefsServer` needs nothing from pytest, so other suites can import it too.
+`BriefsServer` needs nothing from pytest, so other suites can import it too:
+``from e2e.conftest import BriefsServer`` (``tests/`` is on ``sys.path`` under pytest, because
+``tests/conftest.py`` lives there), then ``BriefsServer(url, log_path=...).start()`` and
+``stop()`` in a ``finally``, as ``tests/client/test_contract_tcp.py`` does.
 """
 
 from __future__ import annotations
