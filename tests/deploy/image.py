@@ -4,8 +4,9 @@ ENTRYPOINT and HEALTHCHECK as the way to start and probe the result.
 
 Only the build stage's ``RUN`` lines execute (they create virtualenvs and build the wheel). The
 final stage's ``RUN`` creates the service user and ``/data``; on a developer machine that would
-change the host, so it is replaced by creating the mapped data folder. Everything else the final
-stage says is honoured.
+change the host, so it is replaced by creating the mapped data folder owned by the ``USER``'s
+numeric ids (a numeric user needs no passwd entry to run). Everything else the final stage says is
+honoured; the tests run the server as that ``USER`` when they run as root.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class Runtime:
     healthcheck: list[str]
     workdir: Path
     data: Path
+    user: tuple[int, int] | None
+    """The final stage's numeric ``USER`` (uid, gid)."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,16 @@ class LocalImage:
         return {path: self.root / path.lstrip("/") for path in BUILD_PATHS}
 
     def runtime(self, data: Path) -> Runtime:
-        """The final stage's configuration, with ``/data`` mapped to ``data``."""
+        """The final stage's configuration, with ``/data`` mapped to ``data``, which is created
+        as the final stage's ``RUN install -d`` creates ``/data``: owned by the image's user."""
         dockerfile = self.dockerfile({**self.paths, DATA_PATH: data})
         final = dockerfile.final
+        user = final.last("USER")
+        uid, gid = (None, None) if user is None else _numeric_user(user.arguments)
         data.mkdir(parents=True, exist_ok=True)
+        if uid is not None and gid is not None and os.geteuid() == 0:
+            os.chown(data, uid, gid)
+            data.chmod(0o750)
         env = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}
         env.update(final.env(env))
         entrypoint = final.last("ENTRYPOINT")
@@ -75,7 +84,12 @@ class LocalImage:
         assert argv is not None
         assert probe is not None
         return Runtime(
-            env=env, entrypoint=argv, healthcheck=probe, workdir=Path(workdir.arguments), data=data
+            env=env,
+            entrypoint=argv,
+            healthcheck=probe,
+            workdir=Path(workdir.arguments),
+            data=data,
+            user=None if uid is None or gid is None else (uid, gid),
         )
 
     def dockerfile(self, mapping: dict[str, Path]) -> Dockerfile:
@@ -99,15 +113,29 @@ def _copy_into(sources: list[str], target: Path) -> None:
             shutil.copy2(origin, target / origin.name)
 
 
+def _numeric_user(text: str) -> tuple[int, int]:
+    uid, _, gid = text.partition(":")
+    return int(uid), int(gid or uid)
+
+
+def base_python() -> Path:
+    """The interpreter standing in for the base image's ``python``: the system's Python 3.11 when
+    every user may run it (so the image's non-root user can), else the one behind this venv."""
+    system = Path("/usr/bin/python3.11")
+    if system.is_file() and os.access(system, os.X_OK):
+        return system
+    return Path(getattr(sys, "_base_executable", sys.executable))
+
+
 def build(root: Path) -> LocalImage:
     """Execute the Dockerfile's build stage with its paths under ``root``."""
     image = LocalImage(root=root, wheel=root)  # wheel filled in below
     dockerfile = image.dockerfile(image.paths)
     build_stage = dockerfile.stages[0]
-    # `python` in the Dockerfile is the base image's interpreter: here, the one behind this venv.
+    # `python` in the Dockerfile is the base image's interpreter.
     shims = root / "shims"
     shims.mkdir(parents=True, exist_ok=True)
-    (shims / "python").symlink_to(Path(getattr(sys, "_base_executable", sys.executable)))
+    (shims / "python").symlink_to(base_python())
     env = {"PATH": f"{shims}:{os.environ['PATH']}", "LANG": "C.UTF-8"}
     env |= {key: os.environ[key] for key in ("HOME", "PIP_CACHE_DIR") if key in os.environ}
     workdir = root

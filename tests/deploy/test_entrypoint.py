@@ -10,11 +10,13 @@ PID namespace where the entrypoint is PID 1 and gets ``docker stop``'s SIGTERM.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -46,11 +48,38 @@ exec "$@"
 
 
 @pytest.fixture(scope="module")
-def image(tmp_path_factory: pytest.TempPathFactory) -> LocalImage:
-    return build(tmp_path_factory.mktemp("image"))
+def image() -> Iterator[LocalImage]:
+    # Not under pytest's temporary folder: that one is private to root, and the server runs as
+    # the image's unprivileged USER, which must reach the virtualenv and its data folder.
+    root = Path(tempfile.mkdtemp(prefix="briefs-image-"))
+    root.chmod(0o755)
+    try:
+        yield build(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
-def container_wrapper(data: Path) -> list[str]:
+@pytest.fixture
+def data(image: LocalImage) -> Path:
+    """A fresh folder standing in for the ``/data`` volume."""
+    volumes = image.root / "volumes"
+    volumes.mkdir(mode=0o755, exist_ok=True)
+    volume = Path(tempfile.mkdtemp(dir=volumes))
+    volume.chmod(0o755)
+    return volume / "data"
+
+
+def as_image_user(runtime: Runtime) -> list[str]:
+    """Run as the image's numeric USER, as the container runtime does (only possible as root)."""
+    if runtime.user is None or os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    assert setpriv is not None, "util-linux setpriv is needed to run as the image's USER"
+    uid, gid = runtime.user
+    return [setpriv, f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--"]
+
+
+def container_namespaces(data: Path) -> list[str]:
     """A private mount namespace with a read-only root (``data`` stays writable) and a private
     PID namespace, where the command is PID 1 as in a container."""
     unshare = shutil.which("unshare")
@@ -60,29 +89,34 @@ def container_wrapper(data: Path) -> list[str]:
     return [unshare, *namespaces, "sh", "-c", READ_ONLY_ROOT, "sh", str(data)]
 
 
-def check_read_only(wrapper: list[str], image: LocalImage, data: Path) -> None:
-    """Skip when mount namespaces are not allowed here; fail when the root stays writable."""
+def check_read_only(namespaces: list[str], user: list[str], image: LocalImage, data: Path) -> None:
+    """Skip when mount namespaces are not allowed here; fail when even root can still write to
+    the root filesystem, or when the image's user cannot write to the data folder."""
     probe = subprocess.run(
-        [*wrapper, "true"], capture_output=True, text=True, timeout=30, check=False
+        [*namespaces, "true"], capture_output=True, text=True, timeout=30, check=False
     )
     if probe.returncode != 0:
         pytest.skip(
             "read-only root: cannot remount / read-only in a private mount namespace "
             f"(needs root or CAP_SYS_ADMIN): {probe.stderr.strip()}"
         )
-    inside = subprocess.run(
-        [
-            *wrapper,
-            "sh",
-            "-c",
-            f"if touch {image.root}/.rw-probe 2>/dev/null; then exit 3; fi; touch {data}/.rw-probe",
-        ],
+    root_write = subprocess.run(
+        [*namespaces, "touch", str(image.root / ".rw-probe")],
         capture_output=True,
         text=True,
         timeout=30,
         check=False,
     )
-    assert inside.returncode == 0, f"the root is not read-only or /data not writable: {inside}"
+    assert root_write.returncode != 0, "the root filesystem is still writable"
+    assert "Read-only file system" in root_write.stderr
+    data_write = subprocess.run(
+        [*namespaces, *user, "touch", str(data / ".rw-probe")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert data_write.returncode == 0, f"the data folder is not writable: {data_write.stderr}"
     (data / ".rw-probe").unlink()
 
 
@@ -101,14 +135,8 @@ def run_tool(wrapper: Sequence[str], runtime: Runtime, env: dict[str, str], *arg
 
 
 def exercise(
-    image: LocalImage,
-    data: Path,
-    wrapper: Sequence[str],
-    logs: Path,
-    *,
-    pid_namespace: bool = False,
+    runtime: Runtime, wrapper: Sequence[str], logs: Path, *, pid_namespace: bool = False
 ) -> None:
-    runtime = image.runtime(data)
     port = free_port()
     env = {**runtime.env, "BRIEFS_PORT": str(port)}  # `-p` would map it; here ports are shared
     server = ServerProcess([*wrapper, *runtime.entrypoint], env=env, cwd=runtime.workdir, logs=logs)
@@ -169,7 +197,7 @@ def exercise(
         assert code == 0
     finally:
         server.kill()
-    assert (data / "briefs.db").is_file(), "the database lives in the /data volume"
+    assert (runtime.data / "briefs.db").is_file(), "the database lives in the /data volume"
 
 
 def test_the_wheel_ships_the_fixtures(image: LocalImage) -> None:
@@ -191,15 +219,25 @@ def test_the_runtime_virtualenv_has_no_build_tools(image: LocalImage) -> None:
     assert not installed & {"pip", "setuptools", "wheel", "hatchling", "pytest", "ruff", "mypy"}
 
 
+def check_ran_as_image_user(runtime: Runtime) -> None:
+    if runtime.user is not None and os.geteuid() == 0:
+        owner = (runtime.data / "briefs.db").stat()
+        assert (owner.st_uid, owner.st_gid) == runtime.user, "the database was not written as USER"
+
+
 def test_entrypoint_serves_stops_on_sigterm_and_keeps_data(
-    image: LocalImage, tmp_path: Path
+    image: LocalImage, data: Path, tmp_path: Path
 ) -> None:
-    exercise(image, tmp_path / "data", [], tmp_path / "server")
+    runtime = image.runtime(data)
+    exercise(runtime, as_image_user(runtime), tmp_path / "server")
+    check_ran_as_image_user(runtime)
 
 
-def test_entrypoint_on_a_read_only_root_filesystem(image: LocalImage, tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    wrapper = container_wrapper(data)
-    check_read_only(wrapper, image, data)
-    exercise(image, data, wrapper, tmp_path / "server", pid_namespace=True)
+def test_entrypoint_on_a_read_only_root_filesystem(
+    image: LocalImage, data: Path, tmp_path: Path
+) -> None:
+    runtime = image.runtime(data)
+    namespaces, user = container_namespaces(data), as_image_user(runtime)
+    check_read_only(namespaces, user, image, data)
+    exercise(runtime, [*namespaces, *user], tmp_path / "server", pid_namespace=True)
+    check_ran_as_image_user(runtime)
