@@ -4,7 +4,7 @@ Responses decode into the domain models (``service.domain``); failures raise the
 of `service.client.errors` and never an httpx exception. See ``docs/client.md``.
 """
 
-from service.client.client import BriefRefLike, BriefsClient, IssueState
+from service.client.client import BriefsClient, IssueState
 from service.client.errors import (
     APIError,
     BadRequest,
@@ -30,6 +30,7 @@ from service.client.models import (
     Tagged,
     TaggedBrief,
 )
+from service.client.params import BriefRefLike
 from service.client.transport import DEFAULT_TIMEOUT
 
 __all__ = [

@@ -10,7 +10,18 @@ import httpx
 import msgspec
 
 from service.client.models import BriefFilters, ProjectedPage, ServiceStatus, Tagged
-from service.client.transport import DEFAULT_TIMEOUT, HttpSession, QueryValue, path_segment
+from service.client.params import (
+    BriefRefLike,
+    brief_diff_params,
+    brief_path,
+    briefs_path,
+    content_only,
+    diff_params,
+    filter_params,
+    service_status,
+    story_path,
+)
+from service.client.transport import DEFAULT_TIMEOUT, HttpSession, path_segment
 from service.domain.changes import BriefDiff, PatchOp
 from service.domain.models import (
     Brief,
@@ -22,9 +33,6 @@ from service.domain.models import (
 )
 from service.domain.views import IssueLifecycles, StanceHistory, StorySummary, Timeline
 from service.domain.wire import BriefPage, Scope, TokenCreate, TokenCreated, TokenInfo
-
-BriefRefLike = str | dt.date
-"""A brief id (kebab slug) or an as-of date."""
 
 IssueState = Literal["all", "open", "closed"]
 
@@ -73,12 +81,12 @@ class BriefsClient(HttpSession):
     async def health(self) -> ServiceStatus:
         """Liveness (``GET /healthz``)."""
         response = await self.send("GET", "/healthz")
-        return _status(True, self.decode(response, _object))
+        return service_status(True, self.decode(response, _object))
 
     async def ready(self) -> ServiceStatus:
         """Readiness (``GET /readyz``); a 503 is returned with ``ok=False``, not raised."""
         response = await self.send("GET", "/readyz", accept_statuses=(503,))
-        return _status(response.status_code == 200, self.decode(response, _object))
+        return service_status(response.status_code == 200, self.decode(response, _object))
 
     # --- stories ------------------------------------------------------------------------------
 
@@ -92,11 +100,11 @@ class BriefsClient(HttpSession):
 
     async def get_story(self, story_id: str) -> Story:
         """One story (``getStory``)."""
-        return self.decode(await self.send("GET", _story_path(story_id)), _story)
+        return self.decode(await self.send("GET", story_path(story_id)), _story)
 
     async def update_story(self, story_id: str, update: StoryUpdate) -> Story:
         """Change a story's title, description or parties (``updateStory``)."""
-        response = await self.send("PATCH", _story_path(story_id), body=update)
+        response = await self.send("PATCH", story_path(story_id), body=update)
         return self.decode(response, _story)
 
     # --- listing briefs -----------------------------------------------------------------------
@@ -110,9 +118,9 @@ class BriefsClient(HttpSession):
         **filters: Unpack[BriefFilters],
     ) -> BriefPage:
         """One page of latest revisions by as-of date (``listBriefs``); see `BriefFilters`."""
-        params = _filter_params(filters)
+        params = filter_params(filters)
         params.update(cursor=cursor, limit=limit)
-        response = await self.send("GET", _briefs_path(story_id), params=params)
+        response = await self.send("GET", briefs_path(story_id), params=params)
         return self.decode(response, _page)
 
     async def iter_briefs(
@@ -138,16 +146,16 @@ class BriefsClient(HttpSession):
         **filters: Unpack[BriefFilters],
     ) -> ProjectedPage:
         """One page of partial briefs holding only ``fields`` (plus ``id``) as plain dicts."""
-        params = _filter_params(filters)
+        params = filter_params(filters)
         params.update(cursor=cursor, limit=limit, fields=",".join(fields))
-        response = await self.send("GET", _briefs_path(story_id), params=params)
+        response = await self.send("GET", briefs_path(story_id), params=params)
         return self.decode(response, _projected)
 
     # --- one brief ----------------------------------------------------------------------------
 
     async def create_brief(self, story_id: str, draft: BriefDraft) -> Tagged[Brief]:
         """Store revision 1 of a new brief (``createBrief``), with its ETag."""
-        response = await self.send("POST", _briefs_path(story_id), body=draft)
+        response = await self.send("POST", briefs_path(story_id), body=draft)
         return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
 
     async def get_brief(
@@ -160,10 +168,23 @@ class BriefsClient(HttpSession):
         self, story_id: str, brief_ref: BriefRefLike, *, revision: int | None = None
     ) -> Tagged[Brief]:
         """Like `get_brief`, with the ETag to pass as ``if_match`` to `update_brief`."""
-        path = _brief_path(story_id, brief_ref)
+        path = brief_path(story_id, brief_ref)
         if revision is not None:
             path += f"/revisions/{revision}"
         response = await self.send("GET", path)
+        return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
+
+    async def refresh_brief(self, story_id: str, tagged: Tagged[Brief]) -> Tagged[Brief]:
+        """The brief's current revision, revalidated with ``If-None-Match``: ``tagged`` itself
+        (and no body on the wire) while it is still current, else the new revision."""
+        response = await self.send(
+            "GET",
+            brief_path(story_id, tagged.value.id),
+            headers={"If-None-Match": tagged.etag},
+            accept_statuses=(304,),
+        )
+        if response.status_code == 304:
+            return tagged
         return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
 
     async def brief_on(self, story_id: str, as_of: dt.date) -> Brief:
@@ -176,7 +197,7 @@ class BriefsClient(HttpSession):
 
     async def get_tagged_latest_brief(self, story_id: str) -> Tagged[Brief]:
         """Like `latest_brief`, with its ETag."""
-        response = await self.send("GET", f"{_briefs_path(story_id)}/latest")
+        response = await self.send("GET", f"{briefs_path(story_id)}/latest")
         return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
 
     async def get_revision(self, story_id: str, brief_ref: BriefRefLike, revision: int) -> Brief:
@@ -185,7 +206,7 @@ class BriefsClient(HttpSession):
 
     async def list_revisions(self, story_id: str, brief_ref: BriefRefLike) -> list[BriefRef]:
         """Every revision of a brief, oldest first (``listRevisions``)."""
-        response = await self.send("GET", f"{_brief_path(story_id, brief_ref)}/revisions")
+        response = await self.send("GET", f"{brief_path(story_id, brief_ref)}/revisions")
         return self.decode(response, _refs)
 
     async def update_brief(
@@ -203,8 +224,8 @@ class BriefsClient(HttpSession):
         etag = if_match.etag if isinstance(if_match, Tagged) else if_match
         response = await self.send(
             "PUT",
-            _brief_path(story_id, brief_ref),
-            body=_content_only(content),
+            brief_path(story_id, brief_ref),
+            body=content_only(content),
             headers={"If-Match": etag},
         )
         return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
@@ -222,8 +243,8 @@ class BriefsClient(HttpSession):
         hide_trivial: bool | None = None,
     ) -> BriefDiff:
         """What changed from ``against`` (default: the previous brief) to this brief."""
-        params = _brief_diff_params(against, revision, against_revision, hide_trivial)
-        response = await self.send("GET", f"{_brief_path(story_id, brief_ref)}/diff", params=params)
+        params = brief_diff_params(against, revision, against_revision, hide_trivial)
+        response = await self.send("GET", f"{brief_path(story_id, brief_ref)}/diff", params=params)
         return self.decode(response, _diff)
 
     async def patch_brief(
@@ -236,10 +257,10 @@ class BriefsClient(HttpSession):
         against_revision: int | None = None,
     ) -> list[PatchOp]:
         """The RFC 6902 JSON Patch that turns ``against`` into this brief."""
-        params = _brief_diff_params(against, revision, against_revision, None)
+        params = brief_diff_params(against, revision, against_revision, None)
         response = await self.send(
             "GET",
-            f"{_brief_path(story_id, brief_ref)}/diff",
+            f"{brief_path(story_id, brief_ref)}/diff",
             params=params,
             headers={"Accept": JSON_PATCH},
         )
@@ -256,8 +277,8 @@ class BriefsClient(HttpSession):
         hide_trivial: bool | None = None,
     ) -> BriefDiff:
         """What changed between two briefs (or revisions) of a story (``getDiff``)."""
-        params = _diff_params(old, new, old_revision, new_revision, hide_trivial)
-        response = await self.send("GET", f"{_story_path(story_id)}/diff", params=params)
+        params = diff_params(old, new, old_revision, new_revision, hide_trivial)
+        response = await self.send("GET", f"{story_path(story_id)}/diff", params=params)
         return self.decode(response, _diff)
 
     async def patch(
@@ -270,9 +291,9 @@ class BriefsClient(HttpSession):
         new_revision: int | None = None,
     ) -> list[PatchOp]:
         """The RFC 6902 JSON Patch from ``old`` to ``new``."""
-        params = _diff_params(old, new, old_revision, new_revision, None)
+        params = diff_params(old, new, old_revision, new_revision, None)
         response = await self.send(
-            "GET", f"{_story_path(story_id)}/diff", params=params, headers={"Accept": JSON_PATCH}
+            "GET", f"{story_path(story_id)}/diff", params=params, headers={"Accept": JSON_PATCH}
         )
         return self.decode(response, _patch)
 
@@ -283,7 +304,7 @@ class BriefsClient(HttpSession):
     ) -> str:
         """The brief as Markdown (``exportBriefMarkdown``)."""
         response = await self.send(
-            "GET", f"{_brief_path(story_id, brief_ref)}/markdown", params={"revision": revision}
+            "GET", f"{brief_path(story_id, brief_ref)}/markdown", params={"revision": revision}
         )
         return self.text(response, "text/markdown")
 
@@ -292,26 +313,24 @@ class BriefsClient(HttpSession):
     ) -> dict[str, Any]:
         """The brief as an IPTC ninjs 2.x document (``exportBriefNinjs``)."""
         response = await self.send(
-            "GET", f"{_brief_path(story_id, brief_ref)}/ninjs", params={"revision": revision}
+            "GET", f"{brief_path(story_id, brief_ref)}/ninjs", params={"revision": revision}
         )
         return self.decode(response, _object)
 
     async def timeline(self, story_id: str) -> Timeline:
         """Every event of the story in chronological order (``getTimeline``)."""
-        return self.decode(await self.send("GET", f"{_story_path(story_id)}/timeline"), _timeline)
+        return self.decode(await self.send("GET", f"{story_path(story_id)}/timeline"), _timeline)
 
     async def issue_lifecycles(
         self, story_id: str, *, state: IssueState = "all"
     ) -> IssueLifecycles:
         """The life of each issue across the story (``listIssueLifecycles``)."""
-        response = await self.send(
-            "GET", f"{_story_path(story_id)}/issues", params={"state": state}
-        )
+        response = await self.send("GET", f"{story_path(story_id)}/issues", params={"state": state})
         return self.decode(response, _lifecycles)
 
     async def stance_history(self, story_id: str, party_id: str) -> StanceHistory:
         """One party's stance over time (``getStanceHistory``)."""
-        path = f"{_story_path(story_id)}/parties/{path_segment(party_id)}/stances"
+        path = f"{story_path(story_id)}/parties/{path_segment(party_id)}/stances"
         return self.decode(await self.send("GET", path), _stances)
 
     # --- tokens (admin) -----------------------------------------------------------------------
@@ -329,76 +348,3 @@ class BriefsClient(HttpSession):
         """Revoke a token by id or name."""
         path = f"/v1/tokens/{path_segment(token_ref)}/revoke"
         return self.decode(await self.send("POST", path), _token_info)
-
-
-def _story_path(story_id: str) -> str:
-    return f"/v1/stories/{path_segment(story_id)}"
-
-
-def _briefs_path(story_id: str) -> str:
-    return f"{_story_path(story_id)}/briefs"
-
-
-def _brief_path(story_id: str, brief_ref: BriefRefLike) -> str:
-    return f"{_briefs_path(story_id)}/{path_segment(brief_ref)}"
-
-
-def _content_only(content: BriefContent) -> BriefContent:
-    # A Brief or BriefDraft carries identity fields the update body forbids.
-    if type(content) is BriefContent:
-        return content
-    return BriefContent(**{name: getattr(content, name) for name in BriefContent.__struct_fields__})
-
-
-def _filter_params(filters: BriefFilters) -> dict[str, QueryValue]:
-    status = filters.get("issue_status")
-    return {
-        "as_of_from": filters.get("as_of_from"),
-        "as_of_to": filters.get("as_of_to"),
-        "party": filters.get("party"),
-        "issue": filters.get("issue"),
-        "issue_status": status.value if status is not None else None,
-        "q": filters.get("q"),
-    }
-
-
-def _brief_diff_params(
-    against: BriefRefLike | None,
-    revision: int | None,
-    against_revision: int | None,
-    hide_trivial: bool | None,
-) -> dict[str, QueryValue]:
-    return {
-        "against": against,
-        "revision": revision,
-        "against_revision": against_revision,
-        "hide_trivial": hide_trivial,
-    }
-
-
-def _diff_params(
-    old: BriefRefLike,
-    new: BriefRefLike,
-    old_revision: int | None,
-    new_revision: int | None,
-    hide_trivial: bool | None,
-) -> dict[str, QueryValue]:
-    return {
-        "from": old,
-        "to": new,
-        "from_revision": old_revision,
-        "to_revision": new_revision,
-        "hide_trivial": hide_trivial,
-    }
-
-
-def _status(ok: bool, body: dict[str, Any]) -> ServiceStatus:
-    status = body.get("status")
-    detail = body.get("detail")
-    backend = body.get("backend")
-    return ServiceStatus(
-        ok=ok,
-        status=status if isinstance(status, str) else ("ok" if ok else "unavailable"),
-        detail=detail if isinstance(detail, str) else None,
-        backend=backend if isinstance(backend, str) else None,
-    )

@@ -178,6 +178,7 @@ async def check_briefs(client: BriefsClient, folder: StoryFolder) -> None:
     assert content_of(latest.value) == content_of(newest)
     assert latest.etag.startswith('"')
     assert await client.latest_brief(story_id) == latest.value
+    assert await client.refresh_brief(story_id, latest) is latest  # 304: still current
 
     r1 = next(b for b in folder.briefs if b.as_of == D14 and b.revision == 1)
     by_date = await client.brief_on(story_id, D14)
@@ -263,6 +264,7 @@ async def check_write_errors(
     edited = msgspec.structs.replace(content_of(current.value), summary="Edited in a test.")
     fresh = await writer.update_brief(story_id, current.value.id, edited, if_match=current)
     assert fresh.value.revision == current.value.revision + 1
+    assert await writer.refresh_brief(story_id, current) == fresh
     with pytest.raises(PreconditionFailed) as caught:
         await writer.update_brief(story_id, current.value.id, edited, if_match=stale)
     assert caught.value.current_revision == fresh.value.revision

@@ -248,3 +248,17 @@ async def test_injected_client_is_not_closed_but_an_owned_one_is() -> None:
     await owned.aclose()
     assert owned.http.is_closed
     await http.aclose()
+
+
+async def test_refresh_brief_revalidates_with_if_none_match() -> None:
+    current = Tagged(value=brief(), etag='"r1"')
+    recorder = Recorder(
+        httpx.Response(304, headers={"etag": '"r1"'}),
+        json_response(brief(revision=2), etag='"r2"'),
+    )
+    async with client_for(recorder) as client:
+        assert await client.refresh_brief("harbour-talks", current) is current
+        newer = await client.refresh_brief("harbour-talks", current)
+    assert newer == Tagged(value=brief(revision=2), etag='"r2"')
+    assert [r.headers["if-none-match"] for r in recorder.requests] == ['"r1"', '"r1"']
+    assert recorder.last.url.path == "/v1/stories/harbour-talks/briefs/2025-03-14"
