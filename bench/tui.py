@@ -95,6 +95,8 @@ def child_render(renders: int) -> None:
 
     old, new = synthetic_pair()
     large = diff_briefs(old, new)
+    # A second large diff, so each re-render lays out text no cache has seen the moment before.
+    other = diff_briefs(*synthetic_pair(seed=2026))
     empty = BriefDiff(story_id=STORY_ID, old=old.ref, new=new.ref)
     party_ids = sorted({position.party_id for position in new.positions})
     story = Story(
@@ -125,17 +127,22 @@ def child_render(renders: int) -> None:
                 timings.setdefault(key, []).append(await painted(started))
                 return screen
 
+            async def close_screen() -> None:
+                await app.pop_screen()
+                await painted(time.perf_counter())  # settle before the next measurement
+
             await app.workers.wait_for_complete()
             for _ in range(renders):
                 await open_screen(empty, "open, empty diff (baseline)")
-                await app.pop_screen()
+                await close_screen()
                 screen = await open_screen(large, "open, large diff")
-                for key, sides in (("render, inline", False), ("render, side by side", True)):
-                    screen.side_by_side = sides
-                    started = time.perf_counter()
-                    await screen.render_diff()
-                    timings.setdefault(key, []).append(await painted(started))
-                await app.pop_screen()
+                for key, sides in (("re-render, inline", False), ("re-render, side by side", True)):
+                    for diff in (other, large):
+                        screen.diff, screen.side_by_side = diff, sides
+                        started = time.perf_counter()
+                        await screen.render_diff()
+                        timings.setdefault(key, []).append(await painted(started))
+                await close_screen()
         return timings
 
     _report(timings=asyncio.run(measure()), summary_words=len(new.summary.split()))

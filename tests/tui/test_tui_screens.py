@@ -96,16 +96,17 @@ async def test_diff_screen_sections_steps_and_toggles(dir_source: DirSource) -> 
         assert "✓ resolved  putin-trump-call" in issues
         assert "+ opened  energy-strike-moratorium" in issues
         assert "+ opened  black-sea-ceasefire" in issues
-        assert "→" in text_of(app, "#diff-head")
-        assert app.screen.query("#summary-inline")
+        assert screen.title == "Diff 2025-03-14 r2 → 2025-03-18 r2"
+        assert "significance" in text_of(app, "#diff-head")
+        assert not app.screen.query_one("#summary").has_class("sides")
         await pilot.press("s")
-        assert app.screen.query("#summary-sides")
+        assert app.screen.query_one("#summary").has_class("sides")
         assert "side by side" in text_of(app, "#diff-head")
         await pilot.press("t")
         assert "trivial hidden" in text_of(app, "#diff-head")
         await pilot.press("f")
         assert "whole summary" in text_of(app, "#diff-head")
-        assert "whole text" in str(app.screen.query_one("#summary-title").render())
+        assert "whole text" in str(app.screen.query_one("#summary").border_title)
         await pilot.press("f", "i")
         view = app.screen.query_one("#diff")
         issues_top = view.scroll_y

@@ -81,8 +81,7 @@ class DiffScreen(DataScreen):
             "whole summary" if self.full_summary else "summary changes",
         ]
         self.query_one("#diff-head", Static).update(
-            f"{ref_label(self.old)} → {ref_label(self.new)}   "
-            f"significance {self.diff.significance:.2f}   ({', '.join(toggles)})"
+            f"significance {self.diff.significance:.2f} · {' · '.join(toggles)}"
         )
         await self.query_one(DiffView).show(
             shown, self._names, side_by_side=self.side_by_side, full_summary=self.full_summary

@@ -7,12 +7,15 @@ mounts a handful of widgets (the render budget is in docs/perf/tui.md).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
+from rich import box
+from rich.table import Table
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from service.domain.changes import (
     BriefDiff,
@@ -34,6 +37,7 @@ from tui.format import (
     status_badge,
     summary_hunks,
 )
+from tui.widgets.cells import themed_cell
 
 #: Summary hunks shown before "press f": enough for a day's edits, cheap to lay out.
 MAX_HUNKS = 30
@@ -42,7 +46,7 @@ REMOVED = "$text-error"
 
 
 class DiffView(VerticalScroll):
-    """The sections of one diff; call `show` to (re)render."""
+    """The sections of one diff, one `Static` each (titled in its border); call `show`."""
 
     def compose(self) -> ComposeResult:
         """Empty until `show`."""
@@ -57,9 +61,13 @@ class DiffView(VerticalScroll):
         full_summary: bool = False,
     ) -> None:
         """Replace the content with the sections of ``diff``."""
-        sections = list(
-            _sections(diff, names, side_by_side=side_by_side, full_summary=full_summary)
+        layout = _Layout(
+            names=names,
+            side_by_side=side_by_side,
+            full_summary=full_summary,
+            variables=self.app.get_css_variables(),
         )
+        sections = list(_sections(diff, layout))
         with self.app.batch_update():
             await self.remove_children()
             await self.mount_all(sections)
@@ -67,15 +75,15 @@ class DiffView(VerticalScroll):
 
     def jump(self, section: str) -> bool:
         """Scroll a section (``issues``, ``events``, ...) to the top; false if it is absent."""
-        titles = self.query(f"#{section}-title")
-        if not titles:
+        found = self.query(f"#{section}")
+        if not found:
             return False
-        self.scroll_to_widget(titles.first(), top=True, animate=False)
+        self.scroll_to_widget(found.first(), top=True, animate=False)
         return True
 
     def step_section(self, step: int) -> None:
-        """Scroll to the next (``1``) or previous (``-1``) section title."""
-        tops = [title.virtual_region_with_margin.y for title in self.query(".section-title")]
+        """Scroll to the next (``1``) or previous (``-1``) section."""
+        tops = [section.virtual_region_with_margin.y for section in self.query(".section")]
         here = round(self.scroll_y)
         if step > 0:
             target = next((top for top in tops if top > here), None)
@@ -85,12 +93,19 @@ class DiffView(VerticalScroll):
             self.scroll_to(y=target, animate=False)
 
 
-def _sections(
-    diff: BriefDiff, names: Mapping[str, str], *, side_by_side: bool, full_summary: bool
-) -> Iterator[Widget]:
+@dataclass(frozen=True)
+class _Layout:
+    names: Mapping[str, str]
+    side_by_side: bool
+    full_summary: bool
+    variables: Mapping[str, str]
+
+
+def _sections(diff: BriefDiff, layout: _Layout) -> Iterator[Widget]:
     if diff.is_empty:
         yield Static("No changes between these two briefs.", classes="muted")
         return
+    names = layout.names
     if diff.headline is not None:
         yield from _section(
             "Headline",
@@ -101,7 +116,7 @@ def _sections(
             "headline",
         )
     if diff.summary.changed:
-        yield from _summary(diff, side_by_side=side_by_side, full=full_summary)
+        yield _summary(diff, layout)
     if diff.status is not None:
         old_status, new_status = diff.status
         yield from _section(
@@ -134,38 +149,47 @@ def _sections(
     )
 
 
-def _summary(diff: BriefDiff, *, side_by_side: bool, full: bool) -> Iterator[Widget]:
-    """The summary's changes: hunks with context (the first `MAX_HUNKS`), or the whole text."""
+def _summary(diff: BriefDiff, layout: _Layout) -> Static:
+    """The summary's changes: hunks with context (the first `MAX_HUNKS`), or the whole text;
+    inline, or side by side as one two-column table (one widget, however many hunks)."""
+    full = layout.full_summary
     hunks = [list(diff.summary.runs)] if full else summary_hunks(diff.summary.runs)
-    hidden = max(len(hunks) - MAX_HUNKS, 0)
     shown = hunks[:MAX_HUNKS]
-    words = f"+{diff.summary.words_added} -{diff.summary.words_removed} words"
-    places = "changed place" if len(hunks) == 1 else "changed places"
-    where = "whole text" if full else f"{len(hunks)} {places}"
-    yield Label(f"Summary  {words}, {where}", classes="section-title", id="summary-title")
-    if side_by_side:
-        rows = []
+    hidden = len(hunks) - len(shown)
+    more = Content.styled(
+        f"… {hidden} more changed places: press f for the whole text", "italic $text-muted"
+    )
+    body: Content | Table
+    if layout.side_by_side:
+        body = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=True, padding=(0, 1))
+        body.add_column("Before", ratio=1)
+        body.add_column("After", ratio=1)
         for hunk in shown:
             old, new = side_word_diff(hunk)
-            rows.append(
-                Horizontal(Static(old, classes="side old"), Static(new, classes="side new"))
-            )
-        yield Vertical(*rows, id="summary-sides")
+            body.add_row(themed_cell(old, layout.variables), themed_cell(new, layout.variables))
+        if hidden:
+            body.add_row(themed_cell(more, layout.variables), "")
     else:
         separator = Content.styled("\n" + "┄" * 8 + "\n", "$text-muted")
-        yield Static(separator.join(map(inline_word_diff, shown)), id="summary-inline")
-    if hidden:
-        yield Static(
-            Content.styled(f"… {hidden} more changed places: press f for the whole text", "italic"),
-            classes="muted",
-        )
+        body = separator.join(map(inline_word_diff, shown))
+        if hidden:
+            body = Content("\n\n").join([body, more])
+    places = "changed place" if len(hunks) == 1 else "changed places"
+    where = "whole text" if full else f"{len(hunks)} {places}"
+    words = f"+{diff.summary.words_added} -{diff.summary.words_removed} words"
+    summary = Static(
+        body, id="summary", classes="section sides" if layout.side_by_side else "section"
+    )
+    summary.border_title = f"Summary  {words}, {where}"
+    return summary
 
 
 def _section(title: str, lines: list[Content], name: str) -> Iterator[Widget]:
     if not lines:
         return
-    yield Label(title, classes="section-title", id=f"{name}-title")
-    yield Static(Content("\n").join(lines), id=name)
+    section = Static(Content("\n").join(lines), id=name, classes="section")
+    section.border_title = title
+    yield section
 
 
 def _party_lines(change: PartyChange, names: Mapping[str, str]) -> Iterator[Content]:
