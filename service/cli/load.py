@@ -69,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
     except (StoryFileError, DomainError) as error:
         print(f"briefs load: {error}", file=sys.stderr)
         return 1
+    except Exception as error:  # drivers raise their own errors; report any in one line
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(f"briefs load: cannot use the database: {reason}", file=sys.stderr)
+        return 1
     if not lines:
         print("briefs load: no story folder (story.json) found", file=sys.stderr)
         return 1

@@ -104,6 +104,10 @@ def run(args: argparse.Namespace) -> int:
     except StoryFileError as error:
         print(f"briefs serve: cannot load fixtures: {error}", file=sys.stderr)
         return 1
+    except Exception as error:  # drivers raise their own errors; report any in one line
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(f"briefs serve: cannot open the database: {reason}", file=sys.stderr)
+        return 1
     if loaded:
         print(f"briefs serve: loaded fixture stories: {', '.join(loaded)}", file=sys.stderr)
     export_overrides(overrides, os.environ)
