@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
+import pytest
 
 from service.domain import codec
 from service.domain.models import Brief, BriefContent, content_of
@@ -66,12 +67,22 @@ async def test_revisions_and_revision(api: Api) -> None:
     assert (await api.request("GET", f"{BRIEF}/revisions/0")).status_code == 400
 
 
-async def test_explicit_revision_is_served_from_cache(api: Api) -> None:
+async def test_explicit_revision_is_served_from_cache(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = api.app.state.cache
-    await api.request("GET", f"{BRIEF}/revisions/1")
+    first = await api.request("GET", f"{STORY}/briefs/2025-03-14/revisions/1")
     hits = cache.stats().hits
-    again = await api.request("GET", f"{BRIEF}/revisions/1")
+
+    async def no_database(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a cached revision must not touch the database")
+
+    for method in ("get_brief", "get_brief_on", "get_story"):
+        monkeypatch.setattr(api.app.state.store, method, no_database)
+    again = await api.request("GET", f"{STORY}/briefs/2025-03-14/revisions/1")
     assert again.status_code == 200
+    assert again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
     assert cache.stats().hits == hits + 1
 
 
