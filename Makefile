@@ -46,8 +46,12 @@ lock: ## Re-resolve the lockfiles (needs uv: pip install uv)
 	uv pip compile pyproject.toml -c requirements/dev.lock --generate-hashes --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements/runtime.lock
 	uv pip compile requirements/build.in --generate-hashes --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements/build.lock
 
-bench: $(STAMP) ## Run the benchmarks (see docs/performance.md)
-	$(BIN)/python -m bench
+bench: $(STAMP) ## Run every benchmark (minutes; see docs/performance.md)
+	$(BIN)/python -m bench.diff
+	$(BIN)/python -m bench.store_scale
+	$(BIN)/python -m bench.api_load
+	$(BIN)/python -m bench.tui
+	$(BIN)/python -m bench.observability
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
