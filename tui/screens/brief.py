@@ -34,6 +34,7 @@ from tui.format import (
 )
 from tui.screens.base import DataScreen
 from tui.screens.diff import DiffScreen
+from tui.screens.party import PartyScreen
 from tui.source import DataSource
 from tui.widgets.cells import themed_cell
 
@@ -73,7 +74,9 @@ class BriefScreen(DataScreen):
             yield Static(id="headline")
             yield Static(id="meta", classes="muted")
             yield Markdown(id="summary")
-            yield Label("Positions", classes="section-title")
+            yield Label(
+                "Positions (Enter opens the party's stance history)", classes="section-title"
+            )
             positions: DataTable[object] = DataTable(id="positions", cursor_type="row")
             positions.add_column("Party", key="party")
             positions.add_column("Stance", key="stance")
@@ -184,6 +187,11 @@ class BriefScreen(DataScreen):
             )
             for ref in self.revisions
         )
+
+    @on(DataTable.RowSelected, "#positions")
+    def _position_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.push_screen(PartyScreen(self.source, self.story_id, event.row_key.value))
 
     @on(OptionList.OptionSelected, "#revisions")
     def _revision_selected(self, event: OptionList.OptionSelected) -> None:
