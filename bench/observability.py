@@ -10,7 +10,7 @@ Variants, interleaved round by round so that machine noise hits each alike:
 * ``metrics``: with ``app_init_hook`` at ``BRIEFS_LOG_LEVEL=warning``: request metrics, store timing
   proxy, no access-log line;
 * ``metrics+log``: the same at ``info``: plus one JSON access-log line per request (to /dev/null,
-  through the background log thread).
+  written as it is logged).
 
 Prints the median CPU microseconds per request of each and the overhead against ``bare``.
 """
@@ -70,7 +70,7 @@ def build(variant: str) -> Litestar:
 async def drive(app: Litestar, requests: int) -> float:
     """CPU seconds per request over ``requests`` sequential requests.
 
-    CPU time of the whole process (the background log thread included), not wall time: on a
+    CPU time of the whole process, not wall time: on a
     shared machine wall time mostly measures the neighbours, CPU time is what the hook costs.
     """
     body_sent = {"type": "http.request", "body": b"", "more_body": False}

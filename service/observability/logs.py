@@ -4,18 +4,18 @@ Plain stdlib ``logging`` with a small msgspec formatter, not structlog: Litestar
 psycopg already log through stdlib loggers, so one formatter on the root logger renders all of
 them the same way, without a second logging pipeline to bridge and without a new dependency.
 
-Records are handed to a background thread through a queue, so a slow log consumer (a full pipe to
-the container runtime) never blocks the event loop.
+Records are formatted and written in the thread that logs them, deliberately not through a
+``QueueHandler`` thread: under load that thread competes for the GIL with the event loop, and
+every call that releases the GIL (a SQLite query, ``os.urandom``) then waits to get it back, which
+cost the API 30-50% of its throughput in docs/perf/api.md. Writing a line to a pipe takes
+microseconds; if the log consumer stalls, the service slows down instead of queueing records in
+memory without bound, and no line is lost when the process dies.
 """
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import logging
-import logging.handlers
-import os
-import queue
 import sys
 from typing import Any, ClassVar, Literal, TextIO
 
@@ -96,23 +96,10 @@ class ConsoleFormatter(logging.Formatter):
         return line
 
 
-class _PassThroughQueueHandler(logging.handlers.QueueHandler):
-    """Queue the record itself; formatting happens in the listener thread, which keeps the
-    structured fields and the traceback (the stdlib version pre-formats and drops both)."""
-
-    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
-        """Freeze the message arguments, keep everything else."""
-        record.msg = record.getMessage()
-        record.args = None
-        return record
-
-
 class _Installed:
     """What ``configure_logging`` put in place, so that a second call replaces it."""
 
-    handler: logging.Handler | None = None
-    listener: logging.handlers.QueueListener | None = None
-    arguments: tuple[Settings, TextIO | None] | None = None
+    handler: logging.StreamHandler[TextIO] | None = None
 
 
 def choose_formatter(log_format: str, stream: TextIO) -> logging.Formatter:
@@ -131,17 +118,11 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     output = stream if stream is not None else sys.stdout
     handler = logging.StreamHandler(output)
     handler.setFormatter(choose_formatter(settings.log_format, output))
-    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-    listener = logging.handlers.QueueListener(records, handler, respect_handler_level=False)
-    queue_handler = _PassThroughQueueHandler(records)
-
     root = logging.getLogger()
     _uninstall()
-    root.addHandler(queue_handler)
+    root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
-    listener.start()
-    _Installed.handler, _Installed.listener = queue_handler, listener
-    _Installed.arguments = (settings, stream)
+    _Installed.handler = handler
 
 
 def granian_log_config(settings: Settings) -> dict[str, Any]:
@@ -172,11 +153,9 @@ def granian_log_config(settings: Settings) -> dict[str, Any]:
 
 
 def flush_logs() -> None:
-    """Write out every queued record (the listener thread keeps running)."""
-    listener = _Installed.listener
-    if listener is not None:
-        listener.stop()  # drains the queue, then joins the thread
-        listener.start()
+    """Flush the stream the records go to."""
+    if _Installed.handler is not None:
+        _Installed.handler.flush()
 
 
 def reset_logging() -> None:
@@ -187,24 +166,7 @@ def reset_logging() -> None:
 def _uninstall() -> None:
     if _Installed.handler is not None:
         logging.getLogger().removeHandler(_Installed.handler)
-    if _Installed.listener is not None:
-        _Installed.listener.stop()
-    _Installed.handler = _Installed.listener = None
-
-
-def _reinstall_in_forked_child() -> None:
-    # The listener thread does not survive fork(): a worker forked after the app was built would
-    # queue records forever. Give the child its own queue and thread.
-    if _Installed.arguments is None:
-        return
-    if _Installed.handler is not None:
-        logging.getLogger().removeHandler(_Installed.handler)
-    _Installed.handler = _Installed.listener = None
-    configure_logging(*_Installed.arguments)
-
-
-atexit.register(_uninstall)
-os.register_at_fork(after_in_child=_reinstall_in_forked_child)
+        _Installed.handler = None
 
 
 class BriefsLoggingConfig(BaseLoggingConfig):
