@@ -22,6 +22,8 @@ class DiffScreen(DataScreen):
     """The semantic diff from ``old`` to ``new``."""
 
     HELP_TITLE = "Diff"
+    #: The sections take the focus, so the arrow keys and the mouse wheel scroll at once.
+    AUTO_FOCUS = "#diff"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="diff.back"),
         Binding("left_square_bracket,left", "step(-1)", "Earlier", id="diff.earlier"),
@@ -52,11 +54,6 @@ class DiffScreen(DataScreen):
         yield Static(id="diff-head")
         yield DiffView(id="diff")
         yield Footer()
-
-    def on_mount(self) -> None:
-        """Focus the scrolling sections so the arrow keys and the mouse wheel work at once."""
-        self.query_one(DiffView).focus()
-        super().on_mount()
 
     async def load(self) -> None:
         """The diff, the brief list (to step through time) and the party names."""
