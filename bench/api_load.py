@@ -10,7 +10,8 @@ Starts, on loopback, with the fixture story loaded (SQLite in a temporary folder
   paths with the exact bytes recorded from ``cached``: the ceiling without any framework;
 * ``litestar``: the same canned bytes from one bare Litestar route: the framework's own floor.
 
-Then ``wrk`` (``apt-get install wrk``) drives each endpoint on each server for ``--duration``
+Then ``wrk`` (``apt-get install wrk``; without it, the slower Python fallback of
+`bench.loadgen`) drives each endpoint on each server for ``--duration``
 seconds with ``--connections`` connections, ``--repeats`` times, interleaved so that noise hits
 every server alike, and reports the median requests/s, p50 and p99 latency, the ratio to the raw
 ceiling, and each server's peak RSS (``VmHWM`` from /proc, summed over its process group).
@@ -38,9 +39,10 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bench.loadgen import LoadResult, run_load
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STORY = "ceasefire-2025"
@@ -53,16 +55,6 @@ TARGETS = ("raw", "litestar", "cached", "uncached")
 # Targets from the task: share of the raw ceiling's requests/s, and p99 at 32 connections.
 RPS_TARGETS = {"cached": 0.50, "uncached": 0.20}
 P99_TARGET_MS = 20.0
-
-
-@dataclass(frozen=True)
-class WrkResult:
-    """One wrk run."""
-
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
 
 
 class Server:
@@ -186,52 +178,25 @@ def record_bodies(server: Server, path: Path) -> None:
     path.write_text(json.dumps(recorded))
 
 
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _ms(text: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
-    if not match:
-        raise ValueError(f"unexpected wrk latency {text!r}")
-    return float(match.group(1)) * _UNITS_MS[match.group(2)]
-
-
-def parse_wrk(output: str) -> WrkResult:
-    """Requests/s, the 50th and 99th latency percentiles and error counts from ``wrk --latency``."""
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
-    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
-    if not (rps and p50 and p99):
-        raise ValueError(f"cannot parse wrk output:\n{output}")
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", output))
-    socket_errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    if socket_errors:
-        errors += sum(int(n) for n in socket_errors.groups())
-    return WrkResult(float(rps.group(1)), _ms(p50.group(1)), _ms(p99.group(1)), errors)
-
-
-def run_wrk(url: str, *, connections: int, duration: float, threads: int) -> WrkResult:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--latency"]
-    command += ["--timeout", "5s", url]
-    result = subprocess.run(
-        command, capture_output=True, text=True, timeout=duration + 30, check=True
-    )
-    return parse_wrk(result.stdout)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.api_load", description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
     parser.add_argument("--repeats", type=int, default=3, help="runs per endpoint and server")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (2 cores: keep 1)")
+    parser.add_argument(
+        "--generator",
+        choices=["auto", "wrk", "python"],
+        default="auto",
+        help="load generator: wrk if installed (auto), or the Python fallback (bench.loadgen)",
+    )
     parser.add_argument("--cpu", action="store_true", help="in-process CPU time per request")
     args = parser.parse_args(argv)
     if args.cpu:
         return asyncio.run(measure_cpu())
-    if shutil.which("wrk") is None:
+    if args.generator == "auto":
+        args.generator = "wrk" if shutil.which("wrk") else "python"
+    if args.generator == "wrk" and shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2
 
@@ -262,16 +227,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def measure(
     servers: Mapping[str, Server], args: argparse.Namespace
-) -> dict[tuple[str, str], list[WrkResult]]:
-    results: dict[tuple[str, str], list[WrkResult]] = {}
-    options = {"connections": args.connections, "threads": args.threads}
+) -> dict[tuple[str, str], list[LoadResult]]:
+    results: dict[tuple[str, str], list[LoadResult]] = {}
+    options = {
+        "connections": args.connections,
+        "threads": args.threads,
+        "generator": args.generator,
+    }
     for name in TARGETS:  # warm-up: imports, caches, connection pools
         for path in ENDPOINTS.values():
-            run_wrk(servers[name].base_url + path, duration=1, **options)
+            run_load(servers[name].base_url + path, duration=1, **options)
     for repeat in range(args.repeats):
         for endpoint, path in ENDPOINTS.items():
             for name in TARGETS:
-                result = run_wrk(servers[name].base_url + path, duration=args.duration, **options)
+                result = run_load(servers[name].base_url + path, duration=args.duration, **options)
                 if result.errors:
                     raise RuntimeError(f"{name} {endpoint}: {result.errors} failed requests")
                 results.setdefault((name, endpoint), []).append(result)
@@ -284,13 +253,13 @@ def measure(
 
 
 def report(
-    results: Mapping[tuple[str, str], list[WrkResult]],
+    results: Mapping[tuple[str, str], list[LoadResult]],
     rss: Mapping[str, float],
     args: argparse.Namespace,
 ) -> None:
     print(
         f"\nmedians of {args.repeats} runs, {args.duration:g} s each, "
-        f"{args.connections} connections, wrk -t{args.threads}"
+        f"{args.connections} connections, generator {args.generator}"
     )
     print(
         f"{'endpoint':13} {'server':9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
