@@ -18,7 +18,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme
 
-from service.api import auth, checks, deps, errors, requestid
+from service.api import checks, deps, errors, requestid
 from service.api.cache import ResponseCache
 from service.api.routes import briefs, diffs, exports, health, stories, tokens, views
 from service.observability import app_init_hook
@@ -110,7 +110,6 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         ],
         state=State({"settings": settings, "store": the_store, "cache": cache}),
         dependencies=deps.DEPENDENCIES,
-        guards=[auth.scope_guard],
         before_request=checks.check_request,
         before_send=[requestid.echo_request_id],
         middleware=[requestid.request_id_middleware],

@@ -118,14 +118,16 @@ def required_scope(handler: BaseRouteHandler, settings: Settings) -> Scope | Non
     return Scope.READ if settings.require_auth_for_reads else None
 
 
-async def scope_guard(
-    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
-) -> None:
-    """Litestar guard: 401 without a valid token, 403 when its scopes are not enough."""
+async def authorize(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """401 without a valid token, 403 when its scopes are not enough for the route handler.
+
+    Runs first in the app's ``before_request`` hook (before the body is read) rather than as a
+    Litestar guard, which would copy the route handler on every request.
+    """
     if connection.scope["path"] in PUBLIC_PATHS or connection.scope.get("method") == "OPTIONS":
         return
     settings: Settings = connection.app.state.settings
-    needed = required_scope(handler, settings)
+    needed = required_scope(connection.route_handler, settings)
     if needed is None:
         return
     record = await authenticate(connection.app.state.store, connection.headers.get("authorization"))

@@ -1,5 +1,7 @@
 """Generic request checks that run before every handler (a ``before_request`` hook).
 
+* Authentication and scopes first (``service.api.auth.authorize``).
+
 * Unknown query parameters are a 400, so a typo (``?limt=5``) is not silently ignored. The allowed
   names are the query parameters each handler's own signature declares, read from the kwargs model
   Litestar built for its route (so aliases and dependencies count), indexed once at startup.
@@ -15,6 +17,7 @@ from litestar import Litestar, Request
 from litestar.exceptions import ClientException
 from litestar.routes import HTTPRoute
 
+from service.api.auth import authorize
 from service.api.errors import UnsupportedMediaTypeError
 
 QUERY_INDEX = "query_names_by_handler"
@@ -35,7 +38,8 @@ def index_query_parameters(app: Litestar) -> None:
 
 
 async def check_request(request: Request[Any, Any, Any]) -> None:
-    """Reject unknown query parameters (400) and non-JSON bodies (415)."""
+    """Authorize (401/403), then reject unknown query parameters (400) and non-JSON bodies (415)."""
+    await authorize(request)
     handler = request.route_handler
     if request.scope.get("query_string"):
         index: dict[int, frozenset[str]] = request.app.state.get(QUERY_INDEX, {})
