@@ -108,7 +108,6 @@ async def list_briefs(
     ] = None,
 ) -> BriefPage | BriefProjectionPage:
     """The latest revision of each brief matching the filters, by as-of date, keyset-paginated."""
-    await store.get_story(story_id)  # 404 for an unknown story rather than an empty page
     query = BriefQuery(
         as_of_from=as_of_from,
         as_of_to=as_of_to,
@@ -120,9 +119,11 @@ async def list_briefs(
         limit=limit,
     )
     try:
-        page = await store.list_briefs(story_id, query)
+        page = await store.list_briefs(story_id, query)  # NotFoundError for an unknown story
     except InvalidContentError as error:  # a malformed or foreign cursor: a bad query, not a body
         raise _bad_query(error.problems) from None
+    if not page.items and cursor is not None:
+        await store.get_story(story_id)  # the store checks the story only without a cursor
     if fields is None:
         return page
     wanted = {"id", *fields.split(",")}

@@ -33,7 +33,7 @@ class IssueState(enum.StrEnum):
 )
 async def get_timeline(store: StoreDep, story_id: StoryId) -> Timeline:
     """Every event across the story's briefs, deduplicated by id, in chronological order."""
-    await store.get_story(story_id)  # 404 for an unknown story
+    # story_briefs raises NotFoundError for an unknown story
     return timeline(story_id, await store.story_briefs(story_id))
 
 
@@ -51,7 +51,6 @@ async def list_issue_lifecycles(
     ] = IssueState.ALL,
 ) -> IssueLifecycles:
     """The lifecycle of every issue of the story (status per brief, age, resolution)."""
-    await store.get_story(story_id)  # 404 for an unknown story
     lifecycles = issue_lifecycles(story_id, await store.story_briefs(story_id))
     if issue_state is IssueState.ALL:
         return lifecycles
