@@ -259,3 +259,20 @@ async def test_mouse_opens_a_story_and_a_brief(dir_source: DirSource) -> None:
         await settle(app)
         assert isinstance(app.screen, BriefScreen)
         assert app.screen.brief_id == "brief-2025-03-13"
+
+
+async def test_theme_change_recolours_table_cells(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.press("i")
+        await settle(app)
+        table = app.screen.query_one("#lanes", DataTable)
+        before = table.get_row("putin-trump-call")[-2]
+        app.theme = "gruvbox"
+        await pilot.pause()
+        after = table.get_row("putin-trump-call")[-2]
+        assert str(after) == str(before) == "✓ resolved"
+        assert after.spans != before.spans

@@ -14,6 +14,7 @@ from typing import ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from tui.source import DataSource, SourceError
@@ -34,8 +35,15 @@ class DataScreen(Screen[None]):
         self.source = source
 
     def on_mount(self) -> None:
-        """Start the first load."""
+        """Start the first load; follow theme changes."""
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.reload()
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Re-render what holds resolved theme colours (table cells) after a theme change."""
 
     def action_reload(self) -> None:
         """Load everything again (the retry after a failure)."""

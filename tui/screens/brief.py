@@ -63,6 +63,7 @@ class BriefScreen(DataScreen):
         self.story_id = story_id
         self.brief_id = brief_id
         self.revision = revision
+        self.story: Story | None = None
         self.brief: Brief | None = None
         self.revisions: list[BriefRef] = []
         self.briefs: list[Brief] = []
@@ -109,8 +110,13 @@ class BriefScreen(DataScreen):
         )
         revision = self.revision or revisions[-1].revision
         brief = await self.source.get_revision(self.story_id, self.brief_id, revision)
-        self.brief, self.revisions, self.briefs = brief, revisions, briefs
+        self.story, self.brief, self.revisions, self.briefs = story, brief, revisions, briefs
         self._show(story, brief)
+
+    def restyle(self) -> None:
+        """Colour the stances with the new theme."""
+        if self.story is not None and self.brief is not None:
+            self._show(self.story, self.brief)
 
     def _show(self, story: Story, brief: Brief) -> None:
         names = {party.id: party.name for party in story.parties}

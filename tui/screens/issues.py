@@ -62,6 +62,10 @@ class IssuesScreen(DataScreen):
         self.title = f"{self.story_id}: issues"
         self._fill()
 
+    def restyle(self) -> None:
+        """Colour the lanes with the new theme."""
+        self._fill()
+
     def action_show(self, which: IssueFilter) -> None:
         """Filter the lanes."""
         self.shown = which
