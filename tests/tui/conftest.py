@@ -6,13 +6,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from tui_support import BASE_URL, FolderServer
+from tui_support import BASE_URL, AsgiServer, FolderServer
 
-from service.client import BriefsClient
 from service.domain.files import StoryFolder
 from tests.conftest import CEASEFIRE_DIR
 from tui.source import DataSource
-from tui.sources.http import HttpSource
 from tui.sources.local import DirSource
 
 
@@ -29,19 +27,39 @@ def folder_server(ceasefire: StoryFolder) -> FolderServer:
 
 
 @pytest.fixture
-async def asgi_source(tmp_path: Path, ceasefire: StoryFolder) -> AsyncIterator[DataSource]:
-    """An `HttpSource` talking to the real API app in-process, with the fixture story loaded."""
+async def asgi_app(tmp_path: Path, ceasefire: StoryFolder) -> AsyncIterator[AsgiServer]:
+    """The real API app in-process on a temporary SQLite database holding the fixture story;
+    reads need a token, so tests can exercise 401 and 403 end to end."""
+    import datetime as dt
+
     from litestar.testing import AsyncTestClient
 
     from service.api.app import create_app
+    from service.api.auth import new_token_record
+    from service.domain.wire import Scope
     from service.settings import load_settings
     from service.store.factory import create_store
 
     settings = load_settings(
-        {}, database_url=f"sqlite:///{tmp_path / 'briefs.db'}", load_fixtures=False
+        {},
+        database_url=f"sqlite:///{tmp_path / 'briefs.db'}",
+        load_fixtures=False,
+        require_auth_for_reads=True,
     )
     store = create_store(settings)
     app = create_app(settings, store)
     async with AsyncTestClient(app, base_url=BASE_URL) as http:
         await store.import_folder(ceasefire)
-        yield HttpSource(BriefsClient(http), label=BASE_URL, timeout=10.0)
+        now = dt.datetime.now(dt.UTC)
+        tokens = {}
+        for scope in Scope:
+            record, secret = new_token_record(f"tui-{scope.value}", [scope], now)
+            await store.create_token(record)
+            tokens[scope.value] = secret
+        yield AsgiServer(http=http, tokens=tokens)
+
+
+@pytest.fixture
+def asgi_source(asgi_app: AsgiServer) -> DataSource:
+    """An `HttpSource` with a read token, talking to the real API app in-process."""
+    return asgi_app.source(asgi_app.tokens["read"])

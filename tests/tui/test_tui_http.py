@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable
-from tui_support import column, settle, text_of
+from tui_support import AsgiServer, column, settle, text_of
 
 from tui.app import BriefsApp
 from tui.screens.brief import BriefScreen
@@ -49,3 +49,12 @@ async def test_walk_through_every_screen_over_http(asgi_source: DataSource) -> N
         assert isinstance(app.screen, PartyScreen)
         assert text_of(app, "#stance-path").startswith("Russia: ")
         assert app.screen.sub_title == "http://briefs.test"
+
+
+async def test_missing_and_bad_tokens_are_explained(asgi_app: AsgiServer) -> None:
+    for token, expected in ((None, "Not signed in (401)"), ("not-a-token", "Not signed in (401)")):
+        app = BriefsApp(asgi_app.source(token))
+        async with app.run_test(size=(100, 30)):
+            await settle(app)
+            assert expected in app.screen.sub_title
+            assert "BRIEFS_TOKEN" in app.screen.sub_title

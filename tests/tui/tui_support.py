@@ -20,6 +20,20 @@ from tui.sources.http import HttpSource
 from tui.sources.local import DirSource
 
 BASE_URL = "http://briefs.test"
+
+
+class AsgiServer:
+    """The API app behind an in-process httpx client, and a token per scope."""
+
+    def __init__(self, *, http: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+        self.http = http
+        self.tokens = tokens
+
+    def source(self, token: str | None) -> HttpSource:
+        """An `HttpSource` sending ``token`` (the client is shared, so it is not closed)."""
+        return HttpSource(BriefsClient(self.http, token=token), label=BASE_URL, timeout=10.0)
+
+
 Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
 
 
