@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
+from service.domain.changes import BriefDiff
 from service.domain.models import Brief, BriefRef, Story
 from tui.format import change_marks, fuzzy_date, ref_label
 from tui.screens.base import DataScreen
@@ -21,6 +22,8 @@ from tui.screens.diff import DiffScreen
 from tui.screens.issues import IssuesScreen
 from tui.screens.party import PartyPickerScreen, PartyScreen
 from tui.source import DataSource
+
+CONCURRENT_DIFFS = 6
 
 
 class TimelineScreen(DataScreen):
@@ -77,12 +80,14 @@ class TimelineScreen(DataScreen):
             self.source.list_briefs(self.story_id),
             self.source.timeline(self.story_id),
         )
-        diffs = await asyncio.gather(
-            *(
-                self.source.diff(self.story_id, old.ref, new.ref)
-                for old, new in itertools.pairwise(briefs)
-            )
-        )
+        # A few diffs at a time: a long story must not open hundreds of requests at once.
+        gate = asyncio.Semaphore(CONCURRENT_DIFFS)
+
+        async def diff(old: Brief, new: Brief) -> BriefDiff:
+            async with gate:
+                return await self.source.diff(self.story_id, old.ref, new.ref)
+
+        diffs = await asyncio.gather(*(diff(old, new) for old, new in itertools.pairwise(briefs)))
         self.story, self.briefs = story, briefs
         self.title = story.title
         self.query_one("#story-head", Static).update(story.description or story.title)
