@@ -1,9 +1,10 @@
 """The Litestar application factory.
 
 ``create_app`` only assembles: routes (``service.api.routes``), dependencies, the error mapping
-(``service.api.errors``), request checks, auth, request ids, CORS and the store's lifespan. The app
-owns the store's lifecycle: it opens the store on startup and closes it on shutdown, so pass a store
-that is not yet opened (tests pass one to share it; by default one is made from the settings).
+(``service.api.errors``), the ``before_request`` checks (auth, unknown query parameters, media
+type), request ids, CORS and the store's lifespan. The app owns the store's lifecycle: it opens the
+store on startup and closes it on shutdown, so pass a store that is not yet opened (by default one
+is made from the settings).
 """
 
 from __future__ import annotations

@@ -26,7 +26,6 @@ class Readiness(msgspec.Struct, kw_only=True, frozen=True):
     "/healthz",
     operation_id="getLiveness",
     tags=["health"],
-    opt={"public": True},
     responses=problem_responses(),
 )
 async def get_liveness() -> Liveness:
@@ -38,7 +37,6 @@ async def get_liveness() -> Liveness:
     "/readyz",
     operation_id="getReadiness",
     tags=["health"],
-    opt={"public": True},
     responses=problem_responses(503),
 )
 async def get_readiness(store: StoreDep) -> Readiness:
