@@ -101,33 +101,54 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_serve_loads_fixtures_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
+def test_serve_finishes_in_flight_requests_on_sigterm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database_url = f"sqlite:///{tmp_path / 'briefs.db'}"
+    monkeypatch.setenv("BRIEFS_DATABASE_URL", database_url)
+    assert main(["token", "create", "--name", "writer", "--scope", "write"]) == 0
+    token = capsys.readouterr().out.strip()
     port = _free_port()
-    env = {**os.environ, "BRIEFS_DATABASE_URL": f"sqlite:///{tmp_path / 'briefs.db'}"}
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "service.cli.main", "serve", "--port", str(port)],
-            env=env,
+            env={**os.environ, "BRIEFS_DATABASE_URL": database_url},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/v1/stories", timeout=1)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
-        assert response.status_code == 200
-        assert [story["id"] for story in response.json()] == ["ceasefire-2025"]
-        assert response.headers["x-request-id"]
-        process.send_signal(signal.SIGTERM)
+        _wait_until_serving(port, process, log)
+        stories = httpx.get(f"http://127.0.0.1:{port}/v1/stories", timeout=5)
+        assert [story["id"] for story in stories.json()] == ["ceasefire-2025"]  # fixtures loaded
+        body = b'{"id": "in-flight", "title": "Sent across a SIGTERM"}'
+        head = (
+            f"POST /v1/stories HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            connection.sendall(head + body[:10])  # the request is in flight: half its body sent
+            time.sleep(0.3)
+            process.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            connection.sendall(body[10:])
+            answer = connection.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 201 "), answer[:200]
         assert process.wait(timeout=20) == 0
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def _wait_until_serving(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+        except httpx.TransportError:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        else:
+            return
