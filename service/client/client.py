@@ -81,31 +81,31 @@ class BriefsClient(HttpSession):
     async def health(self) -> ServiceStatus:
         """Liveness (``GET /healthz``)."""
         response = await self.send("GET", "/healthz")
-        return service_status(True, self.decode(response, _object))
+        return service_status(True, self._decode(response, _object))
 
     async def ready(self) -> ServiceStatus:
         """Readiness (``GET /readyz``); a 503 is returned with ``ok=False``, not raised."""
         response = await self.send("GET", "/readyz", accept_statuses=(503,))
-        return service_status(response.status_code == 200, self.decode(response, _object))
+        return service_status(response.status_code == 200, self._decode(response, _object))
 
     # --- stories ------------------------------------------------------------------------------
 
     async def list_stories(self) -> list[StorySummary]:
         """Every story with counts (``listStories``)."""
-        return self.decode(await self.send("GET", "/v1/stories"), _stories)
+        return self._decode(await self.send("GET", "/v1/stories"), _stories)
 
     async def create_story(self, story: Story) -> Story:
         """Create a story (``createStory``); `Conflict` if the id exists."""
-        return self.decode(await self.send("POST", "/v1/stories", body=story), _story)
+        return self._decode(await self.send("POST", "/v1/stories", body=story), _story)
 
     async def get_story(self, story_id: str) -> Story:
         """One story (``getStory``)."""
-        return self.decode(await self.send("GET", story_path(story_id)), _story)
+        return self._decode(await self.send("GET", story_path(story_id)), _story)
 
     async def update_story(self, story_id: str, update: StoryUpdate) -> Story:
         """Change a story's title, description or parties (``updateStory``)."""
         response = await self.send("PATCH", story_path(story_id), body=update)
-        return self.decode(response, _story)
+        return self._decode(response, _story)
 
     # --- listing briefs -----------------------------------------------------------------------
 
@@ -121,7 +121,7 @@ class BriefsClient(HttpSession):
         params = filter_params(filters)
         params.update(cursor=cursor, limit=limit)
         response = await self.send("GET", briefs_path(story_id), params=params)
-        return self.decode(response, _page)
+        return self._decode(response, _page)
 
     async def iter_briefs(
         self, story_id: str, *, page_size: int = 50, **filters: Unpack[BriefFilters]
@@ -149,14 +149,14 @@ class BriefsClient(HttpSession):
         params = filter_params(filters)
         params.update(cursor=cursor, limit=limit, fields=",".join(fields))
         response = await self.send("GET", briefs_path(story_id), params=params)
-        return self.decode(response, _projected)
+        return self._decode(response, _projected)
 
     # --- one brief ----------------------------------------------------------------------------
 
     async def create_brief(self, story_id: str, draft: BriefDraft) -> Tagged[Brief]:
         """Store revision 1 of a new brief (``createBrief``), with its ETag."""
         response = await self.send("POST", briefs_path(story_id), body=draft)
-        return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
+        return Tagged(value=self._decode(response, _brief), etag=self._etag(response))
 
     async def get_brief(
         self, story_id: str, brief_ref: BriefRefLike, *, revision: int | None = None
@@ -172,7 +172,7 @@ class BriefsClient(HttpSession):
         if revision is not None:
             path += f"/revisions/{revision}"
         response = await self.send("GET", path)
-        return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
+        return Tagged(value=self._decode(response, _brief), etag=self._etag(response))
 
     async def refresh_brief(self, story_id: str, tagged: Tagged[Brief]) -> Tagged[Brief]:
         """The brief's current revision, revalidated with ``If-None-Match``: ``tagged`` itself
@@ -185,7 +185,7 @@ class BriefsClient(HttpSession):
         )
         if response.status_code == 304:
             return tagged
-        return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
+        return Tagged(value=self._decode(response, _brief), etag=self._etag(response))
 
     async def brief_on(self, story_id: str, as_of: dt.date) -> Brief:
         """The latest revision of the brief dated ``as_of``."""
@@ -198,7 +198,7 @@ class BriefsClient(HttpSession):
     async def get_tagged_latest_brief(self, story_id: str) -> Tagged[Brief]:
         """Like `latest_brief`, with its ETag."""
         response = await self.send("GET", f"{briefs_path(story_id)}/latest")
-        return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
+        return Tagged(value=self._decode(response, _brief), etag=self._etag(response))
 
     async def get_revision(self, story_id: str, brief_ref: BriefRefLike, revision: int) -> Brief:
         """One stored revision of a brief (``getRevision``)."""
@@ -207,7 +207,7 @@ class BriefsClient(HttpSession):
     async def list_revisions(self, story_id: str, brief_ref: BriefRefLike) -> list[BriefRef]:
         """Every revision of a brief, oldest first (``listRevisions``)."""
         response = await self.send("GET", f"{brief_path(story_id, brief_ref)}/revisions")
-        return self.decode(response, _refs)
+        return self._decode(response, _refs)
 
     async def update_brief(
         self,
@@ -228,7 +228,7 @@ class BriefsClient(HttpSession):
             body=content_only(content),
             headers={"If-Match": etag},
         )
-        return Tagged(value=self.decode(response, _brief), etag=self.etag(response))
+        return Tagged(value=self._decode(response, _brief), etag=self._etag(response))
 
     # --- diffs --------------------------------------------------------------------------------
 
@@ -245,7 +245,7 @@ class BriefsClient(HttpSession):
         """What changed from ``against`` (default: the previous brief) to this brief."""
         params = brief_diff_params(against, revision, against_revision, hide_trivial)
         response = await self.send("GET", f"{brief_path(story_id, brief_ref)}/diff", params=params)
-        return self.decode(response, _diff)
+        return self._decode(response, _diff)
 
     async def patch_brief(
         self,
@@ -264,7 +264,7 @@ class BriefsClient(HttpSession):
             params=params,
             headers={"Accept": JSON_PATCH},
         )
-        return self.decode(response, _patch)
+        return self._decode(response, _patch)
 
     async def diff(
         self,
@@ -279,7 +279,7 @@ class BriefsClient(HttpSession):
         """What changed between two briefs (or revisions) of a story (``getDiff``)."""
         params = diff_params(old, new, old_revision, new_revision, hide_trivial)
         response = await self.send("GET", f"{story_path(story_id)}/diff", params=params)
-        return self.decode(response, _diff)
+        return self._decode(response, _diff)
 
     async def patch(
         self,
@@ -295,7 +295,7 @@ class BriefsClient(HttpSession):
         response = await self.send(
             "GET", f"{story_path(story_id)}/diff", params=params, headers={"Accept": JSON_PATCH}
         )
-        return self.decode(response, _patch)
+        return self._decode(response, _patch)
 
     # --- exports and story views --------------------------------------------------------------
 
@@ -306,7 +306,7 @@ class BriefsClient(HttpSession):
         response = await self.send(
             "GET", f"{brief_path(story_id, brief_ref)}/markdown", params={"revision": revision}
         )
-        return self.text(response, "text/markdown")
+        return self._text(response, "text/markdown")
 
     async def export_ninjs(
         self, story_id: str, brief_ref: BriefRefLike, *, revision: int | None = None
@@ -315,36 +315,36 @@ class BriefsClient(HttpSession):
         response = await self.send(
             "GET", f"{brief_path(story_id, brief_ref)}/ninjs", params={"revision": revision}
         )
-        return self.decode(response, _object)
+        return self._decode(response, _object)
 
     async def timeline(self, story_id: str) -> Timeline:
         """Every event of the story in chronological order (``getTimeline``)."""
-        return self.decode(await self.send("GET", f"{story_path(story_id)}/timeline"), _timeline)
+        return self._decode(await self.send("GET", f"{story_path(story_id)}/timeline"), _timeline)
 
     async def issue_lifecycles(
         self, story_id: str, *, state: IssueState = "all"
     ) -> IssueLifecycles:
         """The life of each issue across the story (``listIssueLifecycles``)."""
         response = await self.send("GET", f"{story_path(story_id)}/issues", params={"state": state})
-        return self.decode(response, _lifecycles)
+        return self._decode(response, _lifecycles)
 
     async def stance_history(self, story_id: str, party_id: str) -> StanceHistory:
         """One party's stance over time (``getStanceHistory``)."""
         path = f"{story_path(story_id)}/parties/{path_segment(party_id)}/stances"
-        return self.decode(await self.send("GET", path), _stances)
+        return self._decode(await self.send("GET", path), _stances)
 
     # --- tokens (admin) -----------------------------------------------------------------------
 
     async def list_tokens(self) -> list[TokenInfo]:
         """Every API token, revoked ones included; never the secrets."""
-        return self.decode(await self.send("GET", "/v1/tokens"), _tokens)
+        return self._decode(await self.send("GET", "/v1/tokens"), _tokens)
 
     async def create_token(self, name: str, scopes: Sequence[Scope | str]) -> TokenCreated:
         """A new token; ``TokenCreated.token`` is the secret, shown this once."""
         body = TokenCreate(name=name, scopes=[Scope(scope) for scope in scopes])
-        return self.decode(await self.send("POST", "/v1/tokens", body=body), _token_created)
+        return self._decode(await self.send("POST", "/v1/tokens", body=body), _token_created)
 
     async def revoke_token(self, token_ref: str) -> TokenInfo:
         """Revoke a token by id or name."""
         path = f"/v1/tokens/{path_segment(token_ref)}/revoke"
-        return self.decode(await self.send("POST", path), _token_info)
+        return self._decode(await self.send("POST", path), _token_info)

@@ -147,7 +147,7 @@ class HttpSession:
             )
         return response
 
-    def decode(self, response: httpx.Response, decoder: msgspec.json.Decoder[T]) -> T:
+    def _decode(self, response: httpx.Response, decoder: msgspec.json.Decoder[T]) -> T:
         """Decode a JSON body; a wrong media type or an invalid body is a `ResponseDecodeError`."""
         found = media_type(response)
         if not is_json_media_type(found):
@@ -157,7 +157,7 @@ class HttpSession:
         except msgspec.DecodeError as error:
             raise self._decode_error(response, str(error)) from None
 
-    def text(self, response: httpx.Response, expected_media_type: str) -> str:
+    def _text(self, response: httpx.Response, expected_media_type: str) -> str:
         """A text body of the expected media type."""
         found = media_type(response)
         if found != expected_media_type:
@@ -169,7 +169,7 @@ class HttpSession:
         except (UnicodeDecodeError, LookupError) as error:
             raise self._decode_error(response, str(error)) from None
 
-    def etag(self, response: httpx.Response) -> str:
+    def _etag(self, response: httpx.Response) -> str:
         """The response's strong ETag; its absence is a broken contract."""
         etag: str | None = response.headers.get("etag")
         if not etag:
