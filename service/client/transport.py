@@ -107,10 +107,10 @@ class HttpSession:
         if headers:
             request_headers.update(headers)
         where = f"{method} {path}"
-        request = self.http.build_request(
-            method, path, params=_query(params), content=content, headers=request_headers
-        )
         try:
+            request = self.http.build_request(
+                method, path, params=_query(params), content=content, headers=request_headers
+            )
             try:
                 response = await self.http.send(request)
             except httpx.RemoteProtocolError:

@@ -268,3 +268,10 @@ async def test_a_dropped_keep_alive_connection_is_retried_once_if_idempotent(
             with pytest.raises(TransportError, match="Server disconnected"):
                 await client.send(method, "/v1/stories")
     assert calls == [method] * (2 if retried else 1)
+
+
+async def test_an_unusable_base_url_is_a_transport_error() -> None:
+    async with BriefsClient.connect("ftp://briefs.test") as client:
+        with pytest.raises(TransportError) as caught:
+            await client.list_stories()
+    assert_no_httpx_chain(caught.value)
