@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Hashable
-from typing import Annotated, Any, Literal
+from collections.abc import Hashable
+from typing import Annotated, Literal
 
 from litestar import Response
 from litestar.openapi.datastructures import ResponseSpec
@@ -20,7 +20,7 @@ from service.domain import codec
 from service.domain.errors import NotFoundError
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
 from service.domain.markdown import brief_markdown
-from service.domain.models import Brief, Story
+from service.domain.models import Brief, BriefRef, Story
 from service.domain.ninjs import brief_ninjs
 from service.store.base import Store
 
@@ -108,32 +108,77 @@ def _key(story_id: str, ref: str, revision: int) -> Hashable:
     return ("brief", story_id, ref, revision)
 
 
+def _identity(story_id: str, brief_id: str, revision: int) -> str:
+    return f"{story_id}/{brief_id}/r{revision}"
+
+
 def brief_body(cache: ResponseCache, brief: Brief) -> CachedBody:
     """The JSON of a revision, from the cache or freshly encoded and cached."""
     key = _key(brief.story_id, brief.id, brief.revision)
     entry = cache.get(key)
     if entry is None:
-        identity = f"{brief.story_id}/{brief.id}/r{brief.revision}"
+        identity = _identity(brief.story_id, brief.id, brief.revision)
         entry = cache.put(key, cached_body(identity, codec.encode(brief), JSON))
     return entry
 
 
-async def revision_body(
-    store: Store, cache: ResponseCache, story_id: str, ref: str, revision: int | None
+async def resolve_ref(store: Store, story_id: str, ref: str | None) -> BriefRef:
+    """The current revision of the brief ``ref`` names (``None``: the latest brief).
+
+    One indexed row; no body is read, so a cache hit afterwards costs no decode.
+    """
+    if ref is None:
+        return await store.latest_ref(story_id)
+    as_of = parse_ref(ref)
+    return await store.current_ref(story_id, ref if as_of is None else as_of)
+
+
+async def revision_key(
+    store: Store, story_id: str, ref: str, revision: int | None
+) -> tuple[str, int]:
+    """``(brief id, revision)`` of what ``ref`` and ``revision`` name, without reading a body.
+
+    A brief id with an explicit revision needs no query at all; whether that revision exists is
+    checked when its body is read (on a cache miss): a cached body means it does.
+    """
+    if revision is not None and parse_ref(ref) is None:
+        return ref, revision
+    current = await resolve_ref(store, story_id, ref)
+    return current.brief_id, current.revision if revision is None else revision
+
+
+async def stored_body(
+    store: Store, cache: ResponseCache, story_id: str, brief_id: str, revision: int
 ) -> CachedBody:
-    """The JSON of a brief revision.
+    """The JSON of one revision: cached bytes, else the store's canonical bytes (then cached)."""
+    key = _key(story_id, brief_id, revision)
+    entry = cache.get(key)
+    if entry is None:
+        body = await store.revision_json(story_id, brief_id, revision)
+        entry = cache.put(key, cached_body(_identity(story_id, brief_id, revision), body, JSON))
+    return entry
+
+
+async def revision_body(
+    store: Store, cache: ResponseCache, story_id: str, ref: str | None, revision: int | None
+) -> CachedBody:
+    """The JSON of a brief revision (``ref`` ``None``: the latest brief).
 
     With an explicit revision, a cache hit answers without touching the database (revisions are
-    immutable). Otherwise one lookup finds the current revision, whose bytes may be cached.
+    immutable). Otherwise one index-only lookup finds the current revision (always from the
+    database, so every replica sees every update at once) and its bytes come from the cache;
+    only a miss reads the body.
     """
-    if revision is not None:
-        alias = _key(story_id, ref, revision)
-        hit = cache.get(alias)
-        if hit is not None:
-            return hit
-        entry = brief_body(cache, await load_brief(store, story_id, ref, revision))
-        return cache.put(alias, entry)
-    return brief_body(cache, await load_brief(store, story_id, ref))
+    if revision is None:
+        current = await resolve_ref(store, story_id, ref)
+        return await stored_body(store, cache, story_id, current.brief_id, current.revision)
+    assert ref is not None  # an explicit revision always comes with a brief reference
+    alias = _key(story_id, ref, revision)
+    hit = cache.get(alias)
+    if hit is not None:
+        return hit
+    brief_id, _ = await revision_key(store, story_id, ref, revision)
+    return cache.put(alias, await stored_body(store, cache, story_id, brief_id, revision))
 
 
 def export_body(brief: Brief, story: Story, kind: Literal["markdown", "ninjs"]) -> CachedBody:
@@ -165,15 +210,3 @@ def serve(
         media_type=entry.media_type,
         headers=all_headers,
     )
-
-
-def cached(
-    cache: ResponseCache, key: Hashable, identity: str, media_type: str, make: Callable[[], Any]
-) -> CachedBody:
-    """Cache-or-compute a derived immutable body (a diff); ``make()`` returns what to encode."""
-    entry = cache.get(key)
-    if entry is None:
-        value = make()
-        body = value if isinstance(value, bytes) else codec.encode(value)
-        entry = cache.put(key, cached_body(identity, body, media_type))
-    return entry

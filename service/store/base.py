@@ -13,7 +13,14 @@ from typing import Protocol
 import msgspec
 
 from service.domain.files import StoryFolder
-from service.domain.models import Brief, BriefContent, BriefDraft, Story, StoryUpdate
+from service.domain.models import (
+    Brief,
+    BriefContent,
+    BriefDraft,
+    BriefRef,
+    Story,
+    StoryUpdate,
+)
 from service.domain.views import StorySummary
 from service.domain.wire import BriefPage, BriefQuery, Scope
 
@@ -99,6 +106,21 @@ class Store(Protocol):
 
     async def previous_brief(self, story_id: str, as_of: dt.date) -> Brief | None:
         """The latest revision of the brief dated just before ``as_of``, if any."""
+
+    async def current_ref(self, story_id: str, brief_ref: str | dt.date) -> BriefRef:
+        """The current revision of the brief with this id (``str``) or as-of date (``date``).
+
+        One indexed row, no body read: what a cache of immutable revisions needs to key on.
+        Raises ``NotFoundError`` as ``get_brief`` (an id) or ``get_brief_on`` (a date) do.
+        """
+
+    async def latest_ref(self, story_id: str) -> BriefRef:
+        """The current revision of the most recent brief (as ``current_ref``); raises
+        ``NotFoundError`` as ``latest_brief`` does."""
+
+    async def revision_json(self, story_id: str, brief_id: str, revision: int) -> bytes:
+        """One revision encoded as ``codec.encode`` would (compact canonical JSON), without a
+        decode where the backend stores those bytes; raises ``NotFoundError`` as ``get_brief``."""
 
     async def list_revisions(self, story_id: str, brief_id: str) -> list[Brief]:
         """Every revision of a brief, oldest first; raises ``NotFoundError``."""

@@ -17,7 +17,14 @@ from psycopg_pool import AsyncConnectionPool
 from service.domain import codec
 from service.domain.errors import NotFoundError
 from service.domain.files import StoryFolder
-from service.domain.models import Brief, BriefContent, BriefDraft, Story, StoryUpdate
+from service.domain.models import (
+    Brief,
+    BriefContent,
+    BriefDraft,
+    BriefRef,
+    Story,
+    StoryUpdate,
+)
 from service.domain.views import StorySummary
 from service.domain.wire import BriefPage, BriefQuery, Scope
 from service.store import postgres_writes
@@ -33,6 +40,10 @@ _DIALECT = Dialect(
     date=lambda d: d,
 )
 _CURRENT = f"SELECT r.body::text {CURRENT_JOIN} WHERE b.story_id = %s"
+_REF = "SELECT brief_id, as_of, revision FROM briefs WHERE story_id = %s"
+_REVISION_BODY = (
+    "SELECT body::text FROM brief_revisions WHERE story_id = %s AND brief_id = %s AND revision = %s"
+)
 _TOKEN = "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_tokens"  # noqa: S105 - SQL, not a secret
 _HEALTH_TIMEOUT_SECONDS = 5.0
 _MIGRATION_LOCK = 0x42524945  # "BRIE": the advisory lock key of the migration runner
@@ -158,13 +169,7 @@ class PostgresStore:
         if revision is None:
             row = await self._one(f"{_CURRENT} AND b.brief_id = %s", story_id, brief_id)
         else:
-            row = await self._one(
-                "SELECT body::text FROM brief_revisions"
-                " WHERE story_id = %s AND brief_id = %s AND revision = %s",
-                story_id,
-                brief_id,
-                revision,
-            )
+            row = await self._one(_REVISION_BODY, story_id, brief_id, revision)
         if row is None:
             raise await self._brief_not_found(story_id, brief_id, revision)
         return codec.decode_brief(row[0])
@@ -191,6 +196,36 @@ class PostgresStore:
             f"{_CURRENT} AND b.as_of < %s ORDER BY b.as_of DESC LIMIT 1", story_id, as_of
         )
         return None if row is None else codec.decode_brief(row[0])
+
+    async def current_ref(self, story_id: str, brief_ref: str | dt.date) -> BriefRef:
+        """The current revision of the brief with this id or as-of date: one index-only row."""
+        if isinstance(brief_ref, dt.date):
+            row = await self._one(f"{_REF} AND as_of = %s", story_id, brief_ref)
+            if row is None:
+                await self._require_story(story_id)
+                raise NotFoundError(
+                    f"story {story_id!r} has no brief dated {brief_ref.isoformat()}"
+                )
+        else:
+            row = await self._one(f"{_REF} AND brief_id = %s", story_id, brief_ref)
+            if row is None:
+                raise await self._brief_not_found(story_id, brief_ref, None)
+        return _ref(row)
+
+    async def latest_ref(self, story_id: str) -> BriefRef:
+        """The current revision of the most recent brief: one index-only row."""
+        row = await self._one(f"{_REF} ORDER BY as_of DESC LIMIT 1", story_id)
+        if row is None:
+            await self._require_story(story_id)
+            raise NotFoundError(f"story {story_id!r} has no briefs yet")
+        return _ref(row)
+
+    async def revision_json(self, story_id: str, brief_id: str, revision: int) -> bytes:
+        """A revision re-encoded canonically (``jsonb`` keeps neither key order nor spacing)."""
+        row = await self._one(_REVISION_BODY, story_id, brief_id, revision)
+        if row is None:
+            raise await self._brief_not_found(story_id, brief_id, revision)
+        return codec.encode(codec.decode_brief(row[0]))
 
     async def list_revisions(self, story_id: str, brief_id: str) -> list[Brief]:
         """Every revision of a brief, oldest first; raises ``NotFoundError``."""
@@ -302,6 +337,11 @@ async def _migrate(connection: psycopg.AsyncConnection[Any]) -> list[int]:
             )
             applied.append(migration.version)
     return applied
+
+
+def _ref(row: tuple[Any, ...]) -> BriefRef:
+    brief_id, as_of, revision = row
+    return BriefRef(brief_id=brief_id, as_of=as_of, revision=revision)
 
 
 def _token(row: tuple[Any, ...]) -> TokenRecord:

@@ -26,7 +26,14 @@ import msgspec
 from service.domain import codec
 from service.domain.errors import NotFoundError
 from service.domain.files import StoryFolder
-from service.domain.models import Brief, BriefContent, BriefDraft, Story, StoryUpdate
+from service.domain.models import (
+    Brief,
+    BriefContent,
+    BriefDraft,
+    BriefRef,
+    Story,
+    StoryUpdate,
+)
 from service.domain.views import StorySummary
 from service.domain.wire import BriefPage, BriefQuery, Scope
 from service.store import sqlite_writes
@@ -48,6 +55,14 @@ _DIALECT = Dialect(
     placeholder="?", body="r.body", contains="instr(b.search_text, {}) > 0", date=dt.date.isoformat
 )
 _CURRENT = f"SELECT r.body {CURRENT_JOIN} WHERE b.story_id = ?"
+# Index-only lookups of a current revision (briefs_current / briefs_by_date cover them).
+_REF = "SELECT brief_id, as_of, revision FROM briefs WHERE story_id = ?"
+_REF_BY_ID = f"{_REF} AND brief_id = ?"
+_REF_BY_DATE = f"{_REF} AND as_of = ?"
+_REF_LATEST = f"{_REF} ORDER BY as_of DESC LIMIT 1"
+_REVISION_BODY = (
+    "SELECT body FROM brief_revisions WHERE story_id = ? AND brief_id = ? AND revision = ?"
+)
 _scopes_decoder = msgspec.json.Decoder(list[Scope])
 
 
@@ -164,13 +179,7 @@ class SQLiteStore:
         if revision is None:
             row = self._one(f"{_CURRENT} AND b.brief_id = ?", story_id, brief_id)
         else:
-            row = self._one(
-                "SELECT body FROM brief_revisions"
-                " WHERE story_id = ? AND brief_id = ? AND revision = ?",
-                story_id,
-                brief_id,
-                revision,
-            )
+            row = self._one(_REVISION_BODY, story_id, brief_id, revision)
         if row is None:
             raise self._brief_not_found(story_id, brief_id, revision)
         return codec.decode_brief(row[0])
@@ -197,6 +206,36 @@ class SQLiteStore:
             f"{_CURRENT} AND b.as_of < ? ORDER BY b.as_of DESC LIMIT 1", story_id, as_of.isoformat()
         )
         return None if row is None else codec.decode_brief(row[0])
+
+    async def current_ref(self, story_id: str, brief_ref: str | dt.date) -> BriefRef:
+        """The current revision of the brief with this id or as-of date: one index-only row."""
+        if isinstance(brief_ref, dt.date):
+            row = self._one(_REF_BY_DATE, story_id, brief_ref.isoformat())
+            if row is None:
+                self._require_story(story_id)
+                raise NotFoundError(
+                    f"story {story_id!r} has no brief dated {brief_ref.isoformat()}"
+                )
+        else:
+            row = self._one(_REF_BY_ID, story_id, brief_ref)
+            if row is None:
+                raise self._brief_not_found(story_id, brief_ref, None)
+        return _ref(row)
+
+    async def latest_ref(self, story_id: str) -> BriefRef:
+        """The current revision of the most recent brief: one index-only row."""
+        row = self._one(_REF_LATEST, story_id)
+        if row is None:
+            self._require_story(story_id)
+            raise NotFoundError(f"story {story_id!r} has no briefs yet")
+        return _ref(row)
+
+    async def revision_json(self, story_id: str, brief_id: str, revision: int) -> bytes:
+        """The stored bytes of a revision: written by ``codec.encode``, so served as they are."""
+        row = self._one(_REVISION_BODY, story_id, brief_id, revision)
+        if row is None:
+            raise self._brief_not_found(story_id, brief_id, revision)
+        return bytes(row[0])
 
     async def list_revisions(self, story_id: str, brief_id: str) -> list[Brief]:
         """Every revision of a brief, oldest first; raises ``NotFoundError``."""
@@ -303,6 +342,11 @@ def _optimize_and_close(connection: sqlite3.Connection) -> None:
 
 
 _TOKEN = "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_tokens"  # noqa: S105 - SQL, not a secret
+
+
+def _ref(row: tuple[str, str, int]) -> BriefRef:
+    brief_id, as_of, revision = row
+    return BriefRef(brief_id=brief_id, as_of=dt.date.fromisoformat(as_of), revision=revision)
 
 
 def _token(row: tuple[str, str, str, str, str, str | None]) -> TokenRecord:

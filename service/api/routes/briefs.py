@@ -178,7 +178,7 @@ async def get_latest_brief(
     store: StoreDep, cache: CacheDep, story_id: StoryId, if_none_match: IfNoneMatch
 ) -> Response[bytes]:
     """The latest revision of the story's most recent brief, with its `ETag`."""
-    return serve(brief_body(cache, await store.latest_brief(story_id)), if_none_match)
+    return serve(await revision_body(store, cache, story_id, None, None), if_none_match)
 
 
 @get(

@@ -6,13 +6,14 @@ flags, format) and served with a strong ETag.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Annotated
 
 from litestar import Response, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, Parameter, QueryParameter
 
-from service.api.cache import CachedBody
+from service.api.cache import CachedBody, cached_body
 from service.api.deps import CacheDep, StoreDep
 from service.api.errors import problem_responses
 from service.api.representations import (
@@ -23,11 +24,12 @@ from service.api.representations import (
     IfNoneMatch,
     RevisionQuery,
     StoryId,
-    cached,
     load_brief,
+    revision_key,
     serve,
 )
-from service.domain.changes import BriefDiff, PatchOp
+from service.domain import codec
+from service.domain.changes import BriefDiff
 from service.domain.diff import diff_briefs, without_trivial
 from service.domain.errors import NotFoundError
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
@@ -81,21 +83,29 @@ _DIFF_RESPONSES = {
 }
 
 
-def _diff_body(
-    cache: CacheDep, old: Brief, new: Brief, hide_trivial: bool, accept: str | None
-) -> CachedBody:
-    wants_patch = accept is not None and JSON_PATCH in accept
-    fmt = "patch" if wants_patch else ("semantic-nontrivial" if hide_trivial else "semantic")
-    key = ("diff", old.story_id, old.id, old.revision, new.id, new.revision, fmt)
+def _diff_format(hide_trivial: bool, accept: str | None) -> str:
+    if accept is not None and JSON_PATCH in accept:
+        return "patch"
+    return "semantic-nontrivial" if hide_trivial else "semantic"
+
+
+def _diff_key(story_id: str, old: tuple[str, int], new: tuple[str, int], fmt: str) -> Hashable:
+    return ("diff", story_id, *old, *new, fmt)
+
+
+def _encoded_diff(old: Brief, new: Brief, fmt: str) -> CachedBody:
     identity = f"{old.story_id}/{old.id}/r{old.revision}..{new.id}/r{new.revision}/{fmt}"
+    if fmt == "patch":
+        return cached_body(identity, codec.encode(json_patch(old, new)), JSON_PATCH)
+    diff = diff_briefs(old, new)
+    body = codec.encode(without_trivial(diff) if fmt == "semantic-nontrivial" else diff)
+    return cached_body(identity, body, JSON)
 
-    def make() -> BriefDiff | list[PatchOp]:
-        if wants_patch:
-            return json_patch(old, new)
-        diff = diff_briefs(old, new)
-        return without_trivial(diff) if hide_trivial else diff
 
-    return cached(cache, key, identity, JSON_PATCH if wants_patch else JSON, make)
+def _diff_body(cache: CacheDep, old: Brief, new: Brief, fmt: str) -> CachedBody:
+    key = _diff_key(old.story_id, (old.id, old.revision), (new.id, new.revision), fmt)
+    entry = cache.get(key)
+    return entry if entry is not None else cache.put(key, _encoded_diff(old, new, fmt))
 
 
 @get(
@@ -173,16 +183,17 @@ async def get_diff(
     hide_trivial: HideTrivial = False,
 ) -> Response[bytes]:
     """What changed from one brief (or revision) to another of the same story."""
-    old = await load_brief(store, story_id, from_ref, from_revision)
-    new = await load_brief(store, story_id, to_ref, to_revision)
-    return _serve_diff(
-        cache=cache,
-        old=old,
-        new=new,
-        hide_trivial=hide_trivial,
-        accept=accept,
-        if_none_match=if_none_match,
-    )
+    # Both sides resolve to (brief id, revision) by index lookups; bodies are read on a miss only.
+    old_key = await revision_key(store, story_id, from_ref, from_revision)
+    new_key = await revision_key(store, story_id, to_ref, to_revision)
+    fmt = _diff_format(hide_trivial, accept)
+    key = _diff_key(story_id, old_key, new_key, fmt)
+    entry = cache.get(key)
+    if entry is None:
+        old = await store.get_brief(story_id, *old_key)
+        new = await store.get_brief(story_id, *new_key)
+        entry = cache.put(key, _encoded_diff(old, new, fmt))
+    return serve(entry, if_none_match)
 
 
 def _serve_diff(
@@ -194,7 +205,7 @@ def _serve_diff(
     accept: str | None,
     if_none_match: str | None,
 ) -> Response[bytes]:
-    return serve(_diff_body(cache, old, new, hide_trivial, accept), if_none_match)
+    return serve(_diff_body(cache, old, new, _diff_format(hide_trivial, accept)), if_none_match)
 
 
 ROUTES = [get_brief_diff, get_diff]
