@@ -43,11 +43,15 @@ class ResponseCache:
         self._hits = 0
         self._misses = 0
 
-    def get(self, key: Hashable) -> CachedBody | None:
-        """The cached body for ``key`` (now most recently used), or ``None``."""
+    def get(self, key: Hashable, *, count_miss: bool = True) -> CachedBody | None:
+        """The cached body for ``key`` (now most recently used), or ``None``.
+
+        ``count_miss=False`` leaves a miss uncounted, for a caller that hands the request on to
+        one that looks the key up again.
+        """
         entry = self._entries.get(key)
         if entry is None:
-            self._misses += 1
+            self._misses += count_miss
             return None
         self._entries.move_to_end(key)
         self._hits += 1

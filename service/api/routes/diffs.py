@@ -89,7 +89,7 @@ def _diff_format(hide_trivial: bool, accept: str | None) -> str:
     return "semantic-nontrivial" if hide_trivial else "semantic"
 
 
-def _diff_key(story_id: str, old: tuple[str, int], new: tuple[str, int], fmt: str) -> Hashable:
+def diff_key(story_id: str, old: tuple[str, int], new: tuple[str, int], fmt: str) -> Hashable:
     return ("diff", story_id, *old, *new, fmt)
 
 
@@ -103,7 +103,7 @@ def _encoded_diff(old: Brief, new: Brief, fmt: str) -> CachedBody:
 
 
 def _diff_body(cache: CacheDep, old: Brief, new: Brief, fmt: str) -> CachedBody:
-    key = _diff_key(old.story_id, (old.id, old.revision), (new.id, new.revision), fmt)
+    key = diff_key(old.story_id, (old.id, old.revision), (new.id, new.revision), fmt)
     entry = cache.get(key)
     return entry if entry is not None else cache.put(key, _encoded_diff(old, new, fmt))
 
@@ -187,7 +187,7 @@ async def get_diff(
     old_key = await revision_key(store, story_id, from_ref, from_revision)
     new_key = await revision_key(store, story_id, to_ref, to_revision)
     fmt = _diff_format(hide_trivial, accept)
-    key = _diff_key(story_id, old_key, new_key, fmt)
+    key = diff_key(story_id, old_key, new_key, fmt)
     entry = cache.get(key)
     if entry is None:
         old = await store.get_brief(story_id, *old_key)
