@@ -1,0 +1,159 @@
+"""The pure-ASGI fast path answers exactly as the route handlers do.
+
+Every request is sent twice: with the fast path disabled (``_READS`` emptied: the Litestar route
+handler answers) and enabled, on a cold and on a warm cache. Status, every header (the request id
+is sent, so it is echoed identically) and body must be equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from service.api import fastpath
+from service.api.app import create_app
+from service.api.cache import ResponseCache
+from service.domain.files import StoryFolder
+from service.settings import Settings
+
+from .conftest import Api, running_lifespan, start
+
+STORY = "/v1/stories/ceasefire-2025"
+LATEST = f"{STORY}/briefs/latest"
+DIFF = f"{STORY}/diff?from=2025-03-14&to=2025-03-18"
+
+PATHS = [
+    LATEST,
+    f"{STORY}/briefs/brief-2025-03-14",
+    f"{STORY}/briefs/2025-03-18",
+    f"{STORY}/briefs/2025-02-30",  # not a calendar date: 404
+    f"{STORY}/briefs/2025-01-01",  # no brief that day: 404
+    f"{STORY}/briefs/no-such-brief",
+    f"{STORY}/briefs/Bad_Ref",  # fails the slug pattern: 400
+    f"{STORY}/briefs/brief-2025-03-14/revisions/1",
+    f"{STORY}/briefs/brief-2025-03-14/revisions/2",
+    f"{STORY}/briefs/2025-03-18/revisions/1",
+    f"{STORY}/briefs/brief-2025-03-14/revisions/9",  # no such revision: 404
+    f"{STORY}/briefs/brief-2025-03-14/revisions/0",  # below the minimum: 400
+    "/v1/stories/no-such-story/briefs/latest",
+    f"{LATEST}?x=1",  # unknown query parameter: 400
+    DIFF,
+    f"{STORY}/diff?from=brief-2025-03-14&to=2025-03-19",
+    f"{STORY}/diff?from=2025-03-14&to=2025-03-18&hide_trivial=true",
+    f"{STORY}/diff?from=2025-03-14&to=2025-03-18&to_revision=1",
+    f"{STORY}/diff?from=2025-03-14&to=no-such-brief",
+    f"{STORY}/diff?from=2025-03-14",  # missing `to`: 400
+    f"{STORY}/diff?from=2025-03-14&from=2025-03-13&to=2025-03-18",
+]
+
+
+async def _exchange(api: Api, path: str, headers: dict[str, str]) -> tuple[object, ...]:
+    response = await api.client.get(path, headers={"X-Request-ID": "fixed-id", **headers})
+    return response.status_code, response.headers.multi_items(), response.content
+
+
+async def _compare(api: Api, path: str, headers: dict[str, str], mp: pytest.MonkeyPatch) -> None:
+    cache_bytes = api.app.state.cache.max_bytes
+    api.app.state.cache = ResponseCache(cache_bytes)
+    with mp.context() as patched:
+        patched.setattr(fastpath, "_READS", {})
+        handler_cold = await _exchange(api, path, headers)
+        handler_warm = await _exchange(api, path, headers)
+    fast_warm = await _exchange(api, path, headers)
+    api.app.state.cache = ResponseCache(cache_bytes)
+    fast_cold = await _exchange(api, path, headers)
+    assert handler_cold == handler_warm == fast_warm == fast_cold, (path, headers)
+
+
+@pytest.fixture(params=[False, True], ids=["public-reads", "auth-for-reads"])
+async def matrix(
+    request: pytest.FixtureRequest, database_url: str, ceasefire: StoryFolder
+) -> AsyncIterator[Api]:
+    settings = Settings(
+        database_url=database_url,
+        load_fixtures=False,
+        require_auth_for_reads=request.param,
+        cors_origins=("https://desk.example",),
+    )
+    async for running in start(settings, ceasefire):
+        yield running
+
+
+@pytest.mark.parametrize("role", ["none", "read", "revoked", "malformed"])
+async def test_fast_path_matches_the_handlers(
+    matrix: Api, role: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    auth = {"Authorization": "Bearer nope"} if role == "malformed" else matrix.tokens.headers(role)
+    for path in PATHS:
+        await _compare(matrix, path, auth, monkeypatch)
+    await _compare(matrix, LATEST, {**auth, "Origin": "https://desk.example"}, monkeypatch)
+    await _compare(matrix, DIFF, {**auth, "Accept": "application/json-patch+json"}, monkeypatch)
+
+
+async def test_conditional_requests_match_the_handlers(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for path in (LATEST, f"{STORY}/briefs/brief-2025-03-14/revisions/1", DIFF):
+        etag = (await api.client.get(path)).headers["ETag"]
+        for value in (etag, f"W/{etag}", "*", '"other", ' + etag, '"other"', "x" * 1001):
+            await _compare(api, path, {"If-None-Match": value}, monkeypatch)
+
+
+async def test_fast_path_answers_plain_reads(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    answered: list[bool] = []
+    answer = fastpath._answer
+
+    async def spy(*args: object) -> bool:
+        answered.append(await answer(*args))  # type: ignore[arg-type]
+        return answered[-1]
+
+    monkeypatch.setattr(fastpath, "_answer", spy)
+    assert (await api.client.get(DIFF)).status_code == 200  # computed by the handler
+    for path in (
+        LATEST,
+        f"{STORY}/briefs/2025-03-18",
+        f"{STORY}/briefs/brief-2025-03-14/revisions/2",
+        DIFF,
+    ):
+        assert (await api.client.get(path)).status_code == 200
+    assert answered == [False, True, True, True, True]
+    metrics = (await api.client.get("/metrics")).text
+    assert 'route="/v1/stories/{story_id}/briefs/latest",status="200"' in metrics
+    stats = api.app.state.cache.stats()
+    # Misses: the diff (counted once, by the handler), latest, by date, the revision's alias and
+    # its body; the one hit is the second diff.
+    assert (stats.hits, stats.misses) == (1, 5)
+
+
+async def test_a_replica_never_serves_a_stale_revision(
+    sqlite_url: str, ceasefire: StoryFolder
+) -> None:
+    """Two replicas on one database: an update through one is served by the other's next read
+    (its cache holds revision bytes, never "which revision is current")."""
+    settings = Settings(database_url=sqlite_url, load_fixtures=False)
+    async for first in start(settings, ceasefire):
+        other = create_app(settings)
+        async with (
+            running_lifespan(other),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=other), base_url="http://replica"
+            ) as second,
+        ):
+            before = await second.get(LATEST)  # now cached by the second replica
+            assert (await second.get(LATEST)).headers["ETag"] == before.headers["ETag"]
+            content = {k: v for k, v in before.json().items() if k not in _IDENTITY}
+            updated = await first.client.put(
+                f"{STORY}/briefs/{before.json()['id']}",
+                json=content,
+                headers={"If-Match": before.headers["ETag"], **first.tokens.headers("write")},
+            )
+            assert updated.status_code == 200, updated.text
+            after = await second.get(LATEST)
+            assert after.json()["revision"] == before.json()["revision"] + 1
+            assert after.headers["ETag"] == updated.headers["ETag"] != before.headers["ETag"]
+            assert after.content == updated.content
+
+
+_IDENTITY = {"id", "as_of", "story_id", "revision", "created_at", "revised_at"}
