@@ -95,9 +95,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"briefs serve: {error}", file=sys.stderr)
         return 2
     from granian.constants import Interfaces  # noqa: PLC0415 - keep `briefs --help` fast
+    from granian.log import LogLevels  # noqa: PLC0415
     from granian.server import Server  # noqa: PLC0415
 
     from service.domain.files import StoryFileError  # noqa: PLC0415
+    from service.observability.logs import (  # noqa: PLC0415
+        configure_logging,
+        granian_log_config,
+    )
+
+    # Before the store opens: the pool's connection retries log in the app's format too.
+    configure_logging(settings)
 
     try:
         loaded = asyncio.run(load_fixtures_if_empty(settings))
@@ -122,6 +130,9 @@ def run(args: argparse.Namespace) -> int:
         # worker only when it is still busy after this many seconds.
         workers_kill_timeout=max(1, math.ceil(settings.shutdown_grace_seconds)),
         log_access=False,  # the app logs one structured access line per request itself
+        # granian's own lines (start, workers, shutdown) in the app's format: one JSON per line.
+        log_level=LogLevels(settings.log_level.lower()),
+        log_dictconfig=granian_log_config(settings),
     )
     server.serve()
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -113,7 +114,7 @@ def test_serve_finishes_in_flight_requests_on_sigterm(
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "service.cli.main", "serve", "--port", str(port)],
-            env={**os.environ, "BRIEFS_DATABASE_URL": database_url},
+            env={**os.environ, "BRIEFS_DATABASE_URL": database_url, "BRIEFS_LOG_FORMAT": "json"},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -135,10 +136,19 @@ def test_serve_finishes_in_flight_requests_on_sigterm(
             answer = connection.recv(4096)
         assert answer.startswith(b"HTTP/1.1 201 "), answer[:200]
         assert process.wait(timeout=20) == 0
+        _assert_granian_logs_json(log.read_text())
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def _assert_granian_logs_json(output: str) -> None:
+    """granian's own lines (start, workers, shutdown) are JSON in the app's format too."""
+    assert "[INFO]" not in output, output  # granian's default line format
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert any(record["logger"] == "_granian" for record in records), output
+    assert any(record["logger"] == "briefs.access" for record in records), output
 
 
 def _wait_until_serving(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
