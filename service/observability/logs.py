@@ -43,15 +43,34 @@ def record_fields(record: logging.LogRecord) -> dict[str, Any]:
     }
 
 
+class _Second:
+    """The ISO 8601 text of the last whole second formatted (records come many per second).
+
+    One tuple, replaced whole, so a thread never pairs one second with another's text.
+    """
+
+    cached: tuple[int, str] = (-1, "")
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    """``YYYY-MM-DDTHH:MM:SS.mmmZ`` (UTC) of the record: its second and ``msecs``, as logging's
+    own ``formatTime`` splits them."""
+    second = int(record.created)
+    cached_second, text = _Second.cached
+    if second != cached_second:
+        text = dt.datetime.fromtimestamp(second, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        _Second.cached = (second, text)
+    return f"{text}.{int(record.msecs):03d}Z"
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: ``ts``, ``level``, ``logger``, ``msg``, the extra fields, and
     ``exc`` (the formatted traceback) when there is one."""
 
     def format(self, record: logging.LogRecord) -> str:
         """Render one record as a single JSON line (newlines inside values are escaped)."""
-        created = dt.datetime.fromtimestamp(record.created, tz=dt.UTC)
         payload: dict[str, Any] = {
-            "ts": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "ts": _timestamp(record),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),

@@ -39,6 +39,8 @@ class TimedStore:
         timed = self._wrapped.get(name)
         if timed is None:
             timed = self._wrapped[name] = self._timed(name, attribute)
+            # Later lookups find it on the instance and skip __getattr__ (a hot path per request).
+            setattr(self, name, timed)
         return timed
 
     def _timed(
