@@ -11,6 +11,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from service.domain.models import BriefRef
 from tui.commands import BriefsCommands
 from tui.screens.brief import BriefScreen
 from tui.screens.diff import DiffScreen
@@ -38,6 +39,8 @@ class BriefsApp(App[None]):
     def __init__(self, source: DataSource) -> None:
         super().__init__()
         self.source = source
+        #: The revision marked for the next diff (see `tui.screens.base.MarkHolder`).
+        self.marked: tuple[str, BriefRef] | None = None
 
     def on_mount(self) -> None:
         """Start on the story list."""

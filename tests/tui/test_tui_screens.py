@@ -276,3 +276,24 @@ async def test_theme_change_recolours_table_cells(dir_source: DirSource) -> None
         after = table.get_row("putin-trump-call")[-2]
         assert str(after) == str(before) == "✓ resolved"
         assert after.spans != before.spans
+
+
+async def test_any_two_revisions_compare_through_the_mark(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.press("down", "down", "enter")  # 2025-03-14, shown at revision 2
+        await settle(app)
+        await pilot.press("left_square_bracket")  # revision 1
+        await settle(app)
+        await pilot.press("m", "escape", "down", "enter")  # 2025-03-18, revision 2
+        await settle(app)
+        await pilot.press("c")
+        await settle(app)
+        screen = app.screen
+        assert isinstance(screen, DiffScreen)
+        assert (screen.old.as_of.isoformat(), screen.old.revision) == ("2025-03-14", 1)
+        assert (screen.new.as_of.isoformat(), screen.new.revision) == ("2025-03-18", 2)
+        assert app.marked is None

@@ -9,7 +9,7 @@ reported the same way, so the screen never freezes and the app never crashes.
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar
+from typing import ClassVar, Protocol, runtime_checkable
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -17,7 +17,16 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
+from service.domain.models import BriefRef
 from tui.source import DataSource, SourceError
+
+
+@runtime_checkable
+class MarkHolder(Protocol):
+    """Where the diff mark lives: the app, so a revision marked on one screen can be compared
+    from another. ``marked`` is a story id and a revision of one of its briefs."""
+
+    marked: tuple[str, BriefRef] | None
 
 
 class DataScreen(Screen[None]):
@@ -67,6 +76,19 @@ class DataScreen(Screen[None]):
             self.report(f"No answer within {self.source.timeout:g} s. Press r to retry.")
         else:
             self.sub_title = self.source.label
+
+    def marked_in(self, story_id: str) -> BriefRef | None:
+        """The revision marked for the next diff, if it belongs to ``story_id``."""
+        app = self.app
+        if isinstance(app, MarkHolder) and app.marked and app.marked[0] == story_id:
+            return app.marked[1]
+        return None
+
+    def set_mark(self, story_id: str, ref: BriefRef | None) -> None:
+        """Mark ``ref`` as the old side of the next diff (``None`` clears the mark)."""
+        app = self.app
+        if isinstance(app, MarkHolder):
+            app.marked = None if ref is None else (story_id, ref)
 
     def report(self, message: str) -> None:
         """Show an error: a notification now, and the subtitle until the next good load."""

@@ -54,6 +54,8 @@ class BriefScreen(DataScreen):
             "right_square_bracket", "revision(1)", "Newer revision", show=False, id="brief.newer"
         ),
         Binding("e", "expand_quotes", "Expand quotes", id="brief.quotes"),
+        Binding("m", "mark", "Mark for diff", id="brief.mark"),
+        Binding("c", "compare_marked", "Diff with marked", id="brief.compare"),
     ]
 
     def __init__(
@@ -234,6 +236,25 @@ class BriefScreen(DataScreen):
         self.app.push_screen(
             DiffScreen(self.source, self.story_id, earlier[-1].ref, self.brief.ref)
         )
+
+    def action_mark(self) -> None:
+        """Mark the revision shown as the old side of a diff (compare it from any screen)."""
+        if self.brief is not None:
+            self.set_mark(self.story_id, self.brief.ref)
+            self.notify(
+                f"Marked {ref_label(self.brief.ref)}; press c on another brief or revision, "
+                "or d in the timeline, to compare."
+            )
+
+    def action_compare_marked(self) -> None:
+        """Diff the marked revision against the one shown."""
+        marked = self.marked_in(self.story_id)
+        if self.brief is None or marked is None or marked == self.brief.ref:
+            self.notify("Mark another brief or revision first (m).", severity="warning")
+            return
+        self.set_mark(self.story_id, None)
+        old, new = sorted([marked, self.brief.ref], key=lambda ref: (ref.as_of, ref.revision))
+        self.app.push_screen(DiffScreen(self.source, self.story_id, old, new))
 
     def action_diff_previous_revision(self) -> None:
         """Diff this revision against the revision before it."""

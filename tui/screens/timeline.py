@@ -43,7 +43,6 @@ class TimelineScreen(DataScreen):
         self.story_id = story_id
         self.story: Story | None = None
         self.briefs: list[Brief] = []
-        self.marked: BriefRef | None = None
         self.reported_in: dict[str, BriefRef] = {}
 
     def compose(self) -> ComposeResult:
@@ -131,7 +130,7 @@ class TimelineScreen(DataScreen):
         """Remember the selected brief as the old side of the next diff."""
         brief = self.selected
         if brief is not None:
-            self.marked = brief.ref
+            self.set_mark(self.story_id, brief.ref)
             self.notify(f"Marked {ref_label(brief.ref)}; press d on another brief to compare.")
 
     def action_diff(self) -> None:
@@ -140,13 +139,13 @@ class TimelineScreen(DataScreen):
         if brief is None:
             return
         index = self.briefs.index(brief)
-        old = self.marked
-        if old is None or old.brief_id == brief.id:
+        old = self.marked_in(self.story_id)
+        if old is None or old == brief.ref:
             if index == 0:
                 self.notify("The first brief has no predecessor.", severity="warning")
                 return
             old = self.briefs[index - 1].ref
-        self.marked = None
+        self.set_mark(self.story_id, None)
         old, new = sorted([old, brief.ref], key=lambda ref: (ref.as_of, ref.revision))
         self.app.push_screen(DiffScreen(self.source, self.story_id, old, new))
 
