@@ -52,6 +52,14 @@ class ImportReport(msgspec.Struct, kw_only=True, frozen=True):
     revisions_unchanged: int = 0
 
 
+class EncodedBriefPage(msgspec.Struct, kw_only=True, frozen=True):
+    """A `BriefPage` whose items are already encoded: ``codec.encode`` of it is byte for byte
+    ``codec.encode`` of the `BriefPage` (same fields, same order)."""
+
+    items: list[msgspec.Raw]
+    next_cursor: str | None = None
+
+
 class Store(Protocol):
     """Durable, versioned storage of stories, brief revisions and API tokens."""
 
@@ -127,6 +135,9 @@ class Store(Protocol):
 
     async def list_briefs(self, story_id: str, query: BriefQuery) -> BriefPage:
         """Latest revisions matching the filters, by as-of date, keyset-paginated."""
+
+    async def list_briefs_encoded(self, story_id: str, query: BriefQuery) -> EncodedBriefPage:
+        """``list_briefs`` with each item as its canonical JSON (see ``revision_json``)."""
 
     async def story_briefs(self, story_id: str) -> list[Brief]:
         """The latest revision of every brief of a story, by as-of date (for derivations)."""

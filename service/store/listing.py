@@ -32,7 +32,10 @@ CURRENT_JOIN = (
 
 
 def list_briefs_sql(dialect: Dialect, story_id: str, query: BriefQuery) -> tuple[str, list[object]]:
-    """The statement and parameters of one page, fetching ``limit + 1`` rows to detect more."""
+    """The statement and parameters of one page, fetching ``limit + 1`` rows to detect more.
+
+    Each row is ``(body, as_of, brief_id)``: the key of the last item makes the next cursor.
+    """
     p = dialect.placeholder
     where = [f"b.story_id = {p}"]
     params: list[object] = [story_id]
@@ -65,7 +68,7 @@ def list_briefs_sql(dialect: Dialect, story_id: str, query: BriefQuery) -> tuple
         where.append(f"b.as_of >= {p} AND (b.as_of > {p} OR b.brief_id > {p})")
         params.extend([dialect.date(as_of), dialect.date(as_of), brief_id])
     sql = (
-        f"SELECT {dialect.body} {CURRENT_JOIN} WHERE {' AND '.join(where)}"
+        f"SELECT {dialect.body}, b.as_of, b.brief_id {CURRENT_JOIN} WHERE {' AND '.join(where)}"
         f" ORDER BY b.as_of, b.brief_id LIMIT {p}"
     )
     params.append(query.limit + 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
@@ -28,7 +29,7 @@ from service.domain.models import (
 from service.domain.views import StorySummary
 from service.domain.wire import BriefPage, BriefQuery, Scope
 from service.store import postgres_writes
-from service.store.base import Health, ImportReport, TokenRecord
+from service.store.base import EncodedBriefPage, Health, ImportReport, TokenRecord
 from service.store.listing import CURRENT_JOIN, Dialect, list_briefs_sql
 from service.store.migrations import latest_version, load_migrations
 from service.store.records import encode_cursor
@@ -249,6 +250,12 @@ class PostgresStore:
         more = len(rows) > query.limit
         cursor = encode_cursor(items[-1].as_of, items[-1].id) if more else None
         return BriefPage(items=items, next_cursor=cursor)
+
+    async def list_briefs_encoded(self, story_id: str, query: BriefQuery) -> EncodedBriefPage:
+        """``list_briefs`` with each revision re-encoded canonically (see ``revision_json``)."""
+        page = await self.list_briefs(story_id, query)
+        items = [msgspec.Raw(codec.encode(brief)) for brief in page.items]
+        return EncodedBriefPage(items=items, next_cursor=page.next_cursor)
 
     async def story_briefs(self, story_id: str) -> list[Brief]:
         """The latest revision of every brief of a story, by as-of date."""

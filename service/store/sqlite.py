@@ -37,7 +37,7 @@ from service.domain.models import (
 from service.domain.views import StorySummary
 from service.domain.wire import BriefPage, BriefQuery, Scope
 from service.store import sqlite_writes
-from service.store.base import Health, ImportReport, TokenRecord
+from service.store.base import EncodedBriefPage, Health, ImportReport, TokenRecord
 from service.store.listing import CURRENT_JOIN, Dialect, list_briefs_sql
 from service.store.migrations import latest_version
 from service.store.records import encode_cursor
@@ -258,6 +258,17 @@ class SQLiteStore:
         more = len(rows) > query.limit
         cursor = encode_cursor(items[-1].as_of, items[-1].id) if more else None
         return BriefPage(items=items, next_cursor=cursor)
+
+    async def list_briefs_encoded(self, story_id: str, query: BriefQuery) -> EncodedBriefPage:
+        """``list_briefs`` serving each revision's stored bytes (see ``revision_json``)."""
+        sql, params = list_briefs_sql(_DIALECT, story_id, query)
+        rows = self._read.execute(sql, params).fetchall()
+        if not rows and query.cursor is None:
+            self._require_story(story_id)
+        page = rows[: query.limit]
+        more = len(rows) > query.limit
+        cursor = encode_cursor(dt.date.fromisoformat(page[-1][1]), page[-1][2]) if more else None
+        return EncodedBriefPage(items=[msgspec.Raw(row[0]) for row in page], next_cursor=cursor)
 
     async def story_briefs(self, story_id: str) -> list[Brief]:
         """The latest revision of every brief of a story, by as-of date."""

@@ -11,6 +11,7 @@ import pytest
 from service.domain import codec
 from service.domain.errors import NotFoundError
 from service.domain.models import BriefRef, Story
+from service.domain.wire import BriefQuery
 from service.store.base import Store
 
 from .factories import NOW, STORY_ID, day, make_content, make_draft
@@ -59,3 +60,23 @@ async def test_revision_json_is_the_canonical_encoding(store: Store, story: Stor
         await store.revision_json(STORY_ID, "missing", 1)
     with pytest.raises(NotFoundError, match="story"):
         await store.revision_json("no-such-story", "opening", 1)
+
+
+async def test_encoded_listing_is_the_listing_encoded(store: Store, story: Story) -> None:
+    for brief_id, n in [("c", 30), ("a", 10), ("b", 20), ("d", 40)]:
+        await store.create_brief(STORY_ID, make_draft(brief_id, day(n), parties=["board"]), NOW)
+    await store.update_brief(STORY_ID, "b", make_content(headline="B, edited"), 1, NOW)
+    query = BriefQuery(limit=3)
+    while True:
+        page = await store.list_briefs(STORY_ID, query)
+        encoded = await store.list_briefs_encoded(STORY_ID, query)
+        assert codec.encode(encoded) == codec.encode(page)
+        if page.next_cursor is None:
+            break
+        query = BriefQuery(limit=3, cursor=page.next_cursor)
+    filtered = BriefQuery(party="board", as_of_from=day(15))
+    assert codec.encode(await store.list_briefs_encoded(STORY_ID, filtered)) == codec.encode(
+        await store.list_briefs(STORY_ID, filtered)
+    )
+    with pytest.raises(NotFoundError, match="story"):
+        await store.list_briefs_encoded("no-such-story", BriefQuery())
