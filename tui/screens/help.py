@@ -50,7 +50,8 @@ class HelpScreen(ModalScreen[None]):
                     classes="help-section",
                 )
             yield Static(
-                "Mouse: click rows to select, double-click or Enter to open; wheel scrolls.\n"
+                "Mouse: click a row to highlight it, click it again to open it; the wheel\n"
+                "scrolls; footer keys and quote blocks are clickable.\n"
                 "Ctrl+P opens the command palette with every action of the current screen.",
                 classes="muted",
             )
