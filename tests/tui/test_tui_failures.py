@@ -107,3 +107,14 @@ async def test_a_server_that_never_answers_times_out(folder_server: FolderServer
         await settle(app)
         assert any("No answer within" in message for message in notices(app)), notices(app)
         await pilot.press("q")
+
+
+async def test_an_empty_server_says_so() -> None:
+    def empty(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[])
+
+    app = BriefsApp(mock_source(empty))
+    async with app.run_test(size=SIZE):
+        await settle(app)
+        assert any("No stories" in message for message in notices(app))
+        assert app.screen.query_one("#stories", DataTable).row_count == 0

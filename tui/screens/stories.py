@@ -50,6 +50,8 @@ class StoriesScreen(DataScreen):
         """Fetch the story list."""
         self._stories = await self.source.list_stories()
         self._fill()
+        if not self._stories:
+            self.notify(f"No stories in {self.source.label} yet.", title="Briefs")
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
