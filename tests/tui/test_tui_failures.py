@@ -66,6 +66,7 @@ async def test_failure_notifies_and_retry_recovers(name: str, folder_server: Fol
         screen = app.screen
         assert isinstance(screen, StoriesScreen)
         assert any(expected in message for message in notices(app)), notices(app)
+        assert not any("(HTTP " in message for message in notices(app)), "status said twice"
         assert expected in screen.sub_title
         assert screen.query_one("#stories", DataTable).row_count == 0
         folder_server.failure = None

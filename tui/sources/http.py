@@ -12,6 +12,7 @@ from typing import TypeVar
 import httpx
 
 from service.client import (
+    APIError,
     BriefsClient,
     BriefsClientError,
     ConnectError,
@@ -131,9 +132,12 @@ _EXPLANATIONS: tuple[tuple[type[BriefsClientError], str], ...] = (
 
 def explain(error: BriefsClientError, url: str) -> str:
     """One sentence for the notification: what failed, and what the person can do."""
+    # The problem's own detail reads best inside our sentence; the client's full message already
+    # carries the status and would repeat it.
+    text = error.detail if isinstance(error, APIError) and error.detail else error.message
     for kind, template in _EXPLANATIONS:
         if isinstance(error, kind):
-            return template.format(url=url, message=error.message.rstrip("."))
+            return template.format(url=url, message=text.rstrip("."))
     return error.message
 
 
