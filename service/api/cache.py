@@ -86,9 +86,11 @@ class ResponseCache:
 def strong_etag(identity: str, body: bytes) -> str:
     """A quoted strong ETag: the resource identity (story, brief, revisions) + a content hash.
 
-    ``identity`` uses only ETag-safe characters (slugs, dates, ``/``, ``.``, ``:``).
+    ``identity`` uses only ETag-safe characters (slugs, dates, ``/``, ``.``, ``:``). The hash is
+    SHA-256 cut to 96 bits: with the CPU's SHA instructions it costs two thirds of BLAKE2b's
+    time, which on an uncached read of a ~30 KB brief was a third of the request.
     """
-    digest = hashlib.blake2b(body, digest_size=12).hexdigest()
+    digest = hashlib.sha256(body).hexdigest()[:24]
     return f'"{identity}:{digest}"'
 
 
