@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import math
 import os
 import sys
@@ -117,7 +118,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"briefs serve: cannot open the database: {reason}", file=sys.stderr)
         return 1
     if loaded:
-        print(f"briefs serve: loaded fixture stories: {', '.join(loaded)}", file=sys.stderr)
+        logging.getLogger("briefs.serve").info(
+            "loaded fixture stories: %s", ", ".join(loaded), extra={"stories": loaded}
+        )
     export_overrides(overrides, os.environ)
     server = Server(
         ASGI_TARGET,

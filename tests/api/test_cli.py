@@ -144,11 +144,12 @@ def test_serve_finishes_in_flight_requests_on_sigterm(
 
 
 def _assert_granian_logs_json(output: str) -> None:
-    """granian's own lines (start, workers, shutdown) are JSON in the app's format too."""
+    """granian's own lines (start, workers, shutdown) and serve's are JSON like the app's."""
     assert "[INFO]" not in output, output  # granian's default line format
     records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     assert any(record["logger"] == "_granian" for record in records), output
     assert any(record["logger"] == "briefs.access" for record in records), output
+    assert any(record["logger"] == "briefs.serve" for record in records), output  # fixtures
 
 
 def _wait_until_serving(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
