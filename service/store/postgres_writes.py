@@ -14,16 +14,17 @@ from service.domain.errors import (
     ConflictError,
     InvalidContentError,
     NotFoundError,
-    PreconditionFailedError,
 )
 from service.domain.files import StoryFolder, sort_briefs
 from service.domain.models import Brief, BriefContent, BriefDraft, Story, StoryUpdate
 from service.store.base import ImportReport, TokenRecord
 from service.store.records import (
     BriefIndex,
+    brief_conflict,
     brief_index,
     first_revision,
     next_revision,
+    stale_revision,
     updated_story,
 )
 
@@ -72,12 +73,12 @@ async def create_brief(
             )
             clash = await cursor.fetchone()
             if clash is not None:
-                raise _brief_conflict(story_id, brief, clash[0])
+                raise brief_conflict(story_id, brief, clash[0])
             await _insert_revision(connection, brief)
             await _insert_current(connection, brief)
     except errors.UniqueViolation as error:
         clash_id = "" if error.diag.constraint_name == "briefs_as_of_key" else brief.id
-        raise _brief_conflict(story_id, brief, clash_id) from None
+        raise brief_conflict(story_id, brief, clash_id) from None
     except errors.ForeignKeyViolation:
         raise NotFoundError(f"story {story_id!r} does not exist") from None
     return brief
@@ -108,7 +109,7 @@ async def update_brief(
                 raise NotFoundError(f"brief {brief_id!r} does not exist in story {story_id!r}")
             current_revision = int(row[0])
             if current_revision != expected_revision:
-                raise _stale(story_id, brief_id, expected_revision, current_revision)
+                raise stale_revision(story_id, brief_id, expected_revision, current_revision)
             cursor = await connection.execute(
                 "SELECT body::text FROM brief_revisions"
                 " WHERE story_id = %s AND brief_id = %s AND revision = %s",
@@ -126,7 +127,7 @@ async def update_brief(
         )
         latest = await cursor.fetchone()
         current = int(latest[0]) if latest and latest[0] else expected_revision + 1
-        raise _stale(story_id, brief_id, expected_revision, current) from None
+        raise stale_revision(story_id, brief_id, expected_revision, current) from None
     return brief
 
 
@@ -323,18 +324,3 @@ async def _insert_side_rows(connection: Connection, brief: Brief, index: BriefIn
                 " VALUES (%s, %s, %s, %s)",
                 [(brief.story_id, brief.id, issue, status) for issue, status in index.issues],
             )
-
-
-def _brief_conflict(story_id: str, brief: Brief, existing_id: str) -> ConflictError:
-    if existing_id == brief.id:
-        return ConflictError(f"brief {brief.id!r} already exists in story {story_id!r}")
-    return ConflictError(
-        f"another brief of story {story_id!r} is already dated {brief.as_of.isoformat()}"
-    )
-
-
-def _stale(story_id: str, brief_id: str, expected: int, current: int) -> PreconditionFailedError:
-    return PreconditionFailedError(
-        f"brief {brief_id!r} of story {story_id!r} is at revision {current}, not {expected}",
-        current_revision=current,
-    )

@@ -9,7 +9,7 @@ import datetime as dt
 import msgspec
 
 from service.domain import limits
-from service.domain.errors import InvalidContentError
+from service.domain.errors import ConflictError, InvalidContentError, PreconditionFailedError
 from service.domain.models import (
     OPEN_STATUSES,
     Brief,
@@ -101,3 +101,22 @@ def decode_cursor(cursor: str) -> tuple[dt.date, str]:
         return _cursor_decoder.decode(raw)
     except (binascii.Error, ValueError, msgspec.DecodeError):
         raise InvalidContentError([("$.cursor", "not a cursor returned by this listing")]) from None
+
+
+def brief_conflict(story_id: str, brief: Brief, existing_id: str) -> ConflictError:
+    """The error for a new brief whose id, or whose as-of date, the story already has."""
+    if existing_id == brief.id:
+        return ConflictError(f"brief {brief.id!r} already exists in story {story_id!r}")
+    return ConflictError(
+        f"brief {existing_id!r} of story {story_id!r} is already dated {brief.as_of.isoformat()}"
+    )
+
+
+def stale_revision(
+    story_id: str, brief_id: str, expected: int, current: int
+) -> PreconditionFailedError:
+    """The error for an update based on a revision that is no longer the current one."""
+    return PreconditionFailedError(
+        f"brief {brief_id!r} of story {story_id!r} is at revision {current}, not {expected}",
+        current_revision=current,
+    )

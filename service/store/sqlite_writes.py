@@ -13,16 +13,17 @@ from service.domain.errors import (
     ConflictError,
     InvalidContentError,
     NotFoundError,
-    PreconditionFailedError,
 )
 from service.domain.files import StoryFolder, sort_briefs
 from service.domain.models import Brief, BriefContent, BriefDraft, Story, StoryUpdate
 from service.store.base import ImportReport, TokenRecord
 from service.store.records import (
     BriefIndex,
+    brief_conflict,
     brief_index,
     first_revision,
     next_revision,
+    stale_revision,
     updated_story,
 )
 from service.store.sqlite_schema import immediate
@@ -82,12 +83,12 @@ def create_brief(
             (story_id, draft.id, draft.as_of.isoformat()),
         ).fetchone()
         if clash is not None:
-            raise _brief_conflict(story_id, brief, clash[0])
+            raise brief_conflict(story_id, brief, clash[0])
         try:
             _insert_revision(connection, brief)
             _insert_current(connection, brief)
         except sqlite3.IntegrityError:  # unreachable under the write lock; the schema's backstop
-            raise _brief_conflict(story_id, brief, draft.id) from None
+            raise brief_conflict(story_id, brief, draft.id) from None
     return brief
 
 
@@ -104,7 +105,7 @@ def update_brief(
     with immediate(connection):
         current = _current(connection, story_id, brief_id)
         if current.revision != expected_revision:
-            raise _stale(story_id, brief_id, expected_revision, current.revision)
+            raise stale_revision(story_id, brief_id, expected_revision, current.revision)
         brief = next_revision(current, content, now)
         try:
             _insert_revision(connection, brief)
@@ -113,7 +114,7 @@ def update_brief(
                 "SELECT max(revision) FROM brief_revisions WHERE story_id = ? AND brief_id = ?",
                 (story_id, brief_id),
             ).fetchone()
-            raise _stale(story_id, brief_id, expected_revision, int(row[0])) from None
+            raise stale_revision(story_id, brief_id, expected_revision, int(row[0])) from None
         _update_current(connection, brief)
     return brief
 
@@ -297,19 +298,4 @@ def _insert_side_rows(connection: sqlite3.Connection, brief: Brief, index: Brief
     connection.executemany(
         "INSERT INTO brief_issues (story_id, brief_id, issue_id, status) VALUES (?, ?, ?, ?)",
         [(brief.story_id, brief.id, issue, status) for issue, status in index.issues],
-    )
-
-
-def _brief_conflict(story_id: str, brief: Brief, existing_id: str) -> ConflictError:
-    if existing_id == brief.id:
-        return ConflictError(f"brief {brief.id!r} already exists in story {story_id!r}")
-    return ConflictError(
-        f"brief {existing_id!r} of story {story_id!r} is already dated {brief.as_of.isoformat()}"
-    )
-
-
-def _stale(story_id: str, brief_id: str, expected: int, current: int) -> PreconditionFailedError:
-    return PreconditionFailedError(
-        f"brief {brief_id!r} of story {story_id!r} is at revision {current}, not {expected}",
-        current_revision=current,
     )
