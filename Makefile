@@ -49,6 +49,7 @@ lock: ## Re-resolve the lockfiles (needs uv: pip install uv)
 bench: $(STAMP) ## Run every benchmark (minutes; see docs/performance.md)
 	$(BIN)/python -m bench.diff
 	$(BIN)/python -m bench.store_scale
+	$(BIN)/python -m bench.api_scale
 	$(BIN)/python -m bench.api_load
 	$(BIN)/python -m bench.tui
 	$(BIN)/python -m bench.observability
