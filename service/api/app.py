@@ -119,7 +119,11 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         cors_config=_cors(settings),
         openapi_config=_openapi(),
         lifespan=[store_lifespan],
-        on_startup=[checks.index_query_parameters, _union_responses_as_any_of],
+        on_startup=[
+            checks.index_query_parameters,
+            _union_responses_as_any_of,
+            fastpath.install_pre_router,
+        ],
         on_app_init=[app_init_hook(settings)],
         debug=False,
     )

@@ -26,18 +26,25 @@ import re
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import Any
 
+from litestar import Litestar
+from litestar._asgi.utils import is_valid_host  # the router's own host check
+from litestar.datastructures import State
 from litestar.enums import ScopeType
+from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.api.auth import authenticate, grants, required_scope
 from service.api.cache import CachedBody, ResponseCache, matches_weakly
 from service.api.representations import resolve_ref, revision_key, stored_body
+from service.api.requestid import request_id_of
 from service.api.routes.diffs import JSON_PATCH, diff_key
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
 from service.store.base import Store
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _HEADER_MAX = 1000  # the handlers' ``max_length`` of If-None-Match and Accept
+_TRIED = "briefs.fast_path_tried"
+"""Scope key set by the pre-router layer once it has tried (and declined) a request."""
 
 
 def _slug(value: object) -> str | None:
@@ -84,11 +91,17 @@ class _Read:
 
     __slots__ = ("cache", "headers", "params", "query", "store", "story_id")
 
-    def __init__(
-        self, scope: Scope, story_id: str, headers: _Headers, store: Store, cache: ResponseCache
+    def __init__(  # noqa: PLR0917 - a private record, built in one place
+        self,
+        params: dict[str, Any],
+        query: bytes,
+        story_id: str,
+        headers: _Headers,
+        store: Store,
+        cache: ResponseCache,
     ) -> None:
-        self.params: dict[str, Any] = scope["path_params"]
-        self.query: bytes = scope.get("query_string", b"")
+        self.params = params
+        self.query = query
         self.story_id = story_id
         self.headers = headers
         self.store = store
@@ -148,25 +161,33 @@ _READS: dict[str, Callable[[_Read], Awaitable[CachedBody | None]]] = {
 }
 
 
-async def _answer(operation: str, scope: Scope, send: Send) -> bool:
+async def _answer(
+    operation: str,
+    handler: BaseRouteHandler,
+    params: dict[str, Any],
+    *,
+    state: State,
+    scope: Scope,
+    send: Send,
+) -> bool:
     """Serve the request if it is a plain case; ``False`` hands it on to the route handler."""
-    story_id = _slug(scope["path_params"].get("story_id"))
+    story_id = _slug(params.get("story_id"))
     headers = _Headers(scope["headers"])
     if story_id is None or any(
         value is not None and len(value) > _HEADER_MAX
         for value in (headers.if_none_match, headers.accept)
     ):
         return False
-    state = scope["litestar_app"].state
     store: Store = state.store
-    needed = required_scope(scope["route_handler"], state.settings)
+    needed = required_scope(handler, state.settings)
     try:
         if needed is not None:
             record = await authenticate(store, headers.authorization)
             if not grants(record.scopes, needed):
                 return False
             scope["state"]["token_name"] = record.name
-        entry = await _READS[operation](_Read(scope, story_id, headers, store, state.cache))
+        read = _Read(params, scope.get("query_string", b""), story_id, headers, store, state.cache)
+        entry = await _READS[operation](read)
     except Exception:  # the handler repeats the step and answers its error itself
         return False
     if entry is None:
@@ -190,10 +211,125 @@ def fast_path_middleware(app: ASGIApp) -> ASGIApp:
     """Answer plain GETs of the hot read routes directly; hand everything else to ``app``."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP and scope["method"] == "GET":
-            operation = getattr(scope.get("route_handler"), "operation_id", None)
-            if operation in _READS and await _answer(operation, scope, send):
+        if scope["type"] == ScopeType.HTTP and scope["method"] == "GET" and _TRIED not in scope:
+            handler = scope["route_handler"]
+            operation = getattr(handler, "operation_id", None)
+            if operation in _READS and await _answer(
+                operation,
+                handler,
+                scope["path_params"],
+                state=scope["litestar_app"].state,
+                scope=scope,
+                send=send,
+            ):
                 return
         await app(scope, receive, send)
 
     return middleware
+
+
+# The hot routes, matched before Litestar's router. Segments are slugs (anything else goes to the
+# router, which answers it); revision numbers have no sign or leading zero. ``latest`` is a static
+# segment of the router, never a brief reference here.
+_PREFIX = "/v1/stories/"
+_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    (
+        "getLatestBrief",
+        re.compile(r"/v1/stories/(?P<story_id>[a-z0-9-]+)/briefs/latest"),
+        "a/briefs/latest",
+    ),
+    (
+        "getRevision",
+        re.compile(
+            r"/v1/stories/(?P<story_id>[a-z0-9-]+)/briefs/(?!latest/)(?P<brief_ref>[a-z0-9-]+)"
+            r"/revisions/(?P<revision>[1-9][0-9]{0,8})"
+        ),
+        "a/briefs/b/revisions/1",
+    ),
+    (
+        "getBrief",
+        re.compile(
+            r"/v1/stories/(?P<story_id>[a-z0-9-]+)/briefs/(?!latest\Z)(?P<brief_ref>[a-z0-9-]+)"
+        ),
+        "a/briefs/b",
+    ),
+    ("getDiff", re.compile(r"/v1/stories/(?P<story_id>[a-z0-9-]+)/diff"), "a/diff"),
+)
+
+
+def _match(path: str) -> tuple[str, dict[str, Any]] | None:
+    """The hot read operation and its path parameters (typed as the router's), or ``None``."""
+    if not path.startswith(_PREFIX):
+        return None
+    for operation, pattern, _ in _PATTERNS:
+        found = pattern.fullmatch(path)
+        if found is not None:
+            params: dict[str, Any] = found.groupdict()
+            if "revision" in params:
+                params["revision"] = int(params["revision"])
+            return operation, params
+    return None
+
+
+def _plain(scope: Scope) -> bool:
+    """No header the router or the CORS middleware would act on (an ``Origin``, a bad ``Host``)."""
+    for name, value in scope["headers"]:
+        if name == b"origin" or (name == b"host" and not is_valid_host(value)):
+            return False
+    return True
+
+
+class PreRouter:
+    """Answers plain GETs of the hot reads before Litestar's router; passes on everything else.
+
+    Installed inside the request observer (every request is still timed, counted and logged) and
+    outside Litestar's exception, CORS and routing layers. For a request it answers it does what
+    those layers and the route middleware would: the request id (`request_id_of`),
+    ``scope["path_template"]`` (the router's template string, taken from the router at startup),
+    and through `_answer` the same auth decision and bytes as the route middleware. It declines
+    (the request goes on untouched, to the router) for any other method or path, a ``root_path``,
+    an ``Origin`` or invalid ``Host`` header, and whatever `_answer` declines.
+    """
+
+    def __init__(self, app: ASGIApp, litestar: Litestar) -> None:
+        self.app = app
+        self.litestar = litestar
+        self.routes: dict[str, tuple[BaseRouteHandler, str]] = {}
+        for operation, pattern, sample in _PATTERNS:
+            path = _PREFIX + sample
+            _, handler, _, params, template = litestar.asgi_router.handle_routing(path, "GET")
+            ours = _match(path)
+            # The router must agree with the patterns: same handler, same typed parameters.
+            found = getattr(handler, "operation_id", None)
+            if ours is None or found != operation or ours != (operation, params):
+                msg = f"the fast path's pattern {pattern.pattern!r} disagrees with the router"
+                raise RuntimeError(msg)
+            self.routes[operation] = (handler, template)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer the request if it is a plain hot read, else pass it to the wrapped app."""
+        if scope["type"] == ScopeType.HTTP and scope["method"] == "GET" and not scope["root_path"]:
+            matched = _match(scope["path"])
+            if matched is not None and matched[0] in _READS and _plain(scope):
+                operation, params = matched
+                handler, template = self.routes[operation]
+                request_id_of(scope)
+                scope[_TRIED] = True  # type: ignore[literal-required]  # our own marker key
+                state = self.litestar.state
+                if await _answer(operation, handler, params, state=state, scope=scope, send=send):
+                    scope["path_template"] = template
+                    return
+        await self.app(scope, receive, send)
+
+
+def install_pre_router(app: Litestar) -> None:
+    """Startup hook: wrap the app's ASGI handler in a `PreRouter` (once).
+
+    Runs before the observability hook's, so the request observer ends up outside it.
+    """
+    handler: object = app.asgi_handler
+    while handler is not None:
+        if isinstance(handler, PreRouter):
+            return
+        handler = getattr(handler, "app", None)
+    app.asgi_handler = PreRouter(app.asgi_handler, app)

@@ -7,7 +7,9 @@ is sent, so it is echoed identically) and body must be equal.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -49,6 +51,14 @@ PATHS = [
     f"{STORY}/diff?from=2025-03-14&to=no-such-brief",
     f"{STORY}/diff?from=2025-03-14",  # missing `to`: 400
     f"{STORY}/diff?from=2025-03-14&from=2025-03-13&to=2025-03-18",
+    # Left to the router by the pre-router layer (normalisation, static segments, int parsing):
+    f"{LATEST}/",
+    f"{STORY}/briefs/brief-2025-03-14/",
+    f"{STORY}/briefs/latest/revisions/1",
+    f"{STORY}/briefs/brief-2025-03-14/revisions/01",
+    f"{STORY}/briefs/brief-2025-03-14/revisions/99999999999",
+    "/v1/stories/Ceasefire-2025/briefs/latest",
+    f"{STORY}/briefs/latest/",
 ]
 
 
@@ -106,10 +116,12 @@ async def test_conditional_requests_match_the_handlers(
 
 async def test_fast_path_answers_plain_reads(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     answered: list[bool] = []
+    routed: list[bool] = []
     answer = fastpath._answer
 
-    async def spy(*args: object) -> bool:
-        answered.append(await answer(*args))  # type: ignore[arg-type]
+    async def spy(*args: Any, **kwargs: Any) -> bool:
+        routed.append("route_handler" in kwargs["scope"])
+        answered.append(await answer(*args, **kwargs))
         return answered[-1]
 
     monkeypatch.setattr(fastpath, "_answer", spy)
@@ -122,12 +134,19 @@ async def test_fast_path_answers_plain_reads(api: Api, monkeypatch: pytest.Monke
     ):
         assert (await api.client.get(path)).status_code == 200
     assert answered == [False, True, True, True, True]
+    assert routed == [False] * 5  # all answered (or declined) by the pre-router layer
     metrics = (await api.client.get("/metrics")).text
     assert 'route="/v1/stories/{story_id}/briefs/latest",status="200"' in metrics
     stats = api.app.state.cache.stats()
     # Misses: the diff (counted once, by the handler), latest, by date, the revision's alias and
     # its body; the one hit is the second diff.
     assert (stats.hits, stats.misses) == (1, 5)
+    # An Origin header is the CORS middleware's business: the router runs, the route middleware
+    # answers; a declined request is not tried twice.
+    assert (await api.client.get(LATEST, headers={"Origin": "https://x.example"})).is_success
+    assert (await api.client.get(f"{STORY}/briefs/latest/")).is_success  # the router normalises
+    assert routed[5:] == [True, True]
+    assert answered[5:] == [True, True]
 
 
 async def test_a_replica_never_serves_a_stale_revision(
@@ -181,3 +200,38 @@ async def test_listing_bytes_are_unchanged(api: Api) -> None:
             assert response.json() == {"items": items, "next_cursor": page.next_cursor}
         else:
             assert response.content == encode_json(page)
+
+
+async def test_pre_router_answers_are_logged_and_counted_as_routed_ones(
+    matrix: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The access line and the metrics of a request the pre-router answers carry the route
+    template, the request id and the token name, as for a request Litestar routed."""
+    auth = matrix.tokens.headers("read")
+    with caplog.at_level(logging.INFO, logger="briefs.access"):
+        for path, request_id in ((LATEST, "pre-1"), (f"{LATEST}/", "routed-1")):
+            response = await matrix.client.get(path, headers={"X-Request-ID": request_id, **auth})
+            assert response.status_code == 200
+            assert response.headers["X-Request-ID"] == request_id
+    pre, routed = (r for r in caplog.records if r.name == "briefs.access")
+    expected_token = "test-read" if matrix.app.state.settings.require_auth_for_reads else None
+    for record, request_id in ((pre, "pre-1"), (routed, "routed-1")):
+        assert record.__dict__["request_id"] == request_id
+        assert record.__dict__["route"] == "/v1/stories/{story_id}/briefs/latest"
+        assert record.__dict__["token_name"] == expected_token
+        assert record.__dict__["status"] == 200
+    metrics = (await matrix.client.get("/metrics")).text
+    assert 'route="/v1/stories/{story_id}/briefs/latest",status="200"} 2.0' in metrics
+
+
+async def test_pre_router_checks_its_patterns_against_the_router(api: Api) -> None:
+    """Each pattern is checked at startup against Litestar's router (same handler, parameters)."""
+    handler: object = api.app.asgi_handler
+    while not isinstance(handler, fastpath.PreRouter):
+        handler = getattr(handler, "app")  # noqa: B009 - walks the wrappers of any type
+    for operation, (route_handler, template) in handler.routes.items():
+        assert getattr(route_handler, "operation_id", None) == operation
+        assert template.startswith("/v1/stories/{story_id}/")
+    fastpath.install_pre_router(api.app)  # a second startup does not wrap twice
+    assert api.app.asgi_handler is not handler
+    assert getattr(api.app.asgi_handler, "app", None) is handler
