@@ -15,6 +15,10 @@ handler, which then answers it (and any error) exactly as before:
 * any error from the store (``NotFoundError``: the handler answers the 404 problem);
 * a diff not in the cache (computing one is the handler's job).
 
+`PreRouter` runs the same fast path one step earlier, before Litestar's router (inside the
+request observer), for the paths its patterns match; what it does not answer goes on to Litestar
+and is not tried again by the route middleware.
+
 Authentication uses the same functions as ``service.api.auth.authorize``. The revision lookup
 always goes to the database (replicas see each other's writes at once); only the bytes of
 immutable revisions come from the cache.
@@ -308,7 +312,11 @@ class PreRouter:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer the request if it is a plain hot read, else pass it to the wrapped app."""
-        if scope["type"] == ScopeType.HTTP and scope["method"] == "GET" and not scope["root_path"]:
+        if (
+            scope["type"] == ScopeType.HTTP
+            and scope["method"] == "GET"
+            and not scope.get("root_path")
+        ):
             matched = _match(scope["path"])
             if matched is not None and matched[0] in _READS and _plain(scope):
                 operation, params = matched
