@@ -65,7 +65,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
     if settings is None:
         return 2
     # Imported here so that `briefs --help` does not load the store and its drivers.
-    from service.store.factory import upgrade  # noqa: PLC0415
+    from service.store.factory import upgrade
 
     applied = asyncio.run(upgrade(settings))
     if applied:

@@ -118,7 +118,7 @@ def _parse_selector(parser: argparse.ArgumentParser, text: str) -> Selector:
 def _from_story_dir(
     folder: Path, old: Selector, new: Selector
 ) -> tuple[Story | None, Brief, Brief]:
-    from service.domain.files import StoryFileError, load_story_dir  # noqa: PLC0415
+    from service.domain.files import StoryFileError, load_story_dir
 
     if not folder.is_dir():
         raise InputError(f"{folder}: not a story folder")
@@ -147,7 +147,7 @@ def _select(briefs: list[Brief], selector: Selector) -> Brief:
 
 
 def _from_files(old_path: Path, new_path: Path) -> tuple[Story | None, Brief, Brief]:
-    from service.domain.files import StoryFileError, read_brief, read_story  # noqa: PLC0415
+    from service.domain.files import StoryFileError, read_brief, read_story
 
     try:
         old, new = read_brief(old_path), read_brief(new_path)
@@ -165,11 +165,11 @@ def _from_files(old_path: Path, new_path: Path) -> tuple[Story | None, Brief, Br
 
 
 def _print(args: argparse.Namespace, story: Story | None, old: Brief, new: Brief) -> None:
-    from service.domain import codec  # noqa: PLC0415
-    from service.domain.diff import diff_briefs, without_trivial  # noqa: PLC0415
+    from service.domain import codec
+    from service.domain.diff import diff_briefs, without_trivial
 
     if args.format == "patch":
-        from service.domain.patch import json_patch  # noqa: PLC0415
+        from service.domain.patch import json_patch
 
         sys.stdout.write(codec.encode_pretty(json_patch(old, new)).decode())
         return
@@ -179,7 +179,7 @@ def _print(args: argparse.Namespace, story: Story | None, old: Brief, new: Brief
     if args.format == "json":
         sys.stdout.write(codec.encode_pretty(diff).decode())
         return
-    from service.cli.render import DiffContext, print_diff  # noqa: PLC0415
+    from service.cli.render import DiffContext, print_diff
 
     console = make_console(args.color)
     plain = console.no_color or console.color_system is None
@@ -197,7 +197,7 @@ def _print(args: argparse.Namespace, story: Story | None, old: Brief, new: Brief
 def make_console(color: str) -> Console:
     """A rich console on stdout: ``always`` forces ANSI colour (even with NO_COLOR set),
     ``never`` prints plain text, ``auto`` colours a terminal unless NO_COLOR is set."""
-    from rich.console import Console  # noqa: PLC0415
+    from rich.console import Console
 
     common: dict[str, Any] = {
         "file": sys.stdout,

@@ -29,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 async def load_paths(settings: Settings, paths: list[Path]) -> list[str]:
     """Import every story folder under ``paths``; returns one report line per story."""
-    from service.domain.files import find_story_dirs, load_story_dir  # noqa: PLC0415
-    from service.store.factory import open_store  # noqa: PLC0415
+    from service.domain.files import find_story_dirs, load_story_dir
+    from service.store.factory import open_store
 
     folders = [folder for path in paths for folder in find_story_dirs(path)]
     loaded = [load_story_dir(folder) for folder in folders]  # decode everything before writing
@@ -57,8 +57,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"briefs load: {error}", file=sys.stderr)
         return 2
-    from service.domain.errors import DomainError  # noqa: PLC0415
-    from service.domain.files import StoryFileError  # noqa: PLC0415
+    from service.domain.errors import DomainError
+    from service.domain.files import StoryFileError
 
     missing = [path for path in args.paths if not path.exists()]
     if missing:

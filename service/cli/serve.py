@@ -68,9 +68,9 @@ def export_overrides(overrides: Mapping[str, object], environ: MutableMapping[st
 
 async def load_fixtures_if_empty(settings: Settings) -> list[str]:
     """Open and migrate the store; load the fixture stories if it holds none. Returns their ids."""
-    from service.domain.files import find_story_dirs, load_story_dir  # noqa: PLC0415
-    from service.fixtures import default_fixtures_dir  # noqa: PLC0415
-    from service.store.factory import open_store  # noqa: PLC0415
+    from service.domain.files import find_story_dirs, load_story_dir
+    from service.fixtures import default_fixtures_dir
+    from service.store.factory import open_store
 
     store = await open_store(settings)
     try:
@@ -95,12 +95,12 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"briefs serve: {error}", file=sys.stderr)
         return 2
-    from granian.constants import Interfaces  # noqa: PLC0415 - keep `briefs --help` fast
-    from granian.log import LogLevels  # noqa: PLC0415
-    from granian.server import Server  # noqa: PLC0415
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
 
-    from service.domain.files import StoryFileError  # noqa: PLC0415
-    from service.observability.logs import (  # noqa: PLC0415
+    from service.domain.files import StoryFileError
+    from service.observability.logs import (
         configure_logging,
         granian_log_config,
     )

@@ -57,7 +57,7 @@ def _settings() -> Settings | None:
 
 
 async def _with_store(settings: Settings, action: Callable[..., Awaitable[T]]) -> T:
-    from service.store.factory import open_store  # noqa: PLC0415
+    from service.store.factory import open_store
 
     store = await open_store(settings)
     try:
@@ -75,9 +75,9 @@ def run_create(args: argparse.Namespace) -> int:
     settings = _settings()
     if settings is None:
         return 2
-    from service.api.auth import new_token_record  # noqa: PLC0415
-    from service.domain.errors import ConflictError  # noqa: PLC0415
-    from service.domain.wire import Scope, TokenCreate  # noqa: PLC0415
+    from service.api.auth import new_token_record
+    from service.domain.errors import ConflictError
+    from service.domain.wire import Scope, TokenCreate
 
     try:
         request = TokenCreate(name=args.name, scopes=[Scope(scope) for scope in args.scope])
@@ -96,9 +96,9 @@ def run_create(args: argparse.Namespace) -> int:
 
 
 def _validate(request: object) -> None:
-    import msgspec  # noqa: PLC0415
+    import msgspec
 
-    from service.domain.wire import TokenCreate  # noqa: PLC0415
+    from service.domain.wire import TokenCreate
 
     try:
         msgspec.convert(msgspec.to_builtins(request), TokenCreate)
@@ -141,7 +141,7 @@ def run_revoke(args: argparse.Namespace) -> int:
     settings = _settings()
     if settings is None:
         return 2
-    from service.domain.errors import NotFoundError  # noqa: PLC0415
+    from service.domain.errors import NotFoundError
 
     ref: str = args.token_ref
     try:

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if not sys.stdout.isatty():
         print("briefs tui: needs a terminal (stdout is not a TTY)", file=sys.stderr)
         return 2
-    from tui.app import BriefsApp  # noqa: PLC0415 - Textual loads only when the TUI runs
+    from tui.app import BriefsApp
 
     BriefsApp(_source(target, args)).run()
     return 0
@@ -80,8 +80,8 @@ def _validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str 
 
 def _source(target: str | Path, args: argparse.Namespace) -> DataSource:
     # Imported here for the same reason as BriefsApp: registration must stay cheap.
-    from tui.sources.http import HttpSource  # noqa: PLC0415
-    from tui.sources.local import DirSource  # noqa: PLC0415
+    from tui.sources.http import HttpSource
+    from tui.sources.local import DirSource
 
     if isinstance(target, Path):
         return DirSource(target, timeout=args.timeout)

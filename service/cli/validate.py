@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate every path; 1 if any problem was found, else 0."""
-    from service.domain.validate import files_checked, validate_path  # noqa: PLC0415
+    from service.domain.validate import files_checked, validate_path
 
     paths: list[Path] = args.paths
     problems = [problem for path in paths for problem in validate_path(path)]
