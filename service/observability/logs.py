@@ -148,6 +148,12 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     _Installed.handler = handler
 
 
+_LEVEL_NAMES = {
+    level: logging.getLevelName(level).lower()
+    for level in (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL)
+}
+
+
 def write_json_line(logger: logging.Logger, level: int, msg: str, fields: dict[str, Any]) -> bool:
     """Write one record straight to the JSON handler, as ``JsonFormatter`` would render it.
 
@@ -169,7 +175,7 @@ def write_json_line(logger: logging.Logger, level: int, msg: str, fields: dict[s
     now = time.time_ns()
     payload = {
         "ts": _iso(now // 1_000_000_000, (now % 1_000_000_000) // 1_000_000),
-        "level": logging.getLevelName(level).lower(),
+        "level": _LEVEL_NAMES.get(level) or logging.getLevelName(level).lower(),
         "logger": logger.name,
         "msg": msg,
     }
@@ -178,8 +184,9 @@ def write_json_line(logger: logging.Logger, level: int, msg: str, fields: dict[s
     line = _encoder.encode(payload).decode() + handler.terminator
     handler.acquire()
     try:
-        handler.stream.write(line)
-        handler.flush()
+        stream = handler.stream
+        stream.write(line)
+        stream.flush()  # what handler.flush() does, without taking the lock a second time
     except Exception:  # as StreamHandler.emit: a broken stream must not fail the request
         handler.handleError(logger.makeRecord(logger.name, level, __file__, 0, msg, (), None))
     finally:
