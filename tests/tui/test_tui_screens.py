@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import Collapsible, DataTable, Input, OptionList
-from tui_support import column, screen_text, settle, text_of
+from tui_support import column, press, screen_text, settle, text_of
 
 from tui.app import BriefsApp
 from tui.screens.brief import BriefScreen
@@ -31,8 +31,7 @@ async def test_stories_lists_counts_and_filters_as_you_type(dir_source: DirSourc
         assert app.screen.query_one("#stories", DataTable).row_count == 0
         await pilot.press("backspace", "backspace", "backspace", "c", "e", "a", "s", "e")
         assert app.screen.query_one("#stories", DataTable).row_count == 1
-        await pilot.press("enter", "enter")
-        await settle(app)
+        await press(pilot, "enter", "enter")
         assert isinstance(app.screen, TimelineScreen)
 
 
@@ -40,8 +39,7 @@ async def test_timeline_marks_changes_and_lists_events(dir_source: DirSource) ->
     app = BriefsApp(dir_source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app)
-        await pilot.press("enter")
-        await settle(app)
+        await press(pilot, "enter")
         dates = column(app, "#briefs", "as_of")
         assert dates[0] == "2025-03-11"
         assert dates[-1] == "2025-03-19"
@@ -51,8 +49,7 @@ async def test_timeline_marks_changes_and_lists_events(dir_source: DirSource) ->
         assert "opened" in march_18
         assert "closed" in march_18
         assert app.screen.query_one("#events", DataTable).row_count > 5
-        await pilot.press("down", "enter")
-        await settle(app)
+        await press(pilot, "down", "enter")
         assert isinstance(app.screen, BriefScreen)
         assert app.screen.brief is not None
         assert app.screen.brief.as_of.isoformat() == "2025-03-13"
@@ -62,18 +59,15 @@ async def test_timeline_diffs_predecessor_and_marked_pair(dir_source: DirSource)
     app = BriefsApp(dir_source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app)
-        await pilot.press("enter")
-        await settle(app)
-        await pilot.press("down", "down", "d")
-        await settle(app)
+        await press(pilot, "enter")
+        await press(pilot, "down", "down", "d")
         screen = app.screen
         assert isinstance(screen, DiffScreen)
         assert (screen.old.as_of.isoformat(), screen.new.as_of.isoformat()) == (
             "2025-03-13",
             "2025-03-14",
         )
-        await pilot.press("escape", "m", "down", "down", "d")
-        await settle(app)
+        await press(pilot, "escape", "m", "down", "down", "d")
         screen = app.screen
         assert isinstance(screen, DiffScreen)
         assert (screen.old.as_of.isoformat(), screen.new.as_of.isoformat()) == (
@@ -86,10 +80,8 @@ async def test_diff_screen_sections_steps_and_toggles(dir_source: DirSource) -> 
     app = BriefsApp(dir_source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app)
-        await pilot.press("enter")
-        await settle(app)
-        await pilot.press("down", "down", "down", "d")
-        await settle(app)
+        await press(pilot, "enter")
+        await press(pilot, "down", "down", "down", "d")
         screen = app.screen
         assert isinstance(screen, DiffScreen)
         issues = text_of(app, "#issues")
@@ -113,11 +105,9 @@ async def test_diff_screen_sections_steps_and_toggles(dir_source: DirSource) -> 
         assert issues_top > 0
         await pilot.press("n")
         assert view.scroll_y > issues_top
-        await pilot.press("left_square_bracket")
-        await settle(app)
+        await press(pilot, "left_square_bracket")
         assert screen.new.as_of.isoformat() == "2025-03-14"
-        await pilot.press("right_square_bracket", "right_square_bracket")
-        await settle(app)
+        await press(pilot, "right_square_bracket", "right_square_bracket")
         assert screen.new.as_of.isoformat() == "2025-03-19"
         await pilot.press("right_square_bracket")
         assert screen.new.as_of.isoformat() == "2025-03-19"  # no later brief: a warning only
@@ -127,10 +117,8 @@ async def test_brief_screen_sections_quotes_and_revisions(dir_source: DirSource)
     app = BriefsApp(dir_source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app)
-        await pilot.press("enter")
-        await settle(app)
-        await pilot.press("down", "down", "down", "enter")
-        await settle(app)
+        await press(pilot, "enter")
+        await press(pilot, "down", "down", "down", "enter")
         screen = app.screen
         assert isinstance(screen, BriefScreen)
         assert screen.brief is not None
@@ -148,18 +136,14 @@ async def test_brief_screen_sections_quotes_and_revisions(dir_source: DirSource)
         await pilot.press("e")
         assert not any(block.collapsed for block in blocks)
         app.screen.query_one("#positions").focus()
-        await pilot.press("enter")
-        await settle(app)
+        await press(pilot, "enter")
         assert isinstance(app.screen, PartyScreen)
         await pilot.press("escape")
-        await pilot.press("left_square_bracket")
-        await settle(app)
+        await press(pilot, "left_square_bracket")
         assert screen.brief.revision == 1
         assert "revision 1 of 2" in text_of(app, "#meta")
-        await pilot.press("right_square_bracket")
-        await settle(app)
-        await pilot.press("v")
-        await settle(app)
+        await press(pilot, "right_square_bracket")
+        await press(pilot, "v")
         diff = app.screen
         assert isinstance(diff, DiffScreen)
         assert (diff.old.revision, diff.new.revision) == (1, 2)
@@ -170,10 +154,8 @@ async def test_issue_lanes_filter_open_and_closed(dir_source: DirSource) -> None
     app = BriefsApp(dir_source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app)
-        await pilot.press("enter")
-        await settle(app)
-        await pilot.press("i")
-        await settle(app)
+        await press(pilot, "enter")
+        await press(pilot, "i")
         assert isinstance(app.screen, IssuesScreen)
         table = app.screen.query_one("#lanes", DataTable)
         total = table.row_count
@@ -196,8 +178,7 @@ async def test_party_picker_and_stance_history(dir_source: DirSource) -> None:
     app = BriefsApp(dir_source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app)
-        await pilot.press("enter")
-        await settle(app)
+        await press(pilot, "enter")
         await pilot.press("p")
         assert isinstance(app.screen, PartyPickerScreen)
         options = app.screen.query_one(OptionList)
@@ -207,8 +188,7 @@ async def test_party_picker_and_stance_history(dir_source: DirSource) -> None:
             if options.get_option_at_index(index).id == "russia"
         )
         options.highlighted = russia
-        await pilot.press("enter")
-        await settle(app)
+        await press(pilot, "enter")
         assert isinstance(app.screen, PartyScreen)
         path = text_of(app, "#stance-path")
         assert path.startswith("Russia: ")
@@ -232,14 +212,12 @@ async def test_help_screen_and_palette_commands(dir_source: DirSource) -> None:
         await pilot.press("ctrl+p")
         await pilot.press(*"open story")
         await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(app)
+        await press(pilot, "enter")
         assert isinstance(app.screen, TimelineScreen)
         await pilot.press("ctrl+p")
         await pilot.press(*"issues")
         await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(app)
+        await press(pilot, "enter")
         assert isinstance(app.screen, IssuesScreen)
 
 
@@ -265,10 +243,8 @@ async def test_theme_change_recolours_table_cells(dir_source: DirSource) -> None
     app = BriefsApp(dir_source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app)
-        await pilot.press("enter")
-        await settle(app)
-        await pilot.press("i")
-        await settle(app)
+        await press(pilot, "enter")
+        await press(pilot, "i")
         table = app.screen.query_one("#lanes", DataTable)
         before = table.get_row("putin-trump-call")[-2]
         app.theme = "gruvbox"
@@ -282,16 +258,14 @@ async def test_any_two_revisions_compare_through_the_mark(dir_source: DirSource)
     app = BriefsApp(dir_source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app)
-        await pilot.press("enter")
-        await settle(app)
+        await press(pilot, "enter")
         await pilot.press("down", "down", "enter")  # 2025-03-14, shown at revision 2
         await settle(app)
         await pilot.press("left_square_bracket")  # revision 1
         await settle(app)
         await pilot.press("m", "escape", "down", "enter")  # 2025-03-18, revision 2
         await settle(app)
-        await pilot.press("c")
-        await settle(app)
+        await press(pilot, "c")
         screen = app.screen
         assert isinstance(screen, DiffScreen)
         assert (screen.old.as_of.isoformat(), screen.old.revision) == ("2025-03-14", 1)

@@ -106,6 +106,12 @@ async def settle(app: App[None]) -> None:
     await app.workers.wait_for_complete()
 
 
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press ``keys``, then wait until the app has settled (workers done, screen painted)."""
+    await pilot.press(*keys)
+    await settle(pilot.app)
+
+
 def text_of(app: App[None], selector: str) -> str:
     """The plain text of a `Static` on the active screen."""
     content = app.screen.query_one(selector, Static).content
