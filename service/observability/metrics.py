@@ -16,19 +16,20 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.handlers import HTTPRouteHandler
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    disable_created_metrics,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, disable_created_metrics
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
+
+from service.observability.instruments import (
+    CounterFamily,
+    Histogram,
+    HistogramFamily,
+    Level,
+    SeriesCollector,
+)
 
 METRICS_PATH = "/metrics"
 UNMATCHED_ROUTE = "<unmatched>"
@@ -105,49 +106,44 @@ class Metrics:
         ProcessCollector(registry=self.registry)
         PlatformCollector(registry=self.registry)
         GCCollector(registry=self.registry)
-        self.requests = Counter(
+        self.requests = CounterFamily(
             "briefs_http_requests",
             "HTTP requests answered, by method, route template and status code.",
             ["method", "route", "status"],
-            registry=self.registry,
         )
-        self.request_duration = Histogram(
+        self.request_duration = HistogramFamily(
             "briefs_http_request_duration_seconds",
             "Time from receiving a request to sending the last byte, by route template.",
             ["method", "route"],
-            buckets=REQUEST_BUCKETS,
-            registry=self.registry,
+            REQUEST_BUCKETS,
         )
-        self.in_progress = Gauge(
-            "briefs_http_requests_in_progress",
-            "HTTP requests being handled right now.",
-            registry=self.registry,
+        self.in_progress = Level(
+            "briefs_http_requests_in_progress", "HTTP requests being handled right now."
         )
-        self.db_duration = Histogram(
+        self.db_duration = HistogramFamily(
             "briefs_db_call_duration_seconds",
             "Time spent in each store operation, by operation and outcome (ok or error).",
             ["operation", "outcome"],
-            buckets=DB_BUCKETS,
-            registry=self.registry,
+            DB_BUCKETS,
+        )
+        self.registry.register(
+            SeriesCollector(
+                self.requests, self.request_duration, self.in_progress, self.db_duration
+            )
         )
         self.cache = CacheCollector()
         self.registry.register(self.cache)
-        self._request_series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._durations: dict[tuple[str, str], Histogram] = {}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        """Record one answered request."""
+        """Record one answered request (on the event loop's thread: see `instruments`)."""
         method = method if method in KNOWN_METHODS else "OTHER"  # clients may send anything
+        counts = self.requests.counts
         key = (method, route, status)
-        series = self._request_series.get(key)
-        if series is None:
-            # labels() validates and locks on every call; the label sets are few and bounded
-            # (templates x methods x statuses), so resolve each once and keep it.
-            series = self._request_series[key] = (
-                self.requests.labels(method, route, str(status)),
-                self.request_duration.labels(method, route),
-            )
-        count, duration = series
-        count.inc()
+        counts[key] = counts.get(key, 0) + 1
+        duration = self._durations.get((method, route))
+        if duration is None:
+            duration = self._durations[method, route] = self.request_duration.child(method, route)
         duration.observe(seconds)
 
     def render(self, accept: str = "") -> tuple[bytes, str]:

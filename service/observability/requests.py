@@ -43,11 +43,12 @@ class RequestObserver:
                 status = message["status"]
             await send(message)
 
-        self.metrics.in_progress.inc()
+        in_progress = self.metrics.in_progress
+        in_progress.value += 1
         try:
             await self.app(scope, receive, observed_send)
         finally:
-            self.metrics.in_progress.dec()
+            in_progress.value -= 1
             self._record(scope, status, time.perf_counter() - started)
 
     def _record(self, scope: HTTPScope, status: int, seconds: float) -> None:

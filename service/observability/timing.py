@@ -13,8 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
-from prometheus_client import Histogram
-
+from service.observability.instruments import HistogramFamily
 from service.store.base import Store
 
 
@@ -22,7 +21,7 @@ class TimedStore:
     """Wraps a store; each awaited method call is observed in ``histogram`` as
     ``(operation=<method name>, outcome=ok|error)``."""
 
-    def __init__(self, store: Store, histogram: Histogram) -> None:
+    def __init__(self, store: Store, histogram: HistogramFamily) -> None:
         self._store = store
         self._histogram = histogram
         self._wrapped: dict[str, Callable[..., Awaitable[Any]]] = {}
@@ -46,8 +45,8 @@ class TimedStore:
     def _timed(
         self, operation: str, method: Callable[..., Awaitable[Any]]
     ) -> Callable[..., Awaitable[Any]]:
-        ok = self._histogram.labels(operation, "ok")
-        failed = self._histogram.labels(operation, "error")
+        ok = self._histogram.child(operation, "ok")
+        failed = self._histogram.child(operation, "error")
 
         @functools.wraps(method)
         async def timed(*args: Any, **kwargs: Any) -> Any:
@@ -66,7 +65,7 @@ class TimedStore:
         return f"TimedStore({self._store!r})"
 
 
-def timed_store(store: Store, histogram: Histogram) -> Store:
+def timed_store(store: Store, histogram: HistogramFamily) -> Store:
     """``store`` with every call timed (a store already wrapped is returned as it is)."""
     if isinstance(store, TimedStore):
         return cast(Store, store)
