@@ -8,6 +8,7 @@ media type and its ETag. The cache is per process (one per worker); it needs no 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -15,12 +16,28 @@ from collections.abc import Hashable
 import msgspec
 
 
-class CachedBody(msgspec.Struct, frozen=True):
-    """An encoded response body with its media type and strong ETag."""
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class CachedBody:
+    """An encoded response body with its media type and strong ETag.
+
+    ``start_headers`` are the response headers the fast path sends with it, encoded once here
+    rather than on every hit.
+    """
 
     body: bytes
     media_type: str
     etag: str
+    start_headers: tuple[tuple[bytes, bytes], ...] = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        headers = (
+            (b"etag", self.etag.encode("latin-1")),
+            (b"content-type", self.media_type.encode("latin-1")),
+            (b"content-length", str(len(self.body)).encode("latin-1")),
+        )
+        object.__setattr__(self, "start_headers", headers)  # frozen: set once, here
 
 
 class CacheStats(msgspec.Struct, frozen=True):

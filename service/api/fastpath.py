@@ -3,11 +3,12 @@ and diff (cache hits only for the diff).
 
 Litestar's per-request work (a ``Request``, kwargs parsing and validation, dependency injection,
 ``before_request``, a ``Response``) cost more than the read itself once a read is an index lookup
-plus cached bytes. This middleware sits *inside* Litestar's routing, after the request id
-middleware, so routing, 404/405, the request id header, CORS, the request metrics and the access
-log apply to its responses unchanged. It does only what the route handler would have done, and
-whenever a request is anything but the plain case it hands the request on untouched to the
-handler, which then answers it (and any error) exactly as before:
+plus cached bytes. This middleware sits *inside* Litestar's routing (and inside the request
+observer, which assigns the request id), so routing, 404/405, the request id header, CORS, the
+request metrics and the access log apply to its responses unchanged. It does only what the
+route handler would have done, and whenever a request is anything but the plain case it hands
+the request on untouched to the handler, which then answers it (and any error) exactly as
+before:
 
 * a query string (other than ``from``/``to`` of a diff), an over-long header or a path parameter
   the handler's constraints would reject;
@@ -40,7 +41,6 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from service.api.auth import authenticate, grants, required_scope
 from service.api.cache import CachedBody, ResponseCache, matches_weakly
 from service.api.representations import resolve_ref, revision_key, stored_body
-from service.api.requestid import request_id_of
 from service.api.routes.diffs import JSON_PATCH, diff_key
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
 from service.store.base import Store
@@ -177,9 +177,11 @@ async def _answer(
     """Serve the request if it is a plain case; ``False`` hands it on to the route handler."""
     story_id = _slug(params.get("story_id"))
     headers = _Headers(scope["headers"])
-    if story_id is None or any(
-        value is not None and len(value) > _HEADER_MAX
-        for value in (headers.if_none_match, headers.accept)
+    if_none_match = headers.if_none_match
+    if (
+        story_id is None
+        or (if_none_match is not None and len(if_none_match) > _HEADER_MAX)
+        or (headers.accept is not None and len(headers.accept) > _HEADER_MAX)
     ):
         return False
     store: Store = state.store
@@ -196,17 +198,13 @@ async def _answer(
         return False
     if entry is None:
         return False
-    etag = entry.etag.encode("latin-1")
-    if headers.if_none_match is not None and matches_weakly(headers.if_none_match, entry.etag):
-        await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", etag)]})
+    if if_none_match is not None and matches_weakly(if_none_match, entry.etag):
+        await send(
+            {"type": "http.response.start", "status": 304, "headers": [entry.start_headers[0]]}
+        )
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         return True
-    start_headers = [
-        (b"etag", etag),
-        (b"content-type", entry.media_type.encode("latin-1")),
-        (b"content-length", str(len(entry.body)).encode("latin-1")),
-    ]
-    await send({"type": "http.response.start", "status": 200, "headers": start_headers})
+    await send({"type": "http.response.start", "status": 200, "headers": list(entry.start_headers)})
     await send({"type": "http.response.body", "body": entry.body, "more_body": False})
     return True
 
@@ -286,11 +284,11 @@ def _plain(scope: Scope) -> bool:
 class PreRouter:
     """Answers plain GETs of the hot reads before Litestar's router; passes on everything else.
 
-    Installed inside the request observer (every request is still timed, counted and logged) and
-    outside Litestar's exception, CORS and routing layers. For a request it answers it does what
-    those layers and the route middleware would: the request id (`request_id_of`),
-    ``scope["path_template"]`` (the router's template string, taken from the router at startup),
-    and through `_answer` the same auth decision and bytes as the route middleware. It declines
+    Installed inside the request observer (every request is still given its id, timed, counted
+    and logged) and outside Litestar's exception, CORS and routing layers. For a request it
+    answers it does what those layers and the route middleware would: ``scope["path_template"]``
+    (the router's template string, taken from the router at startup), and through `_answer` the
+    same auth decision and bytes as the route middleware. It declines
     (the request goes on untouched, to the router) for any other method or path, a ``root_path``,
     an ``Origin`` or invalid ``Host`` header, and whatever `_answer` declines.
     """
@@ -321,7 +319,6 @@ class PreRouter:
             if matched is not None and matched[0] in _READS and _plain(scope):
                 operation, params = matched
                 handler, template = self.routes[operation]
-                request_id_of(scope)
                 scope[_TRIED] = True  # type: ignore[literal-required]  # our own marker key
                 state = self.litestar.state
                 if await _answer(operation, handler, params, state=state, scope=scope, send=send):
