@@ -19,7 +19,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme
 
-from service.api import checks, deps, errors, fastpath, requestid
+from service.api import checks, deps, errors, fastpath
 from service.api.cache import ResponseCache
 from service.api.routes import briefs, diffs, exports, health, stories, tokens, views
 from service.observability import app_init_hook
@@ -112,8 +112,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         state=State({"settings": settings, "store": the_store, "cache": cache}),
         dependencies=deps.DEPENDENCIES,
         before_request=checks.check_request,
-        before_send=[requestid.echo_request_id],
-        middleware=[requestid.request_id_middleware, fastpath.fast_path_middleware],
+        middleware=[fastpath.fast_path_middleware],
         exception_handlers=errors.EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         cors_config=_cors(settings),

@@ -17,7 +17,6 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 
-from service.api.requestid import request_id_of
 from service.domain import codec
 from service.domain.errors import (
     ConflictError,
@@ -27,6 +26,7 @@ from service.domain.errors import (
     PreconditionFailedError,
 )
 from service.domain.wire import FieldError, ProblemDetail
+from service.observability.requestid import request_id_of
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 

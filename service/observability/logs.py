@@ -154,14 +154,26 @@ _LEVEL_NAMES = {
 }
 
 
-def write_json_line(logger: logging.Logger, level: int, msg: str, fields: dict[str, Any]) -> bool:
-    """Write one record straight to the JSON handler, as ``JsonFormatter`` would render it.
+def level_name(level: int) -> str:
+    """``info``, ``error``...: the ``level`` field of a JSON line."""
+    return _LEVEL_NAMES.get(level) or logging.getLevelName(level).lower()
+
+
+def now_iso() -> str:
+    """The current time as the ``ts`` field of a JSON line (``YYYY-MM-DDTHH:MM:SS.mmmZ``)."""
+    now = time.time_ns()
+    return _iso(now // 1_000_000_000, (now % 1_000_000_000) // 1_000_000)
+
+
+def direct_json_handler(logger: logging.Logger, level: int) -> logging.StreamHandler[TextIO] | None:
+    """The JSON handler a record of ``logger`` at ``level`` would reach, when it is the only one.
 
     A hot path for the access log (one line per request): building a ``LogRecord`` and passing it
-    through the logging machinery costs more than the request itself on a cache hit. It applies
-    only when nothing but our JSON handler stands between ``logger`` and the stream (no filters,
-    no other handlers: pytest's capture, say); then the line is byte for byte what logging would
-    write, timestamp aside. Returns ``False`` when it does not apply: log the usual way then.
+    through the logging machinery costs more than the request itself on a cache hit. Writing the
+    line straight to our handler (`write_direct`) is equivalent only when nothing but our JSON
+    handler stands between ``logger`` and the stream: no filters, no other handlers (pytest's
+    capture, say). ``None`` when that does not hold: log the usual way then. The caller has
+    checked ``logger.isEnabledFor(level)``.
     """
     handler = _Installed.handler
     if (
@@ -171,27 +183,25 @@ def write_json_line(logger: logging.Logger, level: int, msg: str, fields: dict[s
         or not isinstance(handler.formatter, JsonFormatter)
         or not _only_handler(logger, handler)
     ):
-        return False
-    now = time.time_ns()
-    payload = {
-        "ts": _iso(now // 1_000_000_000, (now % 1_000_000_000) // 1_000_000),
-        "level": _LEVEL_NAMES.get(level) or logging.getLevelName(level).lower(),
-        "logger": logger.name,
-        "msg": msg,
-    }
-    for key, value in fields.items():
-        payload.setdefault(key, value)
-    line = _encoder.encode(payload).decode() + handler.terminator
+        return None
+    return handler
+
+
+def write_direct(
+    handler: logging.StreamHandler[TextIO], logger: logging.Logger, level: int, line: bytes
+) -> None:
+    """Write one encoded JSON object (as `JsonFormatter` would render the record) and flush, as
+    ``StreamHandler.emit`` does."""
+    text = line.decode() + handler.terminator
     handler.acquire()
     try:
         stream = handler.stream
-        stream.write(line)
+        stream.write(text)
         stream.flush()  # what handler.flush() does, without taking the lock a second time
     except Exception:  # as StreamHandler.emit: a broken stream must not fail the request
-        handler.handleError(logger.makeRecord(logger.name, level, __file__, 0, msg, (), None))
+        handler.handleError(logger.makeRecord(logger.name, level, __file__, 0, line, (), None))
     finally:
         handler.release()
-    return True
 
 
 def _only_handler(logger: logging.Logger, handler: logging.Handler) -> bool:

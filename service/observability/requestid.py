@@ -1,9 +1,10 @@
 """Request ids: accept a sane incoming ``X-Request-ID`` or make one, and echo it on every response.
 
-The id lives in ``scope["state"]["request_id"]`` (logging and error bodies read it there). It is
-assigned lazily by `request_id_of`, so even responses produced before any middleware runs (404
-for an unknown path, 405) carry it: the ``before_send`` hook `echo_request_id` stamps the header
-on every response start message.
+The id lives in ``scope["state"]["request_id"]`` (the access log and error bodies read it there).
+The request observer (`service.observability.requests`) assigns it before anything else runs and
+stamps the header on every response start message (`with_request_id`), so even responses produced
+before routing (404 for an unknown path, 405) carry it. `request_id_of` also assigns it lazily, for
+an app driven without its startup hooks (which install the observer).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import itertools
 import os
 import re
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Scope
 
 HEADER = "x-request-id"
 _HEADER_BYTES = HEADER.encode()
@@ -65,20 +67,16 @@ def _incoming(scope: Scope | dict[str, Any]) -> str | None:
     return None
 
 
-async def echo_request_id(message: Message, scope: Scope) -> None:
-    """``before_send`` hook: add ``X-Request-ID`` to every HTTP response, errors included."""
-    if message["type"] == "http.response.start":
-        headers = [pair for pair in message.get("headers", ()) if pair[0].lower() != _HEADER_BYTES]
-        headers.append((_HEADER_BYTES, request_id_of(scope).encode("latin-1")))
-        message["headers"] = headers
+def with_request_id(
+    headers: Iterable[tuple[bytes, bytes]], header: tuple[bytes, bytes]
+) -> list[tuple[bytes, bytes]]:
+    """A new header list: ``headers`` without any ``X-Request-ID`` of their own, plus ``header``
+    (``(b"x-request-id", id)``). The list given is left as it is: it may be a cached one."""
+    kept = [pair for pair in headers if pair[0].lower() != _HEADER_BYTES]
+    kept.append(header)
+    return kept
 
 
-def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Assign the request id before anything else runs, so every log line can carry it."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in {"http", "websocket"}:
-            request_id_of(scope)
-        await app(scope, receive, send)
-
-    return middleware
+def request_id_header(request_id: str) -> tuple[bytes, bytes]:
+    """The response header pair carrying ``request_id``."""
+    return (_HEADER_BYTES, request_id.encode("latin-1"))
