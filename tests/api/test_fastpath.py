@@ -13,6 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from litestar._asgi.utils import is_valid_host  # the router's check, to compare with ours
 from litestar.serialization import encode_json
 
 from service.api import fastpath
@@ -235,3 +238,28 @@ async def test_pre_router_checks_its_patterns_against_the_router(api: Api) -> No
     fastpath.install_pre_router(api.app)  # a second startup does not wrap twice
     assert api.app.asgi_handler is not handler
     assert getattr(api.app.asgi_handler, "app", None) is handler
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "briefs.example",
+        "briefs.example:8000",
+        "127.0.0.1:8000",
+        "[::1]:8000",
+        "",
+        "user@briefs.example",  # valid for the router, unusual here: routed
+        "bad host",  # the router answers 400
+        "briefs.example/x",
+    ],
+)
+async def test_any_host_header_gets_the_routers_answer(
+    api: Api, host: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _compare(api, LATEST, {"Host": host}, monkeypatch)
+
+
+@given(st.from_regex(fastpath._PLAIN_HOST, fullmatch=True))
+def test_hosts_the_pre_router_takes_are_hosts_the_router_takes(host: bytes) -> None:
+    """The pre-router's own Host pattern accepts nothing Litestar's router would reject."""
+    assert is_valid_host(host)
