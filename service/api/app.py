@@ -21,6 +21,7 @@ from litestar.openapi.spec import Components, Schema, SecurityScheme
 
 from service.api import checks, deps, errors, fastpath
 from service.api.cache import ResponseCache
+from service.api.head import install_head
 from service.api.routes import briefs, diffs, exports, health, stories, tokens, views
 from service.observability import app_init_hook
 from service.settings import Settings
@@ -121,6 +122,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         on_startup=[
             checks.index_query_parameters,
             _union_responses_as_any_of,
+            install_head,  # before the pre-router: its hot GETs skip this layer
             fastpath.install_pre_router,
         ],
         on_app_init=[app_init_hook(settings)],

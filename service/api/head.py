@@ -1,0 +1,77 @@
+"""``HEAD`` on every ``GET`` route (RFC 9110, section 9.3.2): the status and headers the ``GET``
+would get, without its body.
+
+Litestar answers ``HEAD`` only on handlers declared for it, and every read here is a ``GET``, so
+`HeadAsGet` turns an HTTP ``HEAD`` into a ``GET`` for the layers inside it and drops the body of
+their answer. Whatever the ``GET`` goes through applies unchanged: routing (404, and 405 with its
+``Allow`` header on a path without ``GET``), authentication (a ``HEAD`` needs what the ``GET``
+needs), the fast path, conditional requests (304) and every response header, ``Content-Length``
+included (the length the body would have had, as RFC 9110 allows).
+
+`install_head` runs before ``fastpath.install_pre_router`` and the observability hook, so a request
+passes the request observer, the pre-router layer, this layer, then Litestar. The observer gives
+the answer its ``X-Request-ID`` and logs and counts the request as the ``HEAD`` it was. Inside the
+pre-router, the hot reads it answers skip this layer (an ASGI layer costs about a microsecond, a
+twentieth of a cached read, and a ``HEAD`` is rare); a ``HEAD`` of a hot read is still served by
+the fast path, from the route middleware (``fastpath.fast_path_middleware``).
+
+The ``GET`` runs on a shallow copy of the scope, not on the server's own dict: a server may read
+``scope["method"]`` back while sending (uvicorn does, to accept an empty body under a non-zero
+``Content-Length``), so the server must go on seeing ``HEAD``. The layers inside write into the
+scope what the observer reads once the app returns (``path_template``; ``state`` is one dict shared
+by both scopes), so those writes are copied back when the ``GET`` is done.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from litestar import Litestar
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class HeadAsGet:
+    """ASGI wrapper: an HTTP ``HEAD`` is answered as the wrapped app answers the ``GET``, with
+    every body message emptied; anything else passes through untouched."""
+
+    __slots__ = ("app",)
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, as a ``GET`` if it is an HTTP ``HEAD``."""
+        if scope["type"] != ScopeType.HTTP or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            # A new message: the one given may be shared (a cached answer's), and ``more_body``
+            # must stay as sent so the server still sees where the answer ends.
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        as_get = cast("Scope", {**scope, "method": "GET"})
+        try:
+            await self.app(as_get, receive, send_without_body)
+        finally:
+            # What the layers inside wrote (the route template, ...) is for the observer too.
+            outer = cast("dict[str, Any]", scope)
+            outer.update(as_get)
+            outer["method"] = "HEAD"
+
+
+def install_head(app: Litestar) -> None:
+    """Startup hook: wrap the app's ASGI handler in a `HeadAsGet` (once).
+
+    Runs before ``fastpath.install_pre_router`` and the observability hook's, so the order is
+    request observer, ``PreRouter``, `HeadAsGet`, Litestar.
+    """
+    handler: object = app.asgi_handler
+    while handler is not None:
+        if isinstance(handler, HeadAsGet):
+            return
+        handler = getattr(handler, "app", None)
+    app.asgi_handler = HeadAsGet(app.asgi_handler)

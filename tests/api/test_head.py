@@ -1,0 +1,302 @@
+"""``HEAD`` answers what ``GET`` answers, without the body.
+
+Requests go to the app as raw ASGI calls rather than through httpx, whose ``ASGITransport`` drops
+a ``HEAD`` answer's body itself (a body sent by the app would go unnoticed). Each call sends a
+fixed ``X-Request-ID``, so every header of the two answers must be equal.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from service.api import fastpath
+from service.api.head import HeadAsGet, install_head
+from service.domain.files import StoryFolder
+from service.observability.requests import RequestObserver
+from service.settings import Settings
+
+from .conftest import Api, start
+
+STORY = "/v1/stories/ceasefire-2025"
+LATEST = f"{STORY}/briefs/latest"
+REVISION = f"{STORY}/briefs/brief-2025-03-14/revisions/1"
+MARKDOWN = f"{STORY}/briefs/brief-2025-03-14/markdown"
+DIFF = f"{STORY}/diff?from=2025-03-14&to=2025-03-18"
+TEMPLATE = "/v1/stories/{story_id}/briefs/latest"
+
+PATHS = [
+    LATEST,  # answered by the fast path
+    f"{LATEST}/",  # the trailing slash goes through Litestar's router
+    f"{STORY}/briefs/brief-2025-03-14",
+    f"{STORY}/briefs/2025-03-18",
+    REVISION,
+    DIFF,
+    f"{STORY}/briefs/2025-03-18/diff",
+    "/v1/stories",
+    STORY,
+    f"{STORY}/briefs?limit=2&party=russia",
+    f"{STORY}/briefs/brief-2025-03-14/revisions",
+    f"{STORY}/timeline",
+    f"{STORY}/issues?state=open",
+    f"{STORY}/parties/russia/stances",
+    MARKDOWN,
+    f"{STORY}/briefs/brief-2025-03-14/ninjs",
+    "/healthz",
+    "/readyz",
+    "/schema/openapi.json",
+    "/v1/stories/no-such-story/briefs/latest",  # 404 from the fast path's fallback
+    "/nowhere",  # 404 from the router
+    f"{LATEST}?x=1",  # unknown query parameter: 400
+    f"{STORY}/briefs/brief-2025-03-14/revisions/0",  # below the minimum: 400
+]
+
+
+class Answer:
+    """What the app sent for one request: status, headers and the body messages."""
+
+    def __init__(self, messages: list[dict[str, Any]]) -> None:
+        start, *bodies = messages
+        assert start["type"] == "http.response.start"
+        assert all(message["type"] == "http.response.body" for message in bodies)
+        self.status: int = start["status"]
+        self.headers: list[tuple[bytes, bytes]] = list(start.get("headers", ()))
+        self.body = b"".join(message.get("body", b"") for message in bodies)
+        self.more_body = [message.get("more_body", False) for message in bodies]
+
+    def header(self, name: bytes) -> bytes | None:
+        """The first value of header ``name`` (lower case), if any."""
+        return next((value for key, value in self.headers if key == name), None)
+
+    def without(self, name: bytes) -> list[tuple[bytes, bytes]]:
+        """The headers but ``name`` (lower case)."""
+        return [(key, value) for key, value in self.headers if key != name]
+
+
+async def call(api: Api, method: str, target: str, headers: dict[str, str] | None = None) -> Answer:
+    """Send one request to the app as an ASGI server would and collect its answer.
+
+    The server's scope must keep the method the client sent while the app answers: servers read
+    it back when sending (uvicorn does, to accept an empty ``HEAD`` body).
+    """
+    path, _, query = target.partition("?")
+    raw_headers = [(b"host", b"testserver"), (b"x-request-id", b"fixed-id")]
+    raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": raw_headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    received = False
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal received
+        if received:
+            return {"type": "http.disconnect"}
+        received = True
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        assert scope["method"] == method, "the server's scope was changed"
+        messages.append(message)
+
+    await api.app(scope, receive, send)  # type: ignore[arg-type]  # a plain dict as the scope
+    assert scope["method"] == method
+    return Answer(messages)
+
+
+async def assert_head_matches_get(
+    api: Api, target: str, headers: dict[str, str] | None = None
+) -> Answer:
+    """``HEAD`` before and after the ``GET`` (cold and warm caches) answers as the ``GET`` does,
+    with empty body messages; returns the ``GET``'s answer."""
+    cold = await call(api, "HEAD", target, headers)
+    get = await call(api, "GET", target, headers)
+    warm = await call(api, "HEAD", target, headers)
+    for head in (cold, warm):
+        assert (head.status, head.headers) == (get.status, get.headers), target
+        assert head.body == b"", target
+        assert head.more_body == get.more_body, target
+    assert get.body or get.status == 304, target
+    if get.status != 304:
+        assert get.header(b"content-length") == str(len(get.body)).encode(), target
+    return get
+
+
+async def test_head_answers_as_get_without_the_body(api: Api) -> None:
+    for target in PATHS:
+        await assert_head_matches_get(api, target)
+    patch = {"Accept": "application/json-patch+json"}
+    assert (await assert_head_matches_get(api, DIFF, patch)).status == 200
+
+
+async def test_head_of_metrics_has_the_headers_of_get(api: Api) -> None:
+    """The metrics change with every request, so their length may differ from one to the next."""
+    get = await call(api, "GET", "/metrics")
+    head = await call(api, "HEAD", "/metrics")
+    assert (head.status, head.without(b"content-length")) == (200, get.without(b"content-length"))
+    assert head.header(b"content-length") is not None
+    assert head.body == b""
+
+
+async def test_statuses_of_the_representative_paths(api: Api) -> None:
+    """The comparison above covers successes and errors alike."""
+    statuses = {target: (await call(api, "HEAD", target)).status for target in PATHS}
+    assert statuses[LATEST] == statuses[f"{LATEST}/"] == statuses[DIFF] == 200
+    assert statuses["/v1/stories/no-such-story/briefs/latest"] == statuses["/nowhere"] == 404
+    assert statuses[f"{LATEST}?x=1"] == 400
+    assert set(statuses.values()) == {200, 400, 404}
+
+
+@pytest.mark.parametrize("target", [LATEST, f"{LATEST}/", REVISION, DIFF, MARKDOWN])
+async def test_head_with_a_matching_etag_is_not_modified(api: Api, target: str) -> None:
+    etag = (await call(api, "GET", target)).header(b"etag")
+    assert etag is not None
+    get = await assert_head_matches_get(api, target, {"If-None-Match": etag.decode()})
+    assert get.status == 304
+    assert get.header(b"etag") == etag
+
+
+async def test_head_of_a_post_only_path_answers_as_get(api: Api) -> None:
+    get = await assert_head_matches_get(api, "/v1/tokens/desk/revoke")
+    assert get.status == 405
+    assert get.header(b"allow") == b"POST, OPTIONS"
+
+
+@pytest.fixture
+async def auth_api(database_url: str, ceasefire: StoryFolder) -> AsyncIterator[Api]:
+    """The API with ``require_auth_for_reads``."""
+    settings = Settings(database_url=database_url, load_fixtures=False, require_auth_for_reads=True)
+    async for running in start(settings, ceasefire):
+        yield running
+
+
+@pytest.mark.parametrize("target", [LATEST, f"{LATEST}/", f"{STORY}/timeline"])
+@pytest.mark.parametrize(("role", "status"), [("none", 401), ("revoked", 401), ("read", 200)])
+async def test_head_needs_what_get_needs(
+    auth_api: Api, target: str, role: str, status: int
+) -> None:
+    get = await assert_head_matches_get(auth_api, target, auth_api.tokens.headers(role))
+    assert get.status == status
+    if status == 401:
+        assert (get.header(b"www-authenticate") or b"").startswith(b"Bearer")
+
+
+async def test_head_needs_the_scope_get_needs(auth_api: Api) -> None:
+    get = await assert_head_matches_get(auth_api, "/v1/tokens", auth_api.tokens.headers("write"))
+    assert get.status == 403
+
+
+async def test_head_is_logged_and_counted_as_head(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The access line and the metrics say ``HEAD`` and the route template, whether the fast
+    path, Litestar or nobody (an unknown path) answered."""
+    with caplog.at_level(logging.INFO, logger="briefs.access"):
+        for target in (LATEST, f"{LATEST}/", "/nowhere"):
+            await call(api, "HEAD", target)
+    records = [record for record in caplog.records if record.name == "briefs.access"]
+    fields = [record.__dict__ for record in records]
+    seen = [(f["method"], f["route"], f["status"], f["request_id"]) for f in fields]
+    assert seen == [
+        ("HEAD", TEMPLATE, 200, "fixed-id"),
+        ("HEAD", TEMPLATE, 200, "fixed-id"),
+        ("HEAD", "<unmatched>", 404, "fixed-id"),
+    ]
+    assert records[0].getMessage() == f"HEAD {LATEST} 200"
+    metrics = (await call(api, "GET", "/metrics")).body.decode()
+    assert f'method="HEAD",route="{TEMPLATE}",status="200"}} 2.0' in metrics
+
+
+async def test_head_is_answered_by_the_fast_path_and_by_the_handlers(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``HEAD`` of a hot read passes the pre-router layer (which answers only ``GET``) and is
+    answered as a ``GET`` by the fast path's route middleware, with or without a trailing slash;
+    with the fast path off the route handler answers it, with the same status and headers."""
+    routed: list[bool] = []
+    answered: list[bool] = []
+    answer = fastpath._answer
+
+    async def spy(*args: Any, **kwargs: Any) -> bool:
+        routed.append("route_handler" in kwargs["scope"])
+        answered.append(await answer(*args, **kwargs))
+        return answered[-1]
+
+    monkeypatch.setattr(fastpath, "_answer", spy)
+    targets = (LATEST, f"{LATEST}/", REVISION)
+    fast = [await call(api, "HEAD", target) for target in targets]
+    assert (routed, answered) == ([True] * 3, [True] * 3)
+    with monkeypatch.context() as patched:
+        patched.setattr(fastpath, "_READS", {})
+        handled = [await call(api, "HEAD", target) for target in targets]
+    assert len(answered) == 3  # the handlers answered
+    for by_fast_path, by_handler in zip(fast, handled, strict=True):
+        assert (by_fast_path.status, by_fast_path.body) == (200, b"")
+        assert (by_handler.status, by_handler.headers) == (200, by_fast_path.headers)
+        assert by_handler.body == b""
+
+
+async def test_install_head_wraps_litestar_inside_the_pre_router_once(api: Api) -> None:
+    """Startup order: request observer, pre-router, `HeadAsGet`; a second startup adds nothing."""
+    observer = api.app.asgi_handler
+    assert isinstance(observer, RequestObserver)
+    pre_router = observer.app
+    assert isinstance(pre_router, fastpath.PreRouter)
+    head = pre_router.app
+    assert isinstance(head, HeadAsGet)
+    install_head(api.app)
+    assert api.app.asgi_handler is observer
+    assert (observer.app, pre_router.app) == (pre_router, head)
+
+
+async def test_the_scope_is_restored_even_when_the_app_fails() -> None:
+    """The app sees a ``GET``; the caller's scope says ``HEAD`` again afterwards and holds what
+    the app wrote into it; other scopes and methods pass through as they are."""
+    seen: list[tuple[str, str]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append((scope["type"], scope.get("method", "")))
+        if scope["type"] == "http" and scope["method"] == "GET":
+            scope["path_template"] = "/x"
+            scope["state"]["token_name"] = "t"
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"abc", "more_body": True})
+            raise RuntimeError("boom")
+
+    async def receive() -> Any:
+        raise AssertionError
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    layer = HeadAsGet(app)
+    scope: dict[str, Any] = {"type": "http", "method": "HEAD", "state": {}}
+    with pytest.raises(RuntimeError, match="boom"):
+        await layer(scope, receive, send)  # type: ignore[arg-type]  # a minimal scope
+    assert scope == {
+        "type": "http",
+        "method": "HEAD",
+        "state": {"token_name": "t"},
+        "path_template": "/x",
+    }
+    assert sent[1] == {"type": "http.response.body", "body": b"", "more_body": True}
+    for other in ({"type": "http", "method": "POST", "state": {}}, {"type": "lifespan"}):
+        await layer(other, receive, send)  # type: ignore[arg-type]  # a minimal scope
+        assert other.get("method") != "GET"
+    assert seen == [("http", "GET"), ("http", "POST"), ("lifespan", "")]
