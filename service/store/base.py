@@ -8,6 +8,7 @@ Nothing is ever deleted; withdrawal is ``status = canceled`` in a new revision.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Protocol
 
 import msgspec
@@ -58,6 +59,15 @@ class EncodedBriefPage(msgspec.Struct, kw_only=True, frozen=True):
 
     items: list[msgspec.Raw]
     next_cursor: str | None = None
+
+
+def story_version_of(briefs: Iterable[Brief]) -> int:
+    """The story version of these current briefs: the sum of their revision numbers.
+
+    Creating a brief adds its revision and every update or withdrawal adds one, and nothing is
+    ever deleted, so the sum strictly grows with each change of the set and never repeats.
+    """
+    return sum(brief.revision for brief in briefs)
 
 
 class Store(Protocol):
@@ -141,6 +151,15 @@ class Store(Protocol):
 
     async def story_briefs(self, story_id: str) -> list[Brief]:
         """The latest revision of every brief of a story, by as-of date (for derivations)."""
+
+    async def story_version(self, story_id: str) -> int:
+        """A number that grows whenever the story's set of current briefs changes.
+
+        It is ``story_version_of(story_briefs(story_id))``, read without a body: one index-only
+        scan of the story's rows in ``briefs``, always from the database, so replicas sharing it
+        agree at once. Views derived from the current briefs may be cached under it. 0 for a story
+        without briefs; raises ``NotFoundError`` for an unknown story, as ``story_briefs`` does.
+        """
 
     async def import_folder(self, folder: StoryFolder) -> ImportReport:
         """Idempotently store a story folder: existing identical revisions are skipped."""

@@ -45,6 +45,9 @@ _REF = "SELECT brief_id, as_of, revision FROM briefs WHERE story_id = %s"
 _REVISION_BODY = (
     "SELECT body::text FROM brief_revisions WHERE story_id = %s AND brief_id = %s AND revision = %s"
 )
+# The story version (``story_version_of``): an index-only scan of briefs_by_date, which
+# INCLUDEs revision (pages rewritten since the last vacuum are checked in the heap).
+_VERSION = "SELECT sum(revision) FROM briefs WHERE story_id = %s"
 _TOKEN = "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_tokens"  # noqa: S105 - SQL, not a secret
 _HEALTH_TIMEOUT_SECONDS = 5.0
 _MIGRATION_LOCK = 0x42524945  # "BRIE": the advisory lock key of the migration runner
@@ -263,6 +266,15 @@ class PostgresStore:
         if not rows:
             await self._require_story(story_id)
         return [codec.decode_brief(row[0]) for row in rows]
+
+    async def story_version(self, story_id: str) -> int:
+        """The sum of the current revision numbers of the story's briefs, from the index."""
+        row = await self._one(_VERSION, story_id)
+        version = None if row is None else row[0]
+        if version is None:
+            await self._require_story(story_id)
+            return 0
+        return int(version)
 
     async def import_folder(self, folder: StoryFolder) -> ImportReport:
         """Idempotently store a story folder: existing identical revisions are skipped."""

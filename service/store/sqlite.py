@@ -63,6 +63,8 @@ _REF_LATEST = f"{_REF} ORDER BY as_of DESC LIMIT 1"
 _REVISION_BODY = (
     "SELECT body FROM brief_revisions WHERE story_id = ? AND brief_id = ? AND revision = ?"
 )
+# The story version (``story_version_of``): a scan of the covering index briefs_current.
+_VERSION = "SELECT sum(revision) FROM briefs WHERE story_id = ?"
 _scopes_decoder = msgspec.json.Decoder(list[Scope])
 
 
@@ -276,6 +278,14 @@ class SQLiteStore:
         if not rows:
             self._require_story(story_id)
         return [codec.decode_brief(row[0]) for row in rows]
+
+    async def story_version(self, story_id: str) -> int:
+        """The sum of the current revision numbers of the story's briefs, from the index alone."""
+        version = self._one(_VERSION, story_id)[0]  # an aggregate: always one row
+        if version is None:
+            self._require_story(story_id)
+            return 0
+        return int(version)
 
     async def import_folder(self, folder: StoryFolder) -> ImportReport:
         """Idempotently store a story folder: existing identical revisions are skipped."""
