@@ -1,19 +1,26 @@
-"""Story-level views derived from every brief: timeline, issue lifecycles, stance history."""
+"""Story-level views derived from every brief: timeline, issue lifecycles, stance history.
+
+Each is served as cached bytes with a strong `ETag` for the story's current version
+(``service.api.story_views``), honouring ``If-None-Match``.
+"""
 
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import get
+from litestar import Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, QueryParameter
 
-from service.api.deps import StoreDep
+from service.api.deps import CacheDep, StoreDep
 from service.api.errors import problem_responses
-from service.api.representations import SLUG_PATTERN, StoryId
+from service.api.representations import NOT_MODIFIED, SLUG_PATTERN, IfNoneMatch, StoryId, serve
+from service.api.story_views import view_body
 from service.domain.derive import issue_lifecycles, stance_history, timeline
 from service.domain.errors import NotFoundError
 from service.domain.limits import MAX_ID_LENGTH
+from service.domain.models import Brief
 from service.domain.views import IssueLifecycles, StanceHistory, Timeline
 
 
@@ -25,50 +32,78 @@ class IssueState(enum.StrEnum):
     CLOSED = "closed"
 
 
+def _ok(description: str, container: Any) -> dict[int, ResponseSpec]:
+    return {
+        200: ResponseSpec(
+            data_container=container, description=description, generate_examples=False
+        )
+    }
+
+
 @get(
     "/v1/stories/{story_id:str}/timeline",
     operation_id="getTimeline",
     tags=["views"],
-    responses=problem_responses(401, 403, 404),
+    responses={
+        **_ok("The story's timeline.", Timeline),
+        **NOT_MODIFIED,
+        **problem_responses(401, 403, 404),
+    },
 )
-async def get_timeline(store: StoreDep, story_id: StoryId) -> Timeline:
-    """Every event across the story's briefs, deduplicated by id, in chronological order."""
-    # story_briefs raises NotFoundError for an unknown story
-    return timeline(story_id, await store.story_briefs(story_id))
+async def get_timeline(
+    store: StoreDep, cache: CacheDep, story_id: StoryId, if_none_match: IfNoneMatch
+) -> Response[bytes]:
+    """Every event across the story's briefs, deduplicated by id, in chronological order, with
+    its `ETag`."""
+
+    def derive(briefs: list[Brief]) -> Timeline:
+        return timeline(story_id, briefs)
+
+    return serve(await view_body(store, cache, story_id, ("timeline",), derive), if_none_match)
 
 
 @get(
     "/v1/stories/{story_id:str}/issues",
     operation_id="listIssueLifecycles",
     tags=["views"],
-    responses=problem_responses(401, 403, 404),
+    responses={
+        **_ok("The lifecycles of the story's issues in that state.", IssueLifecycles),
+        **NOT_MODIFIED,
+        **problem_responses(401, 403, 404),
+    },
 )
 async def list_issue_lifecycles(
     store: StoreDep,
+    cache: CacheDep,
     story_id: StoryId,
+    if_none_match: IfNoneMatch,
     issue_state: Annotated[
         IssueState, QueryParameter(name="state", description="`open`, `closed` or `all` issues.")
     ] = IssueState.ALL,
-) -> IssueLifecycles:
-    """The lifecycle of every issue of the story (status per brief, age, resolution)."""
-    lifecycles = issue_lifecycles(story_id, await store.story_briefs(story_id))
-    if issue_state is IssueState.ALL:
-        return lifecycles
-    closed = issue_state is IssueState.CLOSED
-    return IssueLifecycles(
-        story_id=lifecycles.story_id,
-        issues=[issue for issue in lifecycles.issues if issue.is_closed == closed],
-    )
+) -> Response[bytes]:
+    """The lifecycle of every issue of the story (status per brief, age, resolution), with its
+    `ETag`."""
+
+    def derive(briefs: list[Brief]) -> IssueLifecycles:
+        return _in_state(issue_lifecycles(story_id, briefs), issue_state)
+
+    view = ("issues", issue_state.value)
+    return serve(await view_body(store, cache, story_id, view, derive), if_none_match)
 
 
 @get(
     "/v1/stories/{story_id:str}/parties/{party_id:str}/stances",
     operation_id="getStanceHistory",
     tags=["views"],
-    responses=problem_responses(401, 403, 404),
+    responses={
+        **_ok("The party's stance history.", StanceHistory),
+        **NOT_MODIFIED,
+        **problem_responses(401, 403, 404),
+    },
 )
 async def get_stance_history(
     store: StoreDep,
+    cache: CacheDep,
     story_id: StoryId,
     party_id: Annotated[
         str,
@@ -79,12 +114,31 @@ async def get_stance_history(
             max_length=MAX_ID_LENGTH,
         ),
     ],
-) -> StanceHistory:
-    """One party's stance over time; 404 when the party is not in the story's registry."""
+    if_none_match: IfNoneMatch,
+) -> Response[bytes]:
+    """One party's stance over time, with its `ETag`; 404 when the party is not in the story's
+    registry."""
+    # The registry is editable and not part of the story version: check it on every request.
     story = await store.get_story(story_id)
     if all(party.id != party_id for party in story.parties):
         raise NotFoundError(f"Story {story_id!r} has no party {party_id!r}.")
-    return stance_history(story_id, party_id, await store.story_briefs(story_id))
+
+    def derive(briefs: list[Brief]) -> StanceHistory:
+        return stance_history(story_id, party_id, briefs)
+
+    view = ("parties", party_id, "stances")
+    return serve(await view_body(store, cache, story_id, view, derive), if_none_match)
+
+
+def _in_state(lifecycles: IssueLifecycles, issue_state: IssueState) -> IssueLifecycles:
+    """Only the open or only the closed issues (all of them for ``ALL``)."""
+    if issue_state is IssueState.ALL:
+        return lifecycles
+    closed = issue_state is IssueState.CLOSED
+    return IssueLifecycles(
+        story_id=lifecycles.story_id,
+        issues=[issue for issue in lifecycles.issues if issue.is_closed == closed],
+    )
 
 
 ROUTES = [get_timeline, list_issue_lifecycles, get_stance_history]
