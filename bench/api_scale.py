@@ -6,13 +6,20 @@ picks a random story, so the cache and SQLite's page cache see the whole databas
 brief. Reports requests/s, p50 and p99 of list, latest and timeline, the 1M / 1k ratios, and the
 server's peak RSS (``VmHWM`` summed over granian's processes) after all the load.
 
+Before measuring, the cached reads (latest, timeline) are requested once for every story, so
+both databases are measured in the steady state of a long-running server rather than while one
+warms 10 cache entries and the other 10,000 (``--cold`` skips that; ``--cache-bytes 0`` measures
+the database path alone, with nothing to warm).
+
     .venv/bin/python -m bench.store_scale          # builds /tmp/briefs-bench/store-*.db once
     .venv/bin/python -m bench.api_scale            # needs wrk (apt-get install -y wrk)
+    .venv/bin/python -m bench.api_scale --cache-bytes 0
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import statistics
 import subprocess
 import sys
@@ -28,6 +35,8 @@ ENDPOINTS = {
     "latest": "/briefs/latest",
     "timeline": "/timeline",
 }
+# Endpoints whose answers the response cache keeps (``warm`` requests them once per story).
+CACHED = ("latest", "timeline")
 # A seeded random story per request, so each run covers the same spread of the database.
 SCRIPT = """
 math.randomseed(42)
@@ -69,6 +78,21 @@ def load(server: Server, stories: int, suffix: str, folder: Path, seconds: float
     return result
 
 
+def warm(server: Server, stories: int) -> None:
+    """Request each cached endpoint of every story once, on one keep-alive connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        for endpoint in CACHED:
+            for number in range(stories):
+                connection.request("GET", f"/v1/stories/story-{number:05d}{ENDPOINTS[endpoint]}")
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"warm-up: {endpoint} of story {number}: {response.status}")
+    finally:
+        connection.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=Path("/tmp/briefs-bench"))
@@ -80,6 +104,9 @@ def main() -> None:
         default=None,
         help="response cache size (default: the service's 64 MiB; 0 compares the database path)",
     )
+    parser.add_argument(
+        "--cold", action="store_true", help="measure without first warming the response cache"
+    )
     args = parser.parse_args()
     results: dict[tuple[str, str], list[LoadResult]] = {}
     peaks: dict[str, float] = {}
@@ -90,6 +117,9 @@ def main() -> None:
             for size, (name, _) in DATABASES.items()
         }
         try:
+            if not args.cold and args.cache_bytes != 0:
+                for size, server in servers.items():
+                    warm(server, DATABASES[size][1])
             for _ in range(args.repeats):  # interleaved, so background noise hits both alike
                 for endpoint, suffix in ENDPOINTS.items():
                     for size, server in servers.items():
