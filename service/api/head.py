@@ -6,7 +6,8 @@ Litestar answers ``HEAD`` only on handlers declared for it, and every read here 
 their answer. Whatever the ``GET`` goes through applies unchanged: routing (404, and 405 with its
 ``Allow`` header on a path without ``GET``), authentication (a ``HEAD`` needs what the ``GET``
 needs), the fast path, conditional requests (304) and every response header, ``Content-Length``
-included (the length the body would have had, as RFC 9110 allows).
+included (the length the body would have had, as RFC 9110 allows). For the other methods it adds
+``HEAD`` to any ``Allow`` header that lists ``GET`` (405 answers, ``OPTIONS``).
 
 `install_head` runs before ``fastpath.install_pre_router`` and the observability hook, so a request
 passes the request observer, the pre-router layer, this layer, then Litestar. The observer gives
@@ -42,8 +43,11 @@ class HeadAsGet:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on, as a ``GET`` if it is an HTTP ``HEAD``."""
-        if scope["type"] != ScopeType.HTTP or scope["method"] != "HEAD":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
+            return
+        if scope["method"] != "HEAD":
+            await self.app(scope, receive, _allow_head(send))
             return
 
         async def send_without_body(message: Message) -> None:
@@ -61,6 +65,31 @@ class HeadAsGet:
             outer = cast("dict[str, Any]", scope)
             outer.update(as_get)
             outer["method"] = "HEAD"
+
+
+def _allow_head(send: Send) -> Send:
+    """``send``, adding ``HEAD`` to an ``Allow`` header that lists ``GET`` (405 answers, OPTIONS):
+    the router lists the methods of its handlers, and ``HEAD`` is answered here, not by one."""
+
+    async def send_with_head_allowed(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = message.get("headers") or ()
+            if any(name == b"allow" for name, _ in headers):
+                message = {**message, "headers": [_with_head(pair) for pair in headers]}
+        await send(message)
+
+    return send_with_head_allowed
+
+
+def _with_head(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+    name, value = header
+    if name != b"allow":
+        return header
+    methods = [method.strip() for method in value.split(b",")]
+    if b"GET" not in methods or b"HEAD" in methods:
+        return header
+    methods.insert(methods.index(b"GET") + 1, b"HEAD")
+    return name, b", ".join(methods)
 
 
 def install_head(app: Litestar) -> None:

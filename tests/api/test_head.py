@@ -176,6 +176,22 @@ async def test_head_of_a_post_only_path_answers_as_get(api: Api) -> None:
     assert get.header(b"allow") == b"POST, OPTIONS"
 
 
+@pytest.mark.parametrize(
+    ("method", "target", "allow"),
+    [
+        ("DELETE", "/healthz", b"GET, HEAD, OPTIONS"),  # 405
+        ("OPTIONS", "/healthz", b"GET, HEAD, OPTIONS"),
+        ("DELETE", STORY, b"GET, HEAD, OPTIONS, PATCH"),  # 405
+        ("DELETE", "/v1/tokens/desk/revoke", b"POST, OPTIONS"),  # no GET, so no HEAD
+    ],
+)
+async def test_allow_lists_head_wherever_it_lists_get(
+    api: Api, method: str, target: str, allow: bytes
+) -> None:
+    answer = await call(api, method, target)
+    assert answer.header(b"allow") == allow, (method, target, answer.status)
+
+
 @pytest.fixture
 async def auth_api(database_url: str, ceasefire: StoryFolder) -> AsyncIterator[Api]:
     """The API with ``require_auth_for_reads``."""
