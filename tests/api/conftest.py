@@ -14,6 +14,7 @@ import httpx
 import pytest
 from litestar import Litestar
 
+from service.api import fastpath
 from service.api.app import create_app
 from service.api.auth import new_token_record
 from service.domain.files import StoryFolder
@@ -124,6 +125,37 @@ async def running_lifespan(app: Litestar) -> AsyncIterator[None]:
     finally:
         stop.set()
         await task
+
+
+@contextlib.asynccontextmanager
+async def replica(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of a second app on the same database (another replica), running for the block."""
+    other = create_app(settings)
+    async with (
+        running_lifespan(other),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=other),  # type: ignore[arg-type]  # ASGI typing
+            base_url="http://replica",
+        ) as client,
+    ):
+        yield client
+
+
+class FastPathSpy:
+    """Records each call of the fast path's ``_answer``: whether Litestar had routed the request
+    (the route middleware) or not (the pre-router layer), and whether the fast path answered."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.routed: list[bool] = []
+        self.answered: list[bool] = []
+        answer = fastpath._answer
+
+        async def spy(*args: Any, **kwargs: Any) -> bool:
+            self.routed.append("route_handler" in kwargs["scope"])
+            self.answered.append(await answer(*args, **kwargs))
+            return self.answered[-1]
+
+        monkeypatch.setattr(fastpath, "_answer", spy)
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
-import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,14 +17,13 @@ from litestar._asgi.utils import is_valid_host  # the router's check, to compare
 from litestar.serialization import encode_json
 
 from service.api import fastpath
-from service.api.app import create_app
 from service.api.cache import ResponseCache
 from service.domain import codec
 from service.domain.files import StoryFolder
 from service.domain.wire import BriefQuery
 from service.settings import Settings
 
-from .conftest import Api, running_lifespan, start
+from .conftest import Api, FastPathSpy, replica, start
 
 STORY = "/v1/stories/ceasefire-2025"
 LATEST = f"{STORY}/briefs/latest"
@@ -118,16 +115,8 @@ async def test_conditional_requests_match_the_handlers(
 
 
 async def test_fast_path_answers_plain_reads(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    answered: list[bool] = []
-    routed: list[bool] = []
-    answer = fastpath._answer
-
-    async def spy(*args: Any, **kwargs: Any) -> bool:
-        routed.append("route_handler" in kwargs["scope"])
-        answered.append(await answer(*args, **kwargs))
-        return answered[-1]
-
-    monkeypatch.setattr(fastpath, "_answer", spy)
+    spy = FastPathSpy(monkeypatch)
+    routed, answered = spy.routed, spy.answered
     assert (await api.client.get(DIFF)).status_code == 200  # computed by the handler
     for path in (
         LATEST,
@@ -159,14 +148,7 @@ async def test_a_replica_never_serves_a_stale_revision(
     (its cache holds revision bytes, never "which revision is current")."""
     settings = Settings(database_url=sqlite_url, load_fixtures=False)
     async for first in start(settings, ceasefire):
-        other = create_app(settings)
-        async with (
-            running_lifespan(other),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=other),  # type: ignore[arg-type]  # ASGI typing
-                base_url="http://replica",
-            ) as second,
-        ):
+        async with replica(settings) as second:
             before = await second.get(LATEST)  # now cached by the second replica
             assert (await second.get(LATEST)).headers["ETag"] == before.headers["ETag"]
             content = {k: v for k, v in before.json().items() if k not in _IDENTITY}

@@ -19,7 +19,7 @@ from service.domain.files import StoryFolder
 from service.observability.requests import RequestObserver
 from service.settings import Settings
 
-from .conftest import Api, start
+from .conftest import Api, FastPathSpy, start
 
 STORY = "/v1/stories/ceasefire-2025"
 LATEST = f"{STORY}/briefs/latest"
@@ -243,16 +243,8 @@ async def test_head_is_answered_by_the_fast_path_and_by_the_handlers(
     """A ``HEAD`` of a hot read passes the pre-router layer (which answers only ``GET``) and is
     answered as a ``GET`` by the fast path's route middleware, with or without a trailing slash;
     with the fast path off the route handler answers it, with the same status and headers."""
-    routed: list[bool] = []
-    answered: list[bool] = []
-    answer = fastpath._answer
-
-    async def spy(*args: Any, **kwargs: Any) -> bool:
-        routed.append("route_handler" in kwargs["scope"])
-        answered.append(await answer(*args, **kwargs))
-        return answered[-1]
-
-    monkeypatch.setattr(fastpath, "_answer", spy)
+    spy = FastPathSpy(monkeypatch)
+    routed, answered = spy.routed, spy.answered
     targets = (LATEST, f"{LATEST}/", REVISION)
     fast = [await call(api, "HEAD", target) for target in targets]
     assert (routed, answered) == ([True] * 3, [True] * 3)

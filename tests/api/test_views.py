@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import httpx
 import jsonpatch
 import msgspec
 
-from service.api.app import create_app
 from service.domain import codec
 from service.domain.changes import BriefDiff
 from service.domain.derive import issue_lifecycles, stance_history, timeline
 from service.domain.files import StoryFolder
 from service.settings import Settings
-from tests.api.conftest import Api, running_lifespan, start
+
+from .conftest import Api, replica, start
 
 STORY = "/v1/stories/ceasefire-2025"
 JSON_PATCH = "application/json-patch+json"
@@ -200,14 +199,7 @@ async def test_a_replica_serves_an_updated_view_at_once(
     cache keys views by the story version, which every request reads from the database)."""
     settings = Settings(database_url=database_url, load_fixtures=False, db_pool_size=4)
     async for first in start(settings, ceasefire):
-        other = create_app(settings)
-        async with (
-            running_lifespan(other),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=other),  # type: ignore[arg-type]  # ASGI typing
-                base_url="http://replica",
-            ) as second,
-        ):
+        async with replica(settings) as second:
             before = await second.get(TIMELINE)
             assert (await second.get(TIMELINE)).headers["etag"] == before.headers["etag"]
             latest = await first.client.get(f"{STORY}/briefs/latest")
