@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Hashable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from litestar import Response
 from litestar.openapi.datastructures import ResponseSpec
@@ -78,6 +78,15 @@ NOT_MODIFIED = {
     )
 }
 """The extra OpenAPI response of every GET that serves an `ETag`."""
+
+
+def ok_response(description: str, container: Any) -> dict[int, ResponseSpec]:
+    """The OpenAPI 200 response of a route that answers raw bytes of ``container``'s schema."""
+    return {
+        200: ResponseSpec(
+            data_container=container, description=description, generate_examples=False
+        )
+    }
 
 
 def parse_ref(ref: str) -> dt.date | None:

@@ -23,6 +23,7 @@ from service.api.representations import (
     StoryId,
     brief_body,
     load_brief,
+    ok_response,
     revision_body,
     serve,
 )
@@ -45,11 +46,7 @@ class BriefProjectionPage(msgspec.Struct, kw_only=True, frozen=True):
 
 
 def _ok(description: str, container: Any = Brief) -> dict[int, ResponseSpec]:
-    return {
-        200: ResponseSpec(
-            data_container=container, description=description, generate_examples=False
-        )
-    }
+    return ok_response(description, container)
 
 
 @get(

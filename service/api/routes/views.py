@@ -7,15 +7,21 @@ Each is served as cached bytes with a strong `ETag` for the story's current vers
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Response, get
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, QueryParameter
 
 from service.api.deps import CacheDep, StoreDep
 from service.api.errors import problem_responses
-from service.api.representations import NOT_MODIFIED, SLUG_PATTERN, IfNoneMatch, StoryId, serve
+from service.api.representations import (
+    NOT_MODIFIED,
+    SLUG_PATTERN,
+    IfNoneMatch,
+    StoryId,
+    ok_response,
+    serve,
+)
 from service.api.story_views import view_body
 from service.domain.derive import issue_lifecycles, stance_history, timeline
 from service.domain.errors import NotFoundError
@@ -32,20 +38,12 @@ class IssueState(enum.StrEnum):
     CLOSED = "closed"
 
 
-def _ok(description: str, container: Any) -> dict[int, ResponseSpec]:
-    return {
-        200: ResponseSpec(
-            data_container=container, description=description, generate_examples=False
-        )
-    }
-
-
 @get(
     "/v1/stories/{story_id:str}/timeline",
     operation_id="getTimeline",
     tags=["views"],
     responses={
-        **_ok("The story's timeline.", Timeline),
+        **ok_response("The story's timeline.", Timeline),
         **NOT_MODIFIED,
         **problem_responses(401, 403, 404),
     },
@@ -67,7 +65,7 @@ async def get_timeline(
     operation_id="listIssueLifecycles",
     tags=["views"],
     responses={
-        **_ok("The lifecycles of the story's issues in that state.", IssueLifecycles),
+        **ok_response("The lifecycles of the story's issues in that state.", IssueLifecycles),
         **NOT_MODIFIED,
         **problem_responses(401, 403, 404),
     },
@@ -96,7 +94,7 @@ async def list_issue_lifecycles(
     operation_id="getStanceHistory",
     tags=["views"],
     responses={
-        **_ok("The party's stance history.", StanceHistory),
+        **ok_response("The party's stance history.", StanceHistory),
         **NOT_MODIFIED,
         **problem_responses(401, 403, 404),
     },
