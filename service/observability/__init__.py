@@ -1,4 +1,4 @@
-"""Logging and metrics of the service.
+"""Logging, metrics and request ids of the service.
 
 ``create_app`` passes ``app_init_hook(settings)`` to Litestar's ``on_app_init``. The hook
 
@@ -6,13 +6,13 @@
   a terminal) on stdout for every logger, unhandled exceptions logged with their request id;
 * adds the public ``GET /metrics`` route (Prometheus text format);
 * adds a startup hook, run after the app's own, that wraps the whole ASGI handler in the
-  `RequestObserver` (one access-log line and one metrics sample per request, by route template),
-  wraps ``app.state.store`` in a timing proxy and points the cache collector at
-  ``app.state.cache``.
+  `RequestObserver` (a request id echoed as ``X-Request-ID``, one access-log line and one
+  metrics sample per request, by route template), wraps ``app.state.store`` in a timing proxy
+  and points the cache collector at ``app.state.cache``.
 
-The request id is read from ``scope["state"]["request_id"]`` and the authenticated token's name
-from ``scope["state"]["token_name"]``, both set by the API's middleware; the token itself is never
-seen here.
+The observer keeps the request id in ``scope["state"]["request_id"]`` (error bodies read it
+there) and reads the authenticated token's name from ``scope["state"]["token_name"]``, set by the
+API's authentication; the token itself is never seen here.
 """
 
 from __future__ import annotations
