@@ -16,6 +16,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, Parameter, QueryParameter
 
 from service.api.cache import CachedBody, ResponseCache, cached_body, matches_weakly
+from service.api.errors import problem_responses
 from service.domain import codec
 from service.domain.errors import NotFoundError
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
@@ -80,12 +81,29 @@ NOT_MODIFIED = {
 """The extra OpenAPI response of every GET that serves an `ETag`."""
 
 
-def ok_response(description: str, container: Any) -> dict[int, ResponseSpec]:
+def ok_response(
+    description: str, container: Any, media_type: str = JSON
+) -> dict[int, ResponseSpec]:
     """The OpenAPI 200 response of a route that answers raw bytes of ``container``'s schema."""
     return {
         200: ResponseSpec(
-            data_container=container, description=description, generate_examples=False
+            data_container=container,
+            description=description,
+            generate_examples=False,
+            media_type=media_type,
         )
+    }
+
+
+def read_responses(
+    description: str, container: Any, media_type: str = JSON
+) -> dict[int, ResponseSpec]:
+    """The OpenAPI responses of a GET that serves bytes with an `ETag`: 200, 304 and the
+    problems of a read (401, 403, 404)."""
+    return {
+        **ok_response(description, container, media_type),
+        **NOT_MODIFIED,
+        **problem_responses(401, 403, 404),
     }
 
 

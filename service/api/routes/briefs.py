@@ -16,7 +16,6 @@ from service.api.deps import CacheDep, StoreDep
 from service.api.errors import PreconditionRequiredError, problem_responses
 from service.api.representations import (
     JSON,
-    NOT_MODIFIED,
     SLUG_PATTERN,
     BriefRefParam,
     IfNoneMatch,
@@ -24,6 +23,7 @@ from service.api.representations import (
     brief_body,
     load_brief,
     ok_response,
+    read_responses,
     revision_body,
     serve,
 )
@@ -176,11 +176,7 @@ async def create_brief(
     "/v1/stories/{story_id:str}/briefs/latest",
     operation_id="getLatestBrief",
     tags=["briefs"],
-    responses={
-        **_ok("The latest revision of the most recent brief."),
-        **NOT_MODIFIED,
-        **problem_responses(401, 403, 404),
-    },
+    responses=read_responses("The latest revision of the most recent brief.", Brief),
 )
 async def get_latest_brief(
     store: StoreDep, cache: CacheDep, story_id: StoryId, if_none_match: IfNoneMatch
@@ -193,11 +189,7 @@ async def get_latest_brief(
     "/v1/stories/{story_id:str}/briefs/{brief_ref:str}",
     operation_id="getBrief",
     tags=["briefs"],
-    responses={
-        **_ok("The latest revision of the brief."),
-        **NOT_MODIFIED,
-        **problem_responses(401, 403, 404),
-    },
+    responses=read_responses("The latest revision of the brief.", Brief),
 )
 async def get_brief(
     *,
@@ -276,11 +268,7 @@ async def list_revisions(
     "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/revisions/{revision:int}",
     operation_id="getRevision",
     tags=["briefs"],
-    responses={
-        **_ok("That revision of the brief."),
-        **NOT_MODIFIED,
-        **problem_responses(401, 403, 404),
-    },
+    responses=read_responses("That revision of the brief.", Brief),
 )
 async def get_revision(
     *,

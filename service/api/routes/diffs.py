@@ -10,21 +10,19 @@ from collections.abc import Hashable
 from typing import Annotated
 
 from litestar import Response, get
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, Parameter, QueryParameter
 
 from service.api.cache import CachedBody, cached_body
 from service.api.deps import CacheDep, StoreDep
-from service.api.errors import problem_responses
 from service.api.representations import (
     JSON,
-    NOT_MODIFIED,
     SLUG_PATTERN,
     BriefRefParam,
     IfNoneMatch,
     RevisionQuery,
     StoryId,
     load_brief,
+    read_responses,
     revision_key,
     serve,
 )
@@ -71,16 +69,11 @@ def _revision(description: str, *, query: str) -> object:
     )
 
 
-_DIFF_RESPONSES = {
-    **NOT_MODIFIED,
-    200: ResponseSpec(
-        generate_examples=False,
-        data_container=BriefDiff,
-        description=f"The semantic diff (old = the other brief, new = this one); with "
-        f"`Accept: {JSON_PATCH}`, a `list[PatchOp]` (RFC 6902) from old to new.",
-    ),
-    **problem_responses(401, 403, 404),
-}
+_DIFF_RESPONSES = read_responses(
+    f"The semantic diff (old = the other brief, new = this one); with "
+    f"`Accept: {JSON_PATCH}`, a `list[PatchOp]` (RFC 6902) from old to new.",
+    BriefDiff,
+)
 
 
 def _diff_format(hide_trivial: bool, accept: str | None) -> str:

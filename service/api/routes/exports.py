@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from litestar import Response, get
-from litestar.openapi.datastructures import ResponseSpec
 
 from service.api.deps import StoreDep
-from service.api.errors import problem_responses
 from service.api.representations import (
     MARKDOWN,
-    NOT_MODIFIED,
     BriefRefParam,
     IfNoneMatch,
     RevisionQuery,
     StoryId,
     export_body,
     load_brief,
+    read_responses,
     serve,
 )
 
@@ -24,16 +22,7 @@ from service.api.representations import (
     "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/markdown",
     operation_id="exportBriefMarkdown",
     tags=["exports"],
-    responses={
-        200: ResponseSpec(
-            generate_examples=False,
-            data_container=str,
-            description="The brief as Markdown.",
-            media_type=MARKDOWN,
-        ),
-        **NOT_MODIFIED,
-        **problem_responses(401, 403, 404),
-    },
+    responses=read_responses("The brief as Markdown.", str, MARKDOWN),
 )
 async def export_brief_markdown(
     store: StoreDep,
@@ -52,15 +41,7 @@ async def export_brief_markdown(
     "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/ninjs",
     operation_id="exportBriefNinjs",
     tags=["exports"],
-    responses={
-        200: ResponseSpec(
-            generate_examples=False,
-            data_container=dict[str, object],
-            description="The brief as an IPTC ninjs 2.x document.",
-        ),
-        **NOT_MODIFIED,
-        **problem_responses(401, 403, 404),
-    },
+    responses=read_responses("The brief as an IPTC ninjs 2.x document.", dict[str, object]),
 )
 async def export_brief_ninjs(
     store: StoreDep,

@@ -13,13 +13,11 @@ from litestar import Response, get
 from litestar.params import Parameter, QueryParameter
 
 from service.api.deps import CacheDep, StoreDep
-from service.api.errors import problem_responses
 from service.api.representations import (
-    NOT_MODIFIED,
     SLUG_PATTERN,
     IfNoneMatch,
     StoryId,
-    ok_response,
+    read_responses,
     serve,
 )
 from service.api.story_views import view_body
@@ -42,11 +40,7 @@ class IssueState(enum.StrEnum):
     "/v1/stories/{story_id:str}/timeline",
     operation_id="getTimeline",
     tags=["views"],
-    responses={
-        **ok_response("The story's timeline.", Timeline),
-        **NOT_MODIFIED,
-        **problem_responses(401, 403, 404),
-    },
+    responses=read_responses("The story's timeline.", Timeline),
 )
 async def get_timeline(
     store: StoreDep, cache: CacheDep, story_id: StoryId, if_none_match: IfNoneMatch
@@ -64,11 +58,9 @@ async def get_timeline(
     "/v1/stories/{story_id:str}/issues",
     operation_id="listIssueLifecycles",
     tags=["views"],
-    responses={
-        **ok_response("The lifecycles of the story's issues in that state.", IssueLifecycles),
-        **NOT_MODIFIED,
-        **problem_responses(401, 403, 404),
-    },
+    responses=read_responses(
+        "The lifecycles of the story's issues in that state.", IssueLifecycles
+    ),
 )
 async def list_issue_lifecycles(
     store: StoreDep,
@@ -93,11 +85,7 @@ async def list_issue_lifecycles(
     "/v1/stories/{story_id:str}/parties/{party_id:str}/stances",
     operation_id="getStanceHistory",
     tags=["views"],
-    responses={
-        **ok_response("The party's stance history.", StanceHistory),
-        **NOT_MODIFIED,
-        **problem_responses(401, 403, 404),
-    },
+    responses=read_responses("The party's stance history.", StanceHistory),
 )
 async def get_stance_history(
     store: StoreDep,
