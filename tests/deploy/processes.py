@@ -10,12 +10,31 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from service.settings import ENV_PREFIX
+
 HEALTHY_TIMEOUT_SECONDS = 60.0
+BRIEFS = Path(sys.executable).parent / "briefs"
+"""The console script of the virtualenv running the tests."""
+
+
+def run_briefs(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``briefs ARGS`` with only ``env`` for its ``BRIEFS_*`` settings (none inherited)."""
+    base = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
+    return subprocess.run(
+        [str(BRIEFS), *args],
+        env={**base, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def free_port() -> int:

@@ -3,19 +3,16 @@ commands with exit 2 and exactly one line on stderr (never a traceback)."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from service.settings import ENV_PREFIX, Settings
 from tests.conftest import REPO_ROOT
+from tests.deploy.processes import run_briefs
 
 CONFIGURATION_DOC = REPO_ROOT / "docs" / "configuration.md"
-BRIEFS = Path(sys.executable).parent / "briefs"
 ROW = re.compile(r"^\|\s*`(BRIEFS_[A-Z0-9_]+)`\s*\|\s*`([^`]*)`\s*\|(.*)\|\s*$")
 
 
@@ -53,19 +50,6 @@ def test_the_table_lists_exactly_the_settings_with_their_defaults() -> None:
         for name in Settings.__struct_fields__
     }
     assert documented_settings() == expected
-
-
-def run_briefs(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    base = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
-    return subprocess.run(
-        [str(BRIEFS), *args],
-        env={**base, **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(

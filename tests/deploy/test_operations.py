@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
-import os
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,23 +13,9 @@ from pathlib import Path
 import pytest
 
 from service.cli.healthcheck import default_url
-from service.settings import ENV_PREFIX
+from tests.deploy.processes import run_briefs
 
-BRIEFS = Path(sys.executable).parent / "briefs"
 BATCH = 25
-
-
-def briefs(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    base = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
-    return subprocess.run(
-        [str(BRIEFS), *args],
-        env={**base, **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @contextlib.contextmanager
@@ -70,7 +53,7 @@ def test_backup_is_a_consistent_snapshot_while_writes_go_on(tmp_path: Path) -> N
     with busy_writer(database):
         time.sleep(0.2)
         for copy in copies:
-            result = briefs("db", "backup", str(copy), env=env, cwd=tmp_path)
+            result = run_briefs("db", "backup", str(copy), env=env, cwd=tmp_path)
             assert result.returncode == 0, result.stderr
             assert "integrity ok" in result.stdout
     counts = []
@@ -91,7 +74,7 @@ def test_backup_is_a_consistent_snapshot_while_writes_go_on(tmp_path: Path) -> N
 def test_backup_never_overwrites_by_accident_nor_invents_a_database(tmp_path: Path) -> None:
     database = tmp_path / "briefs.db"
     env = {"BRIEFS_DATABASE_URL": f"sqlite:///{database}"}
-    missing = briefs("db", "backup", str(tmp_path / "copy.db"), env=env, cwd=tmp_path)
+    missing = run_briefs("db", "backup", str(tmp_path / "copy.db"), env=env, cwd=tmp_path)
     assert missing.returncode == 1
     assert "no database" in missing.stderr
     assert not database.exists(), "the backup created an empty database"
@@ -100,11 +83,11 @@ def test_backup_never_overwrites_by_accident_nor_invents_a_database(tmp_path: Pa
         stop.set()
     target = tmp_path / "copy.db"
     target.write_text("precious")
-    refused = briefs("db", "backup", str(target), env=env, cwd=tmp_path)
+    refused = run_briefs("db", "backup", str(target), env=env, cwd=tmp_path)
     assert refused.returncode == 1
     assert "--force" in refused.stderr
     assert target.read_text() == "precious"
-    forced = briefs("db", "backup", "--force", str(target), env=env, cwd=tmp_path)
+    forced = run_briefs("db", "backup", "--force", str(target), env=env, cwd=tmp_path)
     assert forced.returncode == 0, forced.stderr
     with contextlib.closing(sqlite3.connect(target)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -112,7 +95,7 @@ def test_backup_never_overwrites_by_accident_nor_invents_a_database(tmp_path: Pa
 
 def test_backup_points_postgresql_users_to_pg_dump(tmp_path: Path) -> None:
     env = {"BRIEFS_DATABASE_URL": "postgresql://briefs@db.example.org/briefs"}
-    result = briefs("db", "backup", str(tmp_path / "copy.db"), env=env, cwd=tmp_path)
+    result = run_briefs("db", "backup", str(tmp_path / "copy.db"), env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert "pg_dump" in result.stderr
     assert len(result.stderr.splitlines()) == 1
@@ -121,10 +104,10 @@ def test_backup_points_postgresql_users_to_pg_dump(tmp_path: Path) -> None:
 
 def test_upgrade_applies_migrations_once(tmp_path: Path) -> None:
     env = {"BRIEFS_DATABASE_URL": f"sqlite:///{tmp_path / 'briefs.db'}"}
-    first = briefs("db", "upgrade", env=env, cwd=tmp_path)
+    first = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("applied migrations: 1")
-    again = briefs("db", "upgrade", env=env, cwd=tmp_path)
+    again = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "schema is current" in again.stdout
 
@@ -132,10 +115,10 @@ def test_upgrade_applies_migrations_once(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_upgrade_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
     env = {"BRIEFS_DATABASE_URL": postgres_url}
-    first = briefs("db", "upgrade", env=env, cwd=tmp_path)
+    first = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("applied migrations:")
-    again = briefs("db", "upgrade", env=env, cwd=tmp_path)
+    again = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "schema is current" in again.stdout
 
@@ -173,20 +156,20 @@ def test_healthcheck_exit_codes(tmp_path: Path) -> None:
     with probe_server(200) as port:
         # A proxy in the environment (nothing listens there) must not catch the loopback probe.
         proxy = {"HTTP_PROXY": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9"}
-        healthy = briefs("healthcheck", env={"BRIEFS_PORT": str(port), **proxy}, cwd=tmp_path)
+        healthy = run_briefs("healthcheck", env={"BRIEFS_PORT": str(port), **proxy}, cwd=tmp_path)
         assert healthy.returncode == 0, healthy.stderr
         assert f"http://127.0.0.1:{port}/healthz" in healthy.stdout
     with probe_server(503) as port:
-        failing = briefs(
+        failing = run_briefs(
             "healthcheck", "--url", f"http://127.0.0.1:{port}/healthz", env={}, cwd=tmp_path
         )
         assert failing.returncode == 1
         assert "HTTP 503" in failing.stderr
-    refused = briefs("healthcheck", env={"BRIEFS_PORT": str(port)}, cwd=tmp_path)
+    refused = run_briefs("healthcheck", env={"BRIEFS_PORT": str(port)}, cwd=tmp_path)
     assert refused.returncode == 1
     with probe_server(200, delay=5) as port:
         started = time.monotonic()
-        slow = briefs(
+        slow = run_briefs(
             "healthcheck",
             "--timeout",
             "0.5",
