@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"briefs load: {error}", file=sys.stderr)
         return 2
-    from service.domain.errors import DomainError
+    from service.domain.errors import DomainError, first_line
     from service.domain.files import StoryFileError
 
     missing = [path for path in args.paths if not path.exists()]
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"briefs load: {error}", file=sys.stderr)
         return 1
     except Exception as error:  # drivers raise their own errors; report any in one line
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        reason = first_line(error)
         print(f"briefs load: cannot use the database: {reason}", file=sys.stderr)
         return 1
     if not lines:

@@ -99,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
     from granian.log import LogLevels
     from granian.server import Server
 
+    from service.domain.errors import first_line
     from service.domain.files import StoryFileError
     from service.observability.logs import (
         configure_logging,
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"briefs serve: cannot load fixtures: {error}", file=sys.stderr)
         return 1
     except Exception as error:  # drivers raise their own errors; report any in one line
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        reason = first_line(error)
         print(f"briefs serve: cannot open the database: {reason}", file=sys.stderr)
         return 1
     if loaded:

@@ -34,3 +34,10 @@ class InvalidContentError(DomainError):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
         self.problems = problems
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message, or its class name when it has none: a driver's
+    error summarised for a one-line report (CLI stderr, a health detail)."""
+    text = str(error)
+    return text.splitlines()[0] if text else type(error).__name__

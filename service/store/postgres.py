@@ -16,7 +16,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from service.domain import codec
-from service.domain.errors import NotFoundError
+from service.domain.errors import NotFoundError, first_line
 from service.domain.files import StoryFolder
 from service.domain.models import (
     Brief,
@@ -94,7 +94,7 @@ class PostgresStore:
                 cursor = await connection.execute("SELECT max(version) FROM schema_migrations")
                 row = await cursor.fetchone()
         except (psycopg.Error, OSError) as error:  # PoolTimeout is a psycopg.OperationalError
-            detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+            detail = first_line(error)
             return Health(ok=False, backend=self.backend, detail=detail)
         version = int(row[0] or 0) if row else 0
         if version != expected:
