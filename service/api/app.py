@@ -19,7 +19,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme
 
-from service.api import checks, deps, errors, fastpath
+from service.api import bodies, checks, deps, errors, fastpath
 from service.api.cache import ResponseCache
 from service.api.head import install_head
 from service.api.routes import briefs, diffs, exports, health, stories, tokens, views
@@ -113,6 +113,8 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         state=State({"settings": settings, "store": the_store, "cache": cache}),
         dependencies=deps.DEPENDENCIES,
         before_request=checks.check_request,
+        request_class=bodies.BodyRequest,  # bodies decode by the one strict rule (h5)
+        guards=[bodies.reject_nul_parameters],
         middleware=[fastpath.fast_path_middleware],
         exception_handlers=errors.EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,

@@ -65,7 +65,10 @@ def test_unknown_enum_value(capsys: pytest.CaptureFixture[str], story_dir: Path)
     path = _edit(story_dir, lambda data: data["positions"][1].update(stance="maybe"))
     code, out = _validate(capsys, story_dir)
     assert code == 1
-    assert f"{path}: $.positions[1].stance: Invalid enum value 'maybe'\n" in out
+    assert (
+        f"{path}: $.positions[1].stance: 'maybe' is not one of supports, conditional, undecided, "
+        "opposes, unclear\n"
+    ) in out
 
 
 def test_dangling_quote_source(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:

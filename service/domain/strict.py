@@ -1,0 +1,228 @@
+"""The one rule for what a JSON document may contain beyond its model's types: nothing.
+
+Request bodies (and ``briefs validate``) are checked here against the model they decode into, at
+every depth: a key the model does not declare is an ``unknown field`` (a misspelt
+``translation_by`` would otherwise be dropped in silence), an enum value names the allowed ones,
+and no string may contain NUL (PostgreSQL cannot store it; SQLite would, so both backends reject
+it here alike). The models themselves stay tolerant readers for responses and stored files; this
+module walks the untyped JSON alongside msgspec's own type information: nothing is declared twice.
+
+`decode_body` is the API's decoder: it also caps nesting depth before any parse (msgspec recurses
+and would raise ``RecursionError``) and rejects bytes that are not UTF-8. Paths are JSON paths from
+the body's root (``$.positions[0].quotes[0].translation_by``), the same ones msgspec reports.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from typing import Any, TypeVar
+
+import msgspec
+from msgspec import inspect
+
+from service.domain import limits
+from service.domain.errors import InvalidContentError, MalformedBodyError
+
+M = TypeVar("M")
+
+Problem = tuple[str, str]
+"""A JSON path and what is wrong there."""
+
+UNKNOWN_FIELD = "unknown field"
+NUL_MESSAGE = "must not contain the NUL character (\\u0000)"
+MORE_MAY_FOLLOW = "decoding stops at the first type error: more may follow"
+
+_WALKER_FINDS = ("Object contains unknown field", "Invalid enum value")
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_AT_PATH = re.compile(r"^(?P<message>.*) - at `(?P<path>\$[^`]*)`$", re.DOTALL)
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+_OPENERS = frozenset(b"[{")
+
+
+# --- the walker ----------------------------------------------------------------------------------
+
+
+def problems_of(raw: Any, model: Any) -> list[Problem]:
+    """Every unknown field, enum value out of range and NUL character in ``raw`` (untyped JSON)
+    read as ``model`` (a Struct type, or any type msgspec knows), in document order.
+
+    Type mismatches are not reported here: decoding ``raw`` as the model does that.
+    """
+    problems: list[Problem] = []
+    _walk(raw, _type_info(model), "$", problems)
+    return problems
+
+
+@functools.cache
+def _type_info(model: Any) -> inspect.Type:
+    return inspect.type_info(model)
+
+
+def _child(path: str, key: str) -> str:
+    return (
+        f"{path}.{key}" if _PLAIN_KEY.match(key) else f"{path}[{msgspec.json.encode(key).decode()}]"
+    )
+
+
+def _walk(raw: Any, info: inspect.Type, path: str, problems: list[Problem]) -> None:  # noqa: PLR0912 - one branch per JSON shape
+    if isinstance(info, inspect.Metadata):
+        info = info.type
+    if isinstance(raw, str):
+        if "\x00" in raw:
+            problems.append((path, NUL_MESSAGE))
+        elif isinstance(info, inspect.EnumType | inspect.UnionType):
+            _check_enum(raw, info, path, problems)
+        return
+    if isinstance(info, inspect.UnionType):
+        info = _member_for(raw, info)
+    if isinstance(raw, dict):
+        if isinstance(info, inspect.StructType):
+            fields = {field.encode_name: field.type for field in info.fields}
+            for key, value in raw.items():
+                child = _child(path, key)
+                if key not in fields:
+                    problems.append((child, UNKNOWN_FIELD))
+                else:
+                    _walk(value, fields[key], child, problems)
+        elif isinstance(info, inspect.DictType):
+            for key, value in raw.items():
+                child = _child(path, key)
+                if "\x00" in key:
+                    problems.append((child, NUL_MESSAGE))
+                _walk(value, info.value_type, child, problems)
+        elif isinstance(info, inspect.AnyType):
+            _walk_any(raw, path, problems)
+    elif isinstance(raw, list):
+        if isinstance(info, inspect.ListType | inspect.SetType | inspect.FrozenSetType):
+            item = info.item_type
+            for index, value in enumerate(raw):
+                _walk(value, item, f"{path}[{index}]", problems)
+        elif isinstance(info, inspect.VarTupleType):
+            for index, value in enumerate(raw):
+                _walk(value, info.item_type, f"{path}[{index}]", problems)
+        elif isinstance(info, inspect.TupleType):
+            for index, (value, item) in enumerate(zip(raw, info.item_types, strict=False)):
+                _walk(value, item, f"{path}[{index}]", problems)
+        elif isinstance(info, inspect.AnyType):
+            _walk_any(raw, path, problems)
+
+
+def _walk_any(raw: Any, path: str, problems: list[Problem]) -> None:
+    """An untyped value (``Any``): only NUL characters can be wrong in it."""
+    items = raw.items() if isinstance(raw, dict) else enumerate(raw)
+    for key, value in items:
+        child = _child(path, key) if isinstance(key, str) else f"{path}[{key}]"
+        _walk(value, inspect.AnyType(), child, problems)
+
+
+def _member_for(raw: Any, union: inspect.UnionType) -> inspect.Type:
+    """The member of a union that a JSON value of this shape decodes as (msgspec allows at most
+    one object-like and one array-like member)."""
+    wanted: tuple[type, ...]
+    if isinstance(raw, dict):
+        wanted = (inspect.StructType, inspect.DictType, inspect.TypedDictType)
+    elif isinstance(raw, list):
+        wanted = (
+            inspect.ListType,
+            inspect.SetType,
+            inspect.FrozenSetType,
+            inspect.VarTupleType,
+            inspect.TupleType,
+        )
+    else:
+        return union
+    for member in union.types:
+        inner = member.type if isinstance(member, inspect.Metadata) else member
+        if isinstance(inner, wanted):
+            return inner
+    return union
+
+
+def _check_enum(raw: str, info: inspect.Type, path: str, problems: list[Problem]) -> None:
+    members = info.types if isinstance(info, inspect.UnionType) else (info,)
+    enums = [member for member in members if isinstance(member, inspect.EnumType)]
+    if not enums or any(not isinstance(m, inspect.EnumType | inspect.NoneType) for m in members):
+        return  # a string is also valid as another member (or the type error is msgspec's)
+    allowed = [str(member.value) for enum in enums for member in enum.cls]
+    if raw not in allowed:
+        problems.append((path, f"{raw!r} is not one of {', '.join(allowed)}"))
+
+
+# --- decoding a request body ---------------------------------------------------------------------
+
+
+def nesting_depth(data: bytes) -> int:
+    """How deeply arrays and objects nest in ``data`` (JSON text), without parsing it.
+
+    Strings are blanked first, so brackets inside them do not count. One linear pass in C over
+    the bytes, then a running sum over the brackets alone.
+    """
+    brackets = _STRING.sub(b'""', data).translate(None, _NOT_BRACKETS)
+    steps = (1 if byte in _OPENERS else -1 for byte in brackets)
+    return max(itertools.accumulate(steps, initial=0))
+
+
+def decode_checked(data: bytes, model: type[M]) -> tuple[M | None, list[Problem]]:
+    """``data`` decoded as ``model`` (``None`` if it does not decode) and every problem of it:
+    each unknown field, bad enum value and NUL character at once, plus msgspec's first type error.
+
+    Raises `MalformedBodyError` for bytes that are not UTF-8, JSON nested deeper than
+    ``limits.MAX_JSON_DEPTH`` or not JSON at all.
+    """
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        msg = f"not valid UTF-8 (byte {error.start})"
+        raise MalformedBodyError(msg) from None
+    if nesting_depth(data) > limits.MAX_JSON_DEPTH:
+        msg = f"arrays and objects nest deeper than {limits.MAX_JSON_DEPTH} levels"
+        raise MalformedBodyError(msg)
+    try:
+        raw = msgspec.json.decode(data)
+    except (msgspec.DecodeError, RecursionError) as error:
+        raise MalformedBodyError(str(error)) from None
+    problems = problems_of(raw, model)
+    try:
+        decoded = _decoder(model).decode(data)  # typed: exactly msgspec's JSON semantics
+    except msgspec.ValidationError as error:
+        path, message = explain(error)
+        restated = message.startswith(_WALKER_FINDS) and problems  # already reported above
+        if not restated and all(path != seen for seen, _ in problems):
+            problems.append((path, f"{message} ({MORE_MAY_FOLLOW})"))
+        return None, problems
+    return decoded, problems
+
+
+def decode_body(data: bytes, model: type[M]) -> M:
+    """A request body as ``model``, checked by the one rule at every depth.
+
+    Raises `MalformedBodyError` (400) as `decode_checked` does, and `InvalidContentError` (422)
+    with every problem it finds.
+    """
+    decoded, problems = decode_checked(data, model)
+    if decoded is None or problems:
+        raise InvalidContentError(problems)
+    return decoded
+
+
+_DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
+
+
+def _decoder(model: type[M]) -> msgspec.json.Decoder[M]:
+    """One typed decoder per model, built on first use and kept (as codec's module-level ones)."""
+    decoder = _DECODERS.get(model)
+    if decoder is None:
+        decoder = _DECODERS[model] = msgspec.json.Decoder(model)
+    return decoder
+
+
+def explain(error: msgspec.DecodeError) -> Problem:
+    """A msgspec error as ``(path, message)``; ``$`` when msgspec names no field."""
+    text = str(error)
+    match = _AT_PATH.match(text)
+    if match is None:
+        return "$", text
+    return match["path"], match["message"]
