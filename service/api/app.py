@@ -19,7 +19,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme
 
-from service.api import bodies, checks, deps, errors, fastpath
+from service.api import bodies, checks, contract, deps, errors, fastpath
 from service.api.cache import ResponseCache
 from service.api.head import install_head
 from service.api.routes import briefs, diffs, exports, health, stories, tokens, views
@@ -37,7 +37,7 @@ def _openapi() -> OpenAPIConfig:
         version=API_VERSION,
         description="Evolving news stories as timelines of dated briefs, and what changed.",
         path="/schema",
-        render_plugins=[ScalarRenderPlugin()],
+        render_plugins=[ScalarRenderPlugin(), contract.YamlJsonRenderPlugin()],
         use_handler_docstrings=True,
         create_examples=False,
         components=Components(
@@ -124,6 +124,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         on_startup=[
             checks.index_query_parameters,
             _union_responses_as_any_of,
+            contract.make_truthful,  # after Litestar built the document (h5)
             install_head,  # before the pre-router: its hot GETs skip this layer
             fastpath.install_pre_router,
         ],

@@ -73,7 +73,8 @@ _DESCRIPTIONS: Mapping[int, str] = {
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI ``responses`` for these error statuses, plus 400 and 500 (always possible)."""
-    codes = sorted({400, 500, *statuses})
+    body_limits = {408} if 413 in statuses else set()  # an operation with a body: it has both
+    codes = sorted({400, 500, *statuses, *body_limits})
     return {
         code: ResponseSpec(
             data_container=ProblemDetail,
