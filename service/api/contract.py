@@ -6,8 +6,10 @@ are put right here, once, after it is built:
 * Request bodies reject unknown fields at every depth (``service.domain.strict``), so every object
   schema a request body reaches says ``additionalProperties: false``. Objects shared with responses
   get a strict copy named ``<Name>Input``: responses stay open (tolerant readers).
+* No string of a request body may contain NUL: their patterns say so.
 * A list of constrained strings (``Issue.parties``: slugs) keeps its items' pattern and lengths,
   taken from msgspec's own schema of the item type.
+* ``listBriefs``' ``fields`` names brief fields only.
 * ``If-Match`` is required on the brief ``PUT`` (the handler answers 428 without it; it is optional
   in the signature only so that the 428 is a problem the handler raises, not a 400).
 * A response header always has a ``schema`` (OpenAPI requires one; ``Location`` had none).
@@ -30,9 +32,36 @@ from litestar.enums import OpenAPIMediaType
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Operation, Reference, Schema
 
+from service.domain.models import Brief
+
 _PREFIX = "#/components/schemas/"
 _INPUT = "Input"
+_NOT_NUL = r"[^\u0000]"
+
+
+def _not_space_or_nul() -> str:
+    """A character class of what Python's ``\\S`` matches (msgspec checks patterns with ``re``),
+    minus NUL, spelt out: ECMA, Rust and Python disagree on what ``\\s`` covers (U+001C-U+001F,
+    U+0085, U+FEFF)."""
+    spaces = [code for code in range(0x110000) if chr(code).isspace()]
+    ranges: list[list[int]] = []
+    for code in [0, *spaces]:
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    parts = [
+        f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges
+    ]
+    return f"[^{''.join(parts)}]"
+
+
+_NOT_SPACE_OR_NUL = _not_space_or_nul()
 _REQUIRED_HEADERS = {("updateBrief", "If-Match")}
+_BRIEF_FIELDS = "|".join(sorted(Brief.__struct_fields__))
+_FIELDS_PATTERN = f"^({_BRIEF_FIELDS})(,({_BRIEF_FIELDS}))*$"
+"""The handler checks the names itself (422 for one that is no brief field); the schema says
+which names there are."""
 
 
 class YamlJsonRenderPlugin(OpenAPIRenderPlugin):
@@ -65,8 +94,11 @@ def make_truthful(app: Litestar) -> None:
     for operation in operations:
         response_roots += _fix_responses(operation)
         for parameter in operation.parameters or ():
-            if (operation.operation_id, getattr(parameter, "name", None)) in _REQUIRED_HEADERS:
+            named = (operation.operation_id, getattr(parameter, "name", None))
+            if named in _REQUIRED_HEADERS:
                 parameter.required = True
+            if named == ("listBriefs", "fields") and isinstance(parameter.schema, Schema):
+                parameter.schema.pattern = _FIELDS_PATTERN
         body = operation.request_body
         if body is not None and not isinstance(body, Reference):
             request_roots += list((body.content or {}).values())
@@ -85,6 +117,7 @@ def make_truthful(app: Litestar) -> None:
             schemas[renamed[name]] = schema
         if _is_object(schema):
             _close(schema)
+        _exclude_nul(schema)
         _rename_refs(schema, renamed)
     for media in request_roots:
         _rename_refs(media, renamed)
@@ -112,6 +145,33 @@ def _close(schema: Schema) -> None:
     for node in _walk(schema):
         if isinstance(node, Schema) and _is_object(node) and node.additional_properties is None:
             node.additional_properties = False
+
+
+def _exclude_nul(schema: Schema) -> None:
+    """Request strings may not contain NUL (``service.domain.strict``): say so in each pattern.
+
+    A string without a pattern gets ``^[^\\u0000]*$``. In an existing pattern ``\\S`` (which
+    matches NUL) becomes the explicit class of non-space, non-NUL characters, and an unanchored
+    one is anchored between runs of non-NUL characters; classes like the slug's exclude NUL.
+    """
+    for node in _walk(schema):
+        if not isinstance(node, Schema) or node.format is not None or node.enum is not None:
+            continue
+        types = node.type if isinstance(node.type, list | tuple) else [node.type]
+        is_string = OpenAPIType.STRING in types or (
+            node.type is None and (node.max_length is not None or node.min_length is not None)
+        )
+        if not is_string:
+            continue
+        if node.pattern is None:
+            node.pattern = f"^{_NOT_NUL}*$"
+            continue
+        pattern = node.pattern.replace(r"\S", _NOT_SPACE_OR_NUL)
+        if not pattern.startswith("^"):
+            pattern = f"^{_NOT_NUL}*{pattern}"
+        if not pattern.endswith("$"):
+            pattern = f"{pattern}{_NOT_NUL}*$"
+        node.pattern = pattern
 
 
 def _walk(node: Any) -> Iterator[Any]:

@@ -21,6 +21,7 @@ from service.domain import codec
 from service.domain.errors import (
     ConflictError,
     DomainError,
+    InvalidBodyError,
     InvalidContentError,
     MalformedBodyError,
     NotFoundError,
@@ -125,7 +126,10 @@ def _domain_error(request: Request[Any, Any, Any], error: DomainError) -> Respon
             return problem_response(request, 400, f"The request body is not JSON: {error.detail}.")
         case InvalidContentError(problems=problems):
             field_errors = [FieldError(path=path, message=message) for path, message in problems]
-            return problem_response(request, 422, "The content is invalid.", errors=field_errors)
+            # A body that is not the model, or one that breaks a cross-field rule.
+            body = isinstance(error, InvalidBodyError)
+            detail = "The request body is invalid." if body else "The content is invalid."
+            return problem_response(request, 422, detail, errors=field_errors)
         case _:
             return _unexpected(request, error)
 

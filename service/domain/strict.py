@@ -23,7 +23,7 @@ import msgspec
 from msgspec import inspect
 
 from service.domain import limits
-from service.domain.errors import InvalidContentError, MalformedBodyError
+from service.domain.errors import InvalidBodyError, MalformedBodyError
 
 M = TypeVar("M")
 
@@ -199,12 +199,12 @@ def decode_checked(data: bytes, model: type[M]) -> tuple[M | None, list[Problem]
 def decode_body(data: bytes, model: type[M]) -> M:
     """A request body as ``model``, checked by the one rule at every depth.
 
-    Raises `MalformedBodyError` (400) as `decode_checked` does, and `InvalidContentError` (422)
+    Raises `MalformedBodyError` (400) as `decode_checked` does, and `InvalidBodyError` (422)
     with every problem it finds.
     """
     decoded, problems = decode_checked(data, model)
     if decoded is None or problems:
-        raise InvalidContentError(problems)
+        raise InvalidBodyError(problems)
     return decoded
 
 
