@@ -15,12 +15,15 @@ from service.domain.models import (
     Brief,
     BriefContent,
     BriefDraft,
+    Slug,
     Story,
     StoryUpdate,
 )
 
 _CONTENT_FIELDS = BriefContent.__struct_fields__
-_cursor_decoder = msgspec.json.Decoder(tuple[dt.date, str])
+# The id is a slug: a forged cursor holding anything else (a NUL, which PostgreSQL cannot compare)
+# is "not a cursor" on both backends, never a database error.
+_cursor_decoder = msgspec.json.Decoder(tuple[dt.date, Slug])
 
 
 class BriefIndex(msgspec.Struct, kw_only=True, frozen=True):

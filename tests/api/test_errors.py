@@ -447,3 +447,14 @@ async def test_408_when_the_body_does_not_arrive_in_time(sqlite_url: str, ceasef
         assert status == 408
         problem = msgspec.json.decode(body)
         assert problem["detail"] == "The request body did not arrive within 0.3 seconds."
+
+
+async def test_400_forged_cursor_holding_nul_on_both_backends(api: Api) -> None:
+    import base64
+
+    forged = base64.urlsafe_b64encode(b'["2025-03-14", "a\\u0000b"]').decode().rstrip("=")
+    response = await api.request("GET", f"{STORY}/briefs", params={"cursor": forged})
+    body = assert_problem(response, 400, "Bad Request", extra={"errors"})
+    assert body["errors"] == [
+        {"path": "query.cursor", "message": "not a cursor returned by this listing"}
+    ]
