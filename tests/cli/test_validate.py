@@ -235,3 +235,25 @@ def test_a_folder_of_brief_files(capsys: pytest.CaptureFixture[str], story_dir: 
     code, out = _validate(capsys, story_dir / "briefs")
     assert code == 1
     assert out.startswith(f"{path}: $.positions[0].party_id: unknown party 'atlantis'")
+
+
+def test_same_rule_as_the_api_every_problem_at_once(
+    capsys: pytest.CaptureFixture[str], story_dir: Path
+) -> None:
+    """The misspelt translator, a NUL and a type error in one file: all three are reported
+    (a type error used to hide the rest), with the paths the API's 422 gives for the same body."""
+
+    def change(data: Json) -> None:
+        data["positions"][1]["quotes"][0]["translation_by"] = "Reuters"
+        data["summary"] = "nul\u0000here"
+        data["takeaways"] = "not a list"
+
+    path = _edit(story_dir, change)
+    code, out = _validate(capsys, path)
+    assert code == 1
+    assert f"{path}: $.positions[1].quotes[0].translation_by: unknown field\n" in out
+    assert f"{path}: $.summary: must not contain the NUL character (\\u0000)\n" in out
+    assert (
+        f"{path}: $.takeaways: Expected `array`, got `str` "
+        "(decoding stops at the first type error: more may follow)\n"
+    ) in out
