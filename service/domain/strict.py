@@ -37,7 +37,8 @@ MORE_MAY_FOLLOW = "decoding stops at the first type error: more may follow"
 _WALKER_FINDS = ("Object contains unknown field", "Invalid enum value")
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _AT_PATH = re.compile(r"^(?P<message>.*) - at `(?P<path>\$[^`]*)`$", re.DOTALL)
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_STRING = re.compile(rb'"[^"]*"')
 _NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 _OPENERS = frozenset(b"[{")
 
@@ -51,9 +52,9 @@ def problems_of(raw: Any, model: Any) -> list[Problem]:
 
     Type mismatches are not reported here: decoding ``raw`` as the model does that.
     """
-    problems: list[Problem] = []
-    _walk(raw, _type_info(model), "$", problems)
-    return problems
+    found: list[tuple[_Where, str]] = []
+    _walk(raw, _type_info(model), None, found)
+    return [(_path(where), message) for where, message in found]
 
 
 @functools.cache
@@ -61,61 +62,77 @@ def _type_info(model: Any) -> inspect.Type:
     return inspect.type_info(model)
 
 
-def _child(path: str, key: str) -> str:
-    return (
-        f"{path}.{key}" if _PLAIN_KEY.match(key) else f"{path}[{msgspec.json.encode(key).decode()}]"
-    )
+_Where = tuple[Any, str | int] | None
+"""Where a value is: ``(parent, key or index)``, ``None`` for the root. A path string is built
+only for a problem (most values have none, and formatting each one cost more than the walk)."""
 
 
-def _walk(raw: Any, info: inspect.Type, path: str, problems: list[Problem]) -> None:  # noqa: PLR0912 - one branch per JSON shape
-    if isinstance(info, inspect.Metadata):
-        info = info.type
+def _path(where: _Where) -> str:
+    keys: list[str | int] = []
+    while where is not None:
+        where, key = where
+        keys.append(key)
+    parts = ["$"]
+    for key in reversed(keys):
+        if isinstance(key, int):
+            parts.append(f"[{key}]")
+        elif _PLAIN_KEY.match(key):
+            parts.append(f".{key}")
+        else:
+            parts.append(f"[{msgspec.json.encode(key).decode()}]")
+    return "".join(parts)
+
+
+_FIELDS: dict[type, dict[str, inspect.Type]] = {}
+_ENUM_VALUES: dict[type, tuple[frozenset[str], str]] = {}
+_ARRAYS = (inspect.ListType, inspect.SetType, inspect.FrozenSetType, inspect.VarTupleType)
+
+
+def _fields_of(info: inspect.StructType) -> dict[str, inspect.Type]:
+    """A Struct's fields by their JSON name (computed once per class)."""
+    fields = _FIELDS.get(info.cls)
+    if fields is None:
+        fields = _FIELDS[info.cls] = {field.encode_name: field.type for field in info.fields}
+    return fields
+
+
+def _walk(raw: Any, info: inspect.Type, where: _Where, found: list[tuple[_Where, str]]) -> None:  # noqa: PLR0912 - one branch per JSON shape
     if isinstance(raw, str):
         if "\x00" in raw:
-            problems.append((path, NUL_MESSAGE))
-        elif isinstance(info, inspect.EnumType | inspect.UnionType):
-            _check_enum(raw, info, path, problems)
+            found.append((where, NUL_MESSAGE))
+        else:
+            _check_enum(raw, info, where, found)
         return
+    if not isinstance(raw, dict | list):
+        return  # numbers, booleans and null: only their types can be wrong (msgspec's job)
+    if isinstance(info, inspect.Metadata):
+        info = info.type
     if isinstance(info, inspect.UnionType):
         info = _member_for(raw, info)
     if isinstance(raw, dict):
         if isinstance(info, inspect.StructType):
-            fields = {field.encode_name: field.type for field in info.fields}
+            fields = _fields_of(info)
             for key, value in raw.items():
-                child = _child(path, key)
-                if key not in fields:
-                    problems.append((child, UNKNOWN_FIELD))
+                field = fields.get(key)
+                if field is None:
+                    found.append(((where, key), UNKNOWN_FIELD))
                 else:
-                    _walk(value, fields[key], child, problems)
-        elif isinstance(info, inspect.DictType):
+                    _walk(value, field, (where, key), found)
+        elif isinstance(info, inspect.DictType | inspect.AnyType):
+            value_type: inspect.Type = (
+                info.value_type if isinstance(info, inspect.DictType) else info
+            )
             for key, value in raw.items():
-                child = _child(path, key)
                 if "\x00" in key:
-                    problems.append((child, NUL_MESSAGE))
-                _walk(value, info.value_type, child, problems)
-        elif isinstance(info, inspect.AnyType):
-            _walk_any(raw, path, problems)
-    elif isinstance(raw, list):
-        if isinstance(info, inspect.ListType | inspect.SetType | inspect.FrozenSetType):
-            item = info.item_type
-            for index, value in enumerate(raw):
-                _walk(value, item, f"{path}[{index}]", problems)
-        elif isinstance(info, inspect.VarTupleType):
-            for index, value in enumerate(raw):
-                _walk(value, info.item_type, f"{path}[{index}]", problems)
-        elif isinstance(info, inspect.TupleType):
-            for index, (value, item) in enumerate(zip(raw, info.item_types, strict=False)):
-                _walk(value, item, f"{path}[{index}]", problems)
-        elif isinstance(info, inspect.AnyType):
-            _walk_any(raw, path, problems)
-
-
-def _walk_any(raw: Any, path: str, problems: list[Problem]) -> None:
-    """An untyped value (``Any``): only NUL characters can be wrong in it."""
-    items = raw.items() if isinstance(raw, dict) else enumerate(raw)
-    for key, value in items:
-        child = _child(path, key) if isinstance(key, str) else f"{path}[{key}]"
-        _walk(value, inspect.AnyType(), child, problems)
+                    found.append(((where, key), NUL_MESSAGE))
+                _walk(value, value_type, (where, key), found)
+    elif isinstance(info, (*_ARRAYS, inspect.AnyType)):
+        item: inspect.Type = info if isinstance(info, inspect.AnyType) else info.item_type
+        for index, value in enumerate(raw):
+            _walk(value, item, (where, index), found)
+    elif isinstance(info, inspect.TupleType):
+        for index, (value, item) in enumerate(zip(raw, info.item_types, strict=False)):
+            _walk(value, item, (where, index), found)
 
 
 def _member_for(raw: Any, union: inspect.UnionType) -> inspect.Type:
@@ -124,16 +141,8 @@ def _member_for(raw: Any, union: inspect.UnionType) -> inspect.Type:
     wanted: tuple[type, ...]
     if isinstance(raw, dict):
         wanted = (inspect.StructType, inspect.DictType, inspect.TypedDictType)
-    elif isinstance(raw, list):
-        wanted = (
-            inspect.ListType,
-            inspect.SetType,
-            inspect.FrozenSetType,
-            inspect.VarTupleType,
-            inspect.TupleType,
-        )
     else:
-        return union
+        wanted = (*_ARRAYS, inspect.TupleType)
     for member in union.types:
         inner = member.type if isinstance(member, inspect.Metadata) else member
         if isinstance(inner, wanted):
@@ -141,14 +150,25 @@ def _member_for(raw: Any, union: inspect.UnionType) -> inspect.Type:
     return union
 
 
-def _check_enum(raw: str, info: inspect.Type, path: str, problems: list[Problem]) -> None:
-    members = info.types if isinstance(info, inspect.UnionType) else (info,)
-    enums = [member for member in members if isinstance(member, inspect.EnumType)]
-    if not enums or any(not isinstance(m, inspect.EnumType | inspect.NoneType) for m in members):
-        return  # a string is also valid as another member (or the type error is msgspec's)
-    allowed = [str(member.value) for enum in enums for member in enum.cls]
-    if raw not in allowed:
-        problems.append((path, f"{raw!r} is not one of {', '.join(allowed)}"))
+def _check_enum(
+    raw: str, info: inspect.Type, where: _Where, found: list[tuple[_Where, str]]
+) -> None:
+    """A string where only an enum's values (or null) may go must be one of them."""
+    if isinstance(info, inspect.EnumType):
+        enum = info.cls
+    elif isinstance(info, inspect.UnionType):
+        members = [m for m in info.types if not isinstance(m, inspect.NoneType)]
+        if len(members) != 1 or not isinstance(members[0], inspect.EnumType):
+            return  # a string may also be another member (or the type error is msgspec's)
+        enum = members[0].cls
+    else:
+        return
+    known = _ENUM_VALUES.get(enum)
+    if known is None:
+        values = [str(member.value) for member in enum]
+        known = _ENUM_VALUES[enum] = (frozenset(values), ", ".join(values))
+    if raw not in known[0]:
+        found.append((where, f"{raw!r} is not one of {known[1]}"))
 
 
 # --- decoding a request body ---------------------------------------------------------------------
@@ -157,10 +177,10 @@ def _check_enum(raw: str, info: inspect.Type, path: str, problems: list[Problem]
 def nesting_depth(data: bytes) -> int:
     """How deeply arrays and objects nest in ``data`` (JSON text), without parsing it.
 
-    Strings are blanked first, so brackets inside them do not count. One linear pass in C over
-    the bytes, then a running sum over the brackets alone.
+    Escapes are dropped, then strings, so brackets inside them do not count: linear passes in C
+    over the bytes, then a running sum over the brackets alone.
     """
-    brackets = _STRING.sub(b'""', data).translate(None, _NOT_BRACKETS)
+    brackets = _STRING.sub(b"", _ESCAPE.sub(b"", data)).translate(None, _NOT_BRACKETS)
     steps = (1 if byte in _OPENERS else -1 for byte in brackets)
     return max(itertools.accumulate(steps, initial=0))
 
