@@ -14,6 +14,7 @@ the body's root (``$.positions[0].quotes[0].translation_by``), the same ones msg
 
 from __future__ import annotations
 
+import difflib
 import functools
 import itertools
 import re
@@ -115,7 +116,7 @@ def _walk(raw: Any, info: inspect.Type, where: _Where, found: list[tuple[_Where,
             for key, value in raw.items():
                 field = fields.get(key)
                 if field is None:
-                    found.append(((where, key), UNKNOWN_FIELD))
+                    found.append(((where, key), _unknown(key, fields)))
                 else:
                     _walk(value, field, (where, key), found)
         elif isinstance(info, inspect.DictType | inspect.AnyType):
@@ -133,6 +134,12 @@ def _walk(raw: Any, info: inspect.Type, where: _Where, found: list[tuple[_Where,
     elif isinstance(info, inspect.TupleType):
         for index, (value, item) in enumerate(zip(raw, info.item_types, strict=False)):
             _walk(value, item, (where, index), found)
+
+
+def _unknown(key: str, fields: dict[str, inspect.Type]) -> str:
+    """``unknown field``, with the declared field it most resembles (a typo's likely fix)."""
+    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.8)
+    return f"{UNKNOWN_FIELD} (did you mean {close[0]!r}?)" if close else UNKNOWN_FIELD
 
 
 def _member_for(raw: Any, union: inspect.UnionType) -> inspect.Type:

@@ -200,6 +200,7 @@ async def test_cors_only_for_configured_origins(sqlite_url: str, ceasefire: Any)
 # --- request bodies: one strict rule at every depth (issue 9) ---------------------------------
 
 JSON_HEADERS = {"Content-Type": "application/json"}
+HINT = "unknown field (did you mean 'translated_by'?)"
 
 
 async def _draft(api: Api, brief_id: str = "brief-2025-03-20") -> dict[str, Any]:
@@ -219,7 +220,7 @@ async def test_422_unknown_field_deep_in_a_brief_is_rejected_with_its_path(api: 
     response = await api.request("POST", f"{STORY}/briefs", "write", json=draft)
     body = assert_problem(response, 422, "Unprocessable Entity", extra={"errors"})
     assert body["errors"] == [
-        {"path": f"$.positions[{position}].quotes[0].translation_by", "message": "unknown field"}
+        {"path": f"$.positions[{position}].quotes[0].translation_by", "message": HINT}
     ]
     assert (await api.request("GET", f"{STORY}/briefs/brief-2025-03-20")).status_code == 404
 

@@ -251,7 +251,10 @@ def test_same_rule_as_the_api_every_problem_at_once(
     path = _edit(story_dir, change)
     code, out = _validate(capsys, path)
     assert code == 1
-    assert f"{path}: $.positions[1].quotes[0].translation_by: unknown field\n" in out
+    assert (
+        f"{path}: $.positions[1].quotes[0].translation_by: "
+        "unknown field (did you mean 'translated_by'?)\n"
+    ) in out
     assert f"{path}: $.summary: must not contain the NUL character (\\u0000)\n" in out
     assert (
         f"{path}: $.takeaways: Expected `array`, got `str` "

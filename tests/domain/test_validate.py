@@ -244,7 +244,10 @@ def test_request_bodies_and_files_share_one_rule(brief: Brief) -> None:
     with pytest.raises(InvalidContentError) as rejected:
         strict.decode_body(data, BriefContent)
     expected = [
-        ("$.positions[2].quotes[0].translation_by", "unknown field"),
+        (
+            "$.positions[2].quotes[0].translation_by",
+            "unknown field (did you mean 'translated_by'?)",
+        ),
         ("$.issues[0].status", "'partly' is not one of " + ", ".join(IssueStatus)),
     ]
     assert sorted(rejected.value.problems) == sorted(expected)
