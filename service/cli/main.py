@@ -105,8 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     driver_log = _DriverLog.install(show=debug)
     try:
         code: int = args.handler(args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then reported like any error
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`briefs ... | head`): nothing to say, and nobody to say it to.
+        _discard_stdout()
+        return EXIT_FAILED
     except Exception as error:
         if debug:
             traceback.print_exc(file=sys.stderr)
@@ -116,6 +121,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         driver_log.remove()
     return code
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush does not fail again."""
+    try:
+        fileno = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
 
 
 def describe_failure(error: Exception, last_driver_warning: str | None = None) -> tuple[int, str]:

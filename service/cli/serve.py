@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ctypes
-import ctypes.util
 import errno
 import functools
 import logging
@@ -151,7 +150,8 @@ def _request_parent_death_signal(signum: int) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        # The process's own symbols include libc's: no library search (which may run ldconfig).
+        libc = ctypes.CDLL(None, use_errno=True)
         return int(libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)) == 0
     except (OSError, AttributeError):  # no libc or no prctl: the watchdog alone then
         return False
@@ -203,7 +203,6 @@ def run(args: argparse.Namespace) -> int:
     from granian.log import LogLevels
     from granian.server import MPServer, Server
 
-    from service.domain.errors import first_line
     from service.domain.files import StoryFileError
     from service.observability.logs import (
         configure_logging,
@@ -218,10 +217,7 @@ def run(args: argparse.Namespace) -> int:
     except StoryFileError as error:
         print(f"briefs serve: cannot load fixtures: {error}", file=sys.stderr)
         return 1
-    except Exception as error:  # drivers raise their own errors; report any in one line
-        reason = first_line(error)
-        print(f"briefs serve: cannot open the database: {reason}", file=sys.stderr)
-        return 1
+    # The database's own errors (unreachable, full) are reported by the one boundary, `main`.
     if loaded:
         logging.getLogger("briefs.serve").info(
             "loaded fixture stories: %s", ", ".join(loaded), extra={"stories": loaded}

@@ -17,6 +17,7 @@ import pytest
 
 from service.cli.healthcheck import default_url
 from service.cli.serve import check_address_free
+from tests.conftest import FIXTURES_ROOT
 from tests.deploy.processes import (
     BRIEFS,
     ServerProcess,
@@ -316,3 +317,19 @@ def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
     assert debug.returncode == 1
     assert "Traceback" in debug.stderr
     assert debug.stderr.splitlines()[-1].startswith("briefs token create: cannot use the database")
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
+    # `briefs validate ... | head -0`: the reader is gone before the command writes.
+    process = subprocess.Popen(
+        [str(BRIEFS), "validate", str(FIXTURES_ROOT)],
+        env=briefs_env({}),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert err == b"", "no traceback, and no 'Exception ignored' at exit"
