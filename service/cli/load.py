@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Import story folders (story.json + briefs/*.json) into BRIEFS_DATABASE_URL.",
     )
     parser.add_argument("paths", metavar="PATH", nargs="+", type=Path, help="story folder(s)")
-    parser.add_argument("--database-url", help="override BRIEFS_DATABASE_URL")
+    parser.add_argument(
+        "--database-url", help="sqlite:///PATH or postgresql://... (overrides BRIEFS_DATABASE_URL)"
+    )
     parser.set_defaults(handler=run)
 
 

@@ -62,7 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"briefs {version()}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"briefs {version()}",
+        help="print the version (briefs X.Y.Z) and exit",
+    )
     parser.add_argument(
         "--debug",
         action="store_true",

@@ -49,12 +49,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "serve",
         help="run the REST API (granian, ASGI)",
-        description="Run the Briefs REST API. Configuration: BRIEFS_* variables and these flags.",
+        description=(
+            "Run the Briefs REST API until SIGTERM or SIGINT (in-flight requests finish). "
+            "Configuration: BRIEFS_* variables (docs/configuration.md) and these flags, "
+            "which win. An address already in use is refused (exit 1)."
+        ),
     )
-    parser.add_argument("--host", help="interface to listen on (BRIEFS_HOST)")
-    parser.add_argument("--port", type=int, help="TCP port (BRIEFS_PORT)")
+    defaults = Settings()  # the help shows the real defaults, never a copy of them
     parser.add_argument(
-        "--database-url", help="sqlite:///PATH or postgresql://... (BRIEFS_DATABASE_URL)"
+        "--host", help=f"interface to listen on (BRIEFS_HOST, default {defaults.host})"
+    )
+    parser.add_argument("--port", type=int, help=f"TCP port (BRIEFS_PORT, default {defaults.port})")
+    parser.add_argument(
+        "--database-url",
+        help="sqlite:///PATH or postgresql://... "
+        f"(BRIEFS_DATABASE_URL, default {defaults.database_url})",
     )
     parser.add_argument(
         "--no-fixtures",
@@ -134,6 +143,8 @@ def die_with_parent(parent: int, grace_seconds: float) -> None:
     followed by SIGKILL after ``grace_seconds``, as the master would have done).
     """
     notified = _request_parent_death_signal(signal.SIGTERM)
+    if os.getppid() != parent:  # died before the request: the kernel will not tell
+        os.kill(os.getpid(), signal.SIGTERM)
 
     def watch() -> None:
         while os.getppid() == parent:
