@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import os
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -333,3 +335,38 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
     _, err = process.communicate(timeout=60)
     assert process.returncode == 1
     assert err == b"", "no traceback, and no 'Exception ignored' at exit"
+
+
+ORPHAN = """
+import os, signal, sys, time
+import service.cli.serve as serve
+if sys.argv[1] == "watchdog-only":  # as on a system without PR_SET_PDEATHSIG
+    serve._request_parent_death_signal = lambda signum: False
+if os.fork() == 0:
+    if sys.argv[1] == "stuck":  # a graceful stop that never ends
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    serve.die_with_parent(os.getppid(), grace_seconds=0.5)
+    print(os.getpid(), flush=True)
+    time.sleep(60)
+    os._exit(3)
+time.sleep(0.3)
+os._exit(0)  # the parent dies without a word, as after SIGKILL
+"""
+
+
+@pytest.mark.parametrize("case", ["watchdog-only", "stuck"])
+def test_an_orphaned_worker_stops_by_itself(tmp_path: Path, case: str) -> None:
+    started = time.monotonic()
+    # Returns when the child, which shares its stdout, has exited too.
+    result = subprocess.run(
+        [sys.executable, "-c", ORPHAN, case],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not process_alive(int(result.stdout)), "the orphan still runs"
+    assert time.monotonic() - started < 10
