@@ -92,7 +92,7 @@ def export_overrides(overrides: Mapping[str, object], environ: MutableMapping[st
         environ[f"{ENV_PREFIX}{name.upper()}"] = text
 
 
-class AddressInUseError(Exception):
+class CannotListenError(Exception):
     """The address cannot be listened on; ``str()`` is the one line to print."""
 
 
@@ -116,7 +116,7 @@ def check_address_free(host: str, port: int) -> None:
             host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )
     except socket.gaierror as error:
-        raise AddressInUseError(f"cannot listen on {where}: {error.strerror}") from None
+        raise CannotListenError(f"cannot listen on {where}: {error.strerror}") from None
     family, kind, proto, _, address = infos[0]
     try:
         with socket.socket(family, kind, proto) as probe:
@@ -127,7 +127,7 @@ def check_address_free(host: str, port: int) -> None:
             reason = "address already in use (is another server running there?)"
         else:
             reason = (error.strerror or str(error)).lower()
-        raise AddressInUseError(f"cannot listen on {where}: {reason}") from None
+        raise CannotListenError(f"cannot listen on {where}: {reason}") from None
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -207,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         check_address_free(settings.host, settings.port)
-    except AddressInUseError as error:
+    except CannotListenError as error:
         print(f"briefs serve: {error}", file=sys.stderr)
         return 1
     from granian.constants import Interfaces
