@@ -179,7 +179,7 @@ def _print(args: argparse.Namespace, story: Story | None, old: Brief, new: Brief
     if args.format == "json":
         sys.stdout.write(codec.encode_pretty(diff).decode())
         return
-    from service.cli.render import DiffContext, print_diff
+    from service.cli._render import DiffContext, print_diff
 
     console = make_console(args.color)
     plain = console.no_color or console.color_system is None

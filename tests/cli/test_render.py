@@ -7,7 +7,7 @@ import io
 
 from rich.console import Console
 
-from service.cli.render import DiffContext, print_diff
+from service.cli._render import DiffContext, print_diff
 from service.domain.changes import (
     BriefDiff,
     EventChanged,
