@@ -7,7 +7,7 @@ import io
 
 from rich.console import Console
 
-from service.cli._render import DiffContext, print_diff
+from service.cli._render import print_diff
 from service.domain.changes import (
     BriefDiff,
     EventChanged,
@@ -34,6 +34,7 @@ from service.domain.models import (
     Stance,
     Story,
 )
+from service.domain.presentation import DiffContext
 from service.domain.worddiff import word_diff
 
 STORY = Story(
@@ -41,6 +42,7 @@ STORY = Story(
     title="A story",
     parties=[Party(id="ru", name="Russia", kind=PartyKind.STATE)],
 )
+CONTEXT = DiffContext(parties={"ru": "Russia"}, story=STORY)
 REF = BriefRef(brief_id="b", as_of=dt.date(2025, 3, 1), revision=1)
 
 
@@ -60,7 +62,7 @@ def _render(diff: BriefDiff, *, plain: bool = True, color: bool = False) -> str:
         markup=False,
         emoji=False,
     )
-    print_diff(console, diff, DiffContext(story=STORY, plain=plain))
+    print_diff(console, diff, CONTEXT, plain=plain)
     return buffer.getvalue()
 
 
@@ -198,8 +200,8 @@ def test_issue_notes_explain_status_changes_and_edits_once() -> None:
     )
     buffer = io.StringIO()
     console = Console(file=buffer, width=200, color_system=None)
-    context = DiffContext(story=STORY, issues={"swap": issue}, plain=True)
-    print_diff(console, diff, context)
+    context = DiffContext(parties=CONTEXT.parties, story=STORY, issues={"swap": issue})
+    print_diff(console, diff, context, plain=True)
     out = buffer.getvalue()
     assert "status   swap  Swap  (open -> scheduled)\n    Set for Friday.\n" in out
     assert "edited   swap  Swap  (note)\n" in out
