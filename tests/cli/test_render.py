@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from rich.console import Console
 
@@ -51,7 +52,14 @@ def _event(event_id: str, precision: DatePrecision, detail: str = "") -> Event:
     return Event(id=event_id, when=when, title=f"Event {event_id}", detail=detail)
 
 
-def _render(diff: BriefDiff, *, plain: bool = True, color: bool = False) -> str:
+def _changed(**changes: Any) -> BriefDiff:
+    """A non-trivial diff of ``REF`` with itself holding ``changes``."""
+    return BriefDiff(story_id="s", old=REF, new=REF, significance=0.2, trivial=False, **changes)
+
+
+def _render(
+    diff: BriefDiff, *, plain: bool = True, color: bool = False, context: DiffContext = CONTEXT
+) -> str:
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -62,7 +70,7 @@ def _render(diff: BriefDiff, *, plain: bool = True, color: bool = False) -> str:
         markup=False,
         emoji=False,
     )
-    print_diff(console, diff, CONTEXT, plain=plain)
+    print_diff(console, diff, context, plain=plain)
     return buffer.getvalue()
 
 
@@ -136,28 +144,14 @@ def test_every_kind_of_change_is_rendered() -> None:
 
 
 def test_text_from_briefs_is_not_read_as_markup() -> None:
-    diff = BriefDiff(
-        story_id="s",
-        old=REF,
-        new=REF,
-        headline=TextChange(old="[bold]Old[/bold] :smile:", new="New [link]"),
-        significance=0.2,
-        trivial=False,
-    )
+    diff = _changed(headline=TextChange(old="[bold]Old[/bold] :smile:", new="New [link]"))
     out = _render(diff)
     assert "- [bold]Old[/bold] :smile:" in out
     assert "+ New [link]" in out
 
 
 def test_colour_replaces_the_markers() -> None:
-    diff = BriefDiff(
-        story_id="s",
-        old=REF,
-        new=REF,
-        summary=word_diff("It was calm.", "It was tense."),
-        significance=0.3,
-        trivial=False,
-    )
+    diff = _changed(summary=word_diff("It was calm.", "It was tense."))
     out = _render(diff, plain=False, color=True)
     assert "{+" not in out
     assert "[-" not in out
@@ -182,10 +176,7 @@ def test_issue_notes_explain_status_changes_and_edits_once() -> None:
         opened_on=dt.date(2025, 3, 1),
         note="Set for Friday.",
     )
-    diff = BriefDiff(
-        story_id="s",
-        old=REF,
-        new=REF,
+    diff = _changed(
         issues=[
             IssueStatusChanged(
                 issue_id="swap",
@@ -195,14 +186,9 @@ def test_issue_notes_explain_status_changes_and_edits_once() -> None:
             ),
             IssueEdited(issue_id="swap", title="Swap", fields=["note"]),
         ],
-        significance=0.2,
-        trivial=False,
     )
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=200, color_system=None)
     context = DiffContext(parties=CONTEXT.parties, story=STORY, issues={"swap": issue})
-    print_diff(console, diff, context, plain=True)
-    out = buffer.getvalue()
+    out = _render(diff, context=context)
     assert "status   swap  Swap  (open -> scheduled)\n    Set for Friday.\n" in out
     assert "edited   swap  Swap  (note)\n" in out
     assert out.count("Set for Friday.") == 1
