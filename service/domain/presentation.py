@@ -30,30 +30,18 @@ class Role(enum.StrEnum):
     """What a span is to the reader; renderers map each role to a style."""
 
     PLAIN = "plain"
-    STRONG = "strong"
-    """Names and ids a reader scans for."""
-    EMPHASIS = "emphasis"
-    """Quoted words."""
-    MUTED = "muted"
-    """Detail that explains rather than reports."""
-    ADDED = "added"
-    """A whole item the new brief has and the old did not."""
-    REMOVED = "removed"
-    """A whole item the old brief had and the new does not."""
-    INSERTED = "inserted"
-    """Words inserted within a text."""
-    DELETED = "deleted"
-    """Words deleted within a text."""
-    MARKER = "marker"
-    """The ``{+ +}``/``[- -]`` brackets around inserted and deleted words."""
-    STATUS = "status"
-    """A status something moved to."""
-    GOOD = "good"
-    """A move toward agreement, an issue closed."""
-    BAD = "bad"
-    """A move away from agreement, an issue dropped while open, a major change."""
-    NOTICE = "notice"
-    """A sideways move or a notable change: worth a look."""
+    STRONG = "strong"  # names and ids a reader scans for
+    EMPHASIS = "emphasis"  # quoted words
+    MUTED = "muted"  # detail that explains rather than reports
+    ADDED = "added"  # a whole item only the new brief has
+    REMOVED = "removed"  # a whole item only the old brief had
+    INSERTED = "inserted"  # words inserted within a text
+    DELETED = "deleted"  # words deleted within a text
+    MARKER = "marker"  # the {+ +} and [- -] brackets around inserted and deleted words
+    STATUS = "status"  # a status something moved to
+    GOOD = "good"  # a move toward agreement, an issue closed
+    BAD = "bad"  # a move away from agreement, an issue dropped while open, a major change
+    NOTICE = "notice"  # a sideways move, a notable change: worth a look
 
 
 class Span(NamedTuple):
@@ -236,17 +224,13 @@ def _each(
     return tuple(line for change in parties for line in lines(change))
 
 
-def _marked(prefix: str, body: str, role: Role) -> Line:
-    """A line whose ``+``/``-`` prefix marks it even without colour."""
-    return (Span(prefix, role), Span(body, role))
-
-
+# Whole items added or removed: the ``+``/``-`` prefix marks them even without colour.
 def _added(body: str, prefix: str = "+ ") -> Line:
-    return _marked(prefix, body, Role.ADDED)
+    return (Span(prefix, Role.ADDED), Span(body, Role.ADDED))
 
 
 def _removed(body: str, prefix: str = "- ") -> Line:
-    return _marked(prefix, body, Role.REMOVED)
+    return (Span(prefix, Role.REMOVED), Span(body, Role.REMOVED))
 
 
 def _status(diff: BriefDiff) -> tuple[Line, ...]:
