@@ -43,6 +43,9 @@ STORY = Story(
     title="A story",
     parties=[Party(id="ru", name="Russia", kind=PartyKind.STATE)],
 )
+SCHEDULED_SWAP = IssueStatusChanged(
+    issue_id="swap", title="Swap", old_status=IssueStatus.OPEN, new_status=IssueStatus.SCHEDULED
+)
 CONTEXT = DiffContext(parties={"ru": "Russia"}, story=STORY)
 REF = BriefRef(brief_id="b", as_of=dt.date(2025, 3, 1), revision=1)
 
@@ -101,12 +104,7 @@ def test_every_kind_of_change_is_rendered() -> None:
                 old_status=IssueStatus.LAPSED,
                 new_status=IssueStatus.OPEN,
             ),
-            IssueStatusChanged(
-                issue_id="swap",
-                title="Swap",
-                old_status=IssueStatus.OPEN,
-                new_status=IssueStatus.SCHEDULED,
-            ),
+            SCHEDULED_SWAP,
             IssueDropped(issue=open_issue, was_closed=False),
         ],
         events_removed=[_event("m", DatePrecision.MONTH)],
@@ -178,12 +176,7 @@ def test_issue_notes_explain_status_changes_and_edits_once() -> None:
     )
     diff = _changed(
         issues=[
-            IssueStatusChanged(
-                issue_id="swap",
-                title="Swap",
-                old_status=IssueStatus.OPEN,
-                new_status=IssueStatus.SCHEDULED,
-            ),
+            SCHEDULED_SWAP,
             IssueEdited(issue_id="swap", title="Swap", fields=["note"]),
         ],
     )
