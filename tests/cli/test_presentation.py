@@ -16,10 +16,11 @@ from textual.widgets import Static
 from service.cli._render import print_diff
 from service.domain.changes import BriefDiff
 from service.domain.diff import diff_briefs, without_trivial
-from service.domain.files import StoryFolder
+from service.domain.files import StoryFolder, find_story_dirs, load_story_dir
 from service.domain.models import DatePrecision, FuzzyDate
 from service.domain.presentation import DiffContext, Role, Span, fuzzy_date, sections, word_spans
 from service.domain.worddiff import word_diff
+from tests.conftest import FIXTURES_ROOT
 from tui.format import inline_word_diff, spans
 from tui.widgets.diff_view import DiffView
 
@@ -27,8 +28,16 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _HEADING = "\x1b[1;4m"  # rich's "bold underline"
 
 
-def fixture_diffs(story: StoryFolder) -> list[tuple[BriefDiff, DiffContext]]:
-    """Each pair of consecutive briefs (revisions included), whole and without trivial edits."""
+def fixture_diffs() -> list[tuple[BriefDiff, DiffContext]]:
+    """In every fixture story, each pair of consecutive briefs (revisions included), whole and
+    without trivial edits."""
+    out: list[tuple[BriefDiff, DiffContext]] = []
+    for folder in find_story_dirs(FIXTURES_ROOT):
+        out += _story_diffs(load_story_dir(folder))
+    return out
+
+
+def _story_diffs(story: StoryFolder) -> list[tuple[BriefDiff, DiffContext]]:
     briefs = sorted(story.briefs, key=lambda brief: (brief.as_of, brief.revision))
     out: list[tuple[BriefDiff, DiffContext]] = []
     for old, new in pairwise(briefs):
@@ -62,10 +71,8 @@ class _Host(App[None]):
         yield DiffView(id="diff")
 
 
-async def test_cli_and_tui_show_the_same_sections_in_the_same_order(
-    ceasefire: StoryFolder,
-) -> None:
-    diffs = fixture_diffs(ceasefire)
+async def test_cli_and_tui_show_the_same_sections_in_the_same_order() -> None:
+    diffs = fixture_diffs()
     app = _Host()
     async with app.run_test(size=(300, 50)):
         view = app.query_one(DiffView)
