@@ -2,8 +2,11 @@
 
 Each sub-command lives in its own module of this package and exposes
 ``register(subparsers) -> None``, which adds an ``argparse`` parser whose ``handler`` default is a
-``(args) -> int`` function. Registration must stay cheap: heavy imports (Litestar, Textual) happen
-inside the handler, so ``briefs --help`` stays fast.
+``(args) -> int`` function. Other installed packages add commands the same way through the
+``briefs.commands`` entry point group (the ``tui`` package contributes ``briefs tui``), so this
+package never imports them. Registration must stay cheap: heavy imports (Litestar, Textual, rich)
+happen inside the handler, so ``briefs --help`` stays fast; modules named ``_*`` are helpers,
+not commands, and are not imported here.
 
 Failures are one line on stderr, never a traceback: handlers report the errors they expect
 themselves, and `main` is the one boundary for the rest (driver errors, a full disk, an
@@ -21,9 +24,14 @@ import os
 import pkgutil
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from importlib.metadata import entry_points
+from typing import Any
 
 import service.cli
+
+COMMANDS_GROUP = "briefs.commands"
+"""Entry point group of commands other packages contribute: ``name = "module:register"``."""
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -74,13 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the traceback of a failure (also BRIEFS_DEBUG=1)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module_info in sorted(pkgutil.iter_modules(service.cli.__path__), key=lambda m: m.name):
+    registers: dict[str, Callable[[Any], None]] = {}
+    for module_info in pkgutil.iter_modules(service.cli.__path__):
         if module_info.name.startswith("_") or module_info.name == "main":
             continue
         module = importlib.import_module(f"service.cli.{module_info.name}")
         register = getattr(module, "register", None)
         if register is not None:
-            register(subparsers)
+            registers[module_info.name] = register
+    for entry_point in entry_points(group=COMMANDS_GROUP):
+        registers.setdefault(entry_point.name, entry_point.load())
+    for name in sorted(registers):  # --help lists the commands alphabetically, wherever from
+        registers[name](subparsers)
     _name_commands(parser)
     return parser
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Response, get, post, put
 from litestar.exceptions import ValidationException
 from litestar.openapi.datastructures import ResponseSpec
@@ -32,17 +31,10 @@ from service.domain.errors import InvalidContentError, PreconditionFailedError
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
 from service.domain.models import Brief, BriefContent, BriefDraft, BriefRef, IssueStatus, Story
 from service.domain.validate import validate_brief
-from service.domain.wire import BriefPage, BriefQuery, Scope
+from service.domain.wire import BriefPage, BriefProjectionPage, BriefQuery, Scope
 
 WRITE = {"scope": Scope.WRITE}
 _BRIEF_FIELDS = frozenset(Brief.__struct_fields__)
-
-
-class BriefProjectionPage(msgspec.Struct, kw_only=True, frozen=True):
-    """A page of briefs projected to the requested ``fields`` (each item also keeps ``id``)."""
-
-    items: list[dict[str, Any]]
-    next_cursor: str | None = None
 
 
 def _ok(description: str, container: Any = Brief) -> dict[int, ResponseSpec]:
