@@ -37,7 +37,7 @@ async def test_upgrade_backfills_story_summaries(
         await old.close()
     monkeypatch.undo()
 
-    assert await upgrade(settings) == [3]
+    assert await upgrade(settings) == [3, 4]
     store = await open_store(settings)
     try:
         summaries = {summary.id: summary for summary in await store.list_stories()}
