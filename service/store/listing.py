@@ -19,7 +19,8 @@ def list_briefs_sql(contains: str, story_id: str, query: BriefQuery) -> tuple[st
     ``contains`` is the dialect's substring test. Raises ``InvalidContentError`` for a NUL in
     a text parameter, which PostgreSQL could not even receive.
     """
-    reject_nul(query, "$")
+    for field in ("party", "issue_id", "q"):  # the text filters (a cursor is checked decoded)
+        reject_nul(getattr(query, field), f"$.{field}")
     p = "?"
     where = [f"b.story_id = {p}"]
     params: list[object] = [story_id]

@@ -134,6 +134,8 @@ def reject_nul(value: object, path: str, encoded: bytes | None = None) -> None:
     """
     if encoded is not None and b"\\u0000" not in encoded:
         return
+    if value is None or (isinstance(value, str) and "\x00" not in value):
+        return  # the common case of a parameter, without a walk
     problems = [(where, NUL_MESSAGE) for where in _nul_paths(msgspec.to_builtins(value), path)]
     if problems:
         raise InvalidContentError(problems)
