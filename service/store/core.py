@@ -91,8 +91,9 @@ class SQLStore:
     def observe(self, observer: Observer) -> None:
         """Time every operation from now on, and tell ``observer``.
 
-        Each operation is wrapped once, on this instance, so a store nobody observes pays
-        nothing, and an observed one one clock read either side of a call.
+        Each operation is wrapped once, on this instance (replacing an earlier observer's
+        wrapper), so a store nobody observes pays nothing, and an observed one a clock read
+        either side of a call.
         """
         for name in OPERATIONS:
             method = getattr(type(self), name).__get__(self)

@@ -127,7 +127,8 @@ class SQLiteDriver:
         try:
             result: T = await self._on_writer(_run, writer, work)
         except sqlite3.Error as error:
-            if error.sqlite_errorcode & 0xFF in _STORAGE_FAILURES:
+            code = getattr(error, "sqlite_errorcode", None)  # None when not raised by SQLite
+            if code is not None and code & 0xFF in _STORAGE_FAILURES:
                 self._write_failure = first_line(error)
             raise
         self._write_failure = None
