@@ -19,8 +19,9 @@ def list_briefs_sql(contains: str, story_id: str, query: BriefQuery) -> tuple[st
     ``contains`` is the dialect's substring test. Raises ``InvalidContentError`` for a NUL in
     a text parameter, which PostgreSQL could not even receive.
     """
-    for field in ("party", "issue_id", "q"):  # the text filters (a cursor is checked decoded)
-        reject_nul(getattr(query, field), f"$.{field}")
+    for field, text in (("party", query.party), ("issue_id", query.issue_id), ("q", query.q)):
+        if text and "\x00" in text:  # the text filters (a cursor is checked once decoded)
+            reject_nul(text, f"$.{field}")
     p = "?"
     where = [f"b.story_id = {p}"]
     params: list[object] = [story_id]
