@@ -3,10 +3,12 @@ previous of another, while listings and direct reads still show it (SQLite and P
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from service.domain.errors import NotFoundError
-from service.domain.models import PubStatus, Story
+from service.domain.models import IssueStatus, PubStatus, Story
 from service.domain.wire import BriefQuery
 from service.store.base import Store
 
@@ -61,3 +63,28 @@ async def test_a_story_whose_briefs_are_all_withdrawn_has_no_latest(
     current = await store.get_brief(STORY_ID, "only")
     await store.update_brief(STORY_ID, "only", make_content(headline="Back"), current.revision, NOW)
     assert (await store.latest_ref(STORY_ID)).brief_id == "only"
+
+
+async def test_the_story_summary_follows_the_latest_standing_brief(
+    store: Store, story: Story
+) -> None:
+    async def summary() -> tuple[int, dt.date | None, int]:
+        (found,) = await store.list_stories()
+        return found.brief_count, found.latest_as_of, found.open_issue_count
+
+    one_open = [("toll", IssueStatus.OPEN)]
+    two_open = [("toll", IssueStatus.OPEN), ("ferry", IssueStatus.DISPUTED)]
+    await store.create_brief(STORY_ID, make_draft("b1", day(1), issues=one_open), NOW)
+    await store.create_brief(STORY_ID, make_draft("b2", day(2), issues=two_open), NOW)
+    assert await summary() == (2, day(2), 2)
+    await withdraw(store, "b2")
+    assert await summary() == (2, day(1), 1)
+    await store.create_brief(
+        STORY_ID, make_draft("b3", day(3), status=PubStatus.CANCELED, issues=two_open), NOW
+    )
+    assert await summary() == (3, day(1), 1)  # withdrawn from the start: never the latest
+    await withdraw(store, "b1")
+    assert await summary() == (3, None, 0)
+    back = make_content(headline="Back", issues=two_open)
+    await store.update_brief(STORY_ID, "b2", back, 2, NOW)
+    assert await summary() == (3, day(2), 2)
