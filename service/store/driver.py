@@ -57,13 +57,6 @@ class ForeignKeyViolationError(Exception):
     """A foreign key refused a row (its parent is missing)."""
 
 
-class StorageFullError(Exception):
-    """A write failed because the disk (or the database's size limit) is full, or on an I/O error.
-
-    The driver remembers it until a write succeeds, so readiness reports that writes fail.
-    """
-
-
 class Tx(Protocol):
     """The statements of one write transaction."""
 
@@ -107,5 +100,6 @@ class Driver(Protocol):
         """Run ``work`` in one transaction: committed when it returns, rolled back if it raises.
 
         ``work`` may run on another thread (SQLite's writer) and must not await anything but
-        the statements of its ``Tx``.
+        the statements of its ``Tx``. A write that fails for want of space (or on an I/O error)
+        is remembered until one succeeds, and ``health`` reports it.
         """
