@@ -40,8 +40,9 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from service.api.auth import authenticate, grants, required_scope
 from service.api.cache import CachedBody, ResponseCache, matches_weakly
 from service.api.representations import resolve_ref, revision_key, stored_body
-from service.api.routes.diffs import JSON_PATCH, diff_key
+from service.api.routes.diffs import diff_key
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
+from service.domain.wire import JSON_PATCH
 from service.store.base import Store
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

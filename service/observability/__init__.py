@@ -7,8 +7,8 @@
 * adds the public ``GET /metrics`` route (Prometheus text format);
 * adds a startup hook, run after the app's own, that wraps the whole ASGI handler in the
   `RequestObserver` (a request id echoed as ``X-Request-ID``, one access-log line and one
-  metrics sample per request, by route template), wraps ``app.state.store`` in a timing proxy
-  and points the cache collector at ``app.state.cache``.
+  metrics sample per request, by route template), has ``app.state.store`` report the time of
+  each of its operations (``store.observe``) and points the cache collector at ``app.state.cache``.
 
 The observer keeps the request id in ``scope["state"]["request_id"]`` (error bodies read it
 there) and reads the authenticated token's name from ``scope["state"]["token_name"]``, set by the
@@ -25,7 +25,7 @@ from litestar.config.app import AppConfig
 from service.observability.logs import BriefsLoggingConfig, flush_logs
 from service.observability.metrics import Metrics, metrics_route
 from service.observability.requests import observe_requests
-from service.observability.timing import timed_store
+from service.observability.timing import store_observer
 from service.settings import Settings
 
 __all__ = ["app_init_hook"]
@@ -41,7 +41,7 @@ def app_init_hook(settings: Settings) -> Callable[[AppConfig], AppConfig]:
             app.asgi_handler = observe_requests(app.asgi_handler, metrics)
             store = getattr(app.state, "store", None)
             if store is not None:
-                app.state.store = timed_store(store, metrics.db_duration)
+                store.observe(store_observer(metrics.db_duration.child))
             metrics.cache.bind(lambda: getattr(app.state, "cache", None))
 
         app_config.logging_config = BriefsLoggingConfig(settings)
