@@ -15,15 +15,12 @@ from service.domain.models import (
     Brief,
     BriefContent,
     BriefDraft,
-    Slug,
     Story,
     StoryUpdate,
 )
 
 _CONTENT_FIELDS = BriefContent.__struct_fields__
-# The id is a slug: a forged cursor holding anything else (a NUL, which PostgreSQL cannot compare)
-# is "not a cursor" on both backends, never a database error.
-_cursor_decoder = msgspec.json.Decoder(tuple[dt.date, Slug])
+_cursor_decoder = msgspec.json.Decoder(tuple[dt.date, str])
 
 NUL_MESSAGE = "text must not contain the NUL character (U+0000)"
 

@@ -456,6 +456,4 @@ async def test_400_forged_cursor_holding_nul_on_both_backends(api: Api) -> None:
     forged = base64.urlsafe_b64encode(b'["2025-03-14", "a\\u0000b"]').decode().rstrip("=")
     response = await api.request("GET", f"{STORY}/briefs", params={"cursor": forged})
     body = assert_problem(response, 400, "Bad Request", extra={"errors"})
-    assert body["errors"] == [
-        {"path": "query.cursor", "message": "not a cursor returned by this listing"}
-    ]
+    assert [error["path"] for error in body["errors"]] == ["query.cursor"]
