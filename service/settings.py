@@ -43,6 +43,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     """Upper bound of the in-memory cache of encoded, immutable responses."""
     max_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 1024 * 1024
     """Largest accepted request body; larger ones get 413."""
+    body_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 30.0
+    """How long reading one request body may take; a slower upload gets 408 and is closed."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS (comma-separated); empty disables CORS. No wildcard by default."""
     log_level: LogLevel = "info"

@@ -19,7 +19,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme
 
-from service.api import checks, deps, errors, fastpath
+from service.api import bodies, checks, contract, deps, errors, fastpath
 from service.api.cache import ResponseCache
 from service.api.head import install_head
 from service.api.routes import briefs, diffs, exports, health, stories, tokens, views
@@ -37,7 +37,7 @@ def _openapi() -> OpenAPIConfig:
         version=API_VERSION,
         description="Evolving news stories as timelines of dated briefs, and what changed.",
         path="/schema",
-        render_plugins=[ScalarRenderPlugin()],
+        render_plugins=[ScalarRenderPlugin(), contract.YamlJsonRenderPlugin()],
         use_handler_docstrings=True,
         create_examples=False,
         components=Components(
@@ -113,6 +113,8 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         state=State({"settings": settings, "store": the_store, "cache": cache}),
         dependencies=deps.DEPENDENCIES,
         before_request=checks.check_request,
+        request_class=bodies.BodyRequest,  # bodies decode by the one strict rule (h5)
+        guards=[bodies.reject_nul_parameters],
         middleware=[fastpath.fast_path_middleware],
         exception_handlers=errors.EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
@@ -122,6 +124,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         on_startup=[
             checks.index_query_parameters,
             _union_responses_as_any_of,
+            contract.make_truthful,  # after Litestar built the document (h5)
             install_head,  # before the pre-router: its hot GETs skip this layer
             fastpath.install_pre_router,
         ],

@@ -21,7 +21,9 @@ from service.domain import codec
 from service.domain.errors import (
     ConflictError,
     DomainError,
+    InvalidBodyError,
     InvalidContentError,
+    MalformedBodyError,
     NotFoundError,
     PreconditionFailedError,
 )
@@ -52,15 +54,18 @@ class ServiceUnavailableError(HTTPException):
 
 
 _DESCRIPTIONS: Mapping[int, str] = {
-    400: "Malformed request: bad or unknown query parameter, bad path parameter or bad JSON.",
+    400: "Malformed request: bad or unknown query parameter, bad path parameter, a NUL character "
+    "in a parameter, or a body that is not JSON (not UTF-8, nested too deeply, a syntax error).",
     401: "Missing, invalid or revoked bearer token (`WWW-Authenticate: Bearer`).",
     403: "The token lacks the scope this operation needs.",
     404: "The story, brief, revision, party or token does not exist.",
     409: "The resource already exists.",
     412: "`If-Match` names a revision that is no longer current; see `current_revision`.",
+    408: "The request body did not arrive within the configured time limit.",
     413: "The request body is larger than the configured limit.",
-    415: "The request body is not `application/json`.",
-    422: "The body decodes but is invalid; `errors` lists each field path and problem.",
+    415: "The request body is not `application/json` in UTF-8.",
+    422: "The body decodes but is invalid: an unknown field at any depth, a value out of range, "
+    "a NUL character or a cross-field rule; `errors` lists each field path and problem.",
     428: "`If-Match` is required to update a brief.",
     500: "Unexpected server error; quote the `request_id` when reporting it.",
     503: "The database is unreachable or unsound.",
@@ -69,7 +74,8 @@ _DESCRIPTIONS: Mapping[int, str] = {
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI ``responses`` for these error statuses, plus 400 and 500 (always possible)."""
-    codes = sorted({400, 500, *statuses})
+    body_limits = {408} if 413 in statuses else set()  # an operation with a body: it has both
+    codes = sorted({400, 500, *statuses, *body_limits})
     return {
         code: ResponseSpec(
             data_container=ProblemDetail,
@@ -116,9 +122,14 @@ def _domain_error(request: Request[Any, Any, Any], error: DomainError) -> Respon
             return problem_response(request, 409, error.detail)
         case PreconditionFailedError(current_revision=current):
             return problem_response(request, 412, error.detail, current_revision=current)
+        case MalformedBodyError():
+            return problem_response(request, 400, f"The request body is not JSON: {error.detail}.")
         case InvalidContentError(problems=problems):
             field_errors = [FieldError(path=path, message=message) for path, message in problems]
-            return problem_response(request, 422, "The content is invalid.", errors=field_errors)
+            # A body that is not the model, or one that breaks a cross-field rule.
+            body = isinstance(error, InvalidBodyError)
+            detail = "The request body is invalid." if body else "The content is invalid."
+            return problem_response(request, 422, detail, errors=field_errors)
         case _:
             return _unexpected(request, error)
 
@@ -137,7 +148,7 @@ def _validation_error(
         message = str(item.get("message") or "invalid value")
         if source == "body":
             body_error = True
-            path = key if key.startswith("$") else f"$.{key}" if key else "$"
+            path = _body_path(key)
         else:
             where = getattr(source, "value", source)
             path = f"{where}.{key}" if where else key
@@ -147,6 +158,17 @@ def _validation_error(
     if not field_errors:
         detail = _clean_detail(error.detail) or detail
     return problem_response(request, status, detail, errors=field_errors or None)
+
+
+def _body_path(key: str) -> str:
+    """A JSON path from the body's root: Litestar names the handler's parameter (``$.data``,
+    ``data.title``), which means nothing to a client."""
+    for prefix in ("$.data", "data"):
+        if key == prefix:
+            return "$"
+        if key.startswith((f"{prefix}.", f"{prefix}[")):
+            return "$" + key.removeprefix(prefix)
+    return key if key.startswith("$") else f"$.{key}" if key else "$"
 
 
 def _clean_detail(detail: str) -> str:

@@ -36,6 +36,15 @@ class InvalidContentError(DomainError):
         self.problems = problems
 
 
+class InvalidBodyError(InvalidContentError):
+    """A request body that is JSON but not the model: unknown fields, bad values or types."""
+
+
+class MalformedBodyError(DomainError):
+    """Bytes that are not usable JSON: not UTF-8, nested too deeply, or a syntax error.
+    ``detail`` is a lower-case phrase (``not valid UTF-8 (byte 20)``)."""
+
+
 def first_line(error: BaseException) -> str:
     """The first line of an error's message, or its class name when it has none: a driver's
     error summarised for a one-line report (CLI stderr, a health detail)."""

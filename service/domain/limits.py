@@ -24,3 +24,6 @@ MAX_LIST_ITEMS: Final = 200
 MAX_ISSUES: Final = 1_000
 MAX_EVENTS: Final = 2_000
 MAX_SOURCES: Final = 1_000
+MAX_JSON_DEPTH: Final = 32
+"""Nesting of arrays and objects in a request body; the models need 6. Checked before parsing
+(msgspec's parser recurses: a body nested 1,000 deep would exhaust the stack)."""

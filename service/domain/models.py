@@ -2,7 +2,10 @@
 
 Every model here is a msgspec Struct, defined once and used by the server, the client, the TUI and
 the fixtures. Response-side models are tolerant readers (unknown fields are ignored); request bodies
-are the ``*Draft``/``*Create`` subclasses, which only switch on ``forbid_unknown_fields``.
+are the ``*Draft``/``*Create``/``*Update`` variants, which switch on ``forbid_unknown_fields`` at
+their top level. Nested objects (a quote in a position) are shared with responses, so request
+bodies reject unknown fields at every depth through ``service.domain.strict``, the one rule the
+API and ``briefs validate`` apply; nothing is declared twice.
 
 Mapping to IPTC ninjs 2.x (https://iptc.org/std/ninjs/), where ninjs has the same idea:
 

@@ -14,15 +14,14 @@ silently ignore, and revision files of a story folder that could not all be stor
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
 
-from service.domain import codec
-from service.domain.errors import InvalidContentError
+from service.domain import strict
+from service.domain.errors import InvalidContentError, MalformedBodyError
 from service.domain.files import BRIEFS_DIR, STORY_FILE, find_story_dirs
 from service.domain.models import Brief, BriefContent, Issue, Story
 
@@ -181,41 +180,19 @@ def _missing_source(path: str, source_id: str) -> FieldProblem:
 
 # --- decoding and unknown fields ---------------------------------------------------------------
 
-_AT_PATH = re.compile(r"^(?P<message>.*) - at `(?P<path>\$[^`]*)`$", re.DOTALL)
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
 
 def decode_problem(error: msgspec.DecodeError) -> FieldProblem:
     """A msgspec decoding error as a `FieldProblem` (``$`` when msgspec names no field)."""
-    text = str(error)
-    match = _AT_PATH.match(text)
-    if match is None:
-        return FieldProblem(path="$", message=text)
-    return FieldProblem(path=match["path"], message=match["message"])
+    path, message = strict.explain(error)
+    return FieldProblem(path=path, message=message)
 
 
-def unknown_fields(raw: Any, model: msgspec.Struct) -> list[FieldProblem]:
-    """Keys of the raw JSON object that the (tolerant) model ignored, at any depth."""
-    problems: list[FieldProblem] = []
-    _walk_unknown(raw, codec.to_builtins(model), "$", problems)
-    return problems
-
-
-def _walk_unknown(raw: Any, known: Any, path: str, problems: list[FieldProblem]) -> None:
-    if isinstance(raw, dict) and isinstance(known, dict):
-        for key, value in raw.items():
-            child = (
-                f"{path}.{key}"
-                if _PLAIN_KEY.match(key)
-                else f"{path}[{codec.encode(key).decode()}]"
-            )
-            if key in known:
-                _walk_unknown(value, known[key], child, problems)
-            else:
-                problems.append(FieldProblem(path=child, message="unknown field"))
-    elif isinstance(raw, list) and isinstance(known, list):
-        for index, (raw_item, known_item) in enumerate(zip(raw, known, strict=False)):
-            _walk_unknown(raw_item, known_item, f"{path}[{index}]", problems)
+def unknown_fields(raw: Any, model: type[msgspec.Struct]) -> list[FieldProblem]:
+    """Keys of the raw JSON object that ``model`` does not declare, at any depth (and bad enum
+    values and NUL characters): the rule request bodies follow too (``service.domain.strict``)."""
+    return [
+        FieldProblem(path=path, message=message) for path, message in strict.problems_of(raw, model)
+    ]
 
 
 # --- files and folders -------------------------------------------------------------------------
@@ -223,27 +200,27 @@ def _walk_unknown(raw: Any, known: Any, path: str, problems: list[FieldProblem])
 
 def read_story_file(path: Path) -> tuple[Story | None, list[FieldProblem]]:
     """Decode a ``story.json``; the story is None when it does not decode."""
-    return _read(path, codec.decode_story)
+    return _read(path, Story)
 
 
 def read_brief_file(path: Path) -> tuple[Brief | None, list[FieldProblem]]:
     """Decode one brief revision file; the brief is None when it does not decode."""
-    return _read(path, codec.decode_brief)
+    return _read(path, Brief)
 
 
-def _read(path: Path, decode: Callable[[bytes], M]) -> tuple[M | None, list[FieldProblem]]:
+def _read(path: Path, model: type[M]) -> tuple[M | None, list[FieldProblem]]:
     try:
         data = path.read_bytes()
     except OSError as error:
         return None, [
             FieldProblem(path="$", message=f"cannot read file: {error.strerror or error}")
         ]
+    # The models are tolerant readers; the rule of request bodies finds what they would ignore.
     try:
-        model = decode(data)
-    except msgspec.DecodeError as error:  # also covers ValidationError
-        return None, [decode_problem(error)]
-    # The models are tolerant readers; a second, untyped parse finds what they ignored.
-    return model, unknown_fields(msgspec.json.decode(data), model)
+        decoded, problems = strict.decode_checked(data, model)
+    except MalformedBodyError as error:
+        return None, [FieldProblem(path="$", message=error.detail)]
+    return decoded, [FieldProblem(path=path, message=message) for path, message in problems]
 
 
 def validate_file(path: Path, story: Story | None = None) -> list[FileProblem]:

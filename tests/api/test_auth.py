@@ -26,6 +26,8 @@ NEEDS: dict[tuple[str, str], str] = {
     ("GET", "/schema"): "public",
     ("GET", "/schema/scalar"): "public",
     ("GET", "/schema/openapi.json"): "public",
+    ("GET", "/schema/openapi.yaml"): "public",
+    ("GET", "/schema/openapi.yml"): "public",
     ("GET", "/schema/{path:str}"): "public",  # exercised as /schema/openapi.yaml
     ("GET", "/v1/stories"): "read",
     ("POST", "/v1/stories"): "write",

@@ -195,3 +195,265 @@ async def test_cors_only_for_configured_origins(sqlite_url: str, ceasefire: Any)
         other = await api.request("GET", "/v1/stories", headers={"Origin": "https://evil.example"})
         assert other.headers.get("access-control-allow-origin") != "*"
         assert "evil" not in other.headers.get("access-control-allow-origin", "")
+
+
+# --- request bodies: one strict rule at every depth (issue 9) ---------------------------------
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+HINT = "unknown field (did you mean 'translated_by'?)"
+
+
+async def _draft(api: Api, brief_id: str = "brief-2025-03-20") -> dict[str, Any]:
+    """A valid create-brief body: the latest brief's content under a new id and date."""
+    latest = msgspec.json.decode((await api.request("GET", f"{STORY}/briefs/latest")).content)
+    content = {key: latest[key] for key in Brief.__struct_fields__ if key in latest}
+    for key in ("story_id", "revision", "created_at", "revised_at"):
+        content.pop(key)
+    return {**content, "id": brief_id, "as_of": "2025-03-20"}
+
+
+async def test_422_unknown_field_deep_in_a_brief_is_rejected_with_its_path(api: Api) -> None:
+    draft = await _draft(api)
+    quote = next(q for p in draft["positions"] for q in p["quotes"])
+    position = next(i for i, p in enumerate(draft["positions"]) if quote in p["quotes"])
+    quote["translation_by"] = quote.pop("translated_by", None) or "Reuters"
+    response = await api.request("POST", f"{STORY}/briefs", "write", json=draft)
+    body = assert_problem(response, 422, "Unprocessable Entity", extra={"errors"})
+    assert body["errors"] == [
+        {"path": f"$.positions[{position}].quotes[0].translation_by", "message": HINT}
+    ]
+    assert (await api.request("GET", f"{STORY}/briefs/brief-2025-03-20")).status_code == 404
+
+
+async def test_422_unknown_fields_in_every_body_at_any_depth(api: Api) -> None:
+    story = {
+        "id": "s",
+        "title": "T",
+        "parties": [{"id": "a", "name": "A", "kind": "state", "x": 1}],
+    }
+    created = await api.request("POST", "/v1/stories", "write", json=story)
+    assert created.json()["errors"] == [{"path": "$.parties[0].x", "message": "unknown field"}]
+    patch = {"parties": [{"id": "a", "name": "A", "kind": "state", "nick": "a"}]}
+    patched = await api.request("PATCH", STORY, "write", json=patch)
+    assert patched.json()["errors"] == [{"path": "$.parties[0].nick", "message": "unknown field"}]
+    current = await api.request("GET", BRIEF)
+    content = codec.to_builtins(content_of(msgspec.json.decode(current.content, type=Brief)))
+    content["issues"][0]["expected"] = {"date": "2025-04-01", "when": "soon"}
+    updated = await api.request(
+        "PUT", BRIEF, "write", json=content, headers={"If-Match": current.headers["etag"]}
+    )
+    assert updated.status_code == 422
+    assert updated.json()["errors"] == [
+        {"path": "$.issues[0].expected.when", "message": "unknown field"}
+    ]
+    token = {"name": "t", "scopes": ["read"], "expires": "never"}
+    response = await api.request("POST", "/v1/tokens", "admin", json=token)
+    assert response.json()["errors"] == [{"path": "$.expires", "message": "unknown field"}]
+
+
+async def test_422_paths_start_at_the_body_root_not_the_parameter_name(api: Api) -> None:
+    draft = {**(await _draft(api)), "story_id": "ceasefire-2025"}
+    response = await api.request("POST", f"{STORY}/briefs", "write", json=draft)
+    assert response.json()["errors"] == [{"path": "$.story_id", "message": "unknown field"}]
+    missing = await api.request("POST", "/v1/stories", "write", json={"title": "No id"})
+    body = assert_problem(missing, 422, "Unprocessable Entity", extra={"errors"})
+    assert [error["path"] for error in body["errors"]] == ["$"]
+    assert "`id`" in body["errors"][0]["message"]
+
+
+async def test_422_enum_errors_list_the_allowed_values_and_all_come_at_once(api: Api) -> None:
+    draft = await _draft(api)
+    draft["issues"][0]["status"] = "partly"
+    draft["positions"][0]["stance"] = "maybe"
+    draft["mood"] = "calm"
+    draft["headline"] = 7
+    response = await api.request("POST", f"{STORY}/briefs", "write", json=draft)
+    errors = assert_problem(response, 422, "Unprocessable Entity", extra={"errors"})["errors"]
+    assert {
+        "path": "$.issues[0].status",
+        "message": (
+            "'partly' is not one of open, scheduled, agreed-in-principle, in-effect, disputed, "
+            "resolved, lapsed, overtaken"
+        ),
+    } in errors
+    assert {
+        "path": "$.positions[0].stance",
+        "message": "'maybe' is not one of supports, conditional, undecided, opposes, unclear",
+    } in errors
+    assert {"path": "$.mood", "message": "unknown field"} in errors
+    assert {
+        "path": "$.headline",
+        "message": "Expected `str`, got `int` (decoding stops at the first type error: more may "
+        "follow)",
+    } in errors
+    assert len(errors) == 4
+
+
+# --- bad bytes are the client's error, never a 5xx (issue 9) -----------------------------------
+
+
+async def test_400_json_nested_thousands_deep(api: Api) -> None:
+    for deep in (b"[" * 5000 + b"]" * 5000, b'{"id": ' + b'{"a":' * 2000 + b"1" + b"}" * 2001):
+        response = await api.request(
+            "POST", "/v1/stories", "write", content=deep, headers=JSON_HEADERS
+        )
+        body = assert_problem(response, 400, "Bad Request")
+        assert body["detail"] == (
+            "The request body is not JSON: arrays and objects nest deeper than 32 levels."
+        )
+
+
+async def test_400_body_not_utf8(api: Api) -> None:
+    response = await api.request(
+        "POST",
+        "/v1/stories",
+        "write",
+        content=b'{"id": "x", "title": "\xff\xfe"}',
+        headers=JSON_HEADERS,
+    )
+    body = assert_problem(response, 400, "Bad Request")
+    assert body["detail"] == "The request body is not JSON: not valid UTF-8 (byte 22)."
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16", "iso-8859-1"])
+async def test_415_json_in_another_charset(api: Api, charset: str) -> None:
+    response = await api.request(
+        "POST",
+        "/v1/stories",
+        "write",
+        content=b'{"id": "x", "title": "T"}',
+        headers={"Content-Type": f"application/json; charset={charset}"},
+    )
+    body = assert_problem(response, 415, "Unsupported Media Type")
+    assert body["detail"] == f"JSON bodies are UTF-8; got charset={charset!r}."
+    utf8 = await api.request(
+        "POST",
+        "/v1/stories",
+        "write",
+        content=b'{"id": "x", "title": "T"}',
+        headers={"Content-Type": "application/json; charset=UTF-8"},
+    )
+    assert utf8.status_code == 201
+
+
+async def test_422_nul_in_any_text_field_on_both_backends(api: Api) -> None:
+    story = {
+        "id": "nul",
+        "title": "T\u0000",
+        "parties": [{"id": "a", "name": "A\u0000B", "kind": "state"}],
+    }
+    response = await api.request("POST", "/v1/stories", "write", json=story)
+    body = assert_problem(response, 422, "Unprocessable Entity", extra={"errors"})
+    message = "must not contain the NUL character (\\u0000)"
+    assert body["errors"] == [
+        {"path": "$.title", "message": message},
+        {"path": "$.parties[0].name", "message": message},
+    ]
+    draft = await _draft(api)
+    draft["summary"] = "nul\u0000here"
+    created = await api.request("POST", f"{STORY}/briefs", "write", json=draft)
+    assert created.json()["errors"] == [{"path": "$.summary", "message": message}]
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [("q=a%00b", "q"), ("cursor=%00", "cursor"), ("issue_status=open%00", "issue_status")],
+)
+async def test_400_nul_in_a_query_parameter_on_both_backends(
+    api: Api, query: str, name: str
+) -> None:
+    response = await api.request("GET", f"{STORY}/briefs?{query}")
+    body = assert_problem(response, 400, "Bad Request", extra={"errors"})
+    assert body["errors"] == [
+        {"path": f"query.{name}", "message": "must not contain the NUL character (\\u0000)"}
+    ]
+
+
+async def test_400_nul_in_a_path_parameter(api: Api) -> None:
+    response = await api.request("POST", "/v1/tokens/a%00b/revoke", "admin")
+    body = assert_problem(response, 400, "Bad Request", extra={"errors"})
+    assert body["errors"][0]["path"] == "path.token_ref"
+
+
+async def _raw_asgi(
+    api: Api, chunks: list[dict[str, Any]], *, pause: float = 0.0
+) -> tuple[int, bytes]:
+    """POST /v1/stories straight through the ASGI app with these receive events (so a test can
+    send half a body, then a disconnect, or stall); the status and body answered."""
+    import asyncio
+
+    events = list(chunks)
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if not events:
+            await asyncio.sleep(3600)  # a client that never sends the rest
+        await asyncio.sleep(pause)
+        return events.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    token = api.tokens.secrets["write"]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/stories",
+        "raw_path": b"/v1/stories",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"1000"),
+            (b"authorization", f"Bearer {token}".encode()),
+        ],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    await api.app(scope, receive, send)  # type: ignore[arg-type]  # a hand-made ASGI scope
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return status, body
+
+
+async def test_client_disconnect_mid_body_is_a_quiet_4xx(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    chunks = [
+        {"type": "http.request", "body": b'{"id": "half", "ti', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    with caplog.at_level("INFO"):
+        status, _ = await _raw_asgi(api, chunks)
+    assert status == 400
+    assert not [r for r in caplog.records if r.levelname in {"ERROR", "CRITICAL"}]
+    assert not [r for r in caplog.records if r.exc_info]
+    assert any("client disconnected" in r.getMessage() for r in caplog.records)
+    assert (await api.request("GET", "/v1/stories/half")).status_code == 404
+
+
+async def test_408_when_the_body_does_not_arrive_in_time(sqlite_url: str, ceasefire: Any) -> None:
+    from service.settings import Settings
+    from tests.api.conftest import start
+
+    settings = Settings(database_url=sqlite_url, load_fixtures=False, body_timeout_seconds=0.3)
+    async for api in start(settings, ceasefire):
+        chunks = [{"type": "http.request", "body": b'{"id": "slow"', "more_body": True}]
+        status, body = await _raw_asgi(api, chunks)
+        assert status == 408
+        problem = msgspec.json.decode(body)
+        assert problem["detail"] == "The request body did not arrive within 0.3 seconds."
+
+
+async def test_400_forged_cursor_holding_nul_on_both_backends(api: Api) -> None:
+    import base64
+
+    forged = base64.urlsafe_b64encode(b'["2025-03-14", "a\\u0000b"]').decode().rstrip("=")
+    response = await api.request("GET", f"{STORY}/briefs", params={"cursor": forged})
+    body = assert_problem(response, 400, "Bad Request", extra={"errors"})
+    assert [error["path"] for error in body["errors"]] == ["query.cursor"]

@@ -1,8 +1,27 @@
 """Property-based conformance of the app to its own OpenAPI document (schemathesis v4).
 
-Every operation, with a write+admin token: no server error, responses match their schemas, status
-codes and content types are all documented. Without a token: no write operation succeeds. Bounded:
-a fixed number of examples per operation and derandomized (a fixed seed) generation.
+Every operation, with a write+admin token, under every check schemathesis has (``--checks all``):
+no server error, responses match their schemas, status codes, headers and content types are
+documented, schema-valid requests are accepted and invalid ones rejected. Without a token: no
+write operation succeeds. Bounded: a fixed number of examples per operation and derandomized (a
+fixed seed) generation.
+
+Known false positives, each excluded as narrowly as it can be (docs/api.md, "Contract tests"):
+
+* ST202 (schema-valid request rejected) for a 422 "The content is invalid.": a cross-field rule
+  (a duplicate source id, a position for a party the story does not have, ``closed_on`` before
+  ``opened_on``) that JSON Schema cannot express. Bodies that break the schema itself get
+  "The request body is invalid." and stay checked.
+* ST202 for ``listBriefs`` with a ``cursor``: cursors are opaque tokens the server issued; no
+  schema can describe which strings are real ones (a forged one is a 400).
+* ST202 for the brief PUT answered 412: ``If-Match`` must name the current ETag, which the server
+  issued; a schema can only say it is a string.
+* ST201 (schema-violating request accepted) answered 413: a body over ``BRIEFS_MAX_BODY_BYTES``
+  is rejected, with 413 rather than 400/422 (413 is added to the rejection statuses).
+* ST203 (missing required header accepted): ``If-Match`` missing from the brief PUT is a 428
+  Precondition Required (RFC 6585), which is this exact case; schemathesis expects a 400 or 422.
+* ST205 (``Allow`` header mismatch) is owned by the request path (OPTIONS lists fewer methods than
+  a 405 does): excluded here until that fix lands, see ``ALLOW_FIXED``.
 """
 
 from __future__ import annotations
@@ -15,13 +34,9 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.config._checks import MissingRequiredHeaderConfig, NegativeDataRejectionConfig
 from schemathesis.python.asgi import shutdown_lifespans
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
 
 from service.api.app import create_app
 from service.api.auth import new_token_record
@@ -30,12 +45,9 @@ from service.domain.wire import Scope
 from service.settings import Settings
 from service.store.factory import open_store
 
-CHECKS = [
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-    content_type_conformance,
-]
+ALLOW_FIXED = False
+"""Set once OPTIONS and 405 answers list the same methods; then ST205 is checked too."""
+CROSS_FIELD_DETAIL = "The content is invalid."
 BOUNDED = settings(
     max_examples=25,
     deadline=None,
@@ -72,7 +84,15 @@ def seeded(
 def api_schema(seeded: tuple[Settings, str]) -> Iterator[Any]:
     """The app's own OpenAPI document, bound to the app (schemathesis runs its lifespan)."""
     app = create_app(seeded[0])
-    yield schemathesis.openapi.from_asgi("/schema/openapi.json", app)
+    loaded = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
+    checks = loaded.config.checks
+    checks.missing_required_header = MissingRequiredHeaderConfig(
+        expected_statuses=[*checks.missing_required_header.expected_statuses, "428"]
+    )
+    checks.negative_data_rejection = NegativeDataRejectionConfig(
+        expected_statuses=[*checks.negative_data_rejection.expected_statuses, "413"]
+    )
+    yield loaded
     shutdown_lifespans()  # closes the app's store before the temporary directory goes
 
 
@@ -88,7 +108,29 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @BOUNDED
 def test_every_operation_conforms(case: Any, auth_headers: dict[str, str]) -> None:
-    case.call_and_validate(headers=auth_headers, checks=CHECKS)
+    response = case.call(headers=auth_headers)
+    excluded = [] if ALLOW_FIXED else [allow_header_conformance]
+    operation = f"{case.method.upper()} {case.path}"
+    if (
+        _cross_field_rejection(response)
+        or (operation == "GET /v1/stories/{story_id}/briefs" and "cursor" in (case.query or {}))
+        or (
+            operation == "PUT /v1/stories/{story_id}/briefs/{brief_ref}"
+            and response.status_code == 412
+        )
+    ):
+        excluded.append(positive_data_acceptance)
+    case.validate_response(response, headers=auth_headers, excluded_checks=excluded)
+
+
+def _cross_field_rejection(response: Any) -> bool:
+    if response.status_code != 422:
+        return False
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return False
+    return bool(detail == CROSS_FIELD_DETAIL)
 
 
 @pytest.mark.timeout(600)

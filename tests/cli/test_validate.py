@@ -65,7 +65,10 @@ def test_unknown_enum_value(capsys: pytest.CaptureFixture[str], story_dir: Path)
     path = _edit(story_dir, lambda data: data["positions"][1].update(stance="maybe"))
     code, out = _validate(capsys, story_dir)
     assert code == 1
-    assert f"{path}: $.positions[1].stance: Invalid enum value 'maybe'\n" in out
+    assert (
+        f"{path}: $.positions[1].stance: 'maybe' is not one of supports, conditional, undecided, "
+        "opposes, unclear\n"
+    ) in out
 
 
 def test_dangling_quote_source(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
@@ -232,3 +235,28 @@ def test_a_folder_of_brief_files(capsys: pytest.CaptureFixture[str], story_dir: 
     code, out = _validate(capsys, story_dir / "briefs")
     assert code == 1
     assert out.startswith(f"{path}: $.positions[0].party_id: unknown party 'atlantis'")
+
+
+def test_same_rule_as_the_api_every_problem_at_once(
+    capsys: pytest.CaptureFixture[str], story_dir: Path
+) -> None:
+    """The misspelt translator, a NUL and a type error in one file: all three are reported
+    (a type error used to hide the rest), with the paths the API's 422 gives for the same body."""
+
+    def change(data: Json) -> None:
+        data["positions"][1]["quotes"][0]["translation_by"] = "Reuters"
+        data["summary"] = "nul\u0000here"
+        data["takeaways"] = "not a list"
+
+    path = _edit(story_dir, change)
+    code, out = _validate(capsys, path)
+    assert code == 1
+    assert (
+        f"{path}: $.positions[1].quotes[0].translation_by: "
+        "unknown field (did you mean 'translated_by'?)\n"
+    ) in out
+    assert f"{path}: $.summary: must not contain the NUL character (\\u0000)\n" in out
+    assert (
+        f"{path}: $.takeaways: Expected `array`, got `str` "
+        "(decoding stops at the first type error: more may follow)\n"
+    ) in out

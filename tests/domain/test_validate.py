@@ -8,10 +8,18 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from service.domain import codec
-from service.domain.errors import InvalidContentError
+from service.domain import codec, strict
+from service.domain.errors import InvalidContentError, MalformedBodyError
 from service.domain.files import StoryFolder
-from service.domain.models import Brief, IssueStatus, Party, PartyKind, Story, content_of
+from service.domain.models import (
+    Brief,
+    BriefContent,
+    IssueStatus,
+    Party,
+    PartyKind,
+    Story,
+    content_of,
+)
 from service.domain.validate import (
     FieldProblem,
     check_brief,
@@ -167,7 +175,7 @@ def test_unknown_fields_at_any_depth(brief: Brief) -> None:
     raw["mood"] = "calm"
     raw["positions"][2]["quotes"][0]["tone"] = "firm"
     raw["events"][0]["when"]["time zone"] = "UTC"
-    assert [str(problem) for problem in unknown_fields(raw, brief)] == [
+    assert [str(problem) for problem in unknown_fields(raw, Brief)] == [
         "$.positions[2].quotes[0].tone: unknown field",
         '$.events[0].when["time zone"]: unknown field',
         "$.mood: unknown field",
@@ -225,3 +233,49 @@ def test_timestamps_need_a_time_zone(brief: Brief) -> None:
     assert [str(problem) for problem in validate_brief(naive)] == [
         "$.created_at: has no time zone; write UTC, e.g. ...T18:00:00Z"
     ]
+
+
+def test_request_bodies_and_files_share_one_rule(brief: Brief) -> None:
+    """``decode_body`` (the API) and ``unknown_fields`` (``briefs validate``) are one walker."""
+    raw = codec.to_builtins(content_of(brief))
+    raw["positions"][2]["quotes"][0]["translation_by"] = "Reuters"
+    raw["issues"][0]["status"] = "partly"
+    data = codec.encode(raw)
+    with pytest.raises(InvalidContentError) as rejected:
+        strict.decode_body(data, BriefContent)
+    expected = [
+        (
+            "$.positions[2].quotes[0].translation_by",
+            "unknown field (did you mean 'translated_by'?)",
+        ),
+        ("$.issues[0].status", "'partly' is not one of " + ", ".join(IssueStatus)),
+    ]
+    assert sorted(rejected.value.problems) == sorted(expected)
+    assert sorted((p.path, p.message) for p in unknown_fields(raw, BriefContent)) == sorted(
+        expected
+    )
+    assert strict.decode_body(codec.encode(content_of(brief)), BriefContent) == content_of(brief)
+
+
+@pytest.mark.parametrize(
+    ("data", "depth"),
+    [
+        (b"1", 0),
+        (b'{"a": [1, {"b": "[[[[{{"}]}', 3),
+        (b'["\\"]]]]", [[]]]', 3),
+        (b"[" * 5000 + b"]" * 5000, 5000),
+    ],
+)
+def test_nesting_depth_ignores_brackets_in_strings(data: bytes, depth: int) -> None:
+    assert strict.nesting_depth(data) == depth
+
+
+def test_malformed_bodies_are_malformed_not_crashes() -> None:
+    for data, detail in [
+        (b"[" * 5000 + b"]" * 5000, "arrays and objects nest deeper than 32 levels"),
+        (b'{"headline": "\xc3"}', "not valid UTF-8 (byte 14)"),
+        (b'{"headline": ', "Input data was truncated"),
+    ]:
+        with pytest.raises(MalformedBodyError) as error:
+            strict.decode_body(data, Story)
+        assert error.value.detail == detail
