@@ -21,6 +21,7 @@ from litestar.testing import TestClient
 from litestar.types import ASGIApp, Receive, Scope, Send
 from prometheus_client.parser import text_string_to_metric_families
 
+from service.api.app import BriefsApp
 from service.domain.wire import Scope as TokenScope
 from service.observability import app_init_hook
 from service.observability.logs import (
@@ -32,6 +33,8 @@ from service.observability.logs import (
     granian_log_config,
     reset_logging,
 )
+from service.observability.metrics import Metrics
+from service.observability.requests import RequestObserver
 from service.settings import Settings
 
 SECRET = "brf_this-secret-must-never-be-logged"
@@ -97,11 +100,13 @@ async def get_item(
 
 
 def small_app(settings: Settings) -> Litestar:
-    return Litestar(
+    metrics = Metrics()
+    return BriefsApp(
+        outer=lambda app: RequestObserver(app, metrics),
         route_handlers=[get_item],
         state=State({"store": FakeStore(), "cache": FakeCache()}),
         middleware=[tag_requests],
-        on_app_init=[app_init_hook(settings)],
+        on_app_init=[app_init_hook(settings, metrics)],
     )
 
 
