@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -365,3 +366,16 @@ def test_metrics_stay_public_when_reads_need_a_token(tmp_path: Path) -> None:
         assert metrics.status_code == 200
         assert "briefs_http_requests_total" in metrics.text
         assert client.get("/metrics/extra").status_code in {401, 404}
+
+
+def test_generated_request_ids_are_random() -> None:
+    """Issue 9: ids were a fixed per-process prefix plus a counter, so one predicted the next."""
+    with TestClient(small_app(Settings(log_level="warning"))) as client:
+        ids = [client.get("/items/1").headers["x-request-id"] for _ in range(50)]
+        honoured = client.get("/items/1", headers={"X-Request-ID": "desk-42"})
+    assert honoured.headers["x-request-id"] == "desk-42"  # a sane incoming id is kept
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[0-9a-f]{32}", request_id) for request_id in ids)
+    # No shared prefix or suffix: each id is 128 fresh random bits, not a counter.
+    assert len({request_id[:8] for request_id in ids}) > 40
+    assert len({request_id[-8:] for request_id in ids}) > 40
