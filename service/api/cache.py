@@ -100,6 +100,23 @@ class ResponseCache:
         )
 
 
+IMMUTABLE = "public, max-age=31536000, immutable"
+"""``Cache-Control`` of a URL that names revisions: its answer never changes."""
+REVALIDATE = "no-cache"
+"""``Cache-Control`` of everything else served with an ETag: keep it, but ask each time."""
+
+
+def cache_control(*, pinned: bool) -> str:
+    """The ``Cache-Control`` of a read: the one place that decides it.
+
+    ``pinned``: the URL names every revision it depends on (a revision, a diff between two
+    revisions), so shared caches may keep the answer for a year. A URL whose answer may move on
+    ("latest", a brief's current revision, views, exports that show the editable party registry)
+    is ``no-cache``: caches store it and revalidate with its ETag (a 304 costs no body).
+    """
+    return IMMUTABLE if pinned else REVALIDATE
+
+
 def strong_etag(identity: str, body: bytes) -> str:
     """A quoted strong ETag: the resource identity (story, brief, revisions) + a content hash.
 

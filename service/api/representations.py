@@ -15,7 +15,13 @@ from litestar import Response
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, Parameter, QueryParameter
 
-from service.api.cache import CachedBody, ResponseCache, cached_body, matches_weakly
+from service.api.cache import (
+    CachedBody,
+    ResponseCache,
+    cache_control,
+    cached_body,
+    matches_weakly,
+)
 from service.api.errors import problem_responses
 from service.domain import codec
 from service.domain.errors import NotFoundError
@@ -222,9 +228,18 @@ def serve(
     *,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    pinned: bool = False,
+    vary: str | None = None,
 ) -> Response[bytes]:
-    """The cached bytes with their ETag, or 304 when ``If-None-Match`` already has them."""
-    all_headers = {"ETag": entry.etag, **(headers or {})}
+    """The cached bytes with their ETag, or 304 when ``If-None-Match`` already has them.
+
+    ``pinned``: the URL names the revision(s) served (``cache.cache_control`` decides what that
+    means for ``Cache-Control``); ``vary``: the request headers the answer depends on.
+    """
+    all_headers = {"ETag": entry.etag, "Cache-Control": cache_control(pinned=pinned)}
+    if vary is not None:
+        all_headers["Vary"] = vary
+    all_headers.update(headers or {})
     if (
         if_none_match is not None
         and status_code == 200

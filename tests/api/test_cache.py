@@ -185,3 +185,53 @@ async def test_listing_bytes_are_unchanged(api: Api) -> None:
             assert response.json() == {"items": items, "next_cursor": page.next_cursor}
         else:
             assert response.content == encode_json(page)
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+PINNED_DIFF = f"{DIFF}&from_revision=1&to_revision=1"
+
+
+@pytest.mark.parametrize(
+    ("path", "cache_control"),
+    [
+        (LATEST, "no-cache"),
+        (f"{STORY}/briefs/brief-2025-03-14", "no-cache"),
+        (f"{STORY}/briefs/brief-2025-03-14/revisions/1", IMMUTABLE),
+        (f"{STORY}/briefs/2025-03-18/revisions/1", IMMUTABLE),
+        (DIFF, "no-cache"),
+        (PINNED_DIFF, IMMUTABLE),
+        (f"{STORY}/briefs/2025-03-18/diff", "no-cache"),
+        (
+            f"{STORY}/briefs/2025-03-18/diff?revision=1&against=2025-03-14&against_revision=1",
+            IMMUTABLE,
+        ),
+        (f"{STORY}/timeline", "no-cache"),
+        (f"{STORY}/issues", "no-cache"),
+        (f"{STORY}/briefs/brief-2025-03-14/markdown?revision=1", "no-cache"),
+    ],
+)
+async def test_cache_control_pins_revision_urls_and_revalidates_the_rest(
+    api: Api, path: str, cache_control: str
+) -> None:
+    """Issue 9: revision URLs never change (immutable for a year); "latest" and views are
+    ``no-cache`` with their ETag. The 304 carries the same caching headers."""
+    response = await api.client.get(path)
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == cache_control
+    assert response.headers["etag"]
+    again = await api.client.get(path, headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+    assert again.headers["cache-control"] == cache_control
+
+
+@pytest.mark.parametrize("path", [DIFF, PINNED_DIFF, f"{STORY}/briefs/2025-03-18/diff"])
+async def test_diffs_vary_by_accept(api: Api, path: str) -> None:
+    """Issue 9: a diff is JSON or JSON Patch by ``Accept``, so it must say ``Vary: Accept``."""
+    semantic = await api.client.get(path)
+    patch = await api.client.get(path, headers={"Accept": "application/json-patch+json"})
+    assert semantic.headers["content-type"] != patch.headers["content-type"]
+    for response in (semantic, patch):
+        assert response.headers["vary"] == "Accept"
+    not_modified = await api.client.get(path, headers={"If-None-Match": semantic.headers["etag"]})
+    assert (not_modified.status_code, not_modified.headers["vary"]) == (304, "Accept")
+    assert "vary" not in (await api.client.get(LATEST)).headers

@@ -280,7 +280,8 @@ async def get_revision(
     if_none_match: IfNoneMatch,
 ) -> Response[bytes]:
     """One stored revision (immutable: served from the cache without a database query on a hit)."""
-    return serve(await revision_body(store, cache, story_id, brief_ref, revision), if_none_match)
+    body = await revision_body(store, cache, story_id, brief_ref, revision)
+    return serve(body, if_none_match, pinned=True)
 
 
 def _bad_query(problems: list[tuple[str, str]]) -> ValidationException:

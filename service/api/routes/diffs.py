@@ -1,7 +1,8 @@
 """Diffs between two briefs or two revisions: a semantic `BriefDiff`, or RFC 6902 JSON Patch.
 
 Both sides are immutable revisions, so the encoded diff is cached by (story, both revisions,
-flags, format) and served with a strong ETag.
+flags, format) and served with a strong ETag, ``Vary: Accept`` (JSON or JSON Patch) and, when the
+URL names both revisions, an immutable ``Cache-Control``.
 """
 
 from __future__ import annotations
@@ -142,14 +143,9 @@ async def get_brief_diff(
         old = previous
         if against_revision is not None:
             old = await store.get_brief(story_id, previous.id, against_revision)
-    return _serve_diff(
-        cache=cache,
-        old=old,
-        new=new,
-        hide_trivial=hide_trivial,
-        accept=accept,
-        if_none_match=if_none_match,
-    )
+    entry = _diff_body(cache, old, new, _diff_format(hide_trivial, accept))
+    pinned = None not in (revision, against, against_revision)  # both sides named, by revision
+    return serve(entry, if_none_match, pinned=pinned, vary="Accept")
 
 
 @get(
@@ -186,19 +182,8 @@ async def get_diff(
         old = await store.get_brief(story_id, *old_key)
         new = await store.get_brief(story_id, *new_key)
         entry = cache.put(key, _encoded_diff(old, new, fmt))
-    return serve(entry, if_none_match)
-
-
-def _serve_diff(
-    *,
-    cache: CacheDep,
-    old: Brief,
-    new: Brief,
-    hide_trivial: bool,
-    accept: str | None,
-    if_none_match: str | None,
-) -> Response[bytes]:
-    return serve(_diff_body(cache, old, new, _diff_format(hide_trivial, accept)), if_none_match)
+    pinned = from_revision is not None and to_revision is not None
+    return serve(entry, if_none_match, pinned=pinned, vary="Accept")
 
 
 ROUTES = [get_brief_diff, get_diff]
