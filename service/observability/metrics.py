@@ -80,7 +80,9 @@ class CacheCollector:
                 value=stats["misses"],
             ),
             GaugeMetricFamily(
-                "briefs_cache_bytes", "Bytes of encoded responses held.", value=stats["bytes"]
+                "briefs_cache_bytes",
+                "Bytes the cache holds: encoded bodies and each entry's overhead.",
+                value=stats["bytes"],
             ),
             GaugeMetricFamily(
                 "briefs_cache_entries", "Responses held in the cache.", value=stats["entries"]

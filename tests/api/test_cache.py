@@ -3,6 +3,7 @@ a warm cache answers exactly what a cold one does."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -12,6 +13,7 @@ from service.api.cache import (
     CachedBody,
     ResponseCache,
     cached_body,
+    entry_size,
     matches_strongly,
     matches_weakly,
     strong_etag,
@@ -28,30 +30,35 @@ def body(size: int, tag: str = "x") -> CachedBody:
     return CachedBody(body=b"a" * size, media_type="application/json", etag=f'"{tag}"')
 
 
+def size(key: str, length: int) -> int:
+    return entry_size(key, body(length))
+
+
 def test_hits_misses_and_stats() -> None:
-    cache = ResponseCache(max_bytes=100)
+    cache = ResponseCache(max_bytes=10_000)
     assert cache.get("k") is None
     cache.put("k", body(10))
     assert cache.get("k") == body(10)
     stats = cache.stats()
-    assert (stats.hits, stats.misses, stats.bytes, stats.entries) == (1, 1, 10, 1)
+    assert (stats.hits, stats.misses, stats.bytes, stats.entries) == (1, 1, size("k", 10), 1)
 
 
 def test_evicts_least_recently_used_by_bytes() -> None:
-    cache = ResponseCache(max_bytes=100)
-    cache.put("a", body(40))
-    cache.put("b", body(40))
+    budget = 2 * size("a", 1000) + 10  # room for two entries, not three
+    cache = ResponseCache(max_bytes=budget)
+    cache.put("a", body(1000))
+    cache.put("b", body(1000))
     assert cache.get("a") is not None  # "a" is now the most recently used
-    cache.put("c", body(40))  # 120 bytes > 100: evict the least recently used, "b"
+    cache.put("c", body(1000))  # over the budget: evict the least recently used, "b"
     assert cache.get("b") is None
     assert cache.get("a") is not None
     assert cache.get("c") is not None
-    assert cache.stats().bytes == 80
+    assert cache.stats().bytes == size("a", 1000) + size("c", 1000)
 
 
 def test_oversized_entries_and_zero_budget_are_not_kept() -> None:
-    cache = ResponseCache(max_bytes=100)
-    cache.put("big", body(101))
+    cache = ResponseCache(max_bytes=size("big", 100) - 1)
+    cache.put("big", body(100))
     assert cache.get("big") is None
     assert cache.stats().bytes == 0
     disabled = ResponseCache(max_bytes=0)
@@ -60,11 +67,32 @@ def test_oversized_entries_and_zero_budget_are_not_kept() -> None:
 
 
 def test_replacing_a_key_keeps_the_byte_count_right() -> None:
-    cache = ResponseCache(max_bytes=100)
+    cache = ResponseCache(max_bytes=10_000)
     cache.put("k", body(30))
     cache.put("k", body(50))
-    assert cache.stats().bytes == 50
+    assert cache.stats().bytes == size("k", 50)
     assert cache.stats().entries == 1
+
+
+def _estimate(key: tuple[object, ...], entry: CachedBody) -> int:
+    """What the entry keeps alive, object by object, as ``sys.getsizeof`` sees it."""
+    objects: list[object] = [entry, entry.body, entry.etag, entry.start_headers, key, *key]
+    for pair in entry.start_headers:
+        objects += [pair, pair[1]]
+    return sum(sys.getsizeof(item) for item in objects)
+
+
+def test_an_entry_is_accounted_at_least_at_its_real_footprint() -> None:
+    """Issue 9: the cache counted body bytes only (40 MB reported while RSS grew ~103 MB)."""
+    cache = ResponseCache(max_bytes=1 << 20)
+    for length in (0, 10, 300, 30_000):
+        key = ("diff", "ceasefire-2025", "brief-2025-03-14", 1, "brief-2025-03-18", 2, "patch")
+        entry = cached_body("ceasefire-2025/brief-2025-03-14/r1", b"x" * length, "application/json")
+        before = cache.stats().bytes
+        cache.put(key, entry)
+        accounted = cache.stats().bytes - before
+        assert accounted >= _estimate(key, entry) > length
+        cache = ResponseCache(max_bytes=1 << 20)
 
 
 def test_strong_etags_change_with_the_bytes() -> None:
