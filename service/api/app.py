@@ -4,7 +4,7 @@
 
 1. the request observer (``service.observability.requests``): request id, access log, metrics;
 2. `HeadAsGet` (``service.api.head``): ``HEAD`` answered as the ``GET``, without the body;
-3. Litestar: CORS, routing (404/405), the auth guard (``service.api.auth.guard``), the
+3. Litestar: CORS, routing (404/405), the auth middleware (``service.api.auth``), the
    ``before_request`` checks (unknown query parameters, media type), the handler, the error
    mapping (``service.api.errors``).
 
@@ -194,7 +194,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
             }
         ),
         dependencies=deps.DEPENDENCIES,
-        guards=[auth.guard],
+        middleware=[auth.AuthMiddleware],
         before_request=checks.check_request,
         exception_handlers=errors.EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,

@@ -9,8 +9,8 @@ Scopes are ordered read < write < admin. Each route handler states what it needs
 ``opt={"scope": Scope.WRITE}``; handlers without it are reads, public unless
 ``settings.require_auth_for_reads``. A short, exact set of paths (health, metrics, the OpenAPI
 documents) and handlers with ``opt={"public": True}`` (``OPTIONS``) are public whatever the
-settings: exact matches, no prefixes. `guard` is the app's one Litestar guard and reads all of
-this from the route handler Litestar matched.
+settings: exact matches, no prefixes. `AuthMiddleware` is the app's one auth layer and reads all
+of this from the route handler Litestar matched.
 
 A token sent to a public read is checked all the same: a revoked or unknown one is a 401, so a
 client learns that its token is dead rather than reading on as anonymous.
@@ -29,15 +29,17 @@ import math
 import secrets
 import time
 from collections.abc import Callable
-from typing import Any
 
-from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.enums import ScopeType
 from litestar.exceptions import (
     NotAuthorizedException,
     PermissionDeniedException,
     TooManyRequestsException,
 )
 from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, HTTPScope, Receive, Send
+from litestar.types import Scope as ASGIScope
 
 from service.domain.wire import Scope, TokenInfo
 from service.settings import Settings
@@ -199,18 +201,24 @@ class FailureLimiter:
             del self._windows[next(iter(self._windows))]
 
 
-def _client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    client = connection.client
-    return client.host if client is not None else "unknown"
+def _header(scope: HTTPScope, name: bytes) -> str | None:
+    """The first value of a request header (ASGI servers send names in lower case)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
 
 
-async def _authenticate_limited(connection: ASGIConnection[Any, Any, Any, Any]) -> TokenRecord:
-    """`authenticate` the request's token, under the app's failure limit (429 when over it)."""
-    authorization = connection.headers.get("authorization")
-    limiter: FailureLimiter | None = connection.app.state.get(LIMITER_STATE)
-    if limiter is None or not authorization:  # no token sent: nothing guessed, nothing counted
-        return await authenticate(connection.app.state.store, authorization)
-    address = _client_address(connection)
+def _client_address(scope: HTTPScope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+async def _authenticate_limited(state: State, address: str, authorization: str) -> TokenRecord:
+    """`authenticate` a sent token, under the app's failure limit (429 when over it)."""
+    limiter: FailureLimiter | None = state.get(LIMITER_STATE)
+    if limiter is None:
+        return await authenticate(state.store, authorization)
     wait = limiter.retry_after(address)
     if wait is not None:
         raise TooManyRequestsException(
@@ -218,25 +226,47 @@ async def _authenticate_limited(connection: ASGIConnection[Any, Any, Any, Any]) 
             headers={"Retry-After": str(wait)},
         )
     try:
-        return await authenticate(connection.app.state.store, authorization)
+        return await authenticate(state.store, authorization)
     except NotAuthorizedException:
         limiter.failed(address)
         raise
 
 
-async def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """The app's guard: 401 without a valid token where one is needed (or one is sent), 403 when
-    its scopes are not enough for the route handler, 429 past the failure limit."""
-    if (
-        connection.scope["path"] in PUBLIC_PATHS
-        or handler.opt.get(PUBLIC_OPT)
-        or connection.scope.get("method") == "OPTIONS"
-    ):
+async def check_access(scope: HTTPScope) -> None:
+    """401 without a valid token where one is needed (or one is sent anyway), 403 when its scopes
+    are not enough for the matched route handler, 429 past the failure limit."""
+    handler: BaseRouteHandler = scope["route_handler"]
+    if scope["path"] in PUBLIC_PATHS or handler.opt.get(PUBLIC_OPT) or scope["method"] == "OPTIONS":
         return
-    needed = required_scope(handler, connection.app.state.settings)
-    if needed is None and not connection.headers.get("authorization"):
-        return
-    record = await _authenticate_limited(connection)
-    connection.scope["state"]["token_name"] = record.name
+    state: State = scope["litestar_app"].state
+    needed = required_scope(handler, state.settings)
+    authorization = _header(scope, b"authorization")
+    if not authorization:
+        if needed is None:
+            return
+        raise NotAuthorizedException("A bearer token is required.")
+    record = await _authenticate_limited(state, _client_address(scope), authorization)
+    scope["state"]["token_name"] = record.name
     if needed is not None and not grants(record.scopes, needed):
         raise PermissionDeniedException(f"This operation needs the {needed.value!r} scope.")
+
+
+class AuthMiddleware:
+    """The app's one authentication layer, in its ``middleware`` list: it runs once Litestar has
+    matched the route, before the handler's parameters or body are read, and reads the rules
+    from the matched handler (``scope["route_handler"].opt``).
+
+    A middleware rather than a guard: Litestar hands every guard its own copy of the route
+    handler, which on a cached read cost about as much as the read.
+    """
+
+    __slots__ = ("app",)
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
+        """Check the request's access, then pass it on."""
+        if scope["type"] == ScopeType.HTTP:
+            await check_access(scope)
+        await self.app(scope, receive, send)

@@ -1,5 +1,5 @@
 """Generic request checks that run before every handler (a ``before_request`` hook), after the
-auth guard (``service.api.auth.guard``).
+auth middleware (``service.api.auth.AuthMiddleware``).
 
 * Unknown query parameters are a 400, so a typo (``?limt=5``) is not silently ignored.
 * A handler that takes a body accepts only JSON (``application/json`` or ``+json``): anything else
