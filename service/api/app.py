@@ -4,9 +4,10 @@
 
 1. the request observer (``service.observability.requests``): request id, access log, metrics;
 2. `HeadAsGet` (``service.api.head``): ``HEAD`` answered as the ``GET``, without the body;
-3. Litestar: CORS, routing (404/405), the auth middleware (``service.api.auth``), the
-   ``before_request`` checks (unknown query parameters, media type), the handler, the error
-   mapping (``service.api.errors``).
+3. Litestar: CORS, routing (404/405), then the middleware list: authentication
+   (``service.api.auth.AuthMiddleware``) and the hot reads answered from the cache
+   (``service.api.fastpath.FastReads``); then the ``before_request`` checks (unknown query
+   parameters, media type), the handler, the error mapping (``service.api.errors``).
 
 Steps 1 and 2 must see every request, the ones no route matches included (Litestar builds its
 ``middleware`` only around matched routes), so `BriefsApp` enters Litestar through them instead
@@ -32,7 +33,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme
 from litestar.types import ASGIApp
 
-from service.api import auth, checks, deps, errors
+from service.api import auth, checks, deps, errors, fastpath
 from service.api.cache import ResponseCache
 from service.api.head import HeadAsGet
 from service.api.routes import briefs, diffs, exports, health, stories, tokens, views
@@ -194,7 +195,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
             }
         ),
         dependencies=deps.DEPENDENCIES,
-        middleware=[auth.AuthMiddleware],
+        middleware=[auth.AuthMiddleware, fastpath.FastReads],
         before_request=checks.check_request,
         exception_handlers=errors.EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,

@@ -21,8 +21,9 @@ import msgspec
 class CachedBody:
     """An encoded response body with its media type and strong ETag.
 
-    ``start_headers`` are the response headers the fast path sends with it, encoded once here
-    rather than on every hit.
+    ``start_headers`` are its response headers (``ETag``, ``Content-Type``, ``Content-Length``),
+    encoded once here rather than on every hit. A ``text/*`` type is sent with
+    ``; charset=utf-8``, as Litestar sends it.
     """
 
     body: bytes
@@ -33,9 +34,12 @@ class CachedBody:
     )
 
     def __post_init__(self) -> None:
+        content_type = self.media_type
+        if content_type.startswith("text/") and "charset" not in content_type:
+            content_type += "; charset=utf-8"
         headers = (
             (b"etag", self.etag.encode("latin-1")),
-            (b"content-type", self.media_type.encode("latin-1")),
+            (b"content-type", content_type.encode("latin-1")),
             (b"content-length", str(len(self.body)).encode("latin-1")),
         )
         object.__setattr__(self, "start_headers", headers)  # frozen: set once, here
@@ -140,6 +144,12 @@ REVALIDATE = "no-cache"
 """``Cache-Control`` of everything else served with an ETag: keep it, but ask each time."""
 
 
+_CACHE_CONTROL = {
+    True: (b"cache-control", IMMUTABLE.encode()),
+    False: (b"cache-control", REVALIDATE.encode()),
+}
+
+
 def cache_control(*, pinned: bool) -> str:
     """The ``Cache-Control`` of a read: the one place that decides it.
 
@@ -149,6 +159,11 @@ def cache_control(*, pinned: bool) -> str:
     is ``no-cache``: caches store it and revalidate with its ETag (a 304 costs no body).
     """
     return IMMUTABLE if pinned else REVALIDATE
+
+
+def cache_control_header(*, pinned: bool) -> tuple[bytes, bytes]:
+    """`cache_control` as an encoded header pair."""
+    return _CACHE_CONTROL[pinned]
 
 
 def strong_etag(identity: str, body: bytes) -> str:

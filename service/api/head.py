@@ -68,7 +68,8 @@ def _allow_head(send: Send) -> Send:
     not by one), sorted, so that a 405 and an ``OPTIONS`` on one path list the same methods."""
 
     async def send_with_head_allowed(message: Message) -> None:
-        if message["type"] == "http.response.start":
+        # Only a 405 or an OPTIONS answer (204) carries ``Allow``: skip the header scan otherwise.
+        if message["type"] == "http.response.start" and message["status"] in {204, 405}:
             headers = message.get("headers") or ()
             if any(name == b"allow" for name, _ in headers):
                 message = {**message, "headers": [_with_head(pair) for pair in headers]}

@@ -17,6 +17,7 @@ from service.api.errors import PreconditionRequiredError, problem_responses
 from service.api.representations import (
     JSON,
     SLUG_PATTERN,
+    Answer,
     BriefRefParam,
     IfNoneMatch,
     StoryId,
@@ -163,7 +164,7 @@ async def list_briefs(
 )
 async def create_brief(
     *, store: StoreDep, cache: CacheDep, story_id: StoryId, data: JSONBody[BriefDraft]
-) -> Response[bytes]:
+) -> Answer:
     """Create a brief (revision 1). Needs `write`; 409 if its id or as-of date exists."""
     story = await store.get_story(story_id)
     _validate(data, story)
@@ -180,7 +181,7 @@ async def create_brief(
 )
 async def get_latest_brief(
     store: StoreDep, cache: CacheDep, story_id: StoryId, if_none_match: IfNoneMatch
-) -> Response[bytes]:
+) -> Answer:
     """The latest revision of the story's most recent brief, with its `ETag`."""
     return serve(await revision_body(store, cache, story_id, None, None), if_none_match)
 
@@ -198,7 +199,7 @@ async def get_brief(
     story_id: StoryId,
     brief_ref: BriefRefParam,
     if_none_match: IfNoneMatch,
-) -> Response[bytes]:
+) -> Answer:
     """The latest revision of a brief (by id or as-of date), with its `ETag`."""
     return serve(await revision_body(store, cache, story_id, brief_ref, None), if_none_match)
 
@@ -229,7 +230,7 @@ async def update_brief(
             required=False,
         ),
     ] = None,
-) -> Response[bytes]:
+) -> Answer:
     """Store the content as the brief's next revision. Needs `write` and a current `If-Match`.
 
     The check is a compare-and-set in the store: of concurrent updates carrying the same tag,
@@ -278,7 +279,7 @@ async def get_revision(
     brief_ref: BriefRefParam,
     revision: Annotated[int, Parameter(description="Revision number.", ge=1, le=MAX_REVISION)],
     if_none_match: IfNoneMatch,
-) -> Response[bytes]:
+) -> Answer:
     """One stored revision (immutable: served from the cache without a database query on a hit)."""
     body = await revision_body(store, cache, story_id, brief_ref, revision)
     return serve(body, if_none_match, pinned=True)

@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Annotated
 
-from litestar import Response, get
+from litestar import get
 from litestar.params import HeaderParameter, Parameter, QueryParameter
 
 from service.api.cache import CachedBody, cached_body
 from service.api.deps import CacheDep, StoreDep
 from service.api.representations import (
+    HEADER_MAX,
     JSON,
     SLUG_PATTERN,
+    Answer,
     BriefRefParam,
     IfNoneMatch,
     RevisionQuery,
@@ -42,7 +44,7 @@ Accept = Annotated[
     HeaderParameter(
         name="Accept",
         description=f"`{JSON_PATCH}` for an RFC 6902 patch instead of the semantic diff.",
-        max_length=1000,
+        max_length=HEADER_MAX,
         required=False,
     ),
 ]
@@ -128,7 +130,7 @@ async def get_brief_diff(
         int | None, _revision("Revision of `against` (default: latest).", query="against_revision")
     ] = None,
     hide_trivial: HideTrivial = False,
-) -> Response[bytes]:
+) -> Answer:
     """What changed from `against` (default: the predecessor brief) to this brief.
 
     404 when the brief has no predecessor and no `against` is given.
@@ -170,7 +172,7 @@ async def get_diff(
         int | None, _revision("Revision of `to` (default: latest).", query="to_revision")
     ] = None,
     hide_trivial: HideTrivial = False,
-) -> Response[bytes]:
+) -> Answer:
     """What changed from one brief (or revision) to another of the same story."""
     # Both sides resolve to (brief id, revision) by index lookups; bodies are read on a miss only.
     old_key = await revision_key(store, story_id, from_ref, from_revision)
