@@ -191,7 +191,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
                 "settings": settings,
                 "store": the_store,
                 "cache": cache,
-                "auth_failures": auth.FailureLimiter.from_settings(settings),
+                auth.LIMITER_STATE: auth.FailureLimiter.from_settings(settings),
             }
         ),
         dependencies=deps.DEPENDENCIES,

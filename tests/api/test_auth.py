@@ -72,9 +72,7 @@ def routes(api: Api) -> list[tuple[str, str]]:
     found = []
     for route in api.app.routes:
         if isinstance(route, HTTPRoute):
-            found += [
-                (method, route.path) for method in route.route_handler_map if method != "OPTIONS"
-            ]
+            found += [(method, route.path) for method in route.methods if method != "OPTIONS"]
     return sorted(found)
 
 
