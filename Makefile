@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help serve check test lint typecheck contracts dockerlint format lock bench clean
+.PHONY: help serve check test lint spelling typecheck contracts dockerlint format lock bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -19,7 +19,7 @@ $(STAMP): requirements/dev.lock requirements/build.lock pyproject.toml
 serve: $(STAMP) ## Start the service on embedded SQLite with the fixture story loaded
 	$(BIN)/briefs serve
 
-check: lint typecheck contracts dockerlint test ## Run the whole test suite: lint, types, import contracts, hadolint, pytest
+check: lint spelling typecheck contracts dockerlint test ## Run the whole test suite: lint, spelling, types, import contracts, hadolint, pytest
 
 test: $(STAMP) ## Run pytest only
 	$(BIN)/pytest
@@ -27,6 +27,9 @@ test: $(STAMP) ## Run pytest only
 lint: $(STAMP) ## ruff format check and lint
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+
+spelling: $(STAMP) ## codespell over code and docs (word list in pyproject.toml)
+	$(BIN)/codespell
 
 typecheck: $(STAMP) ## mypy --strict
 	$(BIN)/mypy

@@ -24,16 +24,55 @@ from service.domain.changes import (
 from service.domain.models import (
     CLOSED_STATUSES,
     BriefRef,
-    FuzzyDate,
     IssueStatus,
     Quote,
     Reliability,
     Stance,
 )
+from service.domain.presentation import Role, Span, fuzzy_date, word_spans
+
+__all__ = [
+    "DELETED",
+    "INSERTED",
+    "MARKER",
+    "RELIABILITY_LABELS",
+    "ROLE_STYLES",
+    "STATUS_SYMBOLS",
+    "age_days",
+    "change_marks",
+    "fuzzy_date",
+    "inline_word_diff",
+    "is_closed",
+    "quote_line",
+    "ref_label",
+    "side_word_diff",
+    "spans",
+    "stance_label",
+    "status_badge",
+    "status_symbol",
+    "summary_hunks",
+]
 
 INSERTED = "underline $text-success"
 DELETED = "strike $text-error"
 MARKER = "$text-muted"
+
+ROLE_STYLES: Mapping[Role, str] = {
+    Role.PLAIN: "",
+    Role.STRONG: "bold",
+    Role.EMPHASIS: "italic",
+    Role.MUTED: "$text-muted",
+    Role.ADDED: "$text-success",
+    Role.REMOVED: "strike $text-error",
+    Role.INSERTED: INSERTED,
+    Role.DELETED: DELETED,
+    Role.MARKER: MARKER,
+    Role.STATUS: "bold $text-accent",
+    Role.GOOD: "bold $text-success",
+    Role.BAD: "bold $text-error",
+    Role.NOTICE: "bold $text-warning",
+}
+"""Theme styles of the presentation roles: the TUI's side of `service.cli._render.STYLES`."""
 
 STATUS_SYMBOLS: Mapping[IssueStatus, str] = {
     IssueStatus.OPEN: "○",
@@ -89,30 +128,6 @@ def stance_label(stance: Stance) -> Content:
     return Content.styled(stance.value, _STANCE_STYLES[stance])
 
 
-def stance_shift(name: str, old: Stance, new: Stance, direction: ShiftDirection) -> Content:
-    """``▲ Russia: undecided → conditional``."""
-    return Content.assemble(
-        (_DIRECTION_MARKS[direction], "bold"),
-        " ",
-        (name, "bold"),
-        ": ",
-        stance_label(old),
-        " → ",
-        stance_label(new),
-    )
-
-
-def fuzzy_date(value: FuzzyDate) -> str:
-    """A date with its precision: ``2025-03-14``, ``2025-03`` or ``~2025-03-14``."""
-    match value.precision:
-        case "month":
-            return value.date.strftime("%Y-%m")
-        case "approximate":
-            return f"~{value.date.isoformat()}"
-        case _:
-            return value.date.isoformat()
-
-
 def ref_label(ref: BriefRef) -> str:
     """``2025-03-14 r2`` (the revision only when it is not the first)."""
     suffix = f" r{ref.revision}" if ref.revision > 1 else ""
@@ -142,21 +157,17 @@ def quote_line(quote: Quote, outlets: Mapping[str, str] | None = None) -> Conten
     return Content.assemble(*parts)
 
 
+def spans(line: Iterable[Span]) -> Content:
+    """Spans of `service.domain.presentation` as `Content`, each role in its theme style."""
+    return Content.assemble(*((span.text, ROLE_STYLES[span.role]) for span in line))
+
+
 def inline_word_diff(runs: Iterable[WordRun]) -> Content:
     """The summary diff as one text: ``[-deleted-]`` struck through, ``{+inserted+}`` underlined.
 
     The git word-diff brackets keep the diff readable without colour (and in ``capture-pane``).
     """
-    parts: list[tuple[str, str]] = []
-    for run in runs:
-        match run.op:
-            case "equal":
-                parts.append((run.text, ""))
-            case "insert":
-                parts += [("{+", MARKER), (run.text, INSERTED), ("+}", MARKER)]
-            case "delete":
-                parts += [("[-", MARKER), (run.text, DELETED), ("-]", MARKER)]
-    return Content.assemble(*parts)
+    return spans(word_spans(runs))
 
 
 _TOKENS = re.compile(r"\s*\S+\s*|\s+")

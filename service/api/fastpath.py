@@ -38,8 +38,9 @@ from service.api.representations import (
     revision_key,
     serve,
 )
-from service.api.routes.diffs import JSON_PATCH, diff_key
+from service.api.routes.diffs import diff_key
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
+from service.domain.wire import JSON_PATCH
 from service.store.base import Store
 
 _SLUG = re.compile(SLUG_PATTERN)

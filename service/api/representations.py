@@ -21,6 +21,7 @@ from service.api.cache import (
     cache_control_header,
     cached_body,
     matches_weakly,
+    parse_etags,
 )
 from service.api.errors import problem_responses
 from service.domain import codec
@@ -145,6 +146,29 @@ def _key(story_id: str, ref: str, revision: int) -> Hashable:
 
 def _identity(story_id: str, brief_id: str, revision: int) -> str:
     return f"{story_id}/{brief_id}/r{revision}"
+
+
+# A brief revision's strong ETag (``strong_etag`` of ``_identity``); weak tags never match.
+_REVISION_ETAG = re.compile(
+    r'"(?P<story>[^/"]+)/(?P<brief>[^/"]+)/r(?P<revision>[1-9][0-9]{0,8}):[0-9a-f]{24}"'
+)
+
+
+def expected_revision(if_match: str, story_id: str, brief_id: str) -> int | None:
+    """The revision an ``If-Match`` names of this brief, read from its ETags alone.
+
+    ``None`` for ``*`` (any current revision); 0, which is never current, when no strong tag of
+    a revision of this brief is listed (a weak, malformed or foreign tag). Revisions are
+    immutable, so the tag's revision number decides; the store's compare-and-set checks it.
+    """
+    named = [0]
+    for tag in parse_etags(if_match):
+        if tag == "*":
+            return None
+        match = _REVISION_ETAG.fullmatch(tag)
+        if match and match["story"] == story_id and match["brief"] == brief_id:
+            named.append(int(match["revision"]))
+    return max(named)
 
 
 def brief_body(cache: ResponseCache, brief: Brief) -> CachedBody:

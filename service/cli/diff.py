@@ -179,19 +179,19 @@ def _print(args: argparse.Namespace, story: Story | None, old: Brief, new: Brief
     if args.format == "json":
         sys.stdout.write(codec.encode_pretty(diff).decode())
         return
-    from service.cli.render import DiffContext, print_diff
+    from service.cli._render import print_diff
+    from service.domain.presentation import DiffContext
 
     console = make_console(args.color)
     plain = console.no_color or console.color_system is None
-    sources = {source.id: source for source in (*old.sources, *new.sources)}
     context = DiffContext(
-        story=story,
-        sources=sources,
+        parties={} if story is None else {party.id: party.name for party in story.parties},
+        sources={source.id: source for source in (*old.sources, *new.sources)},
         issues={issue.id: issue for issue in new.issues},
-        plain=plain,
+        story=story,
         trivial_hidden=diff != full,
     )
-    print_diff(console, diff, context)
+    print_diff(console, diff, context, plain=plain)
 
 
 def make_console(color: str) -> Console:

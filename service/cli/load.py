@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Import story folders (story.json + briefs/*.json) into BRIEFS_DATABASE_URL.",
     )
     parser.add_argument("paths", metavar="PATH", nargs="+", type=Path, help="story folder(s)")
-    parser.add_argument("--database-url", help="override BRIEFS_DATABASE_URL")
+    parser.add_argument(
+        "--database-url", help="sqlite:///PATH or postgresql://... (overrides BRIEFS_DATABASE_URL)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"briefs load: {error}", file=sys.stderr)
         return 2
-    from service.domain.errors import DomainError, first_line
+    from service.domain.errors import DomainError
     from service.domain.files import StoryFileError
 
     missing = [path for path in args.paths if not path.exists()]
@@ -69,10 +71,7 @@ def run(args: argparse.Namespace) -> int:
     except (StoryFileError, DomainError) as error:
         print(f"briefs load: {error}", file=sys.stderr)
         return 1
-    except Exception as error:  # drivers raise their own errors; report any in one line
-        reason = first_line(error)
-        print(f"briefs load: cannot use the database: {reason}", file=sys.stderr)
-        return 1
+    # The database's own errors (unreachable, full) are reported by the one boundary, `main`.
     if not lines:
         print("briefs load: no story folder (story.json) found", file=sys.stderr)
         return 1

@@ -9,18 +9,35 @@ On first start with an empty database the fixture stories are loaded once, here,
 starts (unless ``--no-fixtures`` or ``BRIEFS_LOAD_FIXTURES=false``). SIGTERM/SIGINT stop granian
 gracefully: in-flight requests finish, workers still busy after ``BRIEFS_SHUTDOWN_GRACE_SECONDS``
 are killed.
+
+One server per address: granian's workers each bind with ``SO_REUSEPORT``, which would let a
+second ``briefs serve`` on the same port start silently and the kernel split the requests between
+the two (and their databases). So the address is probe-bound first, without ``SO_REUSEPORT``, and
+a taken port ends the command with one line and exit 1, before the database is touched.
+
+Workers die with the master: each worker asks Linux for SIGTERM when its parent dies
+(``PR_SET_PDEATHSIG``) and runs a watchdog thread that notices a changed parent pid, so a master
+killed with SIGKILL (OOM killer, ``kill -9``) leaves no orphan serving the port.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
+import errno
+import functools
 import logging
 import math
 import os
+import signal
+import socket
 import sys
+import threading
+import time
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
+from typing import Any
 
 from service.settings import ENV_PREFIX, ConfigError, Settings, load_settings
 
@@ -32,12 +49,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "serve",
         help="run the REST API (granian, ASGI)",
-        description="Run the Briefs REST API. Configuration: BRIEFS_* variables and these flags.",
+        description=(
+            "Run the Briefs REST API until SIGTERM or SIGINT (in-flight requests finish). "
+            "Configuration: BRIEFS_* variables (docs/configuration.md) and these flags, "
+            "which win. An address already in use is refused (exit 1)."
+        ),
     )
-    parser.add_argument("--host", help="interface to listen on (BRIEFS_HOST)")
-    parser.add_argument("--port", type=int, help="TCP port (BRIEFS_PORT)")
+    defaults = Settings()  # the help shows the real defaults, never a copy of them
     parser.add_argument(
-        "--database-url", help="sqlite:///PATH or postgresql://... (BRIEFS_DATABASE_URL)"
+        "--host", help=f"interface to listen on (BRIEFS_HOST, default {defaults.host})"
+    )
+    parser.add_argument("--port", type=int, help=f"TCP port (BRIEFS_PORT, default {defaults.port})")
+    parser.add_argument(
+        "--database-url",
+        help="sqlite:///PATH or postgresql://... "
+        f"(BRIEFS_DATABASE_URL, default {defaults.database_url})",
     )
     parser.add_argument(
         "--no-fixtures",
@@ -64,6 +90,90 @@ def export_overrides(overrides: Mapping[str, object], environ: MutableMapping[st
             continue
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
         environ[f"{ENV_PREFIX}{name.upper()}"] = text
+
+
+class CannotListenError(Exception):
+    """The address cannot be listened on; ``str()`` is the one line to print."""
+
+
+def display_address(host: str, port: int) -> str:
+    """``host:port``, with an IPv6 literal in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def check_address_free(host: str, port: int) -> None:
+    """Bind ``host:port`` once, without ``SO_REUSEPORT``, and let go; raise if that fails.
+
+    A listening socket on the port (another server's, ours included) makes the bind fail even
+    though granian's own sockets share the port among its workers. ``SO_REUSEADDR`` keeps
+    connections of a previous run still in TIME_WAIT from blocking a restart. Two servers
+    started in the same instant can both pass this check: it guards against the common
+    mistake (a second server on a busy port), not against a race between two starts.
+    """
+    where = display_address(host, port)
+    try:
+        infos = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as error:
+        raise CannotListenError(f"cannot listen on {where}: {error.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            reason = "address already in use (is another server running there?)"
+        else:
+            reason = (error.strerror or str(error)).lower()
+        raise CannotListenError(f"cannot listen on {where}: {reason}") from None
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WATCHDOG_INTERVAL_SECONDS = 0.5
+
+
+def die_with_parent(parent: int, grace_seconds: float) -> None:
+    """Make this (worker) process stop when ``parent``, the master, is gone.
+
+    On Linux the kernel sends SIGTERM the moment the parent dies (``PR_SET_PDEATHSIG``), which
+    granian's worker takes as a graceful stop. A watchdog thread covers the rest: other systems,
+    a parent already dead before the request was made, and a graceful stop that hangs (it is
+    followed by SIGKILL after ``grace_seconds``, as the master would have done).
+    """
+    notified = _request_parent_death_signal(signal.SIGTERM)
+    if os.getppid() != parent:  # died before the request: the kernel will not tell
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_INTERVAL_SECONDS)
+        if not notified:
+            os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(grace_seconds + 1)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="briefs-parent-watchdog", daemon=True).start()
+
+
+def _request_parent_death_signal(signum: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        # The process's own symbols include libc's: no library search (which may run ldconfig).
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)) == 0
+    except (OSError, AttributeError):  # no libc or no prctl: the watchdog alone then
+        return False
+
+
+def spawn_worker(
+    spawn: Any, parent: int, grace_seconds: float, *args: object, **kwargs: object
+) -> None:
+    """granian's worker entry point, run in the new worker process after `die_with_parent`."""
+    die_with_parent(parent, grace_seconds)
+    spawn(*args, **kwargs)
 
 
 async def load_fixtures_if_empty(settings: Settings) -> list[str]:
@@ -95,11 +205,15 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"briefs serve: {error}", file=sys.stderr)
         return 2
+    try:
+        check_address_free(settings.host, settings.port)
+    except CannotListenError as error:
+        print(f"briefs serve: {error}", file=sys.stderr)
+        return 1
     from granian.constants import Interfaces
     from granian.log import LogLevels
-    from granian.server import Server
+    from granian.server import MPServer, Server
 
-    from service.domain.errors import first_line
     from service.domain.files import StoryFileError
     from service.observability.logs import (
         configure_logging,
@@ -114,15 +228,13 @@ def run(args: argparse.Namespace) -> int:
     except StoryFileError as error:
         print(f"briefs serve: cannot load fixtures: {error}", file=sys.stderr)
         return 1
-    except Exception as error:  # drivers raise their own errors; report any in one line
-        reason = first_line(error)
-        print(f"briefs serve: cannot open the database: {reason}", file=sys.stderr)
-        return 1
+    # The database's own errors (unreachable, full) are reported by the one boundary, `main`.
     if loaded:
         logging.getLogger("briefs.serve").info(
             "loaded fixture stories: %s", ", ".join(loaded), extra={"stories": loaded}
         )
     export_overrides(overrides, os.environ)
+    grace = max(1, math.ceil(settings.shutdown_grace_seconds))
     server = Server(
         ASGI_TARGET,
         address=settings.host,
@@ -132,11 +244,19 @@ def run(args: argparse.Namespace) -> int:
         factory=True,
         # Graceful shutdown: granian stops accepting, lets in-flight requests finish, and kills a
         # worker only when it is still busy after this many seconds.
-        workers_kill_timeout=max(1, math.ceil(settings.shutdown_grace_seconds)),
+        workers_kill_timeout=grace,
         log_access=False,  # the app logs one structured access line per request itself
         # granian's own lines (start, workers, shutdown) in the app's format: one JSON per line.
         log_level=LogLevels(settings.log_level.lower()),
         log_dictconfig=granian_log_config(settings),
     )
-    server.serve()
+    if issubclass(Server, MPServer):  # workers are processes (not threads of a free-threaded build)
+        # Module-level function and arguments: picklable, for the "spawn" start method too.
+        server.serve(
+            spawn_target=functools.partial(
+                spawn_worker, MPServer._spawn_asgi_lifespan_worker, os.getpid(), grace
+            )
+        )
+    else:  # pragma: no cover - free-threaded Python only
+        server.serve()
     return 0

@@ -29,7 +29,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     commands = parser.add_subparsers(dest="token_command", metavar="ACTION", required=True)
 
-    create = commands.add_parser("create", help="create a token and print it once")
+    create = commands.add_parser(
+        "create",
+        help="create a token and print it once",
+        description=(
+            "Create a token and print its secret, alone on stdout, once: only its hash is "
+            "stored, so it cannot be shown again."
+        ),
+        epilog="example: TOKEN=$(briefs token create --name ingest-2026-12 --scope write)",
+    )
     create.add_argument("--name", required=True, help="unique name, e.g. the client's name")
     create.add_argument(
         "--scope",
@@ -40,11 +48,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     create.set_defaults(handler=run_create)
 
-    listing = commands.add_parser("list", help="list tokens (never their secrets)")
+    listing = commands.add_parser(
+        "list",
+        help="list tokens (never their secrets)",
+        description="Print a table of the tokens: name, id, scopes, created and revoked (UTC).",
+    )
     listing.set_defaults(handler=run_list)
 
-    revoke = commands.add_parser("revoke", help="revoke a token by name or id")
-    revoke.add_argument("token_ref", metavar="NAME_OR_ID")
+    revoke = commands.add_parser(
+        "revoke",
+        help="revoke a token by name or id",
+        description=(
+            "Revoke a token: every server refuses it from its next request on. "
+            "Exit 1 if no token has that name or id."
+        ),
+    )
+    revoke.add_argument(
+        "token_ref", metavar="NAME_OR_ID", help="the token's name, or its id from `token list`"
+    )
     revoke.set_defaults(handler=run_revoke)
 
 

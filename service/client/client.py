@@ -9,7 +9,7 @@ from typing import Any, Literal, Unpack
 import httpx
 import msgspec
 
-from service.client.models import BriefFilters, ProjectedPage, ServiceStatus, Tagged
+from service.client.models import BriefFilters, ServiceStatus, Tagged
 from service.client.params import (
     BriefRefLike,
     brief_diff_params,
@@ -32,18 +32,24 @@ from service.domain.models import (
     StoryUpdate,
 )
 from service.domain.views import IssueLifecycles, StanceHistory, StorySummary, Timeline
-from service.domain.wire import BriefPage, Scope, TokenCreate, TokenCreated, TokenInfo
+from service.domain.wire import (
+    JSON_PATCH,
+    BriefPage,
+    BriefProjectionPage,
+    Scope,
+    TokenCreate,
+    TokenCreated,
+    TokenInfo,
+)
 
 IssueState = Literal["all", "open", "closed"]
-
-JSON_PATCH = "application/json-patch+json"
 
 # Tolerant readers, built once: unknown fields in responses are ignored.
 _story = msgspec.json.Decoder(Story)
 _stories = msgspec.json.Decoder(list[StorySummary])
 _brief = msgspec.json.Decoder(Brief)
 _page = msgspec.json.Decoder(BriefPage)
-_projected = msgspec.json.Decoder(ProjectedPage)
+_projected = msgspec.json.Decoder(BriefProjectionPage)
 _refs = msgspec.json.Decoder(list[BriefRef])
 _diff = msgspec.json.Decoder(BriefDiff)
 _patch = msgspec.json.Decoder(list[PatchOp])
@@ -144,7 +150,7 @@ class BriefsClient(HttpSession):
         cursor: str | None = None,
         limit: int | None = None,
         **filters: Unpack[BriefFilters],
-    ) -> ProjectedPage:
+    ) -> BriefProjectionPage:
         """One page of partial briefs holding only ``fields`` (plus ``id``) as plain dicts."""
         params = filter_params(filters)
         params.update(cursor=cursor, limit=limit, fields=",".join(fields))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Generic, TypedDict, TypeVar
+from typing import Generic, TypedDict, TypeVar
 
 import msgspec
 
 from service.domain.models import Brief, IssueStatus
+from service.domain.wire import BriefProjectionPage, Liveness
 
 T = TypeVar("T")
 
@@ -23,18 +24,17 @@ TaggedBrief = Tagged[Brief]
 """A brief revision with the ETag that guards the next edit."""
 
 
-class ProjectedPage(msgspec.Struct, kw_only=True, frozen=True):
-    """One page of a ``fields=`` projection: partial briefs with the requested fields and ``id``."""
-
-    items: list[dict[str, Any]]
-    next_cursor: str | None = None
+ProjectedPage = BriefProjectionPage
+"""One page of a ``fields=`` projection: the server's own model, under the client's old name."""
 
 
-class ServiceStatus(msgspec.Struct, kw_only=True, frozen=True):
-    """The body of ``/healthz`` and ``/readyz``. ``ok`` is whether the HTTP status was 200."""
+class ServiceStatus(Liveness, kw_only=True, frozen=True):
+    """A probe's answer: the `Liveness`/`Readiness` body read tolerantly, with what HTTP said.
+
+    ``ok`` is whether the status was 200; ``detail`` is the problem's detail when it was not.
+    """
 
     ok: bool
-    status: str
     detail: str | None = None
     backend: str | None = None
 

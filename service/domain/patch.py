@@ -1,4 +1,4 @@
-"""RFC 6902 JSON Patch between two briefs, and an applier, so clients need no extra library.
+"""RFC 6902 JSON Patch between two briefs, served by ``/diff?format=patch`` and ``briefs diff``.
 
 `json_patch` compares the JSON shapes (``codec.to_builtins``) of two briefs. Objects are compared
 key by key. Lists are aligned on their items' JSON encodings (``difflib.SequenceMatcher``, a
@@ -6,12 +6,11 @@ longest-matching-block alignment, without its junk heuristic); within each repla
 items are compared pairwise and recursively, and the surplus is removed or added. So one
 inserted event is one ``add``, one edited field deep inside an issue is one ``replace``, and
 the output is deterministic. Paths are RFC 6901 JSON Pointers (``~`` as ``~0``, ``/`` as
-``~1``).
+``~1``). Applying patches is left to clients' RFC 6902 libraries (the tests use ``jsonpatch``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -19,22 +18,7 @@ from service.domain import codec
 from service.domain.changes import PatchAdd, PatchOp, PatchRemove, PatchReplace, PatchTest
 from service.domain.models import Brief
 
-__all__ = [
-    "PatchApplyError",
-    "apply_patch",
-    "diff_json",
-    "escape_pointer_token",
-    "json_patch",
-    "parse_pointer",
-]
-
-
-class PatchApplyError(ValueError):
-    """A patch that does not apply: a missing path, a bad index or a failed ``test``."""
-
-    def __init__(self, op: PatchOp, message: str) -> None:
-        super().__init__(f"{type(op).__name__} {op.path!r}: {message}")
-        self.op = op
+__all__ = ["diff_json", "escape_pointer_token", "json_patch"]
 
 
 def json_patch(old: Brief, new: Brief, *, guard: bool = True) -> list[PatchOp]:
@@ -60,40 +44,9 @@ def diff_json(old: Any, new: Any) -> list[PatchOp]:
     return ops
 
 
-def apply_patch(document: Any, ops: Sequence[PatchOp]) -> Any:
-    """Apply ``ops`` to a copy of ``document`` (which is left untouched) and return the copy.
-
-    Atomic as RFC 6902 asks: on the first failing operation it raises `PatchApplyError` and
-    nothing is returned.
-    """
-    result = _copy(document)
-    for op in ops:
-        parts = _parts(op)
-        match op:
-            case PatchAdd(value=value):
-                result = _add(result, op, parts, _copy(value))
-            case PatchRemove():
-                result = _remove(result, op, parts)
-            case PatchReplace(value=value):
-                result = _add(_remove(result, op, parts), op, parts, _copy(value))
-            case PatchTest(value=value):
-                if not _json_equal(_resolve(result, op, parts), value):
-                    raise PatchApplyError(op, "the value differs")
-    return result
-
-
 def escape_pointer_token(part: str) -> str:
     """A JSON Pointer reference part: ``~`` becomes ``~0`` and ``/`` becomes ``~1``."""
     return part.replace("~", "~0").replace("/", "~1")
-
-
-def parse_pointer(path: str) -> list[str]:
-    """The unescaped reference tokens of a JSON Pointer (``""`` is the whole document)."""
-    if path == "":
-        return []
-    if not path.startswith("/"):
-        raise ValueError(f"a JSON Pointer starts with '/': {path!r}")
-    return [part.replace("~1", "/").replace("~0", "~") for part in path[1:].split("/")]
 
 
 # --- diffing ----------------------------------------------------------------------------------
@@ -160,86 +113,3 @@ def _json_equal(old: Any, new: Any) -> bool:
     if isinstance(old, int | float) and isinstance(new, int | float):
         return old == new
     return type(old) is type(new) and bool(old == new)
-
-
-# --- applying ---------------------------------------------------------------------------------
-
-
-def _resolve(document: Any, op: PatchOp, parts: list[str]) -> Any:
-    value = document
-    for depth, part in enumerate(parts):
-        value = _child(value, op, part, parts[: depth + 1])
-    return value
-
-
-def _child(container: Any, op: PatchOp, part: str, where: list[str]) -> Any:
-    if isinstance(container, dict):
-        if part not in container:
-            raise PatchApplyError(op, f"no member {_pointer(where)!r}")
-        return container[part]
-    if isinstance(container, list):
-        return container[_index(container, op, part, allow_end=False)]
-    raise PatchApplyError(op, f"{_pointer(where[:-1])!r} is not a container")
-
-
-def _add(document: Any, op: PatchOp, parts: list[str], value: Any) -> Any:
-    if not parts:
-        return value
-    parent = _resolve(document, op, parts[:-1])
-    part = parts[-1]
-    if isinstance(parent, dict):
-        parent[part] = value
-    elif isinstance(parent, list):
-        if part == "-":
-            parent.append(value)
-        else:
-            parent.insert(_index(parent, op, part, allow_end=True), value)
-    else:
-        raise PatchApplyError(op, f"{_pointer(parts[:-1])!r} is not a container")
-    return document
-
-
-def _remove(document: Any, op: PatchOp, parts: list[str]) -> Any:
-    if not parts:
-        return None
-    parent = _resolve(document, op, parts[:-1])
-    part = parts[-1]
-    if isinstance(parent, dict):
-        if part not in parent:
-            raise PatchApplyError(op, f"no member {_pointer(parts)!r}")
-        del parent[part]
-    elif isinstance(parent, list):
-        del parent[_index(parent, op, part, allow_end=False)]
-    else:
-        raise PatchApplyError(op, f"{_pointer(parts[:-1])!r} is not a container")
-    return document
-
-
-def _index(array: list[Any], op: PatchOp, part: str, *, allow_end: bool) -> int:
-    """An RFC 6901 array index: digits without leading zeros, within bounds."""
-    if not part.isascii() or not part.isdigit() or (part != "0" and part.startswith("0")):
-        raise PatchApplyError(op, f"{part!r} is not an array index")
-    index = int(part)
-    if index > len(array) or (index == len(array) and not allow_end):
-        raise PatchApplyError(op, f"index {index} is out of range")
-    return index
-
-
-def _parts(op: PatchOp) -> list[str]:
-    try:
-        return parse_pointer(op.path)
-    except ValueError as error:
-        raise PatchApplyError(op, str(error)) from None
-
-
-def _pointer(parts: list[str]) -> str:
-    return "".join(f"/{escape_pointer_token(part)}" for part in parts)
-
-
-def _copy(value: Any) -> Any:
-    """A deep copy of a JSON value (much cheaper than ``copy.deepcopy``)."""
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    return value

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
 from service.domain.models import Brief, IssueStatus, Slug
+
+JSON_PATCH = "application/json-patch+json"
+"""The media type of an RFC 6902 patch: ``Accept`` it from the diff endpoints to get one."""
 
 
 class Scope(enum.StrEnum):
@@ -37,6 +40,25 @@ class BriefPage(msgspec.Struct, kw_only=True, frozen=True):
 
     items: list[Brief]
     next_cursor: str | None = None
+
+
+class BriefProjectionPage(msgspec.Struct, kw_only=True, frozen=True):
+    """A page of briefs projected to the requested ``fields`` (each item also keeps ``id``)."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None = None
+
+
+class Liveness(msgspec.Struct, kw_only=True, frozen=True):
+    """The process is up (``/healthz``)."""
+
+    status: str = "ok"
+
+
+class Readiness(Liveness, kw_only=True, frozen=True):
+    """The database is reachable, its schema current and its integrity sound (``/readyz``)."""
+
+    backend: str
 
 
 class ProblemDetail(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):

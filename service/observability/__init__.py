@@ -8,8 +8,8 @@ outermost in its request path, and passes ``app_init_hook(settings, metrics)`` t
 * replaces Litestar's logging config with `BriefsLoggingConfig`: JSON lines (or a console format on
   a terminal) on stdout for every logger, unhandled exceptions logged with their request id;
 * adds the public ``GET /metrics`` route (Prometheus text format);
-* adds a startup hook, run after the app's own, that wraps ``app.state.store`` in a timing proxy
-  and points the cache collector at ``app.state.cache``.
+* adds a startup hook, run after the app's own, that has ``app.state.store`` report the time of
+  each of its operations (``store.observe``) and points the cache collector at ``app.state.cache``.
 
 The observer keeps the request id in ``scope["state"]["request_id"]`` (error bodies read it
 there) and reads the authenticated token's name from ``scope["state"]["token_name"]``, set by the
@@ -25,7 +25,7 @@ from litestar.config.app import AppConfig
 
 from service.observability.logs import BriefsLoggingConfig, flush_logs
 from service.observability.metrics import Metrics, metrics_route
-from service.observability.timing import timed_store
+from service.observability.timing import store_observer
 from service.settings import Settings
 
 __all__ = ["app_init_hook"]
@@ -38,7 +38,7 @@ def app_init_hook(settings: Settings, metrics: Metrics) -> Callable[[AppConfig],
         def instrument(app: Litestar) -> None:
             store = getattr(app.state, "store", None)
             if store is not None:
-                app.state.store = timed_store(store, metrics.db_duration)
+                store.observe(store_observer(metrics.db_duration.labels))
             metrics.cache.bind(lambda: getattr(app.state, "cache", None))
 
         app_config.logging_config = BriefsLoggingConfig(settings)

@@ -30,8 +30,6 @@ from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
-from service.observability.instruments import HistogramFamily
-
 METRICS_PATH = "/metrics"
 UNMATCHED_ROUTE = "<unmatched>"
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -128,14 +126,12 @@ class Metrics:
             "HTTP requests being handled right now.",
             registry=self.registry,
         )
-        self.db_duration = HistogramFamily(
-            Histogram(
-                "briefs_db_call_duration_seconds",
-                "Time spent in each store operation, by operation and outcome (ok or error).",
-                ["operation", "outcome"],
-                buckets=DB_BUCKETS,
-                registry=self.registry,
-            )
+        self.db_duration = Histogram(
+            "briefs_db_call_duration_seconds",
+            "Time spent in each store operation, by operation and outcome (ok or error).",
+            ["operation", "outcome"],
+            buckets=DB_BUCKETS,
+            registry=self.registry,
         )
         self.cache = CacheCollector()
         self.registry.register(self.cache)

@@ -1,14 +1,15 @@
-"""The storage interface the API depends on; SQLite and PostgreSQL implement it.
+"""The storage interface the API depends on, split by concern; one SQL core implements it all.
 
 Revisions are immutable: ``update_brief`` appends revision ``n + 1`` only when the caller's
 ``expected_revision`` is still current (compare-and-set), so concurrent editors cannot lose work.
-Nothing is ever deleted; withdrawal is ``status = canceled`` in a new revision.
+Nothing is ever deleted; withdrawal is ``status = canceled`` in a new revision, and a withdrawn
+brief is never the "latest" one (nor the "previous" of another), though listings still show it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import msgspec
@@ -24,6 +25,9 @@ from service.domain.models import (
 )
 from service.domain.views import StorySummary
 from service.domain.wire import BriefPage, BriefQuery, Scope
+
+Now = dt.datetime
+"""The time a write is stamped with (aware, UTC)."""
 
 
 class TokenRecord(msgspec.Struct, kw_only=True, frozen=True):
@@ -70,8 +74,13 @@ def story_version_of(briefs: Iterable[Brief]) -> int:
     return sum(brief.revision for brief in briefs)
 
 
-class Store(Protocol):
-    """Durable, versioned storage of stories, brief revisions and API tokens."""
+Observer = Callable[[str, float, bool], None]
+"""Told of every store operation once it ends: ``(operation, seconds, ok)``, where ``operation``
+is the method's name and ``ok`` is false when it raised."""
+
+
+class StoreLifecycle(Protocol):
+    """Opening, closing, readiness and timing of a store."""
 
     async def open(self) -> None:
         """Connect and run pending schema migrations."""
@@ -80,7 +89,15 @@ class Store(Protocol):
         """Release connections."""
 
     async def health(self) -> Health:
-        """Check the database is reachable and sound (SQLite: ``PRAGMA quick_check``)."""
+        """Check the database is reachable and sound, and that writes do not fail for want of
+        space (SQLite: ``PRAGMA quick_check`` too)."""
+
+    def observe(self, observer: Observer) -> None:
+        """From now on, report every operation's duration and outcome to ``observer``."""
+
+
+class StoryStore(Protocol):
+    """Stories: the metadata every brief belongs to."""
 
     async def is_empty(self) -> bool:
         """Whether no story is stored yet."""
@@ -97,20 +114,21 @@ class Store(Protocol):
     async def update_story(self, story_id: str, update: StoryUpdate) -> Story:
         """Change a story's metadata; raises ``NotFoundError``."""
 
+
+class BriefStore(Protocol):
+    """Briefs and their immutable revisions."""
+
     async def create_brief(self, story_id: str, draft: BriefDraft, now: dt.datetime) -> Brief:
         """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists."""
 
     async def update_brief(
-        self,
-        story_id: str,
-        brief_id: str,
-        content: BriefContent,
-        expected_revision: int,
-        now: dt.datetime,
+        self, story_id: str, brief_id: str, content: BriefContent, expected: int | None, now: Now
     ) -> Brief:
-        """Append a revision if ``expected_revision`` is current; else ``PreconditionFailedError``.
+        """Append a revision if ``expected`` is the current revision number (``None``: whatever
+        is current); else ``PreconditionFailedError`` with the current one.
 
-        The check and the insert are atomic across processes and replicas.
+        The check and the insert are atomic across processes and replicas, and the current
+        revision is read once, inside that transaction.
         """
 
     async def get_brief(self, story_id: str, brief_id: str, revision: int | None = None) -> Brief:
@@ -120,10 +138,11 @@ class Store(Protocol):
         """The latest revision of the brief dated ``as_of``; raises ``NotFoundError``."""
 
     async def latest_brief(self, story_id: str) -> Brief:
-        """The latest revision of the most recent brief; raises ``NotFoundError``."""
+        """The latest revision of the most recent brief that is not withdrawn (``canceled``);
+        raises ``NotFoundError``."""
 
     async def previous_brief(self, story_id: str, as_of: dt.date) -> Brief | None:
-        """The latest revision of the brief dated just before ``as_of``, if any."""
+        """The latest revision of the brief dated just before ``as_of`` that is not withdrawn."""
 
     async def current_ref(self, story_id: str, brief_ref: str | dt.date) -> BriefRef:
         """The current revision of the brief with this id (``str``) or as-of date (``date``).
@@ -133,7 +152,7 @@ class Store(Protocol):
         """
 
     async def latest_ref(self, story_id: str) -> BriefRef:
-        """The current revision of the most recent brief (as ``current_ref``); raises
+        """The current revision of the brief ``latest_brief`` reads (as ``current_ref``); raises
         ``NotFoundError`` as ``latest_brief`` does."""
 
     async def revision_json(self, story_id: str, brief_id: str, revision: int) -> bytes:
@@ -144,13 +163,14 @@ class Store(Protocol):
         """Every revision of a brief, oldest first; raises ``NotFoundError``."""
 
     async def list_briefs(self, story_id: str, query: BriefQuery) -> BriefPage:
-        """Latest revisions matching the filters, by as-of date, keyset-paginated."""
+        """Latest revisions matching the filters (withdrawn ones too), by as-of date,
+        keyset-paginated."""
 
     async def list_briefs_encoded(self, story_id: str, query: BriefQuery) -> EncodedBriefPage:
         """``list_briefs`` with each item as its canonical JSON (see ``revision_json``)."""
 
     async def story_briefs(self, story_id: str) -> list[Brief]:
-        """The latest revision of every brief of a story, by as-of date (for derivations)."""
+        """The latest revision of every brief of a story, withdrawn ones too, by as-of date."""
 
     async def story_version(self, story_id: str) -> int:
         """A number that grows whenever the story's set of current briefs changes.
@@ -161,8 +181,16 @@ class Store(Protocol):
         without briefs; raises ``NotFoundError`` for an unknown story, as ``story_briefs`` does.
         """
 
+
+class ImportStore(Protocol):
+    """Bulk, idempotent loading of story folders."""
+
     async def import_folder(self, folder: StoryFolder) -> ImportReport:
         """Idempotently store a story folder: existing identical revisions are skipped."""
+
+
+class TokenStore(Protocol):
+    """API tokens (hashes of their secrets)."""
 
     async def create_token(self, record: TokenRecord) -> None:
         """Store a token record; raises ``ConflictError`` if the name is taken."""
@@ -175,3 +203,7 @@ class Store(Protocol):
 
     async def revoke_token(self, name_or_id: str, now: dt.datetime) -> TokenRecord:
         """Mark a token revoked; raises ``NotFoundError``."""
+
+
+class Store(StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore, Protocol):
+    """Durable, versioned storage of stories, brief revisions and API tokens: every concern."""

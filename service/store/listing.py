@@ -1,29 +1,10 @@
-"""The SQL of ``list_briefs``, shared by both backends: filters on the current-revision table and
-its side tables, ordered by ``(as_of, brief_id)``, with keyset pagination."""
+"""The SQL of ``list_briefs``: filters on the current-revision table and its side tables, ordered
+by ``(as_of, brief_id)``, with keyset pagination."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-
-import msgspec
-
 from service.domain.wire import BriefQuery
-from service.store.records import decode_cursor, search_text
-
-
-class Dialect(msgspec.Struct, kw_only=True, frozen=True):
-    """What differs between the backends in this query."""
-
-    placeholder: str
-    """``?`` or ``%s``."""
-    body: str
-    """The selected body expression (PostgreSQL reads ``jsonb`` as text)."""
-    contains: str
-    """Substring test of ``b.search_text`` against ``{}`` (the placeholder)."""
-    date: Callable[[dt.date], object]
-    """How a date is passed as a parameter."""
-
+from service.store.records import decode_cursor, reject_nul, search_text
 
 CURRENT_JOIN = (
     "FROM briefs AS b JOIN brief_revisions AS r"
@@ -31,20 +12,25 @@ CURRENT_JOIN = (
 )
 
 
-def list_briefs_sql(dialect: Dialect, story_id: str, query: BriefQuery) -> tuple[str, list[object]]:
+def list_briefs_sql(contains: str, story_id: str, query: BriefQuery) -> tuple[str, list[object]]:
     """The statement and parameters of one page, fetching ``limit + 1`` rows to detect more.
 
     Each row is ``(body, as_of, brief_id)``: the key of the last item makes the next cursor.
+    ``contains`` is the dialect's substring test. Raises ``InvalidContentError`` for a NUL in
+    a text parameter, which PostgreSQL could not even receive.
     """
-    p = dialect.placeholder
+    for field, text in (("party", query.party), ("issue_id", query.issue_id), ("q", query.q)):
+        if text and "\x00" in text:  # the text filters (a cursor is checked once decoded)
+            reject_nul(text, f"$.{field}")
+    p = "?"
     where = [f"b.story_id = {p}"]
     params: list[object] = [story_id]
     if query.as_of_from is not None:
         where.append(f"b.as_of >= {p}")
-        params.append(dialect.date(query.as_of_from))
+        params.append(query.as_of_from.isoformat())
     if query.as_of_to is not None:
         where.append(f"b.as_of <= {p}")
-        params.append(dialect.date(query.as_of_to))
+        params.append(query.as_of_to.isoformat())
     if query.party is not None:
         party = f"p.story_id = b.story_id AND p.brief_id = b.brief_id AND p.party_id = {p}"
         where.append(f"EXISTS (SELECT 1 FROM brief_parties AS p WHERE {party})")  # noqa: S608 - values are parameters
@@ -60,15 +46,16 @@ def list_briefs_sql(dialect: Dialect, story_id: str, query: BriefQuery) -> tuple
         issues = " AND ".join(issue)
         where.append(f"EXISTS (SELECT 1 FROM brief_issues AS i WHERE {issues})")  # noqa: S608 - values are parameters
     if query.q:
-        where.append(dialect.contains.format(p))
+        where.append(contains)
         params.append(search_text(query.q))
     if query.cursor is not None:
         as_of, brief_id = decode_cursor(query.cursor)
+        reject_nul(brief_id, "$.cursor")
         # The first condition is a plain index range; the second breaks ties on the same date.
         where.append(f"b.as_of >= {p} AND (b.as_of > {p} OR b.brief_id > {p})")
-        params.extend([dialect.date(as_of), dialect.date(as_of), brief_id])
+        params.extend([as_of.isoformat(), as_of.isoformat(), brief_id])
     sql = (
-        f"SELECT {dialect.body}, b.as_of, b.brief_id {CURRENT_JOIN} WHERE {' AND '.join(where)}"
+        f"SELECT r.body, b.as_of, b.brief_id {CURRENT_JOIN} WHERE {' AND '.join(where)}"
         f" ORDER BY b.as_of, b.brief_id LIMIT {p}"
     )
     params.append(query.limit + 1)

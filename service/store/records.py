@@ -22,6 +22,8 @@ from service.domain.models import (
 _CONTENT_FIELDS = BriefContent.__struct_fields__
 _cursor_decoder = msgspec.json.Decoder(tuple[dt.date, str])
 
+NUL_MESSAGE = "text must not contain the NUL character (U+0000)"
+
 
 class BriefIndex(msgspec.Struct, kw_only=True, frozen=True):
     """What the listing filters need from the current revision of a brief."""
@@ -120,3 +122,33 @@ def stale_revision(
         f"brief {brief_id!r} of story {story_id!r} is at revision {current}, not {expected}",
         current_revision=current,
     )
+
+
+def reject_nul(value: object, path: str, encoded: bytes | None = None) -> None:
+    """Raise ``InvalidContentError`` naming every text in ``value`` that holds a NUL character.
+
+    PostgreSQL cannot store NUL in text (nor ``\\u0000`` in ``jsonb``) and SQLite would, so both
+    refuse it alike, here. ``encoded`` (the JSON of ``value``, when the caller has it) makes the
+    common case a byte search: ``codec`` writes NUL as ``\\u0000``, and only when those bytes
+    occur (a text may also spell them out) is ``value`` walked.
+    """
+    if encoded is not None and b"\\u0000" not in encoded:
+        return
+    if value is None or (isinstance(value, str) and "\x00" not in value):
+        return  # the common case of a parameter, without a walk
+    problems = [(where, NUL_MESSAGE) for where in _nul_paths(msgspec.to_builtins(value), path)]
+    if problems:
+        raise InvalidContentError(problems)
+
+
+def _nul_paths(value: object, path: str) -> list[str]:
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = [f"{path}.{key}" for key in value if isinstance(key, str) and "\x00" in key]
+        for key, item in value.items():
+            found += _nul_paths(item, f"{path}.{key}")
+        return found
+    if isinstance(value, list | tuple):
+        return [found for i, item in enumerate(value) for found in _nul_paths(item, f"{path}[{i}]")]
+    return []

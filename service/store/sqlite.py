@@ -1,4 +1,4 @@
-"""The SQLite store (the default backend): the stdlib ``sqlite3`` module, no ORM.
+"""The SQLite store (the default backend): the SQL core on the stdlib ``sqlite3`` module.
 
 Measured here, a primary-key read costs ~11 µs through ``sqlite3`` against ~68 µs through
 aiosqlite and ~0.4 ms through SQLAlchemy async (see docs/perf/store.md), so:
@@ -7,94 +7,82 @@ aiosqlite and ~0.4 ms through SQLAlchemy async (see docs/perf/store.md), so:
   wait for a writer, and a lookup takes microseconds, less than a thread hop would;
 * writes can wait up to the busy timeout for another process's write lock, so they run on one
   dedicated writer thread with its own connection. It serialises this process's writers without
-  a lock, and each write is one ``BEGIN IMMEDIATE`` transaction, atomic across processes.
+  a lock, and each write is one ``BEGIN IMMEDIATE`` transaction, atomic across processes. The
+  core's transaction (a coroutine) runs there in one step: its statements never suspend.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import functools
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
 
-from service.domain import codec
-from service.domain.errors import NotFoundError
-from service.domain.files import StoryFolder
-from service.domain.models import (
-    Brief,
-    BriefContent,
-    BriefDraft,
-    BriefRef,
-    Story,
-    StoryUpdate,
-)
-from service.domain.views import StorySummary
-from service.domain.wire import BriefPage, BriefQuery, Scope
-from service.store import sqlite_writes
-from service.store.base import EncodedBriefPage, Health, ImportReport, TokenRecord
-from service.store.listing import CURRENT_JOIN, Dialect, list_briefs_sql
+from service.domain.errors import first_line
+from service.store.base import Health
+from service.store.core import SQLStore
+from service.store.driver import Dialect, ForeignKeyViolationError, Row, Tx, UniqueViolationError
 from service.store.migrations import latest_version
-from service.store.records import encode_cursor
 from service.store.sqlite_health import IntegrityMonitor
-from service.store.sqlite_schema import (
-    connect_reader,
-    connect_writer,
-    immediate,
-    migrate,
-)
+from service.store.sqlite_schema import connect_reader, connect_writer, immediate, migrate
 
 T = TypeVar("T")
 
-_DIALECT = Dialect(
-    placeholder="?", body="r.body", contains="instr(b.search_text, {}) > 0", date=dt.date.isoformat
+_scopes_decoder = msgspec.json.Decoder(list[str])
+DIALECT = Dialect(
+    backend="sqlite",
+    contains="instr(b.search_text, ?) > 0",
+    for_update="",  # BEGIN IMMEDIATE has locked the whole database already
+    for_no_key_update="",
+    canonical_bodies=True,
+    json_param=lambda body: body,
+    scopes_param=lambda scopes: msgspec.json.encode(scopes).decode(),
+    scopes_value=_scopes_decoder.decode,
 )
-_CURRENT = f"SELECT r.body {CURRENT_JOIN} WHERE b.story_id = ?"
-# Index-only lookups of a current revision (briefs_current / briefs_by_date cover them).
-_REF = "SELECT brief_id, as_of, revision FROM briefs WHERE story_id = ?"
-_REF_BY_ID = f"{_REF} AND brief_id = ?"
-_REF_BY_DATE = f"{_REF} AND as_of = ?"
-_REF_LATEST = f"{_REF} ORDER BY as_of DESC LIMIT 1"
-_REVISION_BODY = (
-    "SELECT body FROM brief_revisions WHERE story_id = ? AND brief_id = ? AND revision = ?"
-)
-# The story version (``story_version_of``): a scan of the covering index briefs_current.
-_VERSION = "SELECT sum(revision) FROM briefs WHERE story_id = ?"
-_scopes_decoder = msgspec.json.Decoder(list[Scope])
+# The primary result codes of a write that failed for want of space or on the disk itself.
+_STORAGE_FAILURES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN}
+_PROBE_BYTES = 64 * 1024  # more than a page: the probe must allocate pages, as writes do
 
 
-class SQLiteStore:
+class SQLiteStore(SQLStore):
     """A `Store` on one SQLite file; several processes may open the same file."""
 
-    backend = "sqlite"
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(SQLiteDriver(path))
+
+
+class SQLiteDriver:
+    """Inline reads on a ``query_only`` connection; transactions on the writer thread."""
+
+    dialect = DIALECT
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._writer_thread: ThreadPoolExecutor | None = None
         self._writer: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None
-        self.applied_migrations: list[int] = []
         self._integrity = IntegrityMonitor(path)
+        self._write_failure: str | None = None
 
-    # --- lifecycle ----------------------------------------------------------------------------
-
-    async def open(self) -> None:
+    async def open(self) -> list[int]:
         """Create the file if needed, apply pending migrations, open the reader."""
         if self._writer_thread is not None:
             raise RuntimeError("the store is already open")
         self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="briefs-sqlite-writer")
         try:
             self._writer = await self._on_writer(connect_writer, self.path)
-            self.applied_migrations = await self._on_writer(migrate, self._writer)
+            applied = await self._on_writer(migrate, self._writer)
             self._reader = connect_reader(self.path)
         except BaseException:
             await self.close()
             raise
+        return applied
 
     async def close(self) -> None:
         """Close both connections and stop the writer and integrity-check threads."""
@@ -110,211 +98,41 @@ class SQLiteStore:
             self._writer_thread = None
 
     async def health(self) -> Health:
-        """Schema version on a short-lived connection, and the latest ``PRAGMA quick_check``."""
-        expected = latest_version("sqlite")
-        return await self._integrity.health(expected)
+        """Schema version on a short-lived connection, the latest ``PRAGMA quick_check``, and
+        whether writes fail: after a write failed for want of space (or on an I/O error), a
+        probe write, rolled back, must succeed before the store is ready again."""
+        health = await self._integrity.health(latest_version("sqlite"))
+        if health.ok and self._write_failure is not None and self._writer is not None:
+            problem = await self._on_writer(_probe_write, self._writer)
+            if problem is None:
+                self._write_failure = None
+            else:
+                return Health(ok=False, backend="sqlite", detail=f"writes fail: {problem}")
+        return health
 
-    # --- stories ------------------------------------------------------------------------------
+    async def one(self, sql: str, *params: object) -> Row | None:
+        """The first row of a read, inline on the event loop."""
+        row: Row | None = self._read.execute(sql, params).fetchone()
+        return row
 
-    async def is_empty(self) -> bool:
-        """Whether no story is stored yet."""
-        return self._one("SELECT 1 FROM stories LIMIT 1") is None
+    async def all(self, sql: str, *params: object) -> list[Row]:
+        """Every row of a read, inline on the event loop."""
+        return self._read.execute(sql, params).fetchall()
 
-    async def list_stories(self) -> list[StorySummary]:
-        """Every story with its brief count, latest as-of and the latest brief's open issues."""
-        rows = self._read.execute(
-            "SELECT id, title, brief_count, latest_as_of, open_issue_count FROM stories ORDER BY id"
-        ).fetchall()
-        return [
-            StorySummary(
-                id=story_id,
-                title=title,
-                brief_count=count,
-                latest_as_of=dt.date.fromisoformat(as_of) if as_of else None,
-                open_issue_count=open_issues,
-            )
-            for story_id, title, count, as_of, open_issues in rows
-        ]
-
-    async def get_story(self, story_id: str) -> Story:
-        """One story; raises ``NotFoundError``."""
-        row = self._one("SELECT body FROM stories WHERE id = ?", story_id)
-        if row is None:
-            raise NotFoundError(f"story {story_id!r} does not exist")
-        return codec.decode_story(row[0])
-
-    async def create_story(self, story: Story) -> Story:
-        """Store a new story; raises ``ConflictError`` if the id exists."""
-        return await self._write(sqlite_writes.create_story, story)
-
-    async def update_story(self, story_id: str, update: StoryUpdate) -> Story:
-        """Change a story's metadata; raises ``NotFoundError``."""
-        return await self._write(sqlite_writes.update_story, story_id, update)
-
-    # --- briefs -------------------------------------------------------------------------------
-
-    async def create_brief(self, story_id: str, draft: BriefDraft, now: dt.datetime) -> Brief:
-        """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists."""
-        return await self._write(sqlite_writes.create_brief, story_id, draft, now)
-
-    async def update_brief(
-        self,
-        story_id: str,
-        brief_id: str,
-        content: BriefContent,
-        expected_revision: int,
-        now: dt.datetime,
-    ) -> Brief:
-        """Append a revision if ``expected_revision`` is current (compare-and-set), else raise
-        ``PreconditionFailedError``."""
-        return await self._write(
-            sqlite_writes.update_brief,
-            story_id,
-            brief_id,
-            content,
-            expected_revision=expected_revision,
-            now=now,
-        )
-
-    async def get_brief(self, story_id: str, brief_id: str, revision: int | None = None) -> Brief:
-        """The latest (or the given) revision of a brief; raises ``NotFoundError``."""
-        if revision is None:
-            row = self._one(f"{_CURRENT} AND b.brief_id = ?", story_id, brief_id)
-        else:
-            row = self._one(_REVISION_BODY, story_id, brief_id, revision)
-        if row is None:
-            raise self._brief_not_found(story_id, brief_id, revision)
-        return codec.decode_brief(row[0])
-
-    async def get_brief_on(self, story_id: str, as_of: dt.date) -> Brief:
-        """The latest revision of the brief dated ``as_of``; raises ``NotFoundError``."""
-        row = self._one(f"{_CURRENT} AND b.as_of = ?", story_id, as_of.isoformat())
-        if row is None:
-            self._require_story(story_id)
-            raise NotFoundError(f"story {story_id!r} has no brief dated {as_of.isoformat()}")
-        return codec.decode_brief(row[0])
-
-    async def latest_brief(self, story_id: str) -> Brief:
-        """The latest revision of the most recent brief; raises ``NotFoundError``."""
-        row = self._one(f"{_CURRENT} ORDER BY b.as_of DESC LIMIT 1", story_id)
-        if row is None:
-            self._require_story(story_id)
-            raise NotFoundError(f"story {story_id!r} has no briefs yet")
-        return codec.decode_brief(row[0])
-
-    async def previous_brief(self, story_id: str, as_of: dt.date) -> Brief | None:
-        """The latest revision of the brief dated just before ``as_of``, if any."""
-        row = self._one(
-            f"{_CURRENT} AND b.as_of < ? ORDER BY b.as_of DESC LIMIT 1", story_id, as_of.isoformat()
-        )
-        return None if row is None else codec.decode_brief(row[0])
-
-    async def current_ref(self, story_id: str, brief_ref: str | dt.date) -> BriefRef:
-        """The current revision of the brief with this id or as-of date: one index-only row."""
-        if isinstance(brief_ref, dt.date):
-            row = self._one(_REF_BY_DATE, story_id, brief_ref.isoformat())
-            if row is None:
-                self._require_story(story_id)
-                raise NotFoundError(
-                    f"story {story_id!r} has no brief dated {brief_ref.isoformat()}"
-                )
-        else:
-            row = self._one(_REF_BY_ID, story_id, brief_ref)
-            if row is None:
-                raise self._brief_not_found(story_id, brief_ref, None)
-        return _ref(row)
-
-    async def latest_ref(self, story_id: str) -> BriefRef:
-        """The current revision of the most recent brief: one index-only row."""
-        row = self._one(_REF_LATEST, story_id)
-        if row is None:
-            self._require_story(story_id)
-            raise NotFoundError(f"story {story_id!r} has no briefs yet")
-        return _ref(row)
-
-    async def revision_json(self, story_id: str, brief_id: str, revision: int) -> bytes:
-        """The stored bytes of a revision: written by ``codec.encode``, so served as they are."""
-        row = self._one(_REVISION_BODY, story_id, brief_id, revision)
-        if row is None:
-            raise self._brief_not_found(story_id, brief_id, revision)
-        return bytes(row[0])
-
-    async def list_revisions(self, story_id: str, brief_id: str) -> list[Brief]:
-        """Every revision of a brief, oldest first; raises ``NotFoundError``."""
-        rows = self._read.execute(
-            "SELECT body FROM brief_revisions WHERE story_id = ? AND brief_id = ?"
-            " ORDER BY revision",
-            (story_id, brief_id),
-        ).fetchall()
-        if not rows:
-            raise self._brief_not_found(story_id, brief_id, None)
-        return [codec.decode_brief(row[0]) for row in rows]
-
-    async def list_briefs(self, story_id: str, query: BriefQuery) -> BriefPage:
-        """Latest revisions matching the filters, by as-of date, keyset-paginated."""
-        sql, params = list_briefs_sql(_DIALECT, story_id, query)
-        rows = self._read.execute(sql, params).fetchall()
-        if not rows and query.cursor is None:
-            self._require_story(story_id)
-        items = [codec.decode_brief(row[0]) for row in rows[: query.limit]]
-        more = len(rows) > query.limit
-        cursor = encode_cursor(items[-1].as_of, items[-1].id) if more else None
-        return BriefPage(items=items, next_cursor=cursor)
-
-    async def list_briefs_encoded(self, story_id: str, query: BriefQuery) -> EncodedBriefPage:
-        """``list_briefs`` serving each revision's stored bytes (see ``revision_json``)."""
-        sql, params = list_briefs_sql(_DIALECT, story_id, query)
-        rows = self._read.execute(sql, params).fetchall()
-        if not rows and query.cursor is None:
-            self._require_story(story_id)
-        page = rows[: query.limit]
-        more = len(rows) > query.limit
-        cursor = encode_cursor(dt.date.fromisoformat(page[-1][1]), page[-1][2]) if more else None
-        return EncodedBriefPage(items=[msgspec.Raw(row[0]) for row in page], next_cursor=cursor)
-
-    async def story_briefs(self, story_id: str) -> list[Brief]:
-        """The latest revision of every brief of a story, by as-of date."""
-        rows = self._read.execute(f"{_CURRENT} ORDER BY b.as_of", (story_id,)).fetchall()
-        if not rows:
-            self._require_story(story_id)
-        return [codec.decode_brief(row[0]) for row in rows]
-
-    async def story_version(self, story_id: str) -> int:
-        """The sum of the current revision numbers of the story's briefs, from the index alone."""
-        version = self._one(_VERSION, story_id)[0]  # an aggregate: always one row
-        if version is None:
-            self._require_story(story_id)
-            return 0
-        return int(version)
-
-    async def import_folder(self, folder: StoryFolder) -> ImportReport:
-        """Idempotently store a story folder: existing identical revisions are skipped."""
-        return await self._write(sqlite_writes.import_folder, folder)
-
-    # --- tokens -------------------------------------------------------------------------------
-
-    async def create_token(self, record: TokenRecord) -> None:
-        """Store a token record; raises ``ConflictError`` if the name is taken."""
-        await self._write(sqlite_writes.create_token, record)
-
-    async def find_token(self, secret_hash: str) -> TokenRecord | None:
-        """The token with this secret hash (revoked ones included), if any."""
-        row = self._one(f"{_TOKEN} WHERE secret_hash = ?", secret_hash)
-        return None if row is None else _token(row)
-
-    async def list_tokens(self) -> list[TokenRecord]:
-        """Every token, revoked ones included, by creation time."""
-        rows = self._read.execute(f"{_TOKEN} ORDER BY created_at, id").fetchall()
-        return [_token(row) for row in rows]
-
-    async def revoke_token(self, name_or_id: str, now: dt.datetime) -> TokenRecord:
-        """Mark a token revoked; raises ``NotFoundError``."""
-        token_id = await self._write(sqlite_writes.revoke_token, name_or_id, now)
-        row = self._one(f"{_TOKEN} WHERE id = ?", token_id)
-        assert row is not None  # tokens are never deleted
-        return _token(row)
-
-    # --- plumbing -----------------------------------------------------------------------------
+    async def transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        """``work`` in one ``BEGIN IMMEDIATE`` transaction on the writer thread."""
+        writer = self._writer
+        if writer is None:
+            raise RuntimeError("the store is not open")
+        try:
+            result: T = await self._on_writer(_run, writer, work)
+        except sqlite3.Error as error:
+            code = getattr(error, "sqlite_errorcode", None)  # None when not raised by SQLite
+            if code is not None and code & 0xFF in _STORAGE_FAILURES:
+                self._write_failure = first_line(error)
+            raise
+        self._write_failure = None
+        return result
 
     @property
     def _read(self) -> sqlite3.Connection:
@@ -322,32 +140,89 @@ class SQLiteStore:
             raise RuntimeError("the store is not open")
         return self._reader
 
-    def _one(self, sql: str, *params: object) -> Any:
-        return self._read.execute(sql, params).fetchone()
-
     async def _on_writer(self, function: Callable[..., T], *args: Any) -> T:
         if self._writer_thread is None:
             raise RuntimeError("the store is not open")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._writer_thread, functools.partial(function, *args))
 
-    async def _write(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        if self._writer is None:
-            raise RuntimeError("the store is not open")
-        return await self._on_writer(functools.partial(function, self._writer, *args, **kwargs))
 
-    def _require_story(self, story_id: str) -> None:
-        if self._one("SELECT 1 FROM stories WHERE id = ?", story_id) is None:
-            raise NotFoundError(f"story {story_id!r} does not exist")
+class _WriterTx:
+    """The statements of a transaction, on the writer's connection, mapping constraint errors."""
 
-    def _brief_not_found(self, story_id: str, brief_id: str, revision: int | None) -> NotFoundError:
-        self._require_story(story_id)
-        exists = self._one(
-            "SELECT 1 FROM briefs WHERE story_id = ? AND brief_id = ?", story_id, brief_id
-        )
-        if exists is None:
-            return NotFoundError(f"brief {brief_id!r} does not exist in story {story_id!r}")
-        return NotFoundError(f"brief {brief_id!r} of story {story_id!r} has no revision {revision}")
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    async def one(self, sql: str, *params: object) -> Row | None:
+        row: Row | None = self._execute(sql, params).fetchone()
+        return row
+
+    async def all(self, sql: str, *params: object) -> list[Row]:
+        return self._execute(sql, params).fetchall()
+
+    async def execute(self, sql: str, *params: object) -> None:
+        self._execute(sql, params)
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        try:
+            self._connection.executemany(sql, rows)
+        except sqlite3.IntegrityError as error:
+            raise _constraint(error) from None
+
+    async def lock(self, key: str) -> None:
+        """Nothing to do: ``BEGIN IMMEDIATE`` serialises every writer of the file."""
+
+    def _execute(self, sql: str, params: tuple[object, ...]) -> sqlite3.Cursor:
+        try:
+            return self._connection.execute(sql, params)
+        except sqlite3.IntegrityError as error:
+            raise _constraint(error) from None
+
+
+def _constraint(error: sqlite3.IntegrityError) -> Exception:
+    """The core's error for a constraint's refusal (a trigger's refusal stays as it is)."""
+    text = str(error)
+    if text.startswith("UNIQUE constraint failed: "):
+        return UniqueViolationError(text.removeprefix("UNIQUE constraint failed: "))
+    if text.startswith("FOREIGN KEY constraint failed"):
+        return ForeignKeyViolationError(text)
+    return error
+
+
+def _run(connection: sqlite3.Connection, work: Callable[[Tx], Awaitable[T]]) -> T:
+    """Run the transaction ``work`` to completion on this (the writer) thread."""
+    with immediate(connection):
+        return _complete(work(_WriterTx(connection)))
+
+
+def _complete(awaitable: Awaitable[T]) -> T:
+    # The statements of a _WriterTx never suspend, so the coroutine finishes on its first step,
+    # here, with no event loop: one thread hop per transaction rather than one per statement.
+    coroutine: Coroutine[Any, Any, T] = awaitable  # type: ignore[assignment]
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        result: T = done.value
+        return result
+    coroutine.close()
+    raise RuntimeError("a SQLite transaction awaited something other than its statements")
+
+
+def _probe_write(connection: sqlite3.Connection) -> str | None:
+    """Why a small write that allocates pages fails now (``None``: it succeeds); rolled back."""
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute("CREATE TABLE briefs_write_probe (filler BLOB)")
+            connection.execute(
+                "INSERT INTO briefs_write_probe VALUES (zeroblob(?))", (_PROBE_BYTES,)
+            )
+        finally:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+    except sqlite3.Error as error:
+        return first_line(error)
+    return None
 
 
 def _optimize_and_close(connection: sqlite3.Connection) -> None:
@@ -360,23 +235,3 @@ def _optimize_and_close(connection: sqlite3.Connection) -> None:
         pass
     finally:
         connection.close()
-
-
-_TOKEN = "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_tokens"  # noqa: S105 - SQL, not a secret
-
-
-def _ref(row: tuple[str, str, int]) -> BriefRef:
-    brief_id, as_of, revision = row
-    return BriefRef(brief_id=brief_id, as_of=dt.date.fromisoformat(as_of), revision=revision)
-
-
-def _token(row: tuple[str, str, str, str, str, str | None]) -> TokenRecord:
-    token_id, name, scopes, secret_hash, created_at, revoked_at = row
-    return TokenRecord(
-        id=token_id,
-        name=name,
-        scopes=_scopes_decoder.decode(scopes),
-        secret_hash=secret_hash,
-        created_at=dt.datetime.fromisoformat(created_at),
-        revoked_at=dt.datetime.fromisoformat(revoked_at) if revoked_at else None,
-    )

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import importlib.metadata
 import json
+import logging
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 
-from service.cli.main import main
+from service.cli.main import describe_failure, main
 from service.cli.serve import export_overrides, overrides_from
+from service.domain.errors import NotFoundError
+from service.settings import ConfigError
 from tests.conftest import FIXTURES_ROOT
 
 
@@ -163,3 +170,103 @@ def _wait_until_serving(port: int, process: subprocess.Popen[bytes], log: Path) 
             time.sleep(0.2)
         else:
             return
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"briefs {importlib.metadata.version('briefs')}\n"
+
+
+def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "exit codes:" in out
+    for code in ("0", "1", "2", "70", "130"):
+        assert f"\n  {code} " in out
+    assert "BRIEFS_DEBUG=1" in out
+
+
+def _explode(args: argparse.Namespace) -> int:
+    del args
+    raise RuntimeError("a bug\nwith a second line")
+
+
+def test_an_unexpected_error_is_one_line_and_exit_70(
+    database: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("service.cli.token.run_list", _explode)
+    assert main(["token", "list"]) == 70
+    err = capsys.readouterr().err
+    assert err == (
+        "briefs token list: internal error: RuntimeError: a bug "
+        "(rerun with --debug for the traceback)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ"),
+    [(["--debug", "token", "list"], {}), (["token", "list"], {"BRIEFS_DEBUG": "1"})],
+)
+def test_debug_shows_the_traceback(
+    database: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    environ: dict[str, str],
+) -> None:
+    monkeypatch.setattr("service.cli.token.run_list", _explode)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert main(argv) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):")
+    assert err.splitlines()[-1].startswith("briefs token list: internal error: RuntimeError")
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "message"),
+    [
+        (ConfigError("BRIEFS_PORT: expected an integer, got 'x'"), 2, "BRIEFS_PORT: expected"),
+        (NotFoundError("no token named 'x'"), 1, "no token named 'x'"),
+        (
+            OSError(errno.ENOSPC, "No space left on device", "/data/briefs.db"),
+            1,
+            "/data/briefs.db: no space left on device",
+        ),
+        (
+            sqlite3.OperationalError("database or disk is full"),
+            1,
+            "cannot use the database: database or disk is full",
+        ),
+        (msgspec.ValidationError("Expected `str`"), 2, "invalid input: Expected `str`"),
+    ],
+)
+def test_expected_errors_map_to_one_line_and_a_code(
+    error: Exception, code: int, message: str
+) -> None:
+    got_code, got_message = describe_failure(error)
+    assert got_code == code
+    assert got_message.startswith(message)
+    assert "\n" not in got_message
+
+
+def test_driver_warnings_are_kept_for_the_one_line_not_printed(
+    database: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def warn_then_time_out(args: argparse.Namespace) -> int:
+        del args
+        for _ in range(3):
+            logging.getLogger("psycopg.pool").warning(
+                "error connecting: Connection refused\n\thint"
+            )
+        raise sqlite3.OperationalError("pool initialization incomplete after 10.0 sec")
+
+    monkeypatch.setattr("service.cli.token.run_list", warn_then_time_out)
+    assert main(["token", "list"]) == 1
+    assert capsys.readouterr().err == (
+        "briefs token list: cannot use the database: pool initialization incomplete after "
+        "10.0 sec (error connecting: Connection refused)\n"
+    )

@@ -9,12 +9,12 @@ from service.domain import codec
 from service.domain.changes import BriefDiff
 from service.domain.derive import issue_lifecycles, stance_history, timeline
 from service.domain.files import StoryFolder
+from service.domain.wire import JSON_PATCH
 from service.settings import Settings
 
 from .conftest import Api, replica, start
 
 STORY = "/v1/stories/ceasefire-2025"
-JSON_PATCH = "application/json-patch+json"
 
 
 async def test_brief_diff_against_predecessor(api: Api) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from rich.console import Console
 
-from service.cli.render import DiffContext, print_diff
+from service.cli._render import print_diff
 from service.domain.changes import (
     BriefDiff,
     EventChanged,
@@ -34,6 +35,7 @@ from service.domain.models import (
     Stance,
     Story,
 )
+from service.domain.presentation import DiffContext
 from service.domain.worddiff import word_diff
 
 STORY = Story(
@@ -41,6 +43,10 @@ STORY = Story(
     title="A story",
     parties=[Party(id="ru", name="Russia", kind=PartyKind.STATE)],
 )
+SCHEDULED_SWAP = IssueStatusChanged(
+    issue_id="swap", title="Swap", old_status=IssueStatus.OPEN, new_status=IssueStatus.SCHEDULED
+)
+CONTEXT = DiffContext(parties={"ru": "Russia"}, story=STORY)
 REF = BriefRef(brief_id="b", as_of=dt.date(2025, 3, 1), revision=1)
 
 
@@ -49,7 +55,14 @@ def _event(event_id: str, precision: DatePrecision, detail: str = "") -> Event:
     return Event(id=event_id, when=when, title=f"Event {event_id}", detail=detail)
 
 
-def _render(diff: BriefDiff, *, plain: bool = True, color: bool = False) -> str:
+def _changed(**changes: Any) -> BriefDiff:
+    """A non-trivial diff of ``REF`` with itself holding ``changes``."""
+    return BriefDiff(story_id="s", old=REF, new=REF, significance=0.2, trivial=False, **changes)
+
+
+def _render(
+    diff: BriefDiff, *, plain: bool = True, color: bool = False, context: DiffContext = CONTEXT
+) -> str:
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -60,7 +73,7 @@ def _render(diff: BriefDiff, *, plain: bool = True, color: bool = False) -> str:
         markup=False,
         emoji=False,
     )
-    print_diff(console, diff, DiffContext(story=STORY, plain=plain))
+    print_diff(console, diff, context, plain=plain)
     return buffer.getvalue()
 
 
@@ -91,12 +104,7 @@ def test_every_kind_of_change_is_rendered() -> None:
                 old_status=IssueStatus.LAPSED,
                 new_status=IssueStatus.OPEN,
             ),
-            IssueStatusChanged(
-                issue_id="swap",
-                title="Swap",
-                old_status=IssueStatus.OPEN,
-                new_status=IssueStatus.SCHEDULED,
-            ),
+            SCHEDULED_SWAP,
             IssueDropped(issue=open_issue, was_closed=False),
         ],
         events_removed=[_event("m", DatePrecision.MONTH)],
@@ -134,28 +142,14 @@ def test_every_kind_of_change_is_rendered() -> None:
 
 
 def test_text_from_briefs_is_not_read_as_markup() -> None:
-    diff = BriefDiff(
-        story_id="s",
-        old=REF,
-        new=REF,
-        headline=TextChange(old="[bold]Old[/bold] :smile:", new="New [link]"),
-        significance=0.2,
-        trivial=False,
-    )
+    diff = _changed(headline=TextChange(old="[bold]Old[/bold] :smile:", new="New [link]"))
     out = _render(diff)
     assert "- [bold]Old[/bold] :smile:" in out
     assert "+ New [link]" in out
 
 
 def test_colour_replaces_the_markers() -> None:
-    diff = BriefDiff(
-        story_id="s",
-        old=REF,
-        new=REF,
-        summary=word_diff("It was calm.", "It was tense."),
-        significance=0.3,
-        trivial=False,
-    )
+    diff = _changed(summary=word_diff("It was calm.", "It was tense."))
     out = _render(diff, plain=False, color=True)
     assert "{+" not in out
     assert "[-" not in out
@@ -180,27 +174,14 @@ def test_issue_notes_explain_status_changes_and_edits_once() -> None:
         opened_on=dt.date(2025, 3, 1),
         note="Set for Friday.",
     )
-    diff = BriefDiff(
-        story_id="s",
-        old=REF,
-        new=REF,
+    diff = _changed(
         issues=[
-            IssueStatusChanged(
-                issue_id="swap",
-                title="Swap",
-                old_status=IssueStatus.OPEN,
-                new_status=IssueStatus.SCHEDULED,
-            ),
+            SCHEDULED_SWAP,
             IssueEdited(issue_id="swap", title="Swap", fields=["note"]),
         ],
-        significance=0.2,
-        trivial=False,
     )
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=200, color_system=None)
-    context = DiffContext(story=STORY, issues={"swap": issue}, plain=True)
-    print_diff(console, diff, context)
-    out = buffer.getvalue()
+    context = DiffContext(parties=CONTEXT.parties, story=STORY, issues={"swap": issue})
+    out = _render(diff, context=context)
     assert "status   swap  Swap  (open -> scheduled)\n    Set for Friday.\n" in out
     assert "edited   swap  Swap  (note)\n" in out
     assert out.count("Set for Friday.") == 1

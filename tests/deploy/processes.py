@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -23,18 +24,49 @@ BRIEFS = Path(sys.executable).parent / "briefs"
 """The console script of the virtualenv running the tests."""
 
 
-def run_briefs(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``briefs ARGS`` with only ``env`` for its ``BRIEFS_*`` settings (none inherited)."""
+def briefs_env(env: dict[str, str]) -> dict[str, str]:
+    """This process's environment without its ``BRIEFS_*`` variables, plus ``env``."""
     base = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
+    return {**base, **env}
+
+
+def run_briefs(
+    *args: str,
+    env: dict[str, str],
+    cwd: Path,
+    timeout: float = 60,
+    file_size_limit: int | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``briefs ARGS`` with only ``env`` for its ``BRIEFS_*`` settings (none inherited).
+
+    ``file_size_limit`` (bytes, ``RLIMIT_FSIZE``) makes every write past it fail as on a full
+    disk; Python ignores the SIGXFSZ that would otherwise kill the process.
+    """
+
+    def limit() -> None:
+        if file_size_limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
     return subprocess.run(
         [str(BRIEFS), *args],
-        env={**base, **env},
+        env=briefs_env(env),
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
+        preexec_fn=limit if file_size_limit is not None else None,
     )
+
+
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    state = stat.rsplit(")", 1)[1].split()[0]
+    return state not in {"Z", "X"}
 
 
 def free_port() -> int:
@@ -94,6 +126,14 @@ class ServerProcess:
             last = result.stderr.strip()
             time.sleep(0.2)
         raise AssertionError(f"not healthy after {timeout}s: {last}\n{self.logs()}")
+
+    def children(self) -> list[int]:
+        """The pids of the main process's child processes (granian's workers)."""
+        assert self.process is not None
+        pid = self.process.pid
+        return [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
 
     def namespace_init(self) -> int:
         """The host pid of the process our child started as PID 1 of a new PID namespace

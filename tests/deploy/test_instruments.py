@@ -12,7 +12,7 @@ def test_the_instruments_are_prometheus_clients_own() -> None:
     assert isinstance(metrics.requests, Counter)
     assert isinstance(metrics.request_duration, Histogram)
     assert isinstance(metrics.in_progress, Gauge)
-    assert isinstance(metrics.db_duration.histogram, Histogram)
+    assert isinstance(metrics.db_duration, Histogram)
 
 
 def test_observations_are_exposed() -> None:
@@ -20,7 +20,7 @@ def test_observations_are_exposed() -> None:
     for status in (200, 200, 404):
         metrics.observe_request("GET", "/v1/stories", status, 0.003)
     metrics.observe_request("BREW", "<unmatched>", 405, 0.001)
-    metrics.db_duration.child("get_story", "ok").observe(0.0007)
+    metrics.db_duration.labels("get_story", "ok").observe(0.0007)
     metrics.in_progress.inc()
     text = generate_latest(metrics.registry).decode()
     assert 'briefs_http_requests_total{method="GET",route="/v1/stories",status="200"} 2.0' in text

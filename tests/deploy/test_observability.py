@@ -10,7 +10,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -61,10 +61,17 @@ def _clean_logging() -> Iterator[None]:
 
 
 class FakeStore:
-    """Two store calls: one that answers, one that fails."""
+    """Two store calls: one that answers, one that fails; each reported as a store reports it."""
+
+    def __init__(self) -> None:
+        self.observer: Callable[[str, float, bool], None] = lambda *_: None
+
+    def observe(self, observer: Callable[[str, float, bool], None]) -> None:
+        self.observer = observer
 
     async def get_item(self, item_id: int) -> dict[str, int]:
         await asyncio.sleep(0)
+        self.observer("get_item", 0.001, item_id >= 0)
         if item_id < 0:
             raise LookupError(item_id)
         return {"id": item_id}

@@ -1,19 +1,33 @@
-"""``briefs db backup``, ``briefs db upgrade`` and ``briefs healthcheck`` as operators run them."""
+"""``briefs db backup``, ``briefs db upgrade``, ``briefs healthcheck`` and ``briefs serve`` as
+operators run them, and the CLI's failures: one line each, never a traceback."""
 
 from __future__ import annotations
 
 import contextlib
 import http.server
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from service.cli.healthcheck import default_url
-from tests.deploy.processes import run_briefs
+from service.cli.serve import check_address_free
+from tests.conftest import FIXTURES_ROOT
+from tests.deploy.processes import (
+    BRIEFS,
+    ServerProcess,
+    briefs_env,
+    free_port,
+    process_alive,
+    run_briefs,
+)
 
 BATCH = 25
 
@@ -190,3 +204,174 @@ def test_healthcheck_reaches_wildcard_and_ipv6_listeners_on_loopback() -> None:
     assert default_url({"BRIEFS_HOST": "::", "BRIEFS_PORT": "9000"}) == "http://[::1]:9000/healthz"
     assert default_url({"BRIEFS_HOST": "10.0.0.5"}) == "http://10.0.0.5:8000/healthz"
     assert default_url({"BRIEFS_HOST": "fd00::5"}) == "http://[fd00::5]:8000/healthz"
+
+
+def _server(tmp_path: Path, name: str, port: int, **env: str) -> ServerProcess:
+    settings = {
+        "BRIEFS_DATABASE_URL": f"sqlite:///{tmp_path / f'{name}.db'}",
+        "BRIEFS_PORT": str(port),
+        "BRIEFS_LOG_FORMAT": "json",
+        **env,
+    }
+    return ServerProcess(
+        [str(BRIEFS), "serve"], env=briefs_env(settings), cwd=tmp_path, logs=tmp_path / name
+    )
+
+
+@pytest.mark.slow
+def test_a_second_server_on_a_busy_port_refuses_to_start(tmp_path: Path) -> None:
+    port = free_port()
+    first = _server(tmp_path, "first", port).start()
+    # Started like the first (its own process group), so that a second server that did start
+    # is stopped with all its workers whatever the outcome.
+    second = _server(tmp_path, "second", port)
+    try:
+        first.wait_healthy([str(BRIEFS), "healthcheck"])
+        second.start()
+        assert second.process is not None
+        try:
+            code = second.process.wait(30)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the second server is running\n{second.logs()}") from None
+        assert code == 1, second.logs()
+        assert second.stderr_path.read_text() == (
+            f"briefs serve: cannot listen on 127.0.0.1:{port}: address already in use "
+            "(is another server running there?)\n"
+        )
+        assert not (tmp_path / "second.db").exists(), "the refused server touched its database"
+        # Every request still reaches the one server, and its database.
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            for _ in range(20):
+                stories = client.get("/v1/stories").json()
+                assert [story["id"] for story in stories] == ["ceasefire-2025"]
+    finally:
+        second.kill()
+        first.terminate(timeout=30)
+
+
+@pytest.mark.slow
+def test_workers_die_with_a_killed_master(tmp_path: Path) -> None:
+    port = free_port()
+    server = _server(tmp_path, "server", port, BRIEFS_WORKERS="2").start()
+    try:
+        server.wait_healthy([str(BRIEFS), "healthcheck"])
+        workers = server.children()
+        assert len(workers) == 2, workers
+        assert server.process is not None
+        server.process.kill()  # SIGKILL: no handler runs, granian cannot stop its workers
+        server.process.wait(10)
+        deadline = time.monotonic() + 10
+        while any(map(process_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(process_alive, workers)), f"orphaned workers: {workers}"
+        check_address_free("127.0.0.1", port)  # nobody listens there any more
+    finally:
+        server.kill()
+
+
+@pytest.mark.slow
+def test_an_unreachable_postgresql_is_one_line(tmp_path: Path) -> None:
+    env = {"BRIEFS_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/x"}
+    result = run_briefs("token", "list", env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("briefs token list: cannot use the database: "), line
+    assert "Connection refused" in line, "the driver's reason, not only the pool's timeout"
+
+
+def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
+    database = tmp_path / "briefs.db"
+    env = {"BRIEFS_DATABASE_URL": f"sqlite:///{database}"}
+    assert run_briefs("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    # An open connection keeps the WAL and shared-memory files in place, as a running server
+    # does; past that, every write beyond 8 KiB in any file fails as on a full disk.
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        result = run_briefs(
+            "token",
+            "create",
+            "--name",
+            "ci",
+            "--scope",
+            "write",
+            env=env,
+            cwd=tmp_path,
+            file_size_limit=8192,
+        )
+    assert result.returncode == 1
+    assert result.stdout == "", "no token printed for a write that failed"
+    assert result.stderr.startswith("briefs token create: cannot use the database: ")
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    debug = run_briefs(
+        "--debug",
+        "token",
+        "create",
+        "--name",
+        "ci",
+        "--scope",
+        "write",
+        env=env,
+        cwd=tmp_path,
+        file_size_limit=8192,
+    )
+    assert debug.returncode == 1
+    assert "Traceback" in debug.stderr
+    assert debug.stderr.splitlines()[-1].startswith("briefs token create: cannot use the database")
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
+    # `briefs validate ... | head -0`: the reader is gone before the command writes.
+    process = subprocess.Popen(
+        [str(BRIEFS), "validate", str(FIXTURES_ROOT)],
+        env=briefs_env({}),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert err == b"", "no traceback, and no 'Exception ignored' at exit"
+
+
+ORPHAN = """
+import os, signal, sys, time
+import service.cli.serve as serve
+if sys.argv[1] == "watchdog-only":  # as on a system without PR_SET_PDEATHSIG
+    serve._request_parent_death_signal = lambda signum: False
+if os.fork() == 0:
+    if sys.argv[1] == "stuck":  # a graceful stop that never ends
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    serve.die_with_parent(os.getppid(), grace_seconds=0.5)
+    print(os.getpid(), flush=True)
+    time.sleep(60)
+    os._exit(3)
+time.sleep(0.3)
+os._exit(0)  # the parent dies without a word, as after SIGKILL
+"""
+
+
+@pytest.mark.parametrize("case", ["watchdog-only", "stuck"])
+def test_an_orphaned_worker_stops_by_itself(tmp_path: Path, case: str) -> None:
+    started = time.monotonic()
+    # Returns when the child, which shares its stdout, has exited too.
+    result = subprocess.run(
+        [sys.executable, "-c", ORPHAN, case],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    orphan = int(result.stdout)
+    # Its stdout closes while it exits, a moment before the kernel marks it dead.
+    deadline = time.monotonic() + 5
+    while process_alive(orphan) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not process_alive(orphan), "the orphan still runs"
+    assert time.monotonic() - started < 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.domain.models import IssueStatus
+from service.domain.models import IssueStatus, PubStatus
 from service.settings import Settings
 from service.store import postgres, sqlite_schema
 from service.store.factory import open_store, upgrade
@@ -37,7 +37,7 @@ async def test_upgrade_backfills_story_summaries(
         await old.close()
     monkeypatch.undo()
 
-    assert await upgrade(settings) == [3]
+    assert await upgrade(settings) == [3, 4]
     store = await open_store(settings)
     try:
         summaries = {summary.id: summary for summary in await store.list_stories()}
@@ -47,5 +47,39 @@ async def test_upgrade_backfills_story_summaries(
         assert summaries["empty-story"].brief_count == 0
         assert summaries["empty-story"].latest_as_of is None
         assert (await store.health()).ok
+    finally:
+        await store.close()
+
+
+async def test_upgrade_moves_a_withdrawn_latest_brief_out_of_the_summary(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def up_to_3(backend: Backend) -> list[Migration]:
+        return [migration for migration in load_migrations(backend) if migration.version <= 3]
+
+    monkeypatch.setattr(sqlite_schema, "load_migrations", up_to_3)
+    monkeypatch.setattr(postgres, "load_migrations", up_to_3)
+    assert await upgrade(settings) == [1, 2, 3]
+    old = await open_store(settings)
+    try:
+        await old.create_story(make_story())
+        one_open = make_draft("earlier", day(2), issues=[("toll", IssueStatus.OPEN)])
+        await old.create_brief(STORY_ID, one_open, NOW)
+        await old.create_brief(STORY_ID, make_draft("later", day(9)), NOW)
+        withdrawn = make_content(headline="Withdrawn", status=PubStatus.CANCELED)
+        await old.update_brief(STORY_ID, "later", withdrawn, 1, NOW)
+    finally:
+        await old.close()
+    monkeypatch.undo()
+
+    assert await upgrade(settings) == [4]
+    store = await open_store(settings)
+    try:
+        (summary,) = await store.list_stories()
+        assert (summary.brief_count, summary.latest_as_of, summary.open_issue_count) == (
+            2,
+            day(2),
+            1,
+        )
     finally:
         await store.close()

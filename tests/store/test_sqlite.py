@@ -16,6 +16,7 @@ from service.domain.errors import PreconditionFailedError
 from service.domain.models import Story
 from service.settings import Settings
 from service.store.factory import open_store
+from service.store.migrations import latest_version
 from service.store.sqlite import SQLiteStore
 from service.store.sqlite_health import IntegrityMonitor
 from service.store.sqlite_schema import split_statements
@@ -40,13 +41,13 @@ def raw(store: SQLiteStore) -> sqlite3.Connection:
 
 async def test_file_and_pragmas(sqlite_store: SQLiteStore) -> None:
     assert sqlite_store.path.is_file()  # parent folders created
-    writer = sqlite_store._writer
+    writer = sqlite_store.driver._writer
     assert writer is not None
     assert writer.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert writer.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert writer.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert writer.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
-    reader = sqlite_store._reader
+    reader = sqlite_store.driver._reader
     assert reader is not None
     assert reader.execute("PRAGMA query_only").fetchone()[0] == 1
 
@@ -148,12 +149,12 @@ async def test_integrity_check_runs_in_the_background(
         return real_check()
 
     monkeypatch.setattr(monitor, "_quick_check", slow_check)
-    first = await monitor.health(expected_version=3)
+    first = await monitor.health(expected_version=latest_version("sqlite"))
     assert first.ok
     assert "still running" in first.detail
     release.set()
     await asyncio.sleep(0.2)
-    second = await monitor.health(expected_version=3)
+    second = await monitor.health(expected_version=latest_version("sqlite"))
     assert second.ok
     assert "quick_check ok" in second.detail
     await monitor.close()
@@ -165,7 +166,7 @@ async def test_integrity_problems_make_health_fail(
     monitor = IntegrityMonitor(sqlite_store.path)
     problems = ["*** in database main ***", "Page 7: btreeInitPage() returns error code 11"]
     monkeypatch.setattr(monitor, "_quick_check", lambda: problems)
-    health = await monitor.health(expected_version=3)
+    health = await monitor.health(expected_version=latest_version("sqlite"))
     assert not health.ok
     assert "Page 7" in health.detail
 

@@ -21,7 +21,7 @@ async def test_health_reports_backend_and_schema(store: Store, settings: Setting
 
 
 async def test_migrations_are_idempotent(settings: Settings) -> None:
-    assert await upgrade(settings) == [1, 2, 3]
+    assert await upgrade(settings) == [1, 2, 3, 4]
     assert await upgrade(settings) == []
     store = await open_store(settings)
     try:
@@ -112,3 +112,13 @@ async def test_story_summary_follows_edits_of_the_latest_brief(store: Store, sto
     await store.create_brief(STORY_ID, make_draft("newest", day(12)), NOW)
     [summary] = await store.list_stories()
     assert (summary.brief_count, summary.latest_as_of, summary.open_issue_count) == (3, day(12), 0)
+
+
+async def test_after_a_failed_write_health_probes_and_recovers(store: Store) -> None:
+    # What a write that failed for want of space leaves behind (SQLite's disk-full case is
+    # simulated for real in tests/api/test_readiness.py).
+    driver = store.driver  # type: ignore[attr-defined]
+    driver._write_failure = "could not extend file: No space left on device"
+    health = await store.health()
+    assert health.ok, health.detail  # the probe write succeeds: there is room again
+    assert driver._write_failure is None

@@ -18,11 +18,6 @@ from tui.format import (
 )
 
 
-def _render(runs: list[WordRun]) -> str:
-    marks = {"insert": "{+%s+}", "delete": "[-%s-]", "equal": "%s"}
-    return "".join(marks[run.op] % run.text for run in runs)
-
-
 def test_hunks_keep_context_and_cut_long_equal_stretches() -> None:
     runs = [
         WordRun(op="equal", text="one two three four five six seven "),
@@ -33,7 +28,7 @@ def test_hunks_keep_context_and_cut_long_equal_stretches() -> None:
         WordRun(op="equal", text="p q r s t u v w x y z"),
         WordRun(op="delete", text=" END"),
     ]
-    hunks = [_render(hunk) for hunk in summary_hunks(runs, context=3)]
+    hunks = [inline_word_diff(hunk).plain for hunk in summary_hunks(runs, context=3)]
     assert hunks == ["… five six seven [-old -]{+new +}a b {+X +}p q r … ", "… x y z[- END-]"]
 
 

@@ -28,9 +28,9 @@ async def test_walk_through_every_screen_over_http(asgi_source: DataSource) -> N
         await settle(app)
         assert isinstance(app.screen, DiffScreen)
         issues = text_of(app, "#issues")
-        assert "✓ resolved  putin-trump-call" in issues
-        assert "+ opened  energy-strike-moratorium" in issues
-        assert "+ opened  black-sea-ceasefire" in issues
+        assert "closed   putin-trump-call" in issues
+        assert "opened   energy-strike-moratorium" in issues
+        assert "opened   black-sea-ceasefire" in issues
         await pilot.press("escape", "enter")
         await settle(app)
         assert isinstance(app.screen, BriefScreen)

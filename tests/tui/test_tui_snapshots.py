@@ -47,7 +47,8 @@ SCREENS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
     "timeline": walk("enter"),
     "brief": walk("enter", ("down", "down", "down", "enter")),
     "diff": walk("enter", ("down", "down", "down", "d")),
-    "diff-side-by-side": walk("enter", ("down", "down", "down", "d"), "s"),
+    # The summary comes last (word diff after what moved), so scroll to it to see its two columns.
+    "diff-side-by-side": walk("enter", ("down", "down", "down", "d"), "s", "end"),
     "issues": walk("enter", "i"),
     "party": _open_russia,
     "help": walk("question_mark"),

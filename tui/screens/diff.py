@@ -7,12 +7,14 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from service.domain.changes import BriefDiff
 from service.domain.diff import without_trivial
 from service.domain.models import Brief, BriefRef
-from tui.format import ref_label
+from service.domain.presentation import DiffContext, counts, significance
+from tui.format import ref_label, spans
 from tui.screens.base import DataScreen
 from tui.source import DataSource
 from tui.widgets.diff_view import DiffView
@@ -77,11 +79,29 @@ class DiffScreen(DataScreen):
             "side by side" if self.side_by_side else "inline",
             "whole summary" if self.full_summary else "summary changes",
         ]
-        self.query_one("#diff-head", Static).update(
-            f"significance {self.diff.significance:.2f} · {' · '.join(toggles)}"
-        )
+        context = self._diff_context(trivial_hidden=self.hide_trivial)
+        said = [spans(significance(shown, context)), Content(" · ".join(["", *toggles]))]
+        counted = counts(shown)
+        if counted:
+            said += [Content("\n"), spans(counted)]
+        self.query_one("#diff-head", Static).update(Content.assemble(*said))
         await self.query_one(DiffView).show(
-            shown, self._names, side_by_side=self.side_by_side, full_summary=self.full_summary
+            shown,
+            context,
+            side_by_side=self.side_by_side,
+            full_summary=self.full_summary,
+        )
+
+    def _diff_context(self, *, trivial_hidden: bool) -> DiffContext:
+        """Party names, and the sources and issue notes of whichever side's brief is at hand."""
+        sides = {(self.old.brief_id, self.old.revision), (self.new.brief_id, self.new.revision)}
+        known = [brief for brief in self.briefs if (brief.id, brief.revision) in sides]
+        newest = (brief for brief in known if brief.id == self.new.brief_id)
+        return DiffContext(
+            parties=self._names,
+            sources={source.id: source for brief in known for source in brief.sources},
+            issues={issue.id: issue for brief in newest for issue in brief.issues},
+            trivial_hidden=trivial_hidden,
         )
 
     async def action_toggle_trivial(self) -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Response, get, post, put
 from litestar.exceptions import ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, JSONBody, Parameter
 
-from service.api.cache import matches_strongly
 from service.api.deps import CacheDep, StoreDep
 from service.api.errors import PreconditionRequiredError, problem_responses
 from service.api.representations import (
@@ -22,28 +20,23 @@ from service.api.representations import (
     IfNoneMatch,
     StoryId,
     brief_body,
+    expected_revision,
     load_brief,
     ok_response,
+    parse_ref,
     read_responses,
     revision_body,
     serve,
 )
 from service.domain import codec
-from service.domain.errors import InvalidContentError, PreconditionFailedError
+from service.domain.errors import InvalidContentError
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
 from service.domain.models import Brief, BriefContent, BriefDraft, BriefRef, IssueStatus, Story
 from service.domain.validate import validate_brief
-from service.domain.wire import BriefPage, BriefQuery, Scope
+from service.domain.wire import BriefPage, BriefProjectionPage, BriefQuery, Scope
 
 WRITE = {"scope": Scope.WRITE}
 _BRIEF_FIELDS = frozenset(Brief.__struct_fields__)
-
-
-class BriefProjectionPage(msgspec.Struct, kw_only=True, frozen=True):
-    """A page of briefs projected to the requested ``fields`` (each item also keeps ``id``)."""
-
-    items: list[dict[str, Any]]
-    next_cursor: str | None = None
 
 
 def _ok(description: str, container: Any = Brief) -> dict[int, ResponseSpec]:
@@ -234,20 +227,17 @@ async def update_brief(
     """Store the content as the brief's next revision. Needs `write` and a current `If-Match`.
 
     The check is a compare-and-set in the store: of concurrent updates carrying the same tag,
-    exactly one succeeds and the others get 412 with the `current_revision`.
+    exactly one succeeds and the others get 412 with the `current_revision`. The tag names the
+    revision it was served for, so the current brief is read once, by that compare-and-set.
     """
     if if_match is None:
         raise PreconditionRequiredError("Send If-Match with the brief's current ETag.")
-    current = await load_brief(store, story_id, brief_ref)
-    if not matches_strongly(if_match, brief_body(cache, current).etag):
-        raise PreconditionFailedError(
-            f"If-Match does not name revision {current.revision}, the current one.",
-            current_revision=current.revision,
-        )
+    as_of = parse_ref(brief_ref)
+    # A date reference costs one index-only row (no body) to learn which brief it names.
+    brief_id = brief_ref if as_of is None else (await store.current_ref(story_id, as_of)).brief_id
     _validate(data, await store.get_story(story_id))
-    brief = await store.update_brief(
-        story_id, current.id, data, current.revision, dt.datetime.now(dt.UTC)
-    )
+    expected = expected_revision(if_match, story_id, brief_id)
+    brief = await store.update_brief(story_id, brief_id, data, expected, dt.datetime.now(dt.UTC))
     return serve(brief_body(cache, brief), None)
 
 

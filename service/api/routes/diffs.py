@@ -36,8 +36,7 @@ from service.domain.errors import NotFoundError
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
 from service.domain.models import Brief
 from service.domain.patch import json_patch
-
-JSON_PATCH = "application/json-patch+json"
+from service.domain.wire import JSON_PATCH
 
 Accept = Annotated[
     str | None,

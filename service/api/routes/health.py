@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import msgspec
 from litestar import get
 
 from service.api.deps import StoreDep
 from service.api.errors import ServiceUnavailableError, problem_responses
-
-
-class Liveness(msgspec.Struct, kw_only=True, frozen=True):
-    """The process is up."""
-
-    status: str = "ok"
-
-
-class Readiness(msgspec.Struct, kw_only=True, frozen=True):
-    """The database is reachable, its schema current and its integrity sound."""
-
-    status: str = "ok"
-    backend: str
+from service.domain.wire import Liveness, Readiness
 
 
 @get(

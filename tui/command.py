@@ -1,7 +1,8 @@
 """``briefs tui``: the terminal client, over a server (``--url``) or story folders (``--dir``).
 
-Textual and the TUI package are imported inside the handler (they cost ~0.3 s), so registering
-this command keeps ``briefs --help`` fast.
+The ``tui`` package contributes this command to ``briefs`` through the ``briefs.commands`` entry
+point (pyproject.toml), so ``service`` never imports ``tui``. Textual and the screens are
+imported inside the handler (they cost ~0.3 s), so registering keeps ``briefs --help`` fast.
 """
 
 from __future__ import annotations

@@ -1,0 +1,62 @@
+"""Terminal rendering of a `BriefDiff` with rich: the face of ``briefs diff``.
+
+What is said, and in which order, comes from `service.domain.presentation` (the TUI draws the
+same sections); this module only maps its roles to rich styles. Without colour the ``{+ +}`` and
+``[- -]`` markers show insertions and deletions; with colour they give way to the colours.
+
+All text from briefs goes into `rich.text.Text` objects, never through rich markup, so brackets
+and colons in news text are printed as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from rich.console import Console
+from rich.text import Text
+
+from service.domain.changes import BriefDiff
+from service.domain.presentation import DiffContext, Role, Span, header, sections, word_spans
+
+STYLES: Mapping[Role, str] = {
+    Role.PLAIN: "",
+    Role.STRONG: "bold",
+    Role.EMPHASIS: "italic",
+    Role.MUTED: "dim",
+    Role.ADDED: "green",
+    Role.REMOVED: "red strike",
+    Role.INSERTED: "green",
+    Role.DELETED: "red strike",
+    Role.MARKER: "dim",
+    Role.STATUS: "bold cyan",
+    Role.GOOD: "bold green",
+    Role.BAD: "bold red",
+    Role.NOTICE: "bold yellow",
+}
+HEADING = "bold underline"
+
+
+def print_diff(console: Console, diff: BriefDiff, context: DiffContext, *, plain: bool) -> None:
+    """Render ``diff`` on ``console``: a header, then one block per non-empty section.
+
+    ``plain`` (no colour) keeps the word-diff markers. Lines are wrapped to a terminal's width,
+    but not when writing to a pipe or a file, so that ``grep`` and friends see one line per change.
+    """
+    soft_wrap = not console.is_terminal
+    console.print(
+        Text("\n").join(text(line, plain) for line in header(diff, context)), soft_wrap=soft_wrap
+    )
+    for section in sections(diff, context):
+        console.print()
+        console.print(Text(section.title, style=HEADING), soft_wrap=soft_wrap)
+        for line in section.lines:
+            console.print(text(line, plain), soft_wrap=soft_wrap)
+        if section.words is not None:
+            console.print(text(word_spans(section.words.runs), plain), soft_wrap=soft_wrap)
+
+
+def text(spans: Iterable[Span], plain: bool) -> Text:
+    """The spans as one rich `Text`; with colour (not ``plain``) the markers are left out."""
+    return Text.assemble(
+        *((span.text, STYLES[span.role]) for span in spans if plain or span.role != Role.MARKER)
+    )
