@@ -7,7 +7,8 @@ Run: ``.venv/bin/python -m bench.observability [--requests 20000] [--repeats 5]`
 Variants, interleaved round by round so that machine noise hits each alike:
 
 * ``bare``: a route that awaits one store call, no hook (the baseline);
-* ``metrics``: with ``app_init_hook`` at ``BRIEFS_LOG_LEVEL=warning``: request metrics, store timing
+* ``metrics``: with the request observer outermost (as ``create_app`` composes it) and
+  ``app_init_hook`` at ``BRIEFS_LOG_LEVEL=warning``: request id, request metrics, store timing
   proxy, no access-log line;
 * ``metrics+log``: the same at ``info``: plus one JSON access-log line per request (to /dev/null,
   written as it is logged).
@@ -29,8 +30,11 @@ from litestar import Litestar, Request, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
+from service.api.app import BriefsApp
 from service.observability import app_init_hook
 from service.observability.logs import configure_logging, flush_logs, reset_logging
+from service.observability.metrics import Metrics
+from service.observability.requests import RequestObserver
 from service.settings import LogLevel, Settings
 
 
@@ -55,15 +59,19 @@ LOG_LEVELS: dict[str, LogLevel] = {"bare": "warning", "metrics": "warning", "met
 
 
 def build(variant: str) -> Litestar:
-    hooks = []
-    if variant != "bare":
-        settings = Settings(log_level=LOG_LEVELS[variant], log_format="json")
-        hooks.append(app_init_hook(settings))
-    return Litestar(
+    if variant == "bare":
+        return Litestar(
+            route_handlers=[get_item],
+            state=State({"store": Store()}),
+            logging_config=None,  # the baseline logs nothing per request
+        )
+    settings = Settings(log_level=LOG_LEVELS[variant], log_format="json")
+    metrics = Metrics()
+    return BriefsApp(
+        outer=lambda app: RequestObserver(app, metrics),
         route_handlers=[get_item],
         state=State({"store": Store()}),
-        on_app_init=hooks,
-        logging_config=None,  # the hook installs its own; the baseline logs nothing per request
+        on_app_init=[app_init_hook(settings, metrics)],
     )
 
 

@@ -55,6 +55,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     """Server worker processes."""
     db_pool_size: Annotated[int, msgspec.Meta(ge=1, le=200)] = 10
     """PostgreSQL connection pool size per worker."""
+    auth_failure_limit: Annotated[int, msgspec.Meta(ge=0)] = 20
+    """Failed authentications one client address may make per window, per worker; then 429
+    with ``Retry-After`` until the window ends. 0 turns the limit off."""
+    auth_failure_window_seconds: Annotated[float, msgspec.Meta(gt=0, le=86400)] = 60.0
+    """The window of ``auth_failure_limit``, in seconds."""
     shutdown_grace_seconds: Annotated[float, msgspec.Meta(ge=0, le=300)] = 10.0
     """How long in-flight requests may run after SIGTERM."""
 

@@ -1,29 +1,45 @@
 """The Litestar application factory.
 
-``create_app`` only assembles: routes (``service.api.routes``), dependencies, the error mapping
-(``service.api.errors``), the ``before_request`` checks (auth, unknown query parameters, media
-type), request ids, CORS and the store's lifespan. The app owns the store's lifecycle: it opens the
+``create_app`` only assembles, and the whole request path is visible here, outermost first:
+
+1. the request observer (``service.observability.requests``): request id, access log, metrics;
+2. `HeadAsGet` (``service.api.head``): ``HEAD`` answered as the ``GET``, without the body;
+3. Litestar: CORS, routing (404/405), then the middleware list: authentication
+   (``service.api.auth.AuthMiddleware``) and the hot reads answered from the cache
+   (``service.api.fastpath.FastReads``); then the ``before_request`` checks (unknown query
+   parameters, media type), the handler, the error mapping (``service.api.errors``).
+
+Steps 1 and 2 must see every request, the ones no route matches included (Litestar builds its
+``middleware`` only around matched routes), so `BriefsApp` enters Litestar through them instead
+of replacing its ``asgi_handler`` after startup. The app owns the store's lifecycle: it opens the
 store on startup and closes it on shutdown, so pass a store that is not yet opened (by default one
 is made from the settings).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Response, route
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
+from litestar.enums import HttpMethod
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme
+from litestar.types import ASGIApp
 
-from service.api import bodies, checks, contract, deps, errors, fastpath
+from service.api import auth, bodies, checks, contract, deps, errors, fastpath
 from service.api.cache import ResponseCache
-from service.api.head import install_head
+from service.api.head import HeadAsGet
 from service.api.routes import briefs, diffs, exports, health, stories, tokens, views
 from service.observability import app_init_hook
+from service.observability.metrics import Metrics
+from service.observability.requests import RequestObserver
 from service.settings import Settings
 from service.store.base import Store
 from service.store.factory import create_store
@@ -87,10 +103,68 @@ def _cors(settings: Settings) -> CORSConfig | None:
     )
 
 
+class BriefsApp(Litestar):
+    """Litestar entered through the outer layers ``create_app`` gives it (observer, ``HEAD``).
+
+    The layers wrap Litestar's own ASGI entry point, built once here; nothing is swapped after
+    startup, and tests that drive the app (``TestClient``, ``httpx.ASGITransport``) go through
+    the same path as the server.
+    """
+
+    def __init__(self, *, outer: Callable[[ASGIApp], ASGIApp], **config: Any) -> None:
+        super().__init__(**config)
+        self._entry = outer(super().__call__)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Every ASGI call (HTTP, lifespan) enters through the outer layers."""
+        await self._entry(scope, receive, send)
+
+
+def _options_handlers(handlers: Sequence[HTTPRouteHandler]) -> list[HTTPRouteHandler]:
+    """One ``OPTIONS`` handler per path, its ``Allow`` the same list a 405 on that path sends.
+
+    Litestar makes an ``OPTIONS`` handler for the first handler registered on a path and keeps
+    it when more handlers join the path, so it listed ``GET`` alone where ``POST`` is allowed
+    too. Registered first, these take its place.
+    """
+    methods: dict[str, set[str]] = defaultdict(lambda: {"OPTIONS"})
+    for handler in handlers:
+        for path in handler.paths:
+            methods[path] |= set(handler.http_methods)
+    made = []
+    for path, allowed in methods.items():
+        if "GET" in allowed:
+            allowed.add("HEAD")  # answered by `HeadAsGet` for every GET route
+        made.append(_options_handler(path, ", ".join(sorted(allowed))))
+    return made
+
+
+def _options_handler(path: str, allow: str) -> HTTPRouteHandler:
+    def options() -> Response[None]:
+        return Response(content=None, status_code=204, headers={"Allow": allow})
+
+    return route(
+        path,
+        http_method=[HttpMethod.OPTIONS],
+        include_in_schema=False,
+        sync_to_thread=False,
+        opt={auth.PUBLIC_OPT: True},
+        name=f"options:{path}",
+    )(options)
+
+
+def _outer_layers(metrics: Metrics) -> Callable[[ASGIApp], ASGIApp]:
+    def wrap(litestar: ASGIApp) -> ASGIApp:
+        return RequestObserver(HeadAsGet(litestar), metrics)
+
+    return wrap
+
+
 def create_app(settings: Settings, store: Store | None = None) -> Litestar:
     """The Briefs API for these settings, on ``store`` (default: the one the settings name)."""
     the_store = store if store is not None else create_store(settings)
     cache = ResponseCache(settings.cache_bytes)
+    metrics = Metrics()
 
     @asynccontextmanager
     async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -100,34 +174,41 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         finally:
             await the_store.close()
 
-    return Litestar(
-        route_handlers=[
-            *health.ROUTES,
-            *stories.ROUTES,
-            *briefs.ROUTES,
-            *diffs.ROUTES,
-            *views.ROUTES,
-            *exports.ROUTES,
-            *tokens.ROUTES,
-        ],
-        state=State({"settings": settings, "store": the_store, "cache": cache}),
+    handlers: list[HTTPRouteHandler] = [
+        *health.ROUTES,
+        *stories.ROUTES,
+        *briefs.ROUTES,
+        *diffs.ROUTES,
+        *views.ROUTES,
+        *exports.ROUTES,
+        *tokens.ROUTES,
+    ]
+    return BriefsApp(
+        outer=_outer_layers(metrics),
+        route_handlers=[*_options_handlers(handlers), *handlers],
+        state=State(
+            {
+                "settings": settings,
+                "store": the_store,
+                "cache": cache,
+                auth.LIMITER_STATE: auth.FailureLimiter.from_settings(settings),
+            }
+        ),
         dependencies=deps.DEPENDENCIES,
+        middleware=[auth.AuthMiddleware, fastpath.FastReads],
         before_request=checks.check_request,
-        request_class=bodies.BodyRequest,  # bodies decode by the one strict rule (h5)
+        request_class=bodies.BodyRequest,  # bodies decode by the one strict rule
         guards=[bodies.reject_nul_parameters],
-        middleware=[fastpath.fast_path_middleware],
         exception_handlers=errors.EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         cors_config=_cors(settings),
         openapi_config=_openapi(),
         lifespan=[store_lifespan],
         on_startup=[
-            checks.index_query_parameters,
+            checks.index_operations,
             _union_responses_as_any_of,
-            contract.make_truthful,  # after Litestar built the document (h5)
-            install_head,  # before the pre-router: its hot GETs skip this layer
-            fastpath.install_pre_router,
+            contract.make_truthful,  # after Litestar built the document
         ],
-        on_app_init=[app_init_hook(settings)],
+        on_app_init=[app_init_hook(settings, metrics)],
         debug=False,
     )

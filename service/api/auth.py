@@ -8,7 +8,16 @@ fast hash lets every request look it up by index. The lookup is by hash; the fin
 Scopes are ordered read < write < admin. Each route handler states what it needs in
 ``opt={"scope": Scope.WRITE}``; handlers without it are reads, public unless
 ``settings.require_auth_for_reads``. A short, exact set of paths (health, metrics, the OpenAPI
-documents) is public whatever the settings: exact matches, no prefixes.
+documents) and handlers with ``opt={"public": True}`` (``OPTIONS``) are public whatever the
+settings: exact matches, no prefixes. `AuthMiddleware` is the app's one auth layer and reads all
+of this from the route handler Litestar matched.
+
+A token sent to a public read is checked all the same: a revoked or unknown one is a 401, so a
+client learns that its token is dead rather than reading on as anonymous.
+
+Failed authentications are limited per client address (`FailureLimiter`, one per worker process):
+past ``auth_failure_limit`` failures in ``auth_failure_window_seconds``, any request carrying a
+token gets 429 with ``Retry-After`` until the window ends, right or wrong, so guessing stays slow.
 """
 
 from __future__ import annotations
@@ -16,12 +25,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import math
 import secrets
-from typing import Any
+import time
+from collections.abc import Callable
 
-from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.datastructures import State
+from litestar.enums import ScopeType
+from litestar.exceptions import (
+    NotAuthorizedException,
+    PermissionDeniedException,
+    TooManyRequestsException,
+)
 from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, HTTPScope, Receive, Send
+from litestar.types import Scope as ASGIScope
 
 from service.domain.wire import Scope, TokenInfo
 from service.settings import Settings
@@ -30,6 +48,10 @@ from service.store.base import Store, TokenRecord
 TOKEN_PREFIX = "brf_"  # noqa: S105 - a public prefix that makes tokens greppable, not a secret
 SCOPE_OPT = "scope"
 """Key of a handler's ``opt`` naming the `Scope` it needs (absent: a read)."""
+PUBLIC_OPT = "public"
+"""Key of a handler's ``opt``: true when anyone may call it whatever the settings."""
+LIMITER_STATE = "auth_failures"
+"""Key in ``app.state`` of the app's `FailureLimiter`."""
 
 PUBLIC_PATHS = frozenset(
     {
@@ -118,19 +140,133 @@ def required_scope(handler: BaseRouteHandler, settings: Settings) -> Scope | Non
     return Scope.READ if settings.require_auth_for_reads else None
 
 
-async def authorize(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
-    """401 without a valid token, 403 when its scopes are not enough for the route handler.
+class FailureLimiter:
+    """Failed authentications per client address in fixed windows (in memory, per process).
 
-    Runs first in the app's ``before_request`` hook (before the body is read) rather than as a
-    Litestar guard, which would copy the route handler on every request.
+    ``limit`` failures within ``window`` seconds block the address until that window ends;
+    ``limit`` 0 turns the limit off. At most ``max_addresses`` are tracked: past that, expired
+    windows are dropped first, then the oldest ones, so a flood of addresses cannot grow memory.
     """
-    if connection.scope["path"] in PUBLIC_PATHS or connection.scope.get("method") == "OPTIONS":
+
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        *,
+        max_addresses: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self.max_addresses = max_addresses
+        self._clock = clock
+        self._windows: dict[str, tuple[float, int]] = {}  # address -> (window start, failures)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FailureLimiter:
+        """The limiter the settings configure."""
+        return cls(settings.auth_failure_limit, settings.auth_failure_window_seconds)
+
+    def retry_after(self, address: str) -> int | None:
+        """Whole seconds until ``address`` may try again, or ``None`` when it may now."""
+        if not self.limit:
+            return None
+        found = self._windows.get(address)
+        if found is None:
+            return None
+        started, failures = found
+        left = started + self.window - self._clock()
+        if left <= 0:
+            del self._windows[address]
+            return None
+        return max(1, math.ceil(left)) if failures >= self.limit else None
+
+    def failed(self, address: str) -> None:
+        """Count one failed authentication of ``address``."""
+        if not self.limit:
+            return
+        now = self._clock()
+        started, failures = self._windows.pop(address, (now, 0))
+        if now - started >= self.window:
+            started, failures = now, 0
+        self._windows[address] = (started, failures + 1)  # re-inserted: newest last
+        if len(self._windows) > self.max_addresses:
+            self._evict(now)
+
+    def _evict(self, now: float) -> None:
+        expired = [key for key, (start, _) in self._windows.items() if now - start >= self.window]
+        for key in expired:
+            del self._windows[key]
+        while len(self._windows) > self.max_addresses:
+            del self._windows[next(iter(self._windows))]
+
+
+def _header(scope: HTTPScope, name: bytes) -> str | None:
+    """The first value of a request header (ASGI servers send names in lower case)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _client_address(scope: HTTPScope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+async def _authenticate_limited(state: State, address: str, authorization: str) -> TokenRecord:
+    """`authenticate` a sent token, under the app's failure limit (429 when over it)."""
+    limiter: FailureLimiter | None = state.get(LIMITER_STATE)
+    if limiter is None:
+        return await authenticate(state.store, authorization)
+    wait = limiter.retry_after(address)
+    if wait is not None:
+        raise TooManyRequestsException(
+            f"Too many failed authentications from this address; retry in {wait} s.",
+            headers={"Retry-After": str(wait)},
+        )
+    try:
+        return await authenticate(state.store, authorization)
+    except NotAuthorizedException:
+        limiter.failed(address)
+        raise
+
+
+async def check_access(scope: HTTPScope) -> None:
+    """401 without a valid token where one is needed (or one is sent anyway), 403 when its scopes
+    are not enough for the matched route handler, 429 past the failure limit."""
+    handler: BaseRouteHandler = scope["route_handler"]
+    if scope["path"] in PUBLIC_PATHS or handler.opt.get(PUBLIC_OPT) or scope["method"] == "OPTIONS":
         return
-    settings: Settings = connection.app.state.settings
-    needed = required_scope(connection.route_handler, settings)
-    if needed is None:
-        return
-    record = await authenticate(connection.app.state.store, connection.headers.get("authorization"))
-    connection.scope["state"]["token_name"] = record.name
-    if not grants(record.scopes, needed):
+    state: State = scope["litestar_app"].state
+    needed = required_scope(handler, state.settings)
+    authorization = _header(scope, b"authorization")
+    if not authorization:
+        if needed is None:
+            return
+        raise NotAuthorizedException("A bearer token is required.")
+    record = await _authenticate_limited(state, _client_address(scope), authorization)
+    scope["state"]["token_name"] = record.name
+    if needed is not None and not grants(record.scopes, needed):
         raise PermissionDeniedException(f"This operation needs the {needed.value!r} scope.")
+
+
+class AuthMiddleware:
+    """The app's one authentication layer, in its ``middleware`` list: it runs once Litestar has
+    matched the route, before the handler's parameters or body are read, and reads the rules
+    from the matched handler (``scope["route_handler"].opt``).
+
+    A middleware rather than a guard: Litestar hands every guard its own copy of the route
+    handler, which on a cached read cost about as much as the read.
+    """
+
+    __slots__ = ("app",)
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
+        """Check the request's access, then pass it on."""
+        if scope["type"] == ScopeType.HTTP:
+            await check_access(scope)
+        await self.app(scope, receive, send)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sys
 from collections import OrderedDict
 from collections.abc import Hashable
 
@@ -20,8 +21,9 @@ import msgspec
 class CachedBody:
     """An encoded response body with its media type and strong ETag.
 
-    ``start_headers`` are the response headers the fast path sends with it, encoded once here
-    rather than on every hit.
+    ``start_headers`` are its response headers (``ETag``, ``Content-Type``, ``Content-Length``),
+    encoded once here rather than on every hit. A ``text/*`` type is sent with
+    ``; charset=utf-8``, as Litestar sends it.
     """
 
     body: bytes
@@ -32,9 +34,12 @@ class CachedBody:
     )
 
     def __post_init__(self) -> None:
+        content_type = self.media_type
+        if content_type.startswith("text/") and "charset" not in content_type:
+            content_type += "; charset=utf-8"
         headers = (
             (b"etag", self.etag.encode("latin-1")),
-            (b"content-type", self.media_type.encode("latin-1")),
+            (b"content-type", content_type.encode("latin-1")),
             (b"content-length", str(len(self.body)).encode("latin-1")),
         )
         object.__setattr__(self, "start_headers", headers)  # frozen: set once, here
@@ -50,12 +55,45 @@ class CacheStats(msgspec.Struct, frozen=True):
     max_bytes: int
 
 
+# What an OrderedDict spends per key beyond the objects: its hash table slot and index, and the
+# linked-list node that keeps the order (CPython 3.11-3.13, 64-bit).
+_SLOT_BYTES = 104
+
+
+def _size_of_key(key: Hashable) -> int:
+    size = sys.getsizeof(key)
+    if isinstance(key, tuple):
+        size += sum(sys.getsizeof(part) for part in key)
+    return size
+
+
+def entry_size(key: Hashable, entry: CachedBody) -> int:
+    """The bytes one cache entry keeps alive: the body and every object around it (the
+    `CachedBody`, its ETag, its encoded headers, the key and its parts, the dict slot).
+
+    Counting bodies alone reported 40 MB while the process grew by ~103 MB (issue 9): small
+    entries (diffs, 304-sized views) carry more overhead than body. The media type is one shared
+    constant and not counted; a body shared by two keys (a brief by id and by date) is counted
+    under each, so the bound errs on the safe side.
+    """
+    headers = entry.start_headers
+    return (
+        sys.getsizeof(entry.body)
+        + sys.getsizeof(entry)
+        + sys.getsizeof(entry.etag)
+        + sys.getsizeof(headers)
+        + sum(sys.getsizeof(pair) + sys.getsizeof(pair[1]) for pair in headers)
+        + _size_of_key(key)
+        + _SLOT_BYTES
+    )
+
+
 class ResponseCache:
-    """LRU cache of `CachedBody` values bounded by the total size of their bodies."""
+    """LRU cache of `CachedBody` values bounded by their whole footprint (`entry_size`)."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[Hashable, CachedBody] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[CachedBody, int]] = OrderedDict()
         self._bytes = 0
         self._hits = 0
         self._misses = 0
@@ -66,31 +104,31 @@ class ResponseCache:
         ``count_miss=False`` leaves a miss uncounted, for a caller that hands the request on to
         one that looks the key up again.
         """
-        entry = self._entries.get(key)
-        if entry is None:
+        found = self._entries.get(key)
+        if found is None:
             self._misses += count_miss
             return None
         self._entries.move_to_end(key)
         self._hits += 1
-        return entry
+        return found[0]
 
     def put(self, key: Hashable, entry: CachedBody) -> CachedBody:
         """Store ``entry`` (unless it alone exceeds the bound), evicting the least recently used."""
-        size = len(entry.body)
+        size = entry_size(key, entry)
         if size > self.max_bytes:
             return entry
         previous = self._entries.pop(key, None)
         if previous is not None:
-            self._bytes -= len(previous.body)
-        self._entries[key] = entry
+            self._bytes -= previous[1]
+        self._entries[key] = (entry, size)
         self._bytes += size
         while self._bytes > self.max_bytes:
-            _, evicted = self._entries.popitem(last=False)
-            self._bytes -= len(evicted.body)
+            _, (_, evicted) = self._entries.popitem(last=False)
+            self._bytes -= evicted
         return entry
 
     def stats(self) -> CacheStats:
-        """Hits, misses, bytes held and entry count."""
+        """Hits, misses, bytes held (entry overhead included) and entry count."""
         return CacheStats(
             hits=self._hits,
             misses=self._misses,
@@ -98,6 +136,34 @@ class ResponseCache:
             entries=len(self._entries),
             max_bytes=self.max_bytes,
         )
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+"""``Cache-Control`` of a URL that names revisions: its answer never changes."""
+REVALIDATE = "no-cache"
+"""``Cache-Control`` of everything else served with an ETag: keep it, but ask each time."""
+
+
+_CACHE_CONTROL = {
+    True: (b"cache-control", IMMUTABLE.encode()),
+    False: (b"cache-control", REVALIDATE.encode()),
+}
+
+
+def cache_control(*, pinned: bool) -> str:
+    """The ``Cache-Control`` of a read: the one place that decides it.
+
+    ``pinned``: the URL names every revision it depends on (a revision, a diff between two
+    revisions), so shared caches may keep the answer for a year. A URL whose answer may move on
+    ("latest", a brief's current revision, views, exports that show the editable party registry)
+    is ``no-cache``: caches store it and revalidate with its ETag (a 304 costs no body).
+    """
+    return IMMUTABLE if pinned else REVALIDATE
+
+
+def cache_control_header(*, pinned: bool) -> tuple[bytes, bytes]:
+    """`cache_control` as an encoded header pair."""
+    return _CACHE_CONTROL[pinned]
 
 
 def strong_etag(identity: str, body: bytes) -> str:

@@ -7,14 +7,10 @@ their answer. Whatever the ``GET`` goes through applies unchanged: routing (404,
 ``Allow`` header on a path without ``GET``), authentication (a ``HEAD`` needs what the ``GET``
 needs), the fast path, conditional requests (304) and every response header, ``Content-Length``
 included (the length the body would have had, as RFC 9110 allows). For the other methods it adds
-``HEAD`` to any ``Allow`` header that lists ``GET`` (405 answers, ``OPTIONS``).
+``HEAD`` to any ``Allow`` header that lists ``GET`` (405 answers, ``OPTIONS``) and sorts it.
 
-`install_head` runs before ``fastpath.install_pre_router`` and the observability hook, so a request
-passes the request observer, the pre-router layer, this layer, then Litestar. The observer gives
-the answer its ``X-Request-ID`` and logs and counts the request as the ``HEAD`` it was. Inside the
-pre-router, the hot reads it answers skip this layer (an ASGI layer costs about a microsecond, a
-twentieth of a cached read, and a ``HEAD`` is rare); a ``HEAD`` of a hot read is still served by
-the fast path, from the route middleware (``fastpath.fast_path_middleware``).
+``create_app`` puts this layer between the request observer and Litestar, so the observer gives
+the answer its ``X-Request-ID`` and logs and counts the request as the ``HEAD`` it was.
 
 The ``GET`` runs on a shallow copy of the scope, not on the server's own dict: a server may read
 ``scope["method"]`` back while sending (uvicorn does, to accept an empty body under a non-zero
@@ -27,7 +23,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from litestar import Litestar
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -68,11 +63,13 @@ class HeadAsGet:
 
 
 def _allow_head(send: Send) -> Send:
-    """``send``, adding ``HEAD`` to an ``Allow`` header that lists ``GET`` (405 answers, OPTIONS):
-    the router lists the methods of its handlers, and ``HEAD`` is answered here, not by one."""
+    """``send``, with an ``Allow`` header (405 answers, OPTIONS) listing ``HEAD`` wherever it
+    lists ``GET`` (the router lists the methods of its handlers, and ``HEAD`` is answered here,
+    not by one), sorted, so that a 405 and an ``OPTIONS`` on one path list the same methods."""
 
     async def send_with_head_allowed(message: Message) -> None:
-        if message["type"] == "http.response.start":
+        # Only a 405 or an OPTIONS answer (204) carries ``Allow``: skip the header scan otherwise.
+        if message["type"] == "http.response.start" and message["status"] in {204, 405}:
             headers = message.get("headers") or ()
             if any(name == b"allow" for name, _ in headers):
                 message = {**message, "headers": [_with_head(pair) for pair in headers]}
@@ -85,22 +82,7 @@ def _with_head(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
     name, value = header
     if name != b"allow":
         return header
-    methods = [method.strip() for method in value.split(b",")]
-    if b"GET" not in methods or b"HEAD" in methods:
-        return header
-    methods.insert(methods.index(b"GET") + 1, b"HEAD")
-    return name, b", ".join(methods)
-
-
-def install_head(app: Litestar) -> None:
-    """Startup hook: wrap the app's ASGI handler in a `HeadAsGet` (once).
-
-    Runs before ``fastpath.install_pre_router`` and the observability hook's, so the order is
-    request observer, ``PreRouter``, `HeadAsGet`, Litestar.
-    """
-    handler: object = app.asgi_handler
-    while handler is not None:
-        if isinstance(handler, HeadAsGet):
-            return
-        handler = getattr(handler, "app", None)
-    app.asgi_handler = HeadAsGet(app.asgi_handler)
+    methods = {method.strip() for method in value.split(b",")}
+    if b"GET" in methods:
+        methods.add(b"HEAD")
+    return name, b", ".join(sorted(methods))

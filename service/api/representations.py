@@ -11,13 +11,14 @@ import re
 from collections.abc import Hashable
 from typing import Annotated, Any, Literal
 
-from litestar import Response
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, Parameter, QueryParameter
+from litestar.types import Receive, Scope, Send
 
 from service.api.cache import (
     CachedBody,
     ResponseCache,
+    cache_control_header,
     cached_body,
     matches_weakly,
     parse_etags,
@@ -32,6 +33,8 @@ from service.domain.ninjs import brief_ninjs
 from service.store.base import Store
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+HEADER_MAX = 1000
+"""Longest ``If-None-Match`` (and diff ``Accept``) header a read accepts; longer is a 400."""
 _DATE_REF = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 JSON = "application/json"
@@ -71,7 +74,7 @@ IfNoneMatch = Annotated[
     HeaderParameter(
         name="If-None-Match",
         description="ETag(s) the client holds; a match answers 304 Not Modified.",
-        max_length=1000,
+        max_length=HEADER_MAX,
         required=False,
     ),
 ]
@@ -245,24 +248,54 @@ def export_body(brief: Brief, story: Story, kind: Literal["markdown", "ninjs"]) 
     return cached_body(identity, codec.encode(brief_ninjs(brief, story)), NINJS)
 
 
+class Answer:
+    """A finished response of cached bytes: what `serve` returns and the handler hands back.
+
+    A route handler may return any ASGI app; Litestar then sends it as it is. The headers of a
+    cached body are encoded once (``CachedBody.start_headers``), so building a Litestar
+    ``Response`` (a header mapping, a media type check, an encoding of every header) for each
+    hit would be work done again for the same bytes. The messages are those the ``Response``
+    sent: same status, headers in the same order, one body message.
+    """
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Send the response."""
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": self.body, "more_body": False})
+
+
 def serve(
     entry: CachedBody,
     if_none_match: str | None,
     *,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
-) -> Response[bytes]:
-    """The cached bytes with their ETag, or 304 when ``If-None-Match`` already has them."""
-    all_headers = {"ETag": entry.etag, **(headers or {})}
+    pinned: bool = False,
+    vary: str | None = None,
+) -> Answer:
+    """The cached bytes with their ETag, or 304 when ``If-None-Match`` already has them.
+
+    ``pinned``: the URL names the revision(s) served (``cache.cache_control`` decides what that
+    means for ``Cache-Control``); ``vary``: the request headers the answer depends on.
+    """
+    etag, content_type, content_length = entry.start_headers
+    start = [etag, cache_control_header(pinned=pinned)]
+    if vary is not None:
+        start.append((b"vary", vary.encode("latin-1")))
+    for name, value in (headers or {}).items():
+        start.append((name.lower().encode("latin-1"), value.encode("latin-1")))
     if (
         if_none_match is not None
         and status_code == 200
         and matches_weakly(if_none_match, entry.etag)
     ):
-        return Response(content=b"", status_code=304, headers=all_headers)
-    return Response(
-        content=entry.body,
-        status_code=status_code,
-        media_type=entry.media_type,
-        headers=all_headers,
-    )
+        return Answer(304, start, b"")
+    start += (content_type, content_length)
+    return Answer(status_code, start, entry.body)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-import time
 from typing import Any, ClassVar, Literal, TextIO
 
 import msgspec
@@ -146,76 +145,6 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
     _Installed.handler = handler
-
-
-_LEVEL_NAMES = {
-    level: logging.getLevelName(level).lower()
-    for level in (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL)
-}
-
-
-def level_name(level: int) -> str:
-    """``info``, ``error``...: the ``level`` field of a JSON line."""
-    return _LEVEL_NAMES.get(level) or logging.getLevelName(level).lower()
-
-
-def now_iso() -> str:
-    """The current time as the ``ts`` field of a JSON line (``YYYY-MM-DDTHH:MM:SS.mmmZ``)."""
-    now = time.time_ns()
-    return _iso(now // 1_000_000_000, (now % 1_000_000_000) // 1_000_000)
-
-
-def direct_json_handler(logger: logging.Logger, level: int) -> logging.StreamHandler[TextIO] | None:
-    """The JSON handler a record of ``logger`` at ``level`` would reach, when it is the only one.
-
-    A hot path for the access log (one line per request): building a ``LogRecord`` and passing it
-    through the logging machinery costs more than the request itself on a cache hit. Writing the
-    line straight to our handler (`write_direct`) is equivalent only when nothing but our JSON
-    handler stands between ``logger`` and the stream: no filters, no other handlers (pytest's
-    capture, say). ``None`` when that does not hold: log the usual way then. The caller has
-    checked ``logger.isEnabledFor(level)``.
-    """
-    handler = _Installed.handler
-    if (
-        handler is None
-        or handler.filters
-        or level < handler.level
-        or not isinstance(handler.formatter, JsonFormatter)
-        or not _only_handler(logger, handler)
-    ):
-        return None
-    return handler
-
-
-def write_direct(
-    handler: logging.StreamHandler[TextIO], logger: logging.Logger, level: int, line: bytes
-) -> None:
-    """Write one encoded JSON object (as `JsonFormatter` would render the record) and flush, as
-    ``StreamHandler.emit`` does."""
-    text = line.decode() + handler.terminator
-    handler.acquire()
-    try:
-        stream = handler.stream
-        stream.write(text)
-        stream.flush()  # what handler.flush() does, without taking the lock a second time
-    except Exception:  # as StreamHandler.emit: a broken stream must not fail the request
-        handler.handleError(logger.makeRecord(logger.name, level, __file__, 0, line, (), None))
-    finally:
-        handler.release()
-
-
-def _only_handler(logger: logging.Logger, handler: logging.Handler) -> bool:
-    """Whether a record of ``logger`` would reach ``handler`` and nothing else, unfiltered."""
-    current: logging.Logger | None = logger
-    while current is not None:
-        if current.filters or current.disabled:
-            return False
-        if current.parent is None:  # the root logger
-            return current.handlers == [handler]
-        if current.handlers or not current.propagate:
-            return False
-        current = current.parent
-    return False
 
 
 def granian_log_config(settings: Settings) -> dict[str, Any]:

@@ -16,20 +16,19 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.handlers import HTTPRouteHandler
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, disable_created_metrics
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
-
-from service.observability.instruments import (
-    CounterFamily,
-    Histogram,
-    HistogramFamily,
-    Level,
-    SeriesCollector,
-)
 
 METRICS_PATH = "/metrics"
 UNMATCHED_ROUTE = "<unmatched>"
@@ -79,7 +78,9 @@ class CacheCollector:
                 value=stats["misses"],
             ),
             GaugeMetricFamily(
-                "briefs_cache_bytes", "Bytes of encoded responses held.", value=stats["bytes"]
+                "briefs_cache_bytes",
+                "Bytes the cache holds: encoded bodies and each entry's overhead.",
+                value=stats["bytes"],
             ),
             GaugeMetricFamily(
                 "briefs_cache_entries", "Responses held in the cache.", value=stats["entries"]
@@ -97,7 +98,8 @@ def _as_mapping(stats: object) -> dict[str, Any]:
 
 
 class Metrics:
-    """The registry of one app and the instruments the request observer and the store use."""
+    """The registry of one app and the instruments the request observer and the store use:
+    prometheus_client's own ``Counter``, ``Gauge`` and ``Histogram``."""
 
     def __init__(self) -> None:
         # ``*_created`` series double the series count and no dashboard of ours reads them.
@@ -106,44 +108,49 @@ class Metrics:
         ProcessCollector(registry=self.registry)
         PlatformCollector(registry=self.registry)
         GCCollector(registry=self.registry)
-        self.requests = CounterFamily(
+        self.requests = Counter(
             "briefs_http_requests",
             "HTTP requests answered, by method, route template and status code.",
             ["method", "route", "status"],
+            registry=self.registry,
         )
-        self.request_duration = HistogramFamily(
+        self.request_duration = Histogram(
             "briefs_http_request_duration_seconds",
             "Time from receiving a request to sending the last byte, by route template.",
             ["method", "route"],
-            REQUEST_BUCKETS,
+            buckets=REQUEST_BUCKETS,
+            registry=self.registry,
         )
-        self.in_progress = Level(
-            "briefs_http_requests_in_progress", "HTTP requests being handled right now."
+        self.in_progress = Gauge(
+            "briefs_http_requests_in_progress",
+            "HTTP requests being handled right now.",
+            registry=self.registry,
         )
-        self.db_duration = HistogramFamily(
+        self.db_duration = Histogram(
             "briefs_db_call_duration_seconds",
             "Time spent in each store operation, by operation and outcome (ok or error).",
             ["operation", "outcome"],
-            DB_BUCKETS,
-        )
-        self.registry.register(
-            SeriesCollector(
-                self.requests, self.request_duration, self.in_progress, self.db_duration
-            )
+            buckets=DB_BUCKETS,
+            registry=self.registry,
         )
         self.cache = CacheCollector()
         self.registry.register(self.cache)
+        # Children by label values: ``labels()`` validates and locks on every call.
+        self._counts: dict[tuple[str, str, int], Counter] = {}
         self._durations: dict[tuple[str, str], Histogram] = {}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        """Record one answered request (on the event loop's thread: see `instruments`)."""
+        """Record one answered request."""
         method = method if method in KNOWN_METHODS else "OTHER"  # clients may send anything
-        counts = self.requests.counts
-        key = (method, route, status)
-        counts[key] = counts.get(key, 0) + 1
+        count = self._counts.get((method, route, status))
+        if count is None:
+            count = self._counts[method, route, status] = self.requests.labels(
+                method, route, str(status)
+            )
+        count.inc()
         duration = self._durations.get((method, route))
         if duration is None:
-            duration = self._durations[method, route] = self.request_duration.child(method, route)
+            duration = self._durations[method, route] = self.request_duration.labels(method, route)
         duration.observe(seconds)
 
     def render(self, accept: str = "") -> tuple[bytes, str]:

@@ -1,4 +1,5 @@
-"""Request ids: accept a sane incoming ``X-Request-ID`` or make one, and echo it on every response.
+"""Request ids: accept a sane incoming ``X-Request-ID`` or make a random one, and echo it on every
+response.
 
 The id lives in ``scope["state"]["request_id"]`` (the access log and error bodies read it there).
 The request observer (`service.observability.requests`) assigns it before anything else runs and
@@ -9,8 +10,6 @@ an app driven without its startup hooks (which install the observer).
 
 from __future__ import annotations
 
-import itertools
-import os
 import re
 import secrets
 from collections.abc import Iterable
@@ -23,28 +22,13 @@ _HEADER_BYTES = HEADER.encode()
 _SANE = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 
-class _Ids:
-    """Generated ids: 32 hex digits, a random per-process prefix and a counter.
+def new_request_id() -> str:
+    """A random id: 128 bits from the OS's CSPRNG as 32 hex digits (the shape of ``uuid4().hex``).
 
-    As unique as ``uuid4().hex`` within and across processes (the prefix is redrawn in every
-    forked worker) at a fraction of its cost: no ``os.urandom`` call per request.
+    Not a prefix and a counter: ids are echoed to clients and appear in logs, and must not let one
+    request's id predict another's (how many requests a worker served, or the next id).
     """
-
-    prefix = ""
-    counter: itertools.count[int] = itertools.count()
-
-    @classmethod
-    def reseed(cls) -> None:
-        cls.prefix = secrets.token_hex(8)
-        cls.counter = itertools.count()
-
-    @classmethod
-    def next(cls) -> str:
-        return f"{cls.prefix}{next(cls.counter):016x}"
-
-
-_Ids.reseed()
-os.register_at_fork(after_in_child=_Ids.reseed)
+    return secrets.token_hex(16)
 
 
 def request_id_of(scope: Scope | dict[str, Any]) -> str:
@@ -54,7 +38,7 @@ def request_id_of(scope: Scope | dict[str, Any]) -> str:
     if isinstance(request_id, str):
         return request_id
     incoming = _incoming(scope)
-    request_id = incoming if incoming is not None else _Ids.next()
+    request_id = incoming if incoming is not None else new_request_id()
     state["request_id"] = request_id
     return request_id
 

@@ -1,10 +1,9 @@
 """A request id, one access-log line and one metrics observation per HTTP request.
 
-The observer wraps the app's whole ASGI handler (``app.asgi_handler``) rather than sitting in the
-route middleware stack: Litestar builds route middleware only for matched routes, and requests for
+The observer is the outermost layer of the app (``service.api.app.create_app``) rather than a
+Litestar middleware: Litestar builds middleware only around matched routes, and requests for
 unknown paths or methods (404/405, what scanners send) must be identified, logged and counted too.
-One layer does all three because it runs on every request: each ASGI layer and ``send`` wrapper
-costs about a microsecond, a twentieth of a cached read.
+One layer does all three because it runs on every request.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-from service.observability.logs import direct_json_handler, level_name, now_iso, write_direct
 from service.observability.metrics import UNMATCHED_ROUTE, Metrics
 from service.observability.requestid import request_id_header, request_id_of, with_request_id
 
@@ -25,7 +23,8 @@ access_logger = logging.getLogger("briefs.access")
 
 class AccessLine(msgspec.Struct, kw_only=True):
     """One line of the access log as JSON: what `JsonFormatter` writes for an access record,
-    field for field and in the same order (the first four fields are every JSON line's).
+    field for field and in the same order (the first four fields are every JSON line's, the
+    others the record's ``extra`` fields).
 
     The schema log pipelines read: documented in docs/deploy.md.
     """
@@ -50,8 +49,6 @@ class AccessLine(msgspec.Struct, kw_only=True):
     token_name: str | None
     """The name of the API token that authenticated the request, if any (never the token)."""
 
-
-_encoder = msgspec.json.Encoder()
 
 # Probes arrive every few seconds; at info level they would drown the requests that matter.
 PROBE_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -82,11 +79,11 @@ class RequestObserver:
             await send(message)
 
         in_progress = self.metrics.in_progress
-        in_progress.value += 1
+        in_progress.inc()
         try:
             await self.app(scope, receive, observed_send)
         finally:
-            in_progress.value -= 1
+            in_progress.dec()
             self._record(scope, status, time.perf_counter() - started)
 
     def _record(self, scope: HTTPScope, status: int, seconds: float) -> None:
@@ -102,26 +99,15 @@ class RequestObserver:
             level = logging.DEBUG
         if access_logger.isEnabledFor(level):
             path = scope["path"]
-            line = AccessLine(
-                ts=now_iso(),
-                level=level_name(level),
-                logger=access_logger.name,
-                msg=f"{method} {path} {status}",
-                request_id=state.get("request_id"),
-                method=method,
-                route=route,
-                path=path,
-                status=status,
-                duration_ms=round(seconds * 1000, 3),
-                token_name=state.get("token_name"),
-            )
-            handler = direct_json_handler(access_logger, level)
-            if handler is not None:
-                write_direct(handler, access_logger, level, _encoder.encode(line))
-                return
-            fields = msgspec.structs.asdict(line)
-            for key in ("ts", "level", "logger", "msg"):  # the record carries these itself
-                del fields[key]
+            fields = {  # the order of `AccessLine`
+                "request_id": state.get("request_id"),
+                "method": method,
+                "route": route,
+                "path": path,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 3),
+                "token_name": state.get("token_name"),
+            }
             # makeRecord + handle is what Logger.log does, minus the stack walk that finds the
             # caller's file and line: the same for every access line, and a third of its cost.
             record = access_logger.makeRecord(
@@ -135,10 +121,3 @@ class RequestObserver:
                 extra=fields,
             )
             access_logger.handle(record)
-
-
-def observe_requests(app: ASGIApp, metrics: Metrics) -> ASGIApp:
-    """``app`` wrapped in a `RequestObserver` (an already wrapped app is returned as it is)."""
-    if isinstance(app, RequestObserver):
-        return app
-    return RequestObserver(app, metrics)

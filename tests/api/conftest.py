@@ -14,7 +14,6 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from service.api import fastpath
 from service.api.app import create_app
 from service.api.auth import new_token_record
 from service.domain.files import StoryFolder
@@ -139,23 +138,6 @@ async def replica(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         ) as client,
     ):
         yield client
-
-
-class FastPathSpy:
-    """Records each call of the fast path's ``_answer``: whether Litestar had routed the request
-    (the route middleware) or not (the pre-router layer), and whether the fast path answered."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.routed: list[bool] = []
-        self.answered: list[bool] = []
-        answer = fastpath._answer
-
-        async def spy(*args: Any, **kwargs: Any) -> bool:
-            self.routed.append("route_handler" in kwargs["scope"])
-            self.answered.append(await answer(*args, **kwargs))
-            return self.answered[-1]
-
-        monkeypatch.setattr(fastpath, "_answer", spy)
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from litestar.routes import HTTPRoute
 
-from service.api.auth import PUBLIC_PATHS, hash_token, new_token
+from service.api.auth import PUBLIC_PATHS, FailureLimiter, hash_token, new_token
 from service.domain.files import StoryFolder
 from service.settings import Settings
 from tests.api.conftest import Api, start
@@ -73,18 +74,19 @@ def routes(api: Api) -> list[tuple[str, str]]:
     found = []
     for route in api.app.routes:
         if isinstance(route, HTTPRoute):
-            found += [
-                (method, route.path) for method in route.route_handler_map if method != "OPTIONS"
-            ]
+            found += [(method, route.path) for method in route.methods if method != "OPTIONS"]
     return sorted(found)
 
 
 def expected(needs: str, role: str, reads_need_auth: bool) -> int | None:
-    """401/403 when the role may not call the route, else ``None`` (anything but 401/403)."""
-    if needs == "read" and not reads_need_auth:
-        needs = "public"
+    """401/403 when the role may not call the route, else ``None`` (anything but 401/403).
+
+    A token sent to a public read is checked too: a revoked one is a 401 there as well.
+    """
     if needs == "public":
         return None
+    if needs == "read" and not reads_need_auth:
+        return 401 if role == "revoked" else None
     if role in {"none", "revoked"}:
         return 401
     return None if RANK[role] >= RANK[needs] else 403
@@ -94,7 +96,9 @@ def expected(needs: str, role: str, reads_need_auth: bool) -> int | None:
 async def matrix_api(
     request: pytest.FixtureRequest, sqlite_url: str, ceasefire: StoryFolder
 ) -> AsyncIterator[Api]:
-    settings = Settings(database_url=sqlite_url, require_auth_for_reads=request.param)
+    settings = Settings(
+        database_url=sqlite_url, require_auth_for_reads=request.param, auth_failure_limit=0
+    )
     async for api in start(settings, ceasefire):
         yield api
 
@@ -162,3 +166,69 @@ async def test_token_lifecycle_over_http(api: Api) -> None:
     again = await api.request("POST", "/v1/stories", json={**body, "id": "x2"}, headers=auth)
     assert again.status_code == 401
     assert (await api.request("POST", "/v1/tokens/nobody/revoke", "admin")).status_code == 404
+
+
+async def test_a_revoked_or_unknown_token_on_a_public_read_is_401(api: Api) -> None:
+    """Issue 9: a revoked token on a public read was silently ignored (200 as anonymous)."""
+    for path in ("/v1/stories", "/v1/stories/ceasefire-2025/briefs/latest"):
+        assert (await api.request("GET", path)).status_code == 200
+        assert (await api.request("GET", path, "read")).status_code == 200
+        for headers in (api.tokens.headers("revoked"), {"Authorization": f"Bearer {new_token()}"}):
+            response = await api.request("GET", path, headers=headers)
+            assert response.status_code == 401, path
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.headers["www-authenticate"].startswith("Bearer")
+    # Probes and the documents ignore tokens: a load balancer's stale header breaks nothing.
+    revoked = api.tokens.headers("revoked")
+    assert (await api.request("GET", "/healthz", headers=revoked)).status_code == 200
+
+
+async def _wrong(api: Api, path: str = "/v1/stories", **headers: str) -> httpx.Response:
+    response: httpx.Response = await api.client.get(
+        path, headers={"Authorization": f"Bearer {new_token()}", **headers}
+    )
+    return response
+
+
+async def test_failed_authentication_is_rate_limited_per_address(
+    sqlite_url: str, ceasefire: StoryFolder
+) -> None:
+    """Issue 9: 7,500 wrong tokens in 5 s got no 429. Past the limit, every request carrying a
+    token from that address is 429 with ``Retry-After``, the right token included."""
+    settings = Settings(
+        database_url=sqlite_url, auth_failure_limit=5, auth_failure_window_seconds=30
+    )
+    async for api in start(settings, ceasefire):
+        statuses = [(await _wrong(api)).status_code for _ in range(8)]
+        assert statuses == [401] * 5 + [429] * 3
+        limited = await _wrong(api)
+        assert limited.headers["content-type"] == "application/problem+json"
+        assert limited.json()["status"] == 429
+        assert 1 <= int(limited.headers["retry-after"]) <= 30
+        assert (await api.request("GET", "/v1/stories", "read")).status_code == 429
+        assert (await api.request("GET", "/v1/stories")).status_code == 200  # no token: no limit
+        # Another address is not affected.
+        other = httpx.ASGITransport(app=api.app, client=("10.0.0.2", 4000))
+        async with httpx.AsyncClient(transport=other, base_url="http://testserver") as client:
+            response = await client.get("/v1/stories", headers=api.tokens.headers("read"))
+            assert response.status_code == 200
+
+
+def test_the_limiter_forgets_a_window_once_it_ends_and_stays_bounded() -> None:
+    now = [0.0]
+    limiter = FailureLimiter(2, 10.0, max_addresses=3, clock=lambda: now[0])
+    limiter.failed("a")
+    assert limiter.retry_after("a") is None
+    limiter.failed("a")
+    assert limiter.retry_after("a") == 10
+    now[0] = 9.2
+    assert limiter.retry_after("a") == 1
+    now[0] = 10.0
+    assert limiter.retry_after("a") is None
+    for address in ("b", "c", "d", "e"):
+        limiter.failed(address)
+    assert len(limiter._windows) == 3
+    off = FailureLimiter(0, 10.0)
+    off.failed("a")
+    off.failed("a")
+    assert off.retry_after("a") is None

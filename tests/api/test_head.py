@@ -8,18 +8,19 @@ fixed ``X-Request-ID``, so every header of the two answers must be equal.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from service.api import fastpath
-from service.api.head import HeadAsGet, install_head
+from service.api.app import BriefsApp
+from service.api.head import HeadAsGet
 from service.domain.files import StoryFolder
 from service.observability.requests import RequestObserver
 from service.settings import Settings
 
-from .conftest import Api, FastPathSpy, start
+from .conftest import Api, start
 
 STORY = "/v1/stories/ceasefire-2025"
 LATEST = f"{STORY}/briefs/latest"
@@ -29,8 +30,8 @@ DIFF = f"{STORY}/diff?from=2025-03-14&to=2025-03-18"
 TEMPLATE = "/v1/stories/{story_id}/briefs/latest"
 
 PATHS = [
-    LATEST,  # answered by the fast path
-    f"{LATEST}/",  # the trailing slash goes through Litestar's router
+    LATEST,
+    f"{LATEST}/",  # the router normalises the trailing slash
     f"{STORY}/briefs/brief-2025-03-14",
     f"{STORY}/briefs/2025-03-18",
     REVISION,
@@ -48,7 +49,7 @@ PATHS = [
     "/healthz",
     "/readyz",
     "/schema/openapi.json",
-    "/v1/stories/no-such-story/briefs/latest",  # 404 from the fast path's fallback
+    "/v1/stories/no-such-story/briefs/latest",  # 404 from the handler
     "/nowhere",  # 404 from the router
     f"{LATEST}?x=1",  # unknown query parameter: 400
     f"{STORY}/briefs/brief-2025-03-14/revisions/0",  # below the minimum: 400
@@ -173,7 +174,7 @@ async def test_head_with_a_matching_etag_is_not_modified(api: Api, target: str) 
 async def test_head_of_a_post_only_path_answers_as_get(api: Api) -> None:
     get = await assert_head_matches_get(api, "/v1/tokens/desk/revoke")
     assert get.status == 405
-    assert get.header(b"allow") == b"POST, OPTIONS"
+    assert get.header(b"allow") == b"OPTIONS, POST"
 
 
 @pytest.mark.parametrize(
@@ -182,7 +183,11 @@ async def test_head_of_a_post_only_path_answers_as_get(api: Api) -> None:
         ("DELETE", "/healthz", b"GET, HEAD, OPTIONS"),  # 405
         ("OPTIONS", "/healthz", b"GET, HEAD, OPTIONS"),
         ("DELETE", STORY, b"GET, HEAD, OPTIONS, PATCH"),  # 405
-        ("DELETE", "/v1/tokens/desk/revoke", b"POST, OPTIONS"),  # no GET, so no HEAD
+        ("OPTIONS", STORY, b"GET, HEAD, OPTIONS, PATCH"),
+        ("DELETE", f"{STORY}/briefs", b"GET, HEAD, OPTIONS, POST"),
+        ("OPTIONS", f"{STORY}/briefs", b"GET, HEAD, OPTIONS, POST"),
+        ("DELETE", "/v1/tokens/desk/revoke", b"OPTIONS, POST"),  # no GET, so no HEAD
+        ("OPTIONS", "/v1/tokens/desk/revoke", b"OPTIONS, POST"),
     ],
 )
 async def test_allow_lists_head_wherever_it_lists_get(
@@ -190,6 +195,21 @@ async def test_allow_lists_head_wherever_it_lists_get(
 ) -> None:
     answer = await call(api, method, target)
     assert answer.header(b"allow") == allow, (method, target, answer.status)
+
+
+async def test_options_allows_what_a_405_allows_on_every_path(api: Api) -> None:
+    """Issue 9: OPTIONS listed ``GET, HEAD, OPTIONS`` where a 405 listed ``POST`` too."""
+    checked = 0
+    for route in api.app.routes:
+        target = re.sub(r"\{\w+:(\w+)\}", lambda m: "1" if m[1] == "int" else "x", route.path)
+        options = await call(api, "OPTIONS", target)
+        refused = await call(api, "DELETE", target)
+        if refused.status != 405:
+            continue
+        assert options.status == 204, target
+        assert options.header(b"allow") == refused.header(b"allow"), target
+        checked += 1
+    assert checked > 10
 
 
 @pytest.fixture
@@ -219,8 +239,8 @@ async def test_head_needs_the_scope_get_needs(auth_api: Api) -> None:
 async def test_head_is_logged_and_counted_as_head(
     api: Api, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The access line and the metrics say ``HEAD`` and the route template, whether the fast
-    path, Litestar or nobody (an unknown path) answered."""
+    """The access line and the metrics say ``HEAD`` and the route template, whether a route or
+    nobody (an unknown path) answered."""
     with caplog.at_level(logging.INFO, logger="briefs.access"):
         for target in (LATEST, f"{LATEST}/", "/nowhere"):
             await call(api, "HEAD", target)
@@ -237,38 +257,14 @@ async def test_head_is_logged_and_counted_as_head(
     assert f'method="HEAD",route="{TEMPLATE}",status="200"}} 2.0' in metrics
 
 
-async def test_head_is_answered_by_the_fast_path_and_by_the_handlers(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A ``HEAD`` of a hot read passes the pre-router layer (which answers only ``GET``) and is
-    answered as a ``GET`` by the fast path's route middleware, with or without a trailing slash;
-    with the fast path off the route handler answers it, with the same status and headers."""
-    spy = FastPathSpy(monkeypatch)
-    routed, answered = spy.routed, spy.answered
-    targets = (LATEST, f"{LATEST}/", REVISION)
-    fast = [await call(api, "HEAD", target) for target in targets]
-    assert (routed, answered) == ([True] * 3, [True] * 3)
-    with monkeypatch.context() as patched:
-        patched.setattr(fastpath, "_READS", {})
-        handled = [await call(api, "HEAD", target) for target in targets]
-    assert len(answered) == 3  # the handlers answered
-    for by_fast_path, by_handler in zip(fast, handled, strict=True):
-        assert (by_fast_path.status, by_fast_path.body) == (200, b"")
-        assert (by_handler.status, by_handler.headers) == (200, by_fast_path.headers)
-        assert by_handler.body == b""
-
-
-async def test_install_head_wraps_litestar_inside_the_pre_router_once(api: Api) -> None:
-    """Startup order: request observer, pre-router, `HeadAsGet`; a second startup adds nothing."""
-    observer = api.app.asgi_handler
+async def test_the_request_path_is_built_once_in_create_app(api: Api) -> None:
+    """Observer, `HeadAsGet`, Litestar: composed by ``create_app``; nothing replaces Litestar's
+    own ASGI handler after startup."""
+    assert isinstance(api.app, BriefsApp)
+    observer = api.app._entry
     assert isinstance(observer, RequestObserver)
-    pre_router = observer.app
-    assert isinstance(pre_router, fastpath.PreRouter)
-    head = pre_router.app
-    assert isinstance(head, HeadAsGet)
-    install_head(api.app)
-    assert api.app.asgi_handler is observer
-    assert (observer.app, pre_router.app) == (pre_router, head)
+    assert isinstance(observer.app, HeadAsGet)
+    assert not isinstance(api.app.asgi_handler, (RequestObserver, HeadAsGet))
 
 
 async def test_the_scope_is_restored_even_when_the_app_fails() -> None:

@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from litestar.testing import TestClient
 from litestar.types import ASGIApp, Receive, Scope, Send
 from prometheus_client.parser import text_string_to_metric_families
 
+from service.api.app import BriefsApp
 from service.domain.wire import Scope as TokenScope
 from service.observability import app_init_hook
 from service.observability.logs import (
@@ -32,6 +34,8 @@ from service.observability.logs import (
     granian_log_config,
     reset_logging,
 )
+from service.observability.metrics import Metrics
+from service.observability.requests import RequestObserver
 from service.settings import Settings
 
 SECRET = "brf_this-secret-must-never-be-logged"
@@ -104,11 +108,13 @@ async def get_item(
 
 
 def small_app(settings: Settings) -> Litestar:
-    return Litestar(
+    metrics = Metrics()
+    return BriefsApp(
+        outer=lambda app: RequestObserver(app, metrics),
         route_handlers=[get_item],
         state=State({"store": FakeStore(), "cache": FakeCache()}),
         middleware=[tag_requests],
-        on_app_init=[app_init_hook(settings)],
+        on_app_init=[app_init_hook(settings, metrics)],
     )
 
 
@@ -367,3 +373,16 @@ def test_metrics_stay_public_when_reads_need_a_token(tmp_path: Path) -> None:
         assert metrics.status_code == 200
         assert "briefs_http_requests_total" in metrics.text
         assert client.get("/metrics/extra").status_code in {401, 404}
+
+
+def test_generated_request_ids_are_random() -> None:
+    """Issue 9: ids were a fixed per-process prefix plus a counter, so one predicted the next."""
+    with TestClient(small_app(Settings(log_level="warning"))) as client:
+        ids = [client.get("/items/1").headers["x-request-id"] for _ in range(50)]
+        honoured = client.get("/items/1", headers={"X-Request-ID": "desk-42"})
+    assert honoured.headers["x-request-id"] == "desk-42"  # a sane incoming id is kept
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[0-9a-f]{32}", request_id) for request_id in ids)
+    # No shared prefix or suffix: each id is 128 fresh random bits, not a counter.
+    assert len({request_id[:8] for request_id in ids}) > 40
+    assert len({request_id[-8:] for request_id in ids}) > 40

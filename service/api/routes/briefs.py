@@ -15,6 +15,7 @@ from service.api.errors import PreconditionRequiredError, problem_responses
 from service.api.representations import (
     JSON,
     SLUG_PATTERN,
+    Answer,
     BriefRefParam,
     IfNoneMatch,
     StoryId,
@@ -156,7 +157,7 @@ async def list_briefs(
 )
 async def create_brief(
     *, store: StoreDep, cache: CacheDep, story_id: StoryId, data: JSONBody[BriefDraft]
-) -> Response[bytes]:
+) -> Answer:
     """Create a brief (revision 1). Needs `write`; 409 if its id or as-of date exists."""
     story = await store.get_story(story_id)
     _validate(data, story)
@@ -173,7 +174,7 @@ async def create_brief(
 )
 async def get_latest_brief(
     store: StoreDep, cache: CacheDep, story_id: StoryId, if_none_match: IfNoneMatch
-) -> Response[bytes]:
+) -> Answer:
     """The latest revision of the story's most recent brief, with its `ETag`."""
     return serve(await revision_body(store, cache, story_id, None, None), if_none_match)
 
@@ -191,7 +192,7 @@ async def get_brief(
     story_id: StoryId,
     brief_ref: BriefRefParam,
     if_none_match: IfNoneMatch,
-) -> Response[bytes]:
+) -> Answer:
     """The latest revision of a brief (by id or as-of date), with its `ETag`."""
     return serve(await revision_body(store, cache, story_id, brief_ref, None), if_none_match)
 
@@ -222,7 +223,7 @@ async def update_brief(
             required=False,
         ),
     ] = None,
-) -> Response[bytes]:
+) -> Answer:
     """Store the content as the brief's next revision. Needs `write` and a current `If-Match`.
 
     The check is a compare-and-set in the store: of concurrent updates carrying the same tag,
@@ -268,9 +269,10 @@ async def get_revision(
     brief_ref: BriefRefParam,
     revision: Annotated[int, Parameter(description="Revision number.", ge=1, le=MAX_REVISION)],
     if_none_match: IfNoneMatch,
-) -> Response[bytes]:
+) -> Answer:
     """One stored revision (immutable: served from the cache without a database query on a hit)."""
-    return serve(await revision_body(store, cache, story_id, brief_ref, revision), if_none_match)
+    body = await revision_body(store, cache, story_id, brief_ref, revision)
+    return serve(body, if_none_match, pinned=True)
 
 
 def _bad_query(problems: list[tuple[str, str]]) -> ValidationException:

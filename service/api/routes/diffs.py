@@ -1,7 +1,8 @@
 """Diffs between two briefs or two revisions: a semantic `BriefDiff`, or RFC 6902 JSON Patch.
 
 Both sides are immutable revisions, so the encoded diff is cached by (story, both revisions,
-flags, format) and served with a strong ETag.
+flags, format) and served with a strong ETag, ``Vary: Accept`` (JSON or JSON Patch) and, when the
+URL names both revisions, an immutable ``Cache-Control``.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Annotated
 
-from litestar import Response, get
+from litestar import get
 from litestar.params import HeaderParameter, Parameter, QueryParameter
 
 from service.api.cache import CachedBody, cached_body
 from service.api.deps import CacheDep, StoreDep
 from service.api.representations import (
+    HEADER_MAX,
     JSON,
     SLUG_PATTERN,
+    Answer,
     BriefRefParam,
     IfNoneMatch,
     RevisionQuery,
@@ -40,7 +43,7 @@ Accept = Annotated[
     HeaderParameter(
         name="Accept",
         description=f"`{JSON_PATCH}` for an RFC 6902 patch instead of the semantic diff.",
-        max_length=1000,
+        max_length=HEADER_MAX,
         required=False,
     ),
 ]
@@ -126,7 +129,7 @@ async def get_brief_diff(
         int | None, _revision("Revision of `against` (default: latest).", query="against_revision")
     ] = None,
     hide_trivial: HideTrivial = False,
-) -> Response[bytes]:
+) -> Answer:
     """What changed from `against` (default: the predecessor brief) to this brief.
 
     404 when the brief has no predecessor and no `against` is given.
@@ -141,14 +144,9 @@ async def get_brief_diff(
         old = previous
         if against_revision is not None:
             old = await store.get_brief(story_id, previous.id, against_revision)
-    return _serve_diff(
-        cache=cache,
-        old=old,
-        new=new,
-        hide_trivial=hide_trivial,
-        accept=accept,
-        if_none_match=if_none_match,
-    )
+    entry = _diff_body(cache, old, new, _diff_format(hide_trivial, accept))
+    pinned = None not in (revision, against, against_revision)  # both sides named, by revision
+    return serve(entry, if_none_match, pinned=pinned, vary="Accept")
 
 
 @get(
@@ -173,7 +171,7 @@ async def get_diff(
         int | None, _revision("Revision of `to` (default: latest).", query="to_revision")
     ] = None,
     hide_trivial: HideTrivial = False,
-) -> Response[bytes]:
+) -> Answer:
     """What changed from one brief (or revision) to another of the same story."""
     # Both sides resolve to (brief id, revision) by index lookups; bodies are read on a miss only.
     old_key = await revision_key(store, story_id, from_ref, from_revision)
@@ -185,19 +183,8 @@ async def get_diff(
         old = await store.get_brief(story_id, *old_key)
         new = await store.get_brief(story_id, *new_key)
         entry = cache.put(key, _encoded_diff(old, new, fmt))
-    return serve(entry, if_none_match)
-
-
-def _serve_diff(
-    *,
-    cache: CacheDep,
-    old: Brief,
-    new: Brief,
-    hide_trivial: bool,
-    accept: str | None,
-    if_none_match: str | None,
-) -> Response[bytes]:
-    return serve(_diff_body(cache, old, new, _diff_format(hide_trivial, accept)), if_none_match)
+    pinned = from_revision is not None and to_revision is not None
+    return serve(entry, if_none_match, pinned=pinned, vary="Accept")
 
 
 ROUTES = [get_brief_diff, get_diff]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from litestar import Response, get
+from litestar import get
 
 from service.api.deps import StoreDep
 from service.api.representations import (
     MARKDOWN,
+    Answer,
     BriefRefParam,
     IfNoneMatch,
     RevisionQuery,
@@ -30,7 +31,7 @@ async def export_brief_markdown(
     brief_ref: BriefRefParam,
     if_none_match: IfNoneMatch,
     revision: RevisionQuery = None,
-) -> Response[bytes]:
+) -> Answer:
     """A readable Markdown document of the brief (latest or the given revision)."""
     story = await store.get_story(story_id)
     brief = await load_brief(store, story_id, brief_ref, revision)
@@ -49,7 +50,7 @@ async def export_brief_ninjs(
     brief_ref: BriefRefParam,
     if_none_match: IfNoneMatch,
     revision: RevisionQuery = None,
-) -> Response[bytes]:
+) -> Answer:
     """The brief as IPTC ninjs 2.x (uri, version, headlines, people, infosources, ...)."""
     story = await store.get_story(story_id)
     brief = await load_brief(store, story_id, brief_ref, revision)

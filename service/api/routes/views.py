@@ -9,12 +9,13 @@ from __future__ import annotations
 import enum
 from typing import Annotated
 
-from litestar import Response, get
+from litestar import get
 from litestar.params import Parameter, QueryParameter
 
 from service.api.deps import CacheDep, StoreDep
 from service.api.representations import (
     SLUG_PATTERN,
+    Answer,
     IfNoneMatch,
     StoryId,
     read_responses,
@@ -44,7 +45,7 @@ class IssueState(enum.StrEnum):
 )
 async def get_timeline(
     store: StoreDep, cache: CacheDep, story_id: StoryId, if_none_match: IfNoneMatch
-) -> Response[bytes]:
+) -> Answer:
     """Every event across the story's briefs, deduplicated by id, in chronological order, with
     its `ETag`."""
 
@@ -70,7 +71,7 @@ async def list_issue_lifecycles(
     issue_state: Annotated[
         IssueState, QueryParameter(name="state", description="`open`, `closed` or `all` issues.")
     ] = IssueState.ALL,
-) -> Response[bytes]:
+) -> Answer:
     """The lifecycle of every issue of the story (status per brief, age, resolution), with its
     `ETag`."""
 
@@ -101,7 +102,7 @@ async def get_stance_history(
         ),
     ],
     if_none_match: IfNoneMatch,
-) -> Response[bytes]:
+) -> Answer:
     """One party's stance over time, with its `ETag`; 404 when the party is not in the story's
     registry."""
     # The registry is editable and not part of the story version: check it on every request.
