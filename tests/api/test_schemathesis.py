@@ -20,8 +20,6 @@ Known false positives, each excluded as narrowly as it can be (docs/api.md, "Con
   is rejected, with 413 rather than 400/422 (413 is added to the rejection statuses).
 * ST203 (missing required header accepted): ``If-Match`` missing from the brief PUT is a 428
   Precondition Required (RFC 6585), which is this exact case; schemathesis expects a 400 or 422.
-* ST205 (``Allow`` header mismatch) is owned by the request path (OPTIONS lists fewer methods than
-  a 405 does): excluded here until that fix lands, see ``ALLOW_FIXED``.
 """
 
 from __future__ import annotations
@@ -36,7 +34,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config._checks import MissingRequiredHeaderConfig, NegativeDataRejectionConfig
 from schemathesis.python.asgi import shutdown_lifespans
-from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from service.api.app import create_app
 from service.api.auth import new_token_record
@@ -45,8 +43,6 @@ from service.domain.wire import Scope
 from service.settings import Settings
 from service.store.factory import open_store
 
-ALLOW_FIXED = False
-"""Set once OPTIONS and 405 answers list the same methods; then ST205 is checked too."""
 CROSS_FIELD_DETAIL = "The content is invalid."
 BOUNDED = settings(
     max_examples=25,
@@ -109,8 +105,8 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @BOUNDED
 def test_every_operation_conforms(case: Any, auth_headers: dict[str, str]) -> None:
     response = case.call(headers=auth_headers)
-    excluded = [] if ALLOW_FIXED else [allow_header_conformance]
     operation = f"{case.method.upper()} {case.path}"
+    excluded = []
     if (
         _cross_field_rejection(response)
         or (operation == "GET /v1/stories/{story_id}/briefs" and "cursor" in (case.query or {}))
