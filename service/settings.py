@@ -62,6 +62,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     """The window of ``auth_failure_limit``, in seconds."""
     shutdown_grace_seconds: Annotated[float, msgspec.Meta(ge=0, le=300)] = 10.0
     """How long in-flight requests may run after SIGTERM."""
+    public_base_url: (
+        Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")] | None
+    ) = None
+    """Absolute URL the API is reached at (``https://briefs.example.org``): the base of the URIs
+    in ninjs exports. Unset: the base URL of each request."""
 
     @property
     def is_postgres(self) -> bool:

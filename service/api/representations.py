@@ -240,12 +240,16 @@ async def revision_body(
     return cache.put(alias, await stored_body(store, cache, story_id, brief_id, revision))
 
 
-def export_body(brief: Brief, story: Story, kind: Literal["markdown", "ninjs"]) -> CachedBody:
-    """A Markdown or ninjs export. Not cached: it also depends on the story's (editable) parties."""
+def export_body(
+    brief: Brief, story: Story, kind: Literal["markdown", "ninjs"], *, base_url: str | None = None
+) -> CachedBody:
+    """A Markdown or ninjs export (ninjs URIs under ``base_url``). Not cached: it also depends
+    on the story's (editable) parties."""
     identity = f"{brief.story_id}/{brief.id}/r{brief.revision}/{kind}"
     if kind == "markdown":
         return cached_body(identity, brief_markdown(brief, story).encode(), MARKDOWN)
-    return cached_body(identity, codec.encode(brief_ninjs(brief, story)), NINJS)
+    assert base_url is not None, "a ninjs export needs the public base URL"
+    return cached_body(identity, codec.encode(brief_ninjs(brief, story, base_url=base_url)), NINJS)
 
 
 class Answer:

@@ -1,8 +1,8 @@
 """The semantic diff between two briefs, as wire models.
 
 ``service.domain.diff.diff_briefs`` produces a `BriefDiff`; the API serves it, the client decodes
-it and the TUI and CLI render it. Issue changes and JSON Patch operations are tagged unions: handle
-them with ``match``.
+it and the TUI and CLI render it. Issue changes, quote edits and JSON Patch operations are tagged
+unions (or members of one): handle them with ``match``.
 """
 
 from __future__ import annotations
@@ -52,10 +52,48 @@ class StanceShift(msgspec.Struct, kw_only=True, frozen=True):
     direction: ShiftDirection
 
 
+class QuoteEdited(msgspec.Struct, kw_only=True, frozen=True, tag_field="change", tag="edited"):
+    """A quote cited in both briefs whose attribution or wording was corrected: same speaker and
+    source, and the same text up to case, punctuation and spacing. ``fields`` names what changed
+    in model order (``cue``, ``said_on``, ``translated_by``, ...); ``old`` and ``new`` hold both
+    versions. ``trivial`` is true when every named field differs only in whitespace,
+    punctuation or case (possible for ``text``, ``speaker`` and ``cue``); a changed translator,
+    date or source never is.
+
+    Tagged (``"change": "edited"``) so that later kinds of quote change can join it in a tagged
+    union without breaking readers.
+    """
+
+    old: Quote
+    new: Quote
+    fields: list[str]
+    trivial: bool = False
+
+    def field_changes(self) -> list[tuple[str, str, str]]:
+        """``(field, old, new)`` for each changed field, the values as plain text (``none``
+        for a missing value), for renderers."""
+        return [
+            (name, _plain(getattr(self.old, name)), _plain(getattr(self.new, name)))
+            for name in self.fields
+        ]
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 class PartyChange(msgspec.Struct, kw_only=True, frozen=True):
     """What changed in one party's position. ``appeared``/``disappeared`` mark a position that
     exists in only one of the two briefs; ``position`` then holds it (the new one when it
-    appeared, the old one when it disappeared) and the other fields stay empty."""
+    appeared, the old one when it disappeared) and the other fields stay empty.
+
+    A quote is matched across the two positions by its speaker, source and text (exactly, or
+    else up to case, punctuation and spacing); a matched quote whose fields differ is in
+    ``quotes_edited``, the rest are ``quotes_added`` or ``quotes_removed``."""
 
     party_id: str
     appeared: bool = False
@@ -67,6 +105,7 @@ class PartyChange(msgspec.Struct, kw_only=True, frozen=True):
     conditions_removed: list[str] = []
     quotes_added: list[Quote] = []
     quotes_removed: list[Quote] = []
+    quotes_edited: list[QuoteEdited] = []
 
 
 # --- issue changes: a tagged union on "change" -----------------------------------------------
@@ -263,6 +302,7 @@ __all__ = [
     "PatchRemove",
     "PatchReplace",
     "PatchTest",
+    "QuoteEdited",
     "ShiftDirection",
     "StanceShift",
     "SummaryDiff",

@@ -1,9 +1,12 @@
 """Story-level views derived from a story's briefs: timeline, issue lifecycles, stance history.
 
-Each function takes the briefs of one story (any revisions, any order) and works on the latest
-revision of each brief in as-of order (`service.domain.files.latest_revisions`). They are pure
-and deterministic. Withheld and canceled briefs count like any other: filtering by publication
-status is the caller's policy.
+Each function takes the briefs of one story (any revisions, any order) and works on the
+`standing_briefs`: the latest revision of each brief in as-of order
+(`service.domain.files.latest_revisions`), without the withdrawn ones. A brief is *withdrawn*
+when its latest revision has the status ``canceled`` (`is_withdrawn`): it no longer feeds the
+timeline, the issue lifecycles or the stance histories, and lists that still show it mark it as
+withdrawn. Withheld briefs count like usable ones. The API, the offline TUI source and the CLI
+all apply this one rule. The functions are pure and deterministic.
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ from collections.abc import Sequence
 
 from service.domain.files import latest_revisions
 from service.domain.matching import index_by
-from service.domain.models import CLOSED_STATUSES, Brief, BriefRef, Event, Issue, Position
+from service.domain.models import (
+    CLOSED_STATUSES,
+    Brief,
+    BriefRef,
+    Event,
+    Issue,
+    Position,
+    PubStatus,
+)
 from service.domain.views import (
     IssueLifecycle,
     IssueLifecycles,
@@ -24,15 +35,27 @@ from service.domain.views import (
     TimelineEntry,
 )
 
-__all__ = ["issue_lifecycles", "stance_history", "timeline"]
+__all__ = ["is_withdrawn", "issue_lifecycles", "stance_history", "standing_briefs", "timeline"]
+
+
+def is_withdrawn(brief: Brief) -> bool:
+    """Whether ``brief`` is withdrawn: its status is ``canceled``. Ask it of a brief's latest
+    revision; an earlier canceled revision followed by a usable one was reinstated."""
+    return brief.status is PubStatus.CANCELED
+
+
+def standing_briefs(briefs: Sequence[Brief]) -> list[Brief]:
+    """The latest revision of each brief, in as-of order, leaving out the withdrawn ones."""
+    return [brief for brief in latest_revisions(briefs) if not is_withdrawn(brief)]
 
 
 def timeline(story_id: str, briefs: Sequence[Brief]) -> Timeline:
-    """Every event of the story once, by event date then id, with the brief that first
-    reported it; each event as the latest brief listing it reports it."""
+    """Every event of the standing briefs once, by event date then id, with the brief that
+    first reported it; each event as the latest brief listing it reports it. ``withdrawn``
+    names the briefs left out."""
     first_reported: dict[str, BriefRef] = {}
     latest: dict[str, Event] = {}
-    for brief in latest_revisions(briefs):
+    for brief in standing_briefs(briefs):
         for event_id, event in index_by(brief.events, _id).items():
             first_reported.setdefault(event_id, brief.ref)
             latest[event_id] = event
@@ -41,13 +64,14 @@ def timeline(story_id: str, briefs: Sequence[Brief]) -> Timeline:
         for event_id, event in latest.items()
     ]
     entries.sort(key=lambda entry: (entry.event.when.date, entry.event.id))
-    return Timeline(story_id=story_id, entries=entries)
+    withdrawn = [brief.ref for brief in latest_revisions(briefs) if is_withdrawn(brief)]
+    return Timeline(story_id=story_id, entries=entries, withdrawn=withdrawn)
 
 
 def issue_lifecycles(story_id: str, briefs: Sequence[Brief]) -> IssueLifecycles:
-    """The life of every issue: its status in each brief that lists it, when it closed and
-    how old it is, ordered by opening date then id."""
-    ordered = latest_revisions(briefs)
+    """The life of every issue: its status in each standing brief that lists it, when it
+    closed and how old it is, ordered by opening date then id."""
+    ordered = standing_briefs(briefs)
     points: dict[str, list[IssueStatusPoint]] = {}
     latest: dict[str, Issue] = {}
     for brief in ordered:
@@ -67,10 +91,11 @@ def issue_lifecycles(story_id: str, briefs: Sequence[Brief]) -> IssueLifecycles:
 
 
 def stance_history(story_id: str, party_id: str, briefs: Sequence[Brief]) -> StanceHistory:
-    """A party's stance in every brief that states a position for it, with stance changes
-    marked. Empty when no brief does: whether the party exists is the story registry's call."""
+    """A party's stance in every standing brief that states a position for it, with stance
+    changes marked. Empty when no brief does: whether the party exists is the story registry's
+    call."""
     points: list[StancePoint] = []
-    for brief in latest_revisions(briefs):
+    for brief in standing_briefs(briefs):
         position = index_by(brief.positions, _party).get(party_id)
         if position is None:
             continue

@@ -1,8 +1,9 @@
 """The semantic diff of two briefs (or two revisions of one brief).
 
 `diff_briefs` is pure and deterministic. Things with identity are matched by it: positions by
-``party_id``, issues, events and sources by ``id``, quotes by text, speaker and source (a quote
-whose cue or date changed is not reported). Lists of plain values (takeaways, conditions) are
+``party_id``, issues, events and sources by ``id``, quotes by speaker, source and text (exactly,
+or else up to case, punctuation and spacing), so a corrected translator, date or cue of a quote
+is a `QuoteEdited`. Lists of plain values (takeaways, conditions) are
 compared as multisets, so reordering is not a change. Changes are listed in the new brief's
 order, followed by what only the old brief had in its order; ``issues_unchanged`` is sorted by
 id. ``significance`` and ``trivial`` are computed by ``service.domain.significance``.
@@ -10,6 +11,7 @@ id. ``significance`` and ``trivial`` are computed by ``service.domain.significan
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Hashable, Sequence
 from typing import TypeVar
 
@@ -26,13 +28,19 @@ from service.domain.changes import (
     IssueReopened,
     IssueStatusChanged,
     PartyChange,
+    QuoteEdited,
     ShiftDirection,
     StanceShift,
     TextChange,
 )
 from service.domain.matching import index_by, multiset_difference
 from service.domain.models import Brief, Event, Issue, Position, Quote, Stance
-from service.domain.significance import assess, fields_trivially_equal, without_trivial
+from service.domain.significance import (
+    assess,
+    fields_trivially_equal,
+    normalise,
+    without_trivial,
+)
 from service.domain.worddiff import word_diff
 
 __all__ = ["changed_fields", "diff_briefs", "stance_direction", "without_trivial"]
@@ -118,7 +126,7 @@ def _diff_positions(old: Sequence[Position], new: Sequence[Position]) -> list[Pa
 
 def _diff_position(old: Position, new: Position) -> PartyChange:
     conditions_added, conditions_removed = multiset_difference(old.conditions, new.conditions)
-    quotes_added, quotes_removed = multiset_difference(old.quotes, new.quotes, key=_quote_identity)
+    quotes_added, quotes_removed, quotes_edited = _diff_quotes(old.quotes, new.quotes)
     stance = None
     if old.stance != new.stance:
         stance = StanceShift(
@@ -132,11 +140,55 @@ def _diff_position(old: Position, new: Position) -> PartyChange:
         conditions_removed=conditions_removed,
         quotes_added=quotes_added,
         quotes_removed=quotes_removed,
+        quotes_edited=quotes_edited,
     )
+
+
+def _diff_quotes(
+    old: Sequence[Quote], new: Sequence[Quote]
+) -> tuple[list[Quote], list[Quote], list[QuoteEdited]]:
+    """``(added, removed, edited)``. Pairs are made from the strictest match down (equal,
+    then same identity, then same loose identity), so a duplicate quote pairs with its twin
+    before it pairs with a corrected version of itself."""
+    taken: set[int] = set()  # indices in ``old`` already paired
+    paired: dict[int, Quote] = {}  # index in ``new`` -> its old quote
+    for key in (_itself, _quote_identity, _loose_quote_identity):
+        # Spare old quotes by key, in order: linear, since a position may hold hundreds.
+        spare: dict[Hashable, deque[int]] = {}
+        for old_index, quote in enumerate(old):
+            if old_index not in taken:
+                spare.setdefault(key(quote), deque()).append(old_index)
+        for index, quote in enumerate(new):
+            candidates = spare.get(key(quote)) if index not in paired else None
+            if candidates:
+                old_index = candidates.popleft()
+                taken.add(old_index)
+                paired[index] = old[old_index]
+    added = [quote for index, quote in enumerate(new) if index not in paired]
+    edited = [
+        QuoteEdited(
+            old=before,
+            new=quote,
+            fields=(fields := changed_fields(before, quote)),
+            trivial=fields_trivially_equal(before, quote, fields),
+        )
+        for index, quote in enumerate(new)
+        if (before := paired.get(index)) is not None and before != quote
+    ]
+    removed = [quote for old_index, quote in enumerate(old) if old_index not in taken]
+    return added, removed, edited
+
+
+def _itself(quote: Quote) -> Hashable:
+    return quote
 
 
 def _quote_identity(quote: Quote) -> Hashable:
     return (quote.text, quote.speaker, quote.source_id)
+
+
+def _loose_quote_identity(quote: Quote) -> Hashable:
+    return (normalise(quote.text), normalise(quote.speaker), quote.source_id)
 
 
 # --- issues -----------------------------------------------------------------------------------

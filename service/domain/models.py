@@ -7,12 +7,12 @@ their top level. Nested objects (a quote in a position) are shared with response
 bodies reject unknown fields at every depth through ``service.domain.strict``, the one rule the
 API and ``briefs validate`` apply; nothing is declared twice.
 
-Mapping to IPTC ninjs 2.x (https://iptc.org/std/ninjs/), where ninjs has the same idea:
+Mapping to IPTC ninjs 2.2 (https://iptc.org/std/ninjs/), where ninjs has the same idea:
 
 ==================  =========================  =========================================
 Briefs              ninjs                      Note
 ==================  =========================  =========================================
-Brief.id            uri (story-scoped)         ``/v1/stories/{story}/briefs/{id}``
+Brief.id            uri (absolute)             ``{public base URL}/v1/stories/{story}/briefs/{id}``
 Brief.revision      version                    1-based, +1 per edit, never rewritten
 Brief.created_at    firstcreated               when revision 1 was stored
 Brief.revised_at    versioncreated             when this revision was stored
@@ -22,7 +22,8 @@ Brief.summary       descriptions[0].value      role ``summary``
 Brief.author        by
 Position.party_id   people / organisations     by Party.kind
 Brief.sources       infosources                name = outlet, uri = url
-Brief.as_of         contentcreated (date)      the data cut-off, not a storage timestamp
+Brief.as_of         contentcreated             the data cut-off: start of that day, UTC
+Story.language      language                   BCP 47 tag, default ``en``
 ==================  =========================  =========================================
 
 Size limits are part of the contract (see ``service.domain.limits``); msgspec enforces them while
@@ -75,6 +76,16 @@ LongText = Annotated[str, msgspec.Meta(max_length=limits.MAX_LONG_TEXT)]
 QuoteText = Annotated[str, msgspec.Meta(min_length=1, max_length=limits.MAX_QUOTE_TEXT)]
 Url = Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$", max_length=limits.MAX_URL_LENGTH)]
 Revision = Annotated[int, msgspec.Meta(ge=1, le=limits.MAX_REVISION)]
+Language = Annotated[
+    str,
+    msgspec.Meta(
+        # An ISO 639 language, then subtags; RFC 5646 asks for tags of up to 35 characters.
+        pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$",
+        max_length=35,
+        description="IETF BCP 47 language tag of the story's text, e.g. `en`, `uk`, `pt-BR`.",
+        examples=["en"],
+    ),
+]
 
 
 # --- enumerations -----------------------------------------------------------------------------
@@ -163,12 +174,14 @@ class Party(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class Story(msgspec.Struct, kw_only=True, frozen=True):
-    """A news story: a sequence of dated briefs and the registry of its parties."""
+    """A news story: a sequence of dated briefs and the registry of its parties. ``language``
+    is the language its briefs are written in (the ninjs export's ``language``)."""
 
     id: Slug
     title: Headline
     description: LongText = ""
     parties: Annotated[list[Party], msgspec.Meta(max_length=limits.MAX_PARTIES)] = []
+    language: Language = "en"
 
 
 class StoryCreate(Story, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -181,6 +194,7 @@ class StoryUpdate(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fiel
     title: Headline | None = None
     description: LongText | None = None
     parties: Annotated[list[Party], msgspec.Meta(max_length=limits.MAX_PARTIES)] | None = None
+    language: Language | None = None
 
 
 class Quote(msgspec.Struct, kw_only=True, frozen=True):

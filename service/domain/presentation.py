@@ -10,7 +10,8 @@ renderer may leave out.
 
 Order: a header (story, revisions, significance, then one line counting the changes), then
 publication status and headline, issues and stances (what moved), the rest of the parties'
-positions, quotes, takeaways, events and sources, and the summary's word diff last.
+positions, quotes (new, no longer cited, corrected), takeaways, events and sources, and the
+summary's word diff last.
 """
 
 from __future__ import annotations
@@ -204,6 +205,7 @@ def sections(diff: BriefDiff, context: DiffContext) -> list[Section]:
         Section("conditions", "Conditions", _each(parties, lambda c: _conditions(c, context))),
         Section("quotes", "New quotes", _quotes(parties, context, new=True)),
         Section("quotes-removed", "Quotes no longer cited", _quotes(parties, context, new=False)),
+        Section("quotes-corrected", "Corrected quotes", _corrected_quotes(parties, context)),
         Section(
             "takeaways", "Takeaways", _added_removed(diff.takeaways_added, diff.takeaways_removed)
         ),
@@ -322,6 +324,30 @@ def _quote(change: PartyChange, quote: Quote, context: DiffContext, *, new: bool
         Span(f" {quote.cue}: "),
         Span(f"“{quote.text}”", Role.EMPHASIS if new else Role.MUTED),
         Span(f"  [{'; '.join(details)}]", Role.MUTED),
+    )
+
+
+def _corrected_quotes(parties: Sequence[PartyChange], context: DiffContext) -> tuple[Line, ...]:
+    """Each corrected quote as it now reads, then one ``field: old -> new`` line per field."""
+    return tuple(
+        (
+            Span("~ ", Role.NOTICE),
+            Span(f"{context.party(change.party_id)} · ", Role.MUTED),
+            Span(edit.new.speaker, Role.STRONG),
+            Span(f" {edit.new.cue}: “{edit.new.text}”"),
+            *(span for fields in edit.field_changes() for span in _field_change(*fields)),
+        )
+        for change in parties
+        for edit in change.quotes_edited
+    )
+
+
+def _field_change(name: str, old: str, new: str) -> Line:
+    return (
+        Span(f"\n    {name}: "),
+        Span(old, Role.DELETED),
+        Span(" -> "),
+        Span(new, Role.INSERTED),
     )
 
 

@@ -100,6 +100,9 @@ class Weights(msgspec.Struct, kw_only=True, frozen=True):
     event: float = 0.10
     """An event added or removed."""
     quote: float = 0.05
+    """A quote cited or no longer cited."""
+    quote_edit: float = 0.05
+    """A cited quote corrected (translator, date, cue, ...)."""
     issue_edit: float = 0.05
     event_edit: float = 0.05
     issue_retired: float = 0.02
@@ -189,6 +192,7 @@ def _party_weight(change: PartyChange, weights: Weights) -> float:
     weight += weights.statement * bool(change.statement)
     weight += weights.condition * (len(change.conditions_added) + len(change.conditions_removed))
     weight += weights.quote * (len(change.quotes_added) + len(change.quotes_removed))
+    weight += weights.quote_edit * len(change.quotes_edited)
     return weight
 
 
@@ -256,6 +260,7 @@ def _strip_party(change: PartyChange) -> PartyChange | None:
         conditions_removed=conditions_removed,
         quotes_added=quotes_added,
         quotes_removed=quotes_removed,
+        quotes_edited=[edit for edit in change.quotes_edited if not edit.trivial],
     )
     return None if kept == PartyChange(party_id=change.party_id) else kept
 
@@ -312,7 +317,15 @@ def _prose(value: Any) -> Any:
 
 
 def _quote_key(quote: Quote) -> Hashable:
-    return (normalise(quote.text), normalise(quote.speaker), quote.source_id)
+    """A quote up to trivial edits: every field, its prose normalised."""
+    return (
+        normalise(quote.text),
+        normalise(quote.speaker),
+        normalise(quote.cue),
+        quote.source_id,
+        quote.said_on,
+        quote.translated_by,
+    )
 
 
 def _source_key(source: Source) -> Hashable:

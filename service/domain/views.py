@@ -23,10 +23,15 @@ class TimelineEntry(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class Timeline(msgspec.Struct, kw_only=True, frozen=True):
-    """Every event across a story's briefs, deduplicated by id, in chronological order."""
+    """Every event across a story's standing briefs, deduplicated by id, in chronological order.
+
+    ``withdrawn`` lists the briefs whose latest revision is ``canceled``, in as-of order: their
+    events are left out (``service.domain.derive.standing_briefs``).
+    """
 
     story_id: str
     entries: list[TimelineEntry] = []
+    withdrawn: list[BriefRef] = []
 
 
 class IssueStatusPoint(msgspec.Struct, kw_only=True, frozen=True):
@@ -62,7 +67,8 @@ class IssueLifecycle(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class IssueLifecycles(msgspec.Struct, kw_only=True, frozen=True):
-    """Every issue of a story, ordered by opening date then id."""
+    """Every issue of a story's standing (not withdrawn) briefs, ordered by opening date then
+    id."""
 
     story_id: str
     issues: list[IssueLifecycle] = []
@@ -79,7 +85,8 @@ class StancePoint(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class StanceHistory(msgspec.Struct, kw_only=True, frozen=True):
-    """One party's stance over time, one point per brief that states a position for it."""
+    """One party's stance over time, one point per standing (not withdrawn) brief that states a
+    position for it."""
 
     story_id: str
     party_id: str

@@ -244,7 +244,7 @@ async def test_ninjs_export(api: Api) -> None:
     assert response.status_code == 200
     document = response.json()
     brief = (await api.request("GET", f"{STORY}/briefs/2025-03-14")).json()
-    assert document["uri"] == "/v1/stories/ceasefire-2025/briefs/brief-2025-03-14"
+    assert document["uri"] == "http://testserver/v1/stories/ceasefire-2025/briefs/brief-2025-03-14"
     assert document["type"] == "text"
     assert document["version"] == "2"
     assert document["pubstatus"] == brief["status"]

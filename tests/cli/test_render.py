@@ -17,6 +17,7 @@ from service.domain.changes import (
     IssueReopened,
     IssueStatusChanged,
     PartyChange,
+    QuoteEdited,
     ShiftDirection,
     StanceShift,
     TextChange,
@@ -31,6 +32,7 @@ from service.domain.models import (
     Party,
     PartyKind,
     PubStatus,
+    Quote,
     Source,
     Stance,
     Story,
@@ -185,3 +187,27 @@ def test_issue_notes_explain_status_changes_and_edits_once() -> None:
     assert "status   swap  Swap  (open -> scheduled)\n    Set for Friday.\n" in out
     assert "edited   swap  Swap  (note)\n" in out
     assert out.count("Set for Friday.") == 1
+
+
+def test_a_corrected_quote_is_rendered_old_to_new() -> None:
+    old = Quote(text="Not yet.", speaker="Envoy", source_id="S1", translated_by="AP")
+    new = Quote(text="Not yet.", speaker="Envoy", source_id="S1", translated_by="Reuters")
+    diff = BriefDiff(
+        story_id="s",
+        old=REF,
+        new=REF,
+        parties=[
+            PartyChange(
+                party_id="ru",
+                quotes_edited=[QuoteEdited(old=old, new=new, fields=["translated_by"])],
+            )
+        ],
+        significance=0.02,
+        trivial=False,
+    )
+
+    out = _render(diff)
+
+    assert "Corrected quotes" in out
+    assert "~ Russia · Envoy said: “Not yet.”" in out
+    assert "translated_by: AP -> Reuters" in out

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from service.domain.derive import issue_lifecycles, stance_history, timeline
+import msgspec
+
+from service.domain.derive import (
+    is_withdrawn,
+    issue_lifecycles,
+    stance_history,
+    standing_briefs,
+    timeline,
+)
 from service.domain.models import (
     Brief,
     Event,
@@ -12,6 +20,7 @@ from service.domain.models import (
     Issue,
     IssueStatus,
     Position,
+    PubStatus,
     Quote,
     Stance,
 )
@@ -146,3 +155,67 @@ def test_unknown_party_has_an_empty_history() -> None:
 def test_views_of_no_briefs_are_empty() -> None:
     assert timeline(STORY_ID, []).entries == []
     assert issue_lifecycles(STORY_ID, []).issues == []
+
+
+# --- withdrawn briefs -------------------------------------------------------------------------
+
+
+def _withdrawn(brief: Brief) -> Brief:
+    """The next revision of ``brief``, withdrawing it."""
+    return msgspec.structs.replace(brief, revision=brief.revision + 1, status=PubStatus.CANCELED)
+
+
+def test_a_withdrawn_brief_does_not_feed_the_timeline_but_is_named() -> None:
+    first = _day(1, events=[_event("call", D1)])
+    second = _day(2, events=[_event("call", D1, "Call retold"), _event("hoax", D2)])
+    withdrawn = _withdrawn(second)
+
+    result = timeline(STORY_ID, [first, second, withdrawn])
+
+    assert [(entry.event.id, entry.event.title) for entry in result.entries] == [
+        ("call", "Leaders meet")
+    ]
+    assert result.withdrawn == [withdrawn.ref]
+
+
+def test_a_withdrawn_brief_does_not_feed_issue_lifecycles() -> None:
+    first = _day(1, issues=[_issue()])
+    second = _withdrawn(_day(2, issues=[_issue(IssueStatus.RESOLVED, closed_on=D2)]))
+    third = _day(3, issues=[_issue(IssueStatus.DISPUTED)])
+
+    (lifecycle,) = issue_lifecycles(STORY_ID, [first, second, third]).issues
+
+    assert [point.brief.brief_id for point in lifecycle.statuses] == ["day-1", "day-3"]
+    assert (lifecycle.current_status, lifecycle.closed_on) == (IssueStatus.DISPUTED, None)
+    only_withdrawn = issue_lifecycles(STORY_ID, [_withdrawn(first)])
+    assert only_withdrawn.issues == []
+
+
+def test_a_withdrawn_brief_does_not_feed_stance_history() -> None:
+    supports = [Position(party_id="alpha", stance=Stance.SUPPORTS)]
+    opposes = [Position(party_id="alpha", stance=Stance.OPPOSES)]
+    briefs = [
+        _day(1, positions=supports),
+        _withdrawn(_day(2, positions=opposes)),
+        _day(3, positions=supports),
+    ]
+
+    points = stance_history(STORY_ID, "alpha", briefs).points
+
+    assert [(point.brief.brief_id, point.changed) for point in points] == [
+        ("day-1", False),
+        ("day-3", False),
+    ]
+
+
+def test_a_brief_reinstated_by_a_later_revision_stands_again() -> None:
+    first = _day(1, events=[_event("call", D1)])
+    withdrawn = _withdrawn(first)
+    reinstated = msgspec.structs.replace(withdrawn, revision=3, status=PubStatus.USABLE)
+
+    assert standing_briefs([first, withdrawn]) == []
+    assert standing_briefs([first, withdrawn, reinstated]) == [reinstated]
+    assert is_withdrawn(withdrawn)
+    assert not is_withdrawn(reinstated)
+    assert not is_withdrawn(msgspec.structs.replace(first, status=PubStatus.WITHHELD))
+    assert timeline(STORY_ID, [first, withdrawn, reinstated]).withdrawn == []

@@ -15,11 +15,12 @@ from service.domain.changes import (
     IssueReopened,
     IssueStatusChanged,
     PartyChange,
+    QuoteEdited,
     ShiftDirection,
     StanceShift,
     TextChange,
 )
-from service.domain.diff import changed_fields, diff_briefs, stance_direction
+from service.domain.diff import changed_fields, diff_briefs, stance_direction, without_trivial
 from service.domain.models import (
     Brief,
     DatePrecision,
@@ -144,7 +145,77 @@ def test_quotes_are_matched_by_text_speaker_and_source() -> None:
 
     assert change.quotes_added == [added]
     assert change.quotes_removed == [dropped]
+    assert change.quotes_edited == [QuoteEdited(old=kept, new=recued, fields=["cue"])]
     assert change.stance is None
+
+
+@pytest.mark.parametrize(
+    ("field", "old_value", "new_value", "shown"),
+    [
+        ("translated_by", "AP", "Reuters", ("AP", "Reuters")),
+        ("translated_by", None, "Reuters", ("none", "Reuters")),
+        ("said_on", D1, D2, ("2025-03-01", "2025-03-02")),
+        ("cue", "said", "told reporters", ("said", "told reporters")),
+    ],
+)
+def test_a_corrected_quote_is_a_reported_change_and_never_trivial(
+    field: str, old_value: object, new_value: object, shown: tuple[str, str]
+) -> None:
+    before, after = _quote(**{field: old_value}), _quote(**{field: new_value})
+    old, new = _pair(
+        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[before])]},
+        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[after])]},
+    )
+
+    diff = diff_briefs(old, new)
+
+    (change,) = diff.parties
+    (edit,) = change.quotes_edited
+    assert (edit.old, edit.new, edit.fields, edit.trivial) == (before, after, [field], False)
+    assert edit.field_changes() == [(field, *shown)]
+    assert (change.quotes_added, change.quotes_removed) == ([], [])
+    assert not diff.trivial
+    assert diff.significance > 0
+    assert without_trivial(diff).parties == diff.parties
+
+
+@pytest.mark.parametrize(
+    ("translated_by", "fields", "trivial"),
+    [(None, ["text"], True), ("AP", ["text", "translated_by"], False)],
+)
+def test_a_quote_recased_is_a_trivial_edit_unless_more_changed(
+    translated_by: str | None, fields: list[str], trivial: bool
+) -> None:
+    before = _quote("We are ready.")
+    after = _quote("we are READY", translated_by=translated_by)
+    old, new = _pair(
+        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[before])]},
+        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[after])]},
+    )
+
+    diff = diff_briefs(old, new)
+
+    (edit,) = diff.parties[0].quotes_edited
+    assert (edit.fields, edit.trivial) == (fields, trivial)
+    assert diff.trivial is trivial
+
+
+def test_a_duplicate_quote_pairs_with_its_twin_before_its_correction() -> None:
+    quote = _quote()
+    corrected = _quote(translated_by="Reuters")
+    old, new = _pair(
+        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[quote, quote])]},
+        {
+            "positions": [
+                Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[corrected, quote])
+            ]
+        },
+    )
+
+    (change,) = diff_briefs(old, new).parties
+
+    assert change.quotes_edited == [QuoteEdited(old=quote, new=corrected, fields=["translated_by"])]
+    assert (change.quotes_added, change.quotes_removed) == ([], [])
 
 
 def test_positions_appearing_and_disappearing_follow_brief_order() -> None:

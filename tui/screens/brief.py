@@ -22,6 +22,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from service.domain.derive import is_withdrawn
 from service.domain.models import Brief, BriefRef, Story
 from tui.format import (
     RELIABILITY_LABELS,
@@ -125,9 +126,10 @@ class BriefScreen(DataScreen):
         self.title = f"{story.title} — {ref_label(brief.ref)}"
         self.query_one("#headline", Static).update(Content.styled(brief.headline, "bold"))
         author = f" · by {brief.author}" if brief.author else ""
+        status = "✗ withdrawn (canceled)" if is_withdrawn(brief) else brief.status.value
         self.query_one("#meta", Static).update(
             f"as of {brief.as_of.isoformat()} · revision {brief.revision} of "
-            f"{len(self.revisions)} · {brief.status.value}{author}"
+            f"{len(self.revisions)} · {status}{author}"
         )
         takeaways = "".join(f"\n- {item}" for item in brief.takeaways)
         self.query_one("#summary", Markdown).update(brief.summary + "\n" + takeaways)

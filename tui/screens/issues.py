@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
+from service.domain.derive import is_withdrawn
 from service.domain.models import Brief
 from service.domain.views import IssueLifecycle, IssueLifecycles
 from tui.format import STATUS_SYMBOLS, status_badge, status_symbol
@@ -83,7 +84,8 @@ class IssuesScreen(DataScreen):
         table: DataTable[object] = self.query_one("#lanes", DataTable)
         table.clear(columns=True)
         table.add_column("Issue", key="issue")
-        dates = [brief.as_of for brief in self.briefs]
+        # A withdrawn brief feeds no lifecycle, so it has no lane column either.
+        dates = [brief.as_of for brief in self.briefs if not is_withdrawn(brief)]
         for date in dates:
             table.add_column(date.strftime("%m-%d"), key=date.isoformat())
         table.add_column("Now", key="status")

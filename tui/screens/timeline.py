@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from service.domain.changes import BriefDiff
+from service.domain.derive import is_withdrawn
 from service.domain.models import Brief, BriefRef, Story
 from tui.format import change_marks, fuzzy_date, ref_label
 from tui.screens.base import DataScreen
@@ -24,6 +25,8 @@ from tui.screens.party import PartyPickerScreen, PartyScreen
 from tui.source import DataSource
 
 CONCURRENT_DIFFS = 6
+WITHDRAWN = "✗ withdrawn"
+"""The change marks of a withdrawn (canceled) brief: it is listed, not compared."""
 
 
 class TimelineScreen(DataScreen):
@@ -81,21 +84,28 @@ class TimelineScreen(DataScreen):
         )
         # A few diffs at a time: a long story must not open hundreds of requests at once.
         gate = asyncio.Semaphore(CONCURRENT_DIFFS)
+        names = {party.id: party.name for party in story.parties}
 
         async def diff(old: Brief, new: Brief) -> BriefDiff:
             async with gate:
                 return await self.source.diff(self.story_id, old.ref, new.ref)
 
-        diffs = await asyncio.gather(*(diff(old, new) for old, new in itertools.pairwise(briefs)))
+        # A withdrawn brief is listed, marked, but never diffed: each standing brief is compared
+        # with the standing brief before it.
+        standing = [brief for brief in briefs if not is_withdrawn(brief)]
+        diffs = await asyncio.gather(*(diff(old, new) for old, new in itertools.pairwise(standing)))
+        marks = {
+            new.id: change_marks(d, names)
+            for (_, new), d in zip(itertools.pairwise(standing), diffs, strict=True)
+        }
         self.story, self.briefs = story, briefs
         self.title = story.title
         self.query_one("#story-head", Static).update(story.description or story.title)
-        names = {party.id: party.name for party in story.parties}
         table: DataTable[str] = self.query_one("#briefs", DataTable)
         table.clear()
-        for index, brief in enumerate(briefs):
-            marks = change_marks(diffs[index - 1], names) if index else "first brief"
-            table.add_row(ref_label(brief.ref), marks, brief.headline, key=brief.id)
+        for brief in briefs:
+            row_marks = WITHDRAWN if is_withdrawn(brief) else marks.get(brief.id, "first brief")
+            table.add_row(ref_label(brief.ref), row_marks, brief.headline, key=brief.id)
         events: DataTable[str] = self.query_one("#events", DataTable)
         events.clear()
         self.reported_in = {entry.event.id: entry.first_reported_in for entry in timeline.entries}

@@ -10,7 +10,7 @@ import asyncio
 from pathlib import Path
 
 from service.domain.changes import BriefDiff
-from service.domain.derive import issue_lifecycles, stance_history, timeline
+from service.domain.derive import issue_lifecycles, stance_history, standing_briefs, timeline
 from service.domain.diff import diff_briefs
 from service.domain.files import StoryFileError, StoryFolder, find_story_dirs, load_story_dir
 from service.domain.models import Brief, BriefRef, Story
@@ -110,8 +110,11 @@ def _revisions(folder: StoryFolder, brief_id: str) -> list[Brief]:
 
 
 def _summarise(folder: StoryFolder) -> StorySummary:
+    """Every brief counts; the latest date and the open issues come from the newest standing
+    brief, as in the story views (a withdrawn brief is listed, never relied on)."""
     latest = folder.latest()
-    newest = latest[-1] if latest else None
+    standing = standing_briefs(latest)
+    newest = standing[-1] if standing else None
     return StorySummary(
         id=folder.story.id,
         title=folder.story.title,

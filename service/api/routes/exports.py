@@ -1,8 +1,10 @@
-"""Exports of one brief revision: readable Markdown and IPTC ninjs 2.x JSON."""
+"""Exports of one brief revision: readable Markdown and IPTC ninjs 2.2 JSON."""
 
 from __future__ import annotations
 
-from litestar import get
+from typing import Any
+
+from litestar import Request, get
 
 from service.api.deps import StoreDep
 from service.api.representations import (
@@ -17,6 +19,7 @@ from service.api.representations import (
     read_responses,
     serve,
 )
+from service.settings import Settings
 
 
 @get(
@@ -42,19 +45,29 @@ async def export_brief_markdown(
     "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/ninjs",
     operation_id="exportBriefNinjs",
     tags=["exports"],
-    responses=read_responses("The brief as an IPTC ninjs 2.x document.", dict[str, object]),
+    responses=read_responses("The brief as an IPTC ninjs 2.2 document.", dict[str, object]),
 )
 async def export_brief_ninjs(
     store: StoreDep,
     story_id: StoryId,
     brief_ref: BriefRefParam,
     if_none_match: IfNoneMatch,
+    *,
+    request: Request[Any, Any, Any],
     revision: RevisionQuery = None,
 ) -> Answer:
-    """The brief as IPTC ninjs 2.x (uri, version, headlines, people, infosources, ...)."""
+    """The brief as IPTC ninjs 2.2 (uri, version, headlines, people, infosources, ...), valid
+    against the official schema; its URIs are absolute under `BRIEFS_PUBLIC_BASE_URL` (or the
+    request's base URL when that is unset)."""
     story = await store.get_story(story_id)
     brief = await load_brief(store, story_id, brief_ref, revision)
-    return serve(export_body(brief, story, "ninjs"), if_none_match)
+    base_url = _public_base_url(request)
+    return serve(export_body(brief, story, "ninjs", base_url=base_url), if_none_match)
+
+
+def _public_base_url(request: Request[Any, Any, Any]) -> str:
+    settings: Settings = request.app.state.settings
+    return settings.public_base_url or str(request.base_url)
 
 
 ROUTES = [export_brief_markdown, export_brief_ninjs]
