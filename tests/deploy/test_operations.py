@@ -284,38 +284,18 @@ def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
     database = tmp_path / "briefs.db"
     env = {"BRIEFS_DATABASE_URL": f"sqlite:///{database}"}
     assert run_briefs("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    create_token = ("token", "create", "--name", "ci", "--scope", "write")
     # An open connection keeps the WAL and shared-memory files in place, as a running server
     # does; past that, every write beyond 8 KiB in any file fails as on a full disk.
     with contextlib.closing(sqlite3.connect(database)) as db:
         db.execute("SELECT count(*) FROM sqlite_master").fetchall()
-        result = run_briefs(
-            "token",
-            "create",
-            "--name",
-            "ci",
-            "--scope",
-            "write",
-            env=env,
-            cwd=tmp_path,
-            file_size_limit=8192,
-        )
+        result = run_briefs(*create_token, env=env, cwd=tmp_path, file_size_limit=8192)
     assert result.returncode == 1
     assert result.stdout == "", "no token printed for a write that failed"
     assert result.stderr.startswith("briefs token create: cannot use the database: ")
     assert result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr
-    debug = run_briefs(
-        "--debug",
-        "token",
-        "create",
-        "--name",
-        "ci",
-        "--scope",
-        "write",
-        env=env,
-        cwd=tmp_path,
-        file_size_limit=8192,
-    )
+    debug = run_briefs("--debug", *create_token, env=env, cwd=tmp_path, file_size_limit=8192)
     assert debug.returncode == 1
     assert "Traceback" in debug.stderr
     assert debug.stderr.splitlines()[-1].startswith("briefs token create: cannot use the database")
