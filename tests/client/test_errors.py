@@ -52,9 +52,7 @@ def assert_no_httpx_chain(error: BaseException) -> None:
         (415, errors.BadRequest),
         (422, errors.Unprocessable),
         (428, errors.PreconditionRequired),
-        (500, errors.ServerError),
-        (502, errors.ServerError),
-        (503, errors.ServerError),
+        *[(status, errors.ServerError) for status in (500, 502, 503)],  # any 5xx
     ],
 )
 async def test_error_statuses_map_to_exception_classes(

@@ -116,25 +116,23 @@ def test_backup_points_postgresql_users_to_pg_dump(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def test_upgrade_applies_migrations_once(tmp_path: Path) -> None:
-    env = {"BRIEFS_DATABASE_URL": f"sqlite:///{tmp_path / 'briefs.db'}"}
-    first = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
+def assert_upgrade_applies_migrations_once(database_url: str, cwd: Path) -> None:
+    env = {"BRIEFS_DATABASE_URL": database_url}
+    first = run_briefs("db", "upgrade", env=env, cwd=cwd)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("applied migrations: 1")
-    again = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
+    assert first.stdout.startswith("applied migrations: 1,"), first.stdout
+    again = run_briefs("db", "upgrade", env=env, cwd=cwd)
     assert again.returncode == 0, again.stderr
     assert "schema is current" in again.stdout
+
+
+def test_upgrade_applies_migrations_once(tmp_path: Path) -> None:
+    assert_upgrade_applies_migrations_once(f"sqlite:///{tmp_path / 'briefs.db'}", tmp_path)
 
 
 @pytest.mark.postgres
 def test_upgrade_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
-    env = {"BRIEFS_DATABASE_URL": postgres_url}
-    first = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("applied migrations:")
-    again = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
-    assert "schema is current" in again.stdout
+    assert_upgrade_applies_migrations_once(postgres_url, tmp_path)
 
 
 class _Probe(http.server.BaseHTTPRequestHandler):
