@@ -14,22 +14,7 @@ import random
 
 import msgspec
 
-from service.domain.models import (
-    Brief,
-    DatePrecision,
-    Event,
-    FuzzyDate,
-    Issue,
-    IssueStatus,
-    Party,
-    PartyKind,
-    Position,
-    Quote,
-    Reliability,
-    Source,
-    Stance,
-    Story,
-)
+from service.domain import models
 
 __all__ = [
     "STORY_ID",
@@ -48,8 +33,8 @@ _SYLLABLES = tuple(
 )
 _START = dt.date(2025, 1, 1)
 _CREATED = dt.datetime(2025, 1, 1, 12, 0, tzinfo=dt.UTC)
-_STANCES = list(Stance)
-_OPEN = [IssueStatus.OPEN, IssueStatus.SCHEDULED, IssueStatus.DISPUTED]
+_STANCES = list(models.Stance)
+_OPEN = [models.IssueStatus.OPEN, models.IssueStatus.SCHEDULED, models.IssueStatus.DISPUTED]
 
 
 class _Words:
@@ -107,13 +92,15 @@ def _title(rng: random.Random, vocabulary: _Words, words: int = 6) -> str:
     return " ".join(vocabulary.sample(rng, words)).capitalize()
 
 
-def synthetic_story(parties: int = 50) -> Story:
+def synthetic_story(parties: int = 50) -> models.Story:
     """The story the synthetic briefs belong to, registering their ``parties``."""
-    return Story(
+    return models.Story(
         id=STORY_ID,
         title="Synthetic story",
         parties=[
-            Party(id=f"party-{number:03}", name=f"Party {number}", kind=PartyKind.STATE)
+            models.Party(
+                id=f"party-{number:03}", name=f"Party {number}", kind=models.PartyKind.STATE
+            )
             for number in range(1, parties + 1)
         ],
     )
@@ -127,11 +114,11 @@ def synthetic_brief(
     events: int = 500,
     sources: int = 200,
     summary_words: int = 10_000,
-) -> Brief:
+) -> models.Brief:
     """One large brief of the synthetic story."""
     vocabulary = _Words(rng)
     source_ids = [f"S{number}" for number in range(1, sources + 1)]
-    return Brief(
+    return models.Brief(
         id="day-0001",
         story_id=STORY_ID,
         as_of=_START + dt.timedelta(days=120),
@@ -141,7 +128,7 @@ def synthetic_brief(
         summary=synthetic_text(rng, summary_words, vocabulary),
         takeaways=[_title(rng, vocabulary, 12) for _ in range(8)],
         positions=[
-            Position(
+            models.Position(
                 party_id=f"party-{number:03}",
                 stance=rng.choice(_STANCES),
                 statement=synthetic_text(rng, 60, vocabulary),
@@ -153,19 +140,19 @@ def synthetic_brief(
         issues=[_issue(rng, vocabulary, number, parties) for number in range(1, issues + 1)],
         events=[_event(rng, vocabulary, number, source_ids) for number in range(1, events + 1)],
         sources=[
-            Source(
+            models.Source(
                 id=source_id,
                 outlet=_title(rng, vocabulary, 2),
                 title=_title(rng, vocabulary, 8),
                 url=f"https://example.org/{source_id.lower()}",
-                reliability=rng.choice(list(Reliability)),
+                reliability=rng.choice(list(models.Reliability)),
             )
             for source_id in source_ids
         ],
     )
 
 
-def evolve(rng: random.Random, brief: Brief, *, edit_fraction: float = 0.02) -> Brief:
+def evolve(rng: random.Random, brief: models.Brief, *, edit_fraction: float = 0.02) -> models.Brief:
     """The next day's brief: realistic, modest change from ``brief``."""
     vocabulary = _Words(rng, size=1_000)
     source_ids = [source.id for source in brief.sources]
@@ -184,7 +171,7 @@ def evolve(rng: random.Random, brief: Brief, *, edit_fraction: float = 0.02) -> 
     for index in rng.sample(open_indexes, k=min(10, len(open_indexes))):
         issues[index] = msgspec.structs.replace(
             issues[index],
-            status=IssueStatus.RESOLVED,
+            status=models.IssueStatus.RESOLVED,
             closed_on=as_of,
             resolution=_title(rng, vocabulary, 12),
         )
@@ -209,7 +196,7 @@ def evolve(rng: random.Random, brief: Brief, *, edit_fraction: float = 0.02) -> 
         sources=[
             *brief.sources,
             *(
-                Source(id=f"S{len(source_ids) + n}", outlet=_title(rng, vocabulary, 2))
+                models.Source(id=f"S{len(source_ids) + n}", outlet=_title(rng, vocabulary, 2))
                 for n in range(1, 6)
             ),
         ],
@@ -224,7 +211,7 @@ def synthetic_pair(
     events: int = 500,
     summary_words: int = 10_000,
     edit_fraction: float = 0.02,
-) -> tuple[Brief, Brief]:
+) -> tuple[models.Brief, models.Brief]:
     """A large brief and its successor, identical for the same arguments."""
     rng = random.Random(seed)
     old = synthetic_brief(
@@ -233,8 +220,8 @@ def synthetic_pair(
     return old, evolve(rng, old, edit_fraction=edit_fraction)
 
 
-def _quote(rng: random.Random, vocabulary: _Words, source_ids: list[str]) -> Quote:
-    return Quote(
+def _quote(rng: random.Random, vocabulary: _Words, source_ids: list[str]) -> models.Quote:
+    return models.Quote(
         text=_title(rng, vocabulary, 15) + ".",
         speaker=_title(rng, vocabulary, 2),
         source_id=rng.choice(source_ids),
@@ -248,13 +235,13 @@ def _issue(
     parties: int,
     *,
     opened: dt.date | None = None,
-) -> Issue:
+) -> models.Issue:
     closed = opened is None and rng.random() < 0.2
     opened_on = opened or _START + dt.timedelta(days=rng.randrange(100))
-    return Issue(
+    return models.Issue(
         id=f"issue-{number:05}",
         title=_title(rng, vocabulary),
-        status=IssueStatus.LAPSED if closed else rng.choice(_OPEN),
+        status=models.IssueStatus.LAPSED if closed else rng.choice(_OPEN),
         opened_on=opened_on,
         closed_on=opened_on + dt.timedelta(days=rng.randrange(1, 20)) if closed else None,
         parties=sorted({f"party-{rng.randint(1, parties):03}" for _ in range(3)}),
@@ -269,12 +256,14 @@ def _event(
     source_ids: list[str],
     *,
     when: dt.date | None = None,
-) -> Event:
-    return Event(
+) -> models.Event:
+    return models.Event(
         id=f"event-{number:05}",
-        when=FuzzyDate(
+        when=models.FuzzyDate(
             date=when or _START + dt.timedelta(days=rng.randrange(120)),
-            precision=DatePrecision.DAY if rng.random() < 0.9 else DatePrecision.MONTH,
+            precision=models.DatePrecision.DAY
+            if rng.random() < 0.9
+            else models.DatePrecision.MONTH,
         ),
         title=_title(rng, vocabulary, 8),
         detail=_title(rng, vocabulary, 30),

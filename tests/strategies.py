@@ -15,24 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from service.domain.models import (
-    Brief,
-    BriefContent,
-    DatePrecision,
-    Event,
-    FuzzyDate,
-    Issue,
-    IssueStatus,
-    Party,
-    PartyKind,
-    Position,
-    PubStatus,
-    Quote,
-    Reliability,
-    Source,
-    Stance,
-    Story,
-)
+from service.domain import models
 
 __all__ = [
     "FULL_STORY",
@@ -84,7 +67,9 @@ _datetimes = st.datetimes(
     max_value=dt.datetime(2026, 12, 31),  # noqa: DTZ001
     timezones=st.just(dt.UTC),
 )
-fuzzy_dates = st.builds(FuzzyDate, date=dates, precision=st.sampled_from(DatePrecision))
+fuzzy_dates = st.builds(
+    models.FuzzyDate, date=dates, precision=st.sampled_from(models.DatePrecision)
+)
 
 
 def _subset(pool: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
@@ -93,10 +78,10 @@ def _subset(pool: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
     return st.lists(st.sampled_from(pool), unique=True, max_size=len(pool))
 
 
-def quotes(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[Quote]:
+def quotes(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[models.Quote]:
     """A quote citing one of ``source_ids`` (which must not be empty)."""
     return st.builds(
-        Quote,
+        models.Quote,
         text=nonempty,
         speaker=nonempty,
         cue=st.sampled_from(["said", "told reporters"]),
@@ -106,12 +91,12 @@ def quotes(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[Quote]
     )
 
 
-def positions(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[Position]:
+def positions(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[models.Position]:
     """A position whose quotes cite ``source_ids`` (none when it is empty)."""
     return st.builds(
-        Position,
+        models.Position,
         party_id=st.sampled_from(PARTY_IDS),
-        stance=st.sampled_from(Stance),
+        stance=st.sampled_from(models.Stance),
         statement=text,
         conditions=st.lists(prose, max_size=3),
         quotes=st.lists(quotes(source_ids), max_size=2) if source_ids else st.just([]),
@@ -119,12 +104,16 @@ def positions(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[Pos
 
 
 @st.composite
-def issues(draw: st.DrawFn) -> Issue:
+def issues(draw: st.DrawFn) -> models.Issue:
     """An issue; closed ones carry ``closed_on`` on or after ``opened_on``."""
-    status = draw(st.sampled_from(IssueStatus))
+    status = draw(st.sampled_from(models.IssueStatus))
     opened_on = draw(dates)
-    closed = status in {IssueStatus.RESOLVED, IssueStatus.LAPSED, IssueStatus.OVERTAKEN}
-    return Issue(
+    closed = status in {
+        models.IssueStatus.RESOLVED,
+        models.IssueStatus.LAPSED,
+        models.IssueStatus.OVERTAKEN,
+    }
+    return models.Issue(
         id=draw(st.sampled_from(ISSUE_IDS)),
         title=draw(headline),
         status=status,
@@ -137,10 +126,10 @@ def issues(draw: st.DrawFn) -> Issue:
     )
 
 
-def events(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[Event]:
+def events(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[models.Event]:
     """An event citing some of ``source_ids``."""
     return st.builds(
-        Event,
+        models.Event,
         id=st.sampled_from(EVENT_IDS),
         when=fuzzy_dates,
         title=headline,
@@ -151,23 +140,23 @@ def events(source_ids: tuple[str, ...] = SOURCE_IDS) -> st.SearchStrategy[Event]
 
 
 sources = st.builds(
-    Source,
+    models.Source,
     id=st.sampled_from(SOURCE_IDS),
     outlet=nonempty,
     title=text,
     url=st.none() | st.sampled_from(["https://example.org/a", "http://example.com/b?c=~d/e"]),
     published=st.none() | fuzzy_dates,
-    reliability=st.sampled_from(Reliability),
+    reliability=st.sampled_from(models.Reliability),
 )
 
 
 @st.composite
-def contents(draw: st.DrawFn) -> BriefContent:
+def contents(draw: st.DrawFn) -> models.BriefContent:
     """Brief content that passes ``validate_brief`` against `FULL_STORY`: ids unique within
     each list, quotes and events citing the brief's own sources, parties from `PARTY_IDS`."""
     brief_sources = draw(st.lists(sources, max_size=3, unique_by=lambda item: item.id))
     cited = tuple(source.id for source in brief_sources)
-    return BriefContent(
+    return models.BriefContent(
         headline=draw(headline),
         summary=draw(text),
         takeaways=draw(st.lists(prose, max_size=3)),
@@ -177,18 +166,20 @@ def contents(draw: st.DrawFn) -> BriefContent:
         issues=draw(st.lists(issues(), max_size=4, unique_by=lambda item: item.id)),
         events=draw(st.lists(events(cited), max_size=4, unique_by=lambda item: item.id)),
         sources=brief_sources,
-        status=draw(st.sampled_from(PubStatus)),
+        status=draw(st.sampled_from(models.PubStatus)),
         author=draw(st.none() | nonempty),
     )
 
 
 @st.composite
-def briefs(draw: st.DrawFn, content: st.SearchStrategy[BriefContent] | None = None) -> Brief:
+def briefs(
+    draw: st.DrawFn, content: st.SearchStrategy[models.BriefContent] | None = None
+) -> models.Brief:
     """A stored brief revision of the hypothesis story."""
     created_at = draw(_datetimes)
     body = draw(content or contents())
-    return Brief(
-        **{name: getattr(body, name) for name in BriefContent.__struct_fields__},
+    return models.Brief(
+        **{name: getattr(body, name) for name in models.BriefContent.__struct_fields__},
         id=draw(st.sampled_from(["day-one", "day-two", "day-three"])),
         as_of=draw(dates),
         story_id=STORY_ID,
@@ -198,7 +189,7 @@ def briefs(draw: st.DrawFn, content: st.SearchStrategy[BriefContent] | None = No
     )
 
 
-def make_brief(**fields: Any) -> Brief:
+def make_brief(**fields: Any) -> models.Brief:
     """A hand-built brief for unit tests: a minimal valid brief with ``fields`` replaced."""
     defaults: dict[str, Any] = {
         "id": "day-one",
@@ -208,30 +199,31 @@ def make_brief(**fields: Any) -> Brief:
         "created_at": dt.datetime(2025, 3, 1, 18, 0, tzinfo=dt.UTC),
         "revised_at": dt.datetime(2025, 3, 1, 18, 0, tzinfo=dt.UTC),
     }
-    return Brief(**(defaults | fields))
+    return models.Brief(**(defaults | fields))
 
 
 brief_pairs = st.tuples(briefs(), briefs())
 """Two briefs of the same story that share identifiers drawn from the same pools."""
 
 parties = st.builds(
-    Party,
+    models.Party,
     id=st.sampled_from(PARTY_IDS),
     name=nonempty,
-    kind=st.sampled_from(PartyKind),
+    kind=st.sampled_from(models.PartyKind),
     aliases=st.lists(text, max_size=2),
 )
-FULL_STORY = Story(
+FULL_STORY = models.Story(
     id=STORY_ID,
     title="Hypothesis story",
     parties=[
-        Party(id=party_id, name=party_id.title(), kind=PartyKind.STATE) for party_id in PARTY_IDS
+        models.Party(id=party_id, name=party_id.title(), kind=models.PartyKind.STATE)
+        for party_id in PARTY_IDS
     ],
 )
 """The story every generated brief belongs to: it registers all of `PARTY_IDS`."""
 
 stories = st.builds(
-    Story,
+    models.Story,
     id=st.just(STORY_ID),
     title=headline,
     description=text,

@@ -12,12 +12,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import sqlite3
 import sys
 from pathlib import Path
 
-from service.settings import ConfigError, Settings, load_settings
+from service.cli._database import settings_or_report
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,18 +49,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     backup.set_defaults(handler=run_backup)
 
 
-def _settings() -> Settings | None:
-    try:
-        return load_settings(os.environ)
-    except ConfigError as error:
-        print(f"briefs db: {error}", file=sys.stderr)
-        return None
-
-
 def run_upgrade(args: argparse.Namespace) -> int:
     """Apply pending migrations and say which."""
     del args
-    settings = _settings()
+    settings = settings_or_report("briefs db")
     if settings is None:
         return 2
     # Imported here so that `briefs --help` does not load the store and its drivers.
@@ -78,7 +69,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 def run_backup(args: argparse.Namespace) -> int:
     """Back up the SQLite database to ``args.path``; refuse for PostgreSQL."""
-    settings = _settings()
+    settings = settings_or_report("briefs db")
     if settings is None:
         return 2
     if settings.is_postgres:

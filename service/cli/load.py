@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from service.settings import ConfigError, Settings, load_settings
+from service.cli._database import settings_or_report, with_store
+
+if TYPE_CHECKING:
+    from service.settings import Settings
+    from service.store.base import Store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,13 +36,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 async def load_paths(settings: Settings, paths: list[Path]) -> list[str]:
     """Import every story folder under ``paths``; returns one report line per story."""
     from service.domain.files import find_story_dirs, load_story_dir
-    from service.store.factory import open_store
 
     folders = [folder for path in paths for folder in find_story_dirs(path)]
     loaded = [load_story_dir(folder) for folder in folders]  # decode everything before writing
-    store = await open_store(settings)
-    lines = []
-    try:
+
+    async def import_all(store: Store) -> list[str]:
+        lines = []
         for story_folder in loaded:
             report = await store.import_folder(story_folder)
             lines.append(
@@ -47,17 +50,15 @@ async def load_paths(settings: Settings, paths: list[Path]) -> list[str]:
                 f"{report.revisions_created} revision(s) stored, "
                 f"{report.revisions_unchanged} already present"
             )
-    finally:
-        await store.close()
-    return lines
+        return lines
+
+    return await with_store(settings, import_all)
 
 
 def run(args: argparse.Namespace) -> int:
     """Import the folders and print what was stored."""
-    try:
-        settings = load_settings(os.environ, database_url=args.database_url)
-    except ConfigError as error:
-        print(f"briefs load: {error}", file=sys.stderr)
+    settings = settings_or_report("briefs load", database_url=args.database_url)
+    if settings is None:
         return 2
     from service.domain.errors import DomainError
     from service.domain.files import StoryFileError

@@ -9,14 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 import sys
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
-from service.settings import ConfigError, Settings, load_settings
+from service.cli._database import settings_or_report, with_store
 
-T = TypeVar("T")
 SCOPES = ("read", "write", "admin")
 
 
@@ -69,31 +65,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     revoke.set_defaults(handler=run_revoke)
 
 
-def _settings() -> Settings | None:
-    try:
-        return load_settings(os.environ)
-    except ConfigError as error:
-        print(f"briefs token: {error}", file=sys.stderr)
-        return None
-
-
-async def _with_store(settings: Settings, action: Callable[..., Awaitable[T]]) -> T:
-    from service.store.factory import open_store
-
-    store = await open_store(settings)
-    try:
-        return await action(store)
-    finally:
-        await store.close()
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
 def run_create(args: argparse.Namespace) -> int:
     """Create a token; print the secret alone on stdout."""
-    settings = _settings()
+    settings = settings_or_report("briefs token")
     if settings is None:
         return 2
     from service.api.auth import new_token_record
@@ -108,7 +86,7 @@ def run_create(args: argparse.Namespace) -> int:
         return 2
     record, secret = new_token_record(request.name, request.scopes, _now())
     try:
-        asyncio.run(_with_store(settings, lambda store: store.create_token(record)))
+        asyncio.run(with_store(settings, lambda store: store.create_token(record)))
     except ConflictError as error:
         print(f"briefs token create: {error.detail}", file=sys.stderr)
         return 1
@@ -130,10 +108,10 @@ def _validate(request: object) -> None:
 def run_list(args: argparse.Namespace) -> int:
     """Print a table of tokens: name, id, scopes, created, revoked."""
     del args
-    settings = _settings()
+    settings = settings_or_report("briefs token")
     if settings is None:
         return 2
-    records = asyncio.run(_with_store(settings, lambda store: store.list_tokens()))
+    records = asyncio.run(with_store(settings, lambda store: store.list_tokens()))
     rows = [("NAME", "ID", "SCOPES", "CREATED", "REVOKED")]
     for record in records:
         rows.append(
@@ -159,14 +137,14 @@ def _stamp(value: dt.datetime) -> str:
 
 def run_revoke(args: argparse.Namespace) -> int:
     """Revoke a token by name or id."""
-    settings = _settings()
+    settings = settings_or_report("briefs token")
     if settings is None:
         return 2
     from service.domain.errors import NotFoundError
 
     ref: str = args.token_ref
     try:
-        record = asyncio.run(_with_store(settings, lambda store: store.revoke_token(ref, _now())))
+        record = asyncio.run(with_store(settings, lambda store: store.revoke_token(ref, _now())))
     except NotFoundError as error:
         print(f"briefs token revoke: {error.detail}", file=sys.stderr)
         return 1

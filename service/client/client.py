@@ -82,6 +82,10 @@ class BriefsClient(HttpSession):
         http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
         return cls(http, token=token, owns_http=True)
 
+    def _tagged_brief(self, response: httpx.Response) -> Tagged[Brief]:
+        """The brief a response carries, with the ETag that guards its next edit."""
+        return Tagged(value=self._decode(response, _brief), etag=self._etag(response))
+
     # --- service ------------------------------------------------------------------------------
 
     async def health(self) -> ServiceStatus:
@@ -162,7 +166,7 @@ class BriefsClient(HttpSession):
     async def create_brief(self, story_id: str, draft: BriefDraft) -> Tagged[Brief]:
         """Store revision 1 of a new brief (``createBrief``), with its ETag."""
         response = await self.send("POST", briefs_path(story_id), body=draft)
-        return Tagged(value=self._decode(response, _brief), etag=self._etag(response))
+        return self._tagged_brief(response)
 
     async def get_brief(
         self, story_id: str, brief_ref: BriefRefLike, *, revision: int | None = None
@@ -178,7 +182,7 @@ class BriefsClient(HttpSession):
         if revision is not None:
             path += f"/revisions/{revision}"
         response = await self.send("GET", path)
-        return Tagged(value=self._decode(response, _brief), etag=self._etag(response))
+        return self._tagged_brief(response)
 
     async def refresh_brief(self, story_id: str, tagged: Tagged[Brief]) -> Tagged[Brief]:
         """The brief's current revision, revalidated with ``If-None-Match``: ``tagged`` itself
@@ -191,7 +195,7 @@ class BriefsClient(HttpSession):
         )
         if response.status_code == 304:
             return tagged
-        return Tagged(value=self._decode(response, _brief), etag=self._etag(response))
+        return self._tagged_brief(response)
 
     async def brief_on(self, story_id: str, as_of: dt.date) -> Brief:
         """The latest revision of the brief dated ``as_of``."""
@@ -204,7 +208,7 @@ class BriefsClient(HttpSession):
     async def get_tagged_latest_brief(self, story_id: str) -> Tagged[Brief]:
         """Like `latest_brief`, with its ETag."""
         response = await self.send("GET", f"{briefs_path(story_id)}/latest")
-        return Tagged(value=self._decode(response, _brief), etag=self._etag(response))
+        return self._tagged_brief(response)
 
     async def get_revision(self, story_id: str, brief_ref: BriefRefLike, revision: int) -> Brief:
         """One stored revision of a brief (``getRevision``)."""
@@ -234,7 +238,7 @@ class BriefsClient(HttpSession):
             body=content_only(content),
             headers={"If-Match": etag},
         )
-        return Tagged(value=self._decode(response, _brief), etag=self._etag(response))
+        return self._tagged_brief(response)
 
     # --- diffs --------------------------------------------------------------------------------
 

@@ -165,24 +165,13 @@ async def test_update_needs_if_match(api: Api) -> None:
     )
     assert stale.status_code == 412
     assert stale.json()["current_revision"] == 2
-    updated = await api.request(
-        "PUT",
-        BRIEF,
-        "write",
-        content=body,
-        headers={**headers, "If-Match": current.headers["etag"]},
-    )
+    if_current = {**headers, "If-Match": current.headers["etag"]}
+    updated = await api.request("PUT", BRIEF, "write", content=body, headers=if_current)
     assert updated.status_code == 200, updated.text
     assert updated.json()["revision"] == 3
     assert updated.json()["headline"] == "A sharper headline"
     assert updated.headers["etag"] != current.headers["etag"]
-    reused = await api.request(
-        "PUT",
-        BRIEF,
-        "write",
-        content=body,
-        headers={**headers, "If-Match": current.headers["etag"]},
-    )
+    reused = await api.request("PUT", BRIEF, "write", content=body, headers=if_current)
     assert reused.status_code == 412
     assert reused.json()["current_revision"] == 3
     assert (await api.request("GET", BRIEF)).json()["revision"] == 3

@@ -38,6 +38,12 @@ def assert_problem(
     return body
 
 
+async def post_story_bytes(api: Api, content: bytes, content_type: str = "application/json") -> Any:
+    """``POST /v1/stories`` with ``content`` sent as it is, not encoded from a model."""
+    headers = {"Content-Type": content_type}
+    return await api.request("POST", "/v1/stories", "write", content=content, headers=headers)
+
+
 async def test_400_unknown_query_parameter(api: Api) -> None:
     response = await api.request("GET", f"{STORY}/briefs?limt=5")
     body = assert_problem(response, 400, "Bad Request")
@@ -51,13 +57,7 @@ async def test_400_bad_parameter_lists_field_paths(api: Api) -> None:
 
 
 async def test_400_malformed_json(api: Api) -> None:
-    response = await api.request(
-        "POST",
-        "/v1/stories",
-        "write",
-        content=b"{not json",
-        headers={"Content-Type": "application/json"},
-    )
+    response = await post_story_bytes(api, b"{not json")
     assert_problem(response, 400, "Bad Request")
 
 
@@ -116,16 +116,12 @@ async def test_412_and_428(api: Api) -> None:
 
 async def test_413_body_too_large(api: Api) -> None:
     huge = b'{"id": "x", "title": "' + b"a" * (1024 * 1024 + 10) + b'"}'
-    response = await api.request(
-        "POST", "/v1/stories", "write", content=huge, headers={"Content-Type": "application/json"}
-    )
+    response = await post_story_bytes(api, huge)
     assert_problem(response, 413, "Request Entity Too Large")
 
 
 async def test_415_wrong_content_type(api: Api) -> None:
-    response = await api.request(
-        "POST", "/v1/stories", "write", content=b"id=x", headers={"Content-Type": "text/plain"}
-    )
+    response = await post_story_bytes(api, b"id=x", content_type="text/plain")
     assert_problem(response, 415, "Unsupported Media Type")
 
 
@@ -199,7 +195,6 @@ async def test_cors_only_for_configured_origins(sqlite_url: str, ceasefire: Any)
 
 # --- request bodies: one strict rule at every depth (issue 9) ---------------------------------
 
-JSON_HEADERS = {"Content-Type": "application/json"}
 HINT = "unknown field (did you mean 'translated_by'?)"
 
 
@@ -294,9 +289,7 @@ async def test_422_enum_errors_list_the_allowed_values_and_all_come_at_once(api:
 
 async def test_400_json_nested_thousands_deep(api: Api) -> None:
     for deep in (b"[" * 5000 + b"]" * 5000, b'{"id": ' + b'{"a":' * 2000 + b"1" + b"}" * 2001):
-        response = await api.request(
-            "POST", "/v1/stories", "write", content=deep, headers=JSON_HEADERS
-        )
+        response = await post_story_bytes(api, deep)
         body = assert_problem(response, 400, "Bad Request")
         assert body["detail"] == (
             "The request body is not JSON: arrays and objects nest deeper than 32 levels."
@@ -304,35 +297,18 @@ async def test_400_json_nested_thousands_deep(api: Api) -> None:
 
 
 async def test_400_body_not_utf8(api: Api) -> None:
-    response = await api.request(
-        "POST",
-        "/v1/stories",
-        "write",
-        content=b'{"id": "x", "title": "\xff\xfe"}',
-        headers=JSON_HEADERS,
-    )
+    response = await post_story_bytes(api, b'{"id": "x", "title": "\xff\xfe"}')
     body = assert_problem(response, 400, "Bad Request")
     assert body["detail"] == "The request body is not JSON: not valid UTF-8 (byte 22)."
 
 
 @pytest.mark.parametrize("charset", ["latin-1", "utf-16", "iso-8859-1"])
 async def test_415_json_in_another_charset(api: Api, charset: str) -> None:
-    response = await api.request(
-        "POST",
-        "/v1/stories",
-        "write",
-        content=b'{"id": "x", "title": "T"}',
-        headers={"Content-Type": f"application/json; charset={charset}"},
-    )
+    story = b'{"id": "x", "title": "T"}'
+    response = await post_story_bytes(api, story, f"application/json; charset={charset}")
     body = assert_problem(response, 415, "Unsupported Media Type")
     assert body["detail"] == f"JSON bodies are UTF-8; got charset={charset!r}."
-    utf8 = await api.request(
-        "POST",
-        "/v1/stories",
-        "write",
-        content=b'{"id": "x", "title": "T"}',
-        headers={"Content-Type": "application/json; charset=UTF-8"},
-    )
+    utf8 = await post_story_bytes(api, story, "application/json; charset=UTF-8")
     assert utf8.status_code == 201
 
 

@@ -61,42 +61,76 @@ def test_a_single_brief_file_is_checked_against_its_story(
     assert out.startswith(f"{path}: $.positions[0].party_id: unknown party 'atlantis'")
 
 
-def test_unknown_enum_value(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
-    path = _edit(story_dir, lambda data: data["positions"][1].update(stance="maybe"))
+# One edit of the fixture brief per class of bad value, and the problem line it must give
+# (after "PATH: "); tests below cover the edits that need more than one line to make or check.
+ONE_PROBLEM_EDITS = [
+    pytest.param(
+        lambda data: data["positions"][1].update(stance="maybe"),
+        "$.positions[1].stance: 'maybe' is not one of supports, conditional, undecided, "
+        "opposes, unclear\n",
+        id="unknown-enum-value",
+    ),
+    pytest.param(
+        lambda data: data["positions"][1]["quotes"][0].update(source_id="S9"),
+        "$.positions[1].quotes[0].source_id: cites source 'S9'",
+        id="dangling-quote-source",
+    ),
+    pytest.param(
+        lambda data: data["positions"][2].update(party_id="atlantis"),
+        "$.positions[2].party_id: unknown party 'atlantis'",
+        id="unknown-party-in-a-position",
+    ),
+    pytest.param(
+        lambda data: data["events"][3]["parties"].append("atlantis"),
+        "$.events[3].parties[2]: unknown party 'atlantis'",
+        id="unknown-party-in-an-event",
+    ),
+    pytest.param(
+        lambda data: data["issues"][4].update(id=data["issues"][1]["id"]),
+        "$.issues[4].id: duplicate issue id",
+        id="duplicate-issue-id",
+    ),
+    pytest.param(
+        lambda data: data.update(headline=""),
+        "$.headline: Expected `str` of length >= 1",
+        id="empty-headline",
+    ),
+    pytest.param(
+        lambda data: data.update(headline="   "),
+        "$.headline: Expected `str` matching",
+        id="blank-headline",
+    ),
+    pytest.param(
+        lambda data: data["takeaways"].__setitem__(1, "x" * (limits.MAX_SHORT_TEXT + 1)),
+        f"$.takeaways[1]: Expected `str` of length <= {limits.MAX_SHORT_TEXT}",
+        id="oversized-string",
+    ),
+    pytest.param(
+        lambda data: data["positions"][0].update(
+            conditions=["a condition"] * (limits.MAX_LIST_ITEMS + 1)
+        ),
+        f"$.positions[0].conditions: Expected `array` of length <= {limits.MAX_LIST_ITEMS}",
+        id="oversized-list",
+    ),
+    pytest.param(
+        lambda data: data["events"][0].update(when="yesterday"),
+        "$.events[0].when: Expected `object`, got `str`",
+        id="wrong-type",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "problem"), ONE_PROBLEM_EDITS)
+def test_one_bad_value_is_one_problem_line(
+    capsys: pytest.CaptureFixture[str],
+    story_dir: Path,
+    change: Callable[[Json], None],
+    problem: str,
+) -> None:
+    path = _edit(story_dir, change)
     code, out = _validate(capsys, story_dir)
     assert code == 1
-    assert (
-        f"{path}: $.positions[1].stance: 'maybe' is not one of supports, conditional, undecided, "
-        "opposes, unclear\n"
-    ) in out
-
-
-def test_dangling_quote_source(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
-    path = _edit(story_dir, lambda data: data["positions"][1]["quotes"][0].update(source_id="S9"))
-    code, out = _validate(capsys, story_dir)
-    assert code == 1
-    assert f"{path}: $.positions[1].quotes[0].source_id: cites source 'S9'" in out
-
-
-def test_unknown_party_in_a_position(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
-    path = _edit(story_dir, lambda data: data["positions"][2].update(party_id="atlantis"))
-    code, out = _validate(capsys, story_dir)
-    assert code == 1
-    assert f"{path}: $.positions[2].party_id: unknown party 'atlantis'" in out
-
-
-def test_unknown_party_in_an_event(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
-    path = _edit(story_dir, lambda data: data["events"][3]["parties"].append("atlantis"))
-    code, out = _validate(capsys, story_dir)
-    assert code == 1
-    assert f"{path}: $.events[3].parties[2]: unknown party 'atlantis'" in out
-
-
-def test_duplicate_issue_id(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
-    path = _edit(story_dir, lambda data: data["issues"][4].update(id=data["issues"][1]["id"]))
-    code, out = _validate(capsys, story_dir)
-    assert code == 1
-    assert f"{path}: $.issues[4].id: duplicate issue id" in out
+    assert f"{path}: {problem}" in out
 
 
 def test_closed_before_opened(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
@@ -123,44 +157,6 @@ def test_closed_issue_with_an_open_status(
     assert code == 1
     assert f"{path}: $.issues[{index}].status: 'open' is an open status but closed_on" in out
     assert f"{path}: $.issues[0].closed_on: required when status is 'lapsed'" in out
-
-
-def test_empty_headline(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
-    path = _edit(story_dir, lambda data: data.update(headline=""))
-    code, out = _validate(capsys, story_dir)
-    assert code == 1
-    assert f"{path}: $.headline: Expected `str` of length >= 1" in out
-
-
-def test_blank_headline(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
-    path = _edit(story_dir, lambda data: data.update(headline="   "))
-    code, out = _validate(capsys, story_dir)
-    assert code == 1
-    assert f"{path}: $.headline: Expected `str` matching" in out
-
-
-def test_oversized_string(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
-    too_long = "x" * (limits.MAX_SHORT_TEXT + 1)
-    path = _edit(story_dir, lambda data: data["takeaways"].__setitem__(1, too_long))
-    code, out = _validate(capsys, story_dir)
-    assert code == 1
-    assert f"{path}: $.takeaways[1]: Expected `str` of length <= {limits.MAX_SHORT_TEXT}" in out
-
-
-def test_oversized_list(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
-    many = ["a condition"] * (limits.MAX_LIST_ITEMS + 1)
-    path = _edit(story_dir, lambda data: data["positions"][0].update(conditions=many))
-    code, out = _validate(capsys, story_dir)
-    assert code == 1
-    expected = f"$.positions[0].conditions: Expected `array` of length <= {limits.MAX_LIST_ITEMS}"
-    assert f"{path}: {expected}" in out
-
-
-def test_wrong_type(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:
-    path = _edit(story_dir, lambda data: data["events"][0].update(when="yesterday"))
-    code, out = _validate(capsys, story_dir)
-    assert code == 1
-    assert f"{path}: $.events[0].when: Expected `object`, got `str`" in out
 
 
 def test_unknown_field(capsys: pytest.CaptureFixture[str], story_dir: Path) -> None:

@@ -1,12 +1,11 @@
 """The API in-process: ``create_app(settings)`` on a temporary SQLite database, behind
-``httpx.ASGITransport``, with its lifespan run (ASGITransport itself does not run it)."""
+``httpx.ASGITransport``, with its lifespan run (ASGITransport itself does not run it) by the
+API tests' own `running_lifespan`."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, MutableMapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -17,30 +16,9 @@ from service.client import BriefsClient
 from service.domain.wire import Scope
 from service.settings import Settings
 from service.store.base import Store
+from tests.api.conftest import running_lifespan
 
 BASE_URL = "http://briefs.test"
-
-Message = MutableMapping[str, Any]
-
-
-@asynccontextmanager
-async def lifespan(app: Any) -> AsyncIterator[None]:
-    """Drive an ASGI app's lifespan protocol: startup on enter, shutdown on exit."""
-    inbox: asyncio.Queue[Message] = asyncio.Queue()
-    outbox: asyncio.Queue[Message] = asyncio.Queue()
-    scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": {}}
-    task = asyncio.create_task(app(scope, inbox.get, outbox.put))
-    await inbox.put({"type": "lifespan.startup"})
-    started = await outbox.get()
-    if started["type"] != "lifespan.startup.complete":
-        task.cancel()
-        raise RuntimeError(f"lifespan startup failed: {started.get('message', started)}")
-    try:
-        yield
-    finally:
-        await inbox.put({"type": "lifespan.shutdown"})
-        await outbox.get()
-        await task
 
 
 class InProcessAPI:
@@ -73,5 +51,5 @@ async def sqlite_api(tmp_path: Path) -> AsyncIterator[InProcessAPI]:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'briefs.db'}", load_fixtures=False)
     store = create_store(settings)
     app = create_app(settings, store)
-    async with lifespan(app):
+    async with running_lifespan(app):
         yield InProcessAPI(app, store)

@@ -9,25 +9,8 @@ import httpx
 import msgspec
 import pytest
 
-from service.client import (
-    APIError,
-    BadRequest,
-    BriefsClient,
-    BriefsClientError,
-    Conflict,
-    ConnectError,
-    Forbidden,
-    NotFound,
-    PayloadTooLarge,
-    PreconditionFailed,
-    PreconditionRequired,
-    RequestTimeoutError,
-    ResponseDecodeError,
-    ServerError,
-    TransportError,
-    Unauthorized,
-    Unprocessable,
-)
+import service.client
+from service.client import BriefsClient, errors
 from service.domain.wire import FieldError, ProblemDetail
 
 from .samples import brief
@@ -59,23 +42,21 @@ def assert_no_httpx_chain(error: BaseException) -> None:
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        (400, BadRequest),
-        (401, Unauthorized),
-        (403, Forbidden),
-        (404, NotFound),
-        (409, Conflict),
-        (412, PreconditionFailed),
-        (413, PayloadTooLarge),
-        (415, BadRequest),
-        (422, Unprocessable),
-        (428, PreconditionRequired),
-        (500, ServerError),
-        (502, ServerError),
-        (503, ServerError),
+        (400, errors.BadRequest),
+        (401, errors.Unauthorized),
+        (403, errors.Forbidden),
+        (404, errors.NotFound),
+        (409, errors.Conflict),
+        (412, errors.PreconditionFailed),
+        (413, errors.PayloadTooLarge),
+        (415, errors.BadRequest),
+        (422, errors.Unprocessable),
+        (428, errors.PreconditionRequired),
+        *[(status, errors.ServerError) for status in (500, 502, 503)],  # any 5xx
     ],
 )
 async def test_error_statuses_map_to_exception_classes(
-    status: int, expected: type[APIError]
+    status: int, expected: type[errors.APIError]
 ) -> None:
     async with client_for(lambda _: problem_response(status, detail="It went wrong")) as client:
         with pytest.raises(expected) as caught:
@@ -97,19 +78,21 @@ async def test_412_carries_the_current_revision() -> None:
         )
 
     async with client_for(handler) as client:
-        with pytest.raises(PreconditionFailed) as caught:
+        with pytest.raises(errors.PreconditionFailed) as caught:
             await client.update_brief("harbour-talks", "2025-03-14", brief(), if_match='"x"')
     assert caught.value.current_revision == 3
     assert "current revision is 3" in str(caught.value)
 
 
 async def test_422_lists_field_errors_in_the_message() -> None:
-    errors = [FieldError(path=f"$.issues[{i}].status", message="bad status") for i in range(5)]
+    field_errors = [
+        FieldError(path=f"$.issues[{i}].status", message="bad status") for i in range(5)
+    ]
 
-    async with client_for(lambda _: problem_response(422, errors=errors)) as client:
-        with pytest.raises(Unprocessable) as caught:
+    async with client_for(lambda _: problem_response(422, errors=field_errors)) as client:
+        with pytest.raises(errors.Unprocessable) as caught:
             await client.create_brief("harbour-talks", brief())
-    assert caught.value.field_errors == errors
+    assert caught.value.field_errors == field_errors
     message = str(caught.value)
     assert "$.issues[0].status: bad status" in message
     assert "and 2 more" in message
@@ -124,7 +107,7 @@ async def test_error_without_problem_body_still_maps_by_status() -> None:
         )
 
     async with client_for(handler) as client:
-        with pytest.raises(ServerError) as caught:
+        with pytest.raises(errors.ServerError) as caught:
             await client.list_stories()
     assert caught.value.problem is None
     assert caught.value.request_id == "proxy-9"
@@ -133,9 +116,9 @@ async def test_error_without_problem_body_still_maps_by_status() -> None:
 
 async def test_unlisted_client_error_is_a_plain_api_error() -> None:
     async with client_for(lambda _: problem_response(418)) as client:
-        with pytest.raises(APIError) as caught:
+        with pytest.raises(errors.APIError) as caught:
             await client.list_stories()
-    assert type(caught.value) is APIError
+    assert type(caught.value) is errors.APIError
 
 
 async def test_garbage_body_is_a_decode_error() -> None:
@@ -145,7 +128,7 @@ async def test_garbage_body_is_a_decode_error() -> None:
         )
 
     async with client_for(handler) as client:
-        with pytest.raises(ResponseDecodeError) as caught:
+        with pytest.raises(errors.ResponseDecodeError) as caught:
             await client.get_story("harbour-talks")
     assert caught.value.status == 200
     assert "GET /v1/stories/harbour-talks" in str(caught.value)
@@ -157,7 +140,7 @@ async def test_body_of_the_wrong_shape_is_a_decode_error() -> None:
         return httpx.Response(200, json={"id": "harbour-talks"})  # no title
 
     async with client_for(handler) as client:
-        with pytest.raises(ResponseDecodeError, match="title"):
+        with pytest.raises(errors.ResponseDecodeError, match="title"):
             await client.get_story("harbour-talks")
 
 
@@ -166,9 +149,9 @@ async def test_wrong_content_type_is_a_decode_error() -> None:
         return httpx.Response(200, content=b"<html></html>", headers={"content-type": "text/html"})
 
     async with client_for(handler) as client:
-        with pytest.raises(ResponseDecodeError, match="expected JSON, got text/html"):
+        with pytest.raises(errors.ResponseDecodeError, match="expected JSON, got text/html"):
             await client.list_stories()
-        with pytest.raises(ResponseDecodeError, match="expected text/markdown"):
+        with pytest.raises(errors.ResponseDecodeError, match="expected text/markdown"):
             await client.export_markdown("harbour-talks", "2025-03-14")
 
 
@@ -179,7 +162,7 @@ async def test_missing_etag_is_a_decode_error() -> None:
         )
 
     async with client_for(handler) as client:
-        with pytest.raises(ResponseDecodeError, match="ETag"):
+        with pytest.raises(errors.ResponseDecodeError, match="ETag"):
             await client.get_brief("harbour-talks", "2025-03-14")
 
 
@@ -188,23 +171,23 @@ async def test_redirect_is_not_followed_silently() -> None:
         return httpx.Response(302, headers={"location": "/elsewhere"})
 
     async with client_for(handler) as client:
-        with pytest.raises(ResponseDecodeError, match="Unexpected HTTP 302"):
+        with pytest.raises(errors.ResponseDecodeError, match="Unexpected HTTP 302"):
             await client.list_stories()
 
 
 @pytest.mark.parametrize(
     ("raised", "expected"),
     [
-        (httpx.ConnectError("[Errno 111] Connection refused"), ConnectError),
-        (httpx.ConnectTimeout("timed out"), RequestTimeoutError),
-        (httpx.ReadTimeout("timed out"), RequestTimeoutError),
-        (httpx.PoolTimeout("timed out"), RequestTimeoutError),
-        (httpx.RemoteProtocolError("peer closed connection"), TransportError),
-        (httpx.ReadError("connection reset"), TransportError),
+        (httpx.ConnectError("[Errno 111] Connection refused"), errors.ConnectError),
+        (httpx.ConnectTimeout("timed out"), errors.RequestTimeoutError),
+        (httpx.ReadTimeout("timed out"), errors.RequestTimeoutError),
+        (httpx.PoolTimeout("timed out"), errors.RequestTimeoutError),
+        (httpx.RemoteProtocolError("peer closed connection"), errors.TransportError),
+        (httpx.ReadError("connection reset"), errors.TransportError),
     ],
 )
 async def test_transport_failures_map_without_leaking_httpx(
-    raised: httpx.HTTPError, expected: type[TransportError]
+    raised: httpx.HTTPError, expected: type[errors.TransportError]
 ) -> None:
     def handler(_: httpx.Request) -> httpx.Response:
         raise raised
@@ -227,7 +210,7 @@ def closed_port() -> int:
 
 async def test_real_connection_refused() -> None:
     async with BriefsClient.connect(f"http://127.0.0.1:{closed_port()}", timeout=2.0) as client:
-        with pytest.raises(ConnectError) as caught:
+        with pytest.raises(errors.ConnectError) as caught:
             await client.health()
     assert str(caught.value).startswith("Cannot connect to the server at http://127.0.0.1:")
     assert_no_httpx_chain(caught.value)
@@ -240,13 +223,26 @@ async def test_real_read_timeout() -> None:
         server.listen()
         port = server.getsockname()[1]
         async with BriefsClient.connect(f"http://127.0.0.1:{port}", timeout=0.2) as client:
-            with pytest.raises(RequestTimeoutError, match="did not answer GET /healthz in time"):
+            with pytest.raises(
+                errors.RequestTimeoutError, match="did not answer GET /healthz in time"
+            ):
                 await client.health()
 
 
-async def test_every_exception_is_a_briefs_client_error() -> None:
-    for cls in (TransportError, ResponseDecodeError, APIError, Unprocessable, ServerError):
-        assert issubclass(cls, BriefsClientError)
+def test_every_exception_is_a_briefs_client_error_exported_by_the_package() -> None:
+    # The tests above raise the classes through `errors`; this keeps the package's names honest.
+    tree = [
+        value
+        for value in vars(errors).values()
+        if isinstance(value, type)
+        and issubclass(value, Exception)
+        and value.__module__ == errors.__name__
+    ]
+    assert len(tree) == 16
+    for cls in tree:
+        assert issubclass(cls, errors.BriefsClientError)
+        assert getattr(service.client, cls.__name__) is cls
+        assert cls.__name__ in service.client.__all__
 
 
 @pytest.mark.parametrize(("method", "retried"), [("GET", True), ("PUT", True), ("POST", False)])
@@ -265,13 +261,13 @@ async def test_a_dropped_keep_alive_connection_is_retried_once_if_idempotent(
         if retried:
             await client.send(method, "/v1/stories")
         else:
-            with pytest.raises(TransportError, match="Server disconnected"):
+            with pytest.raises(errors.TransportError, match="Server disconnected"):
                 await client.send(method, "/v1/stories")
     assert calls == [method] * (2 if retried else 1)
 
 
 async def test_an_unusable_base_url_is_a_transport_error() -> None:
     async with BriefsClient.connect("ftp://briefs.test") as client:
-        with pytest.raises(TransportError) as caught:
+        with pytest.raises(errors.TransportError) as caught:
             await client.list_stories()
     assert_no_httpx_chain(caught.value)

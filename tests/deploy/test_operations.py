@@ -116,25 +116,23 @@ def test_backup_points_postgresql_users_to_pg_dump(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def test_upgrade_applies_migrations_once(tmp_path: Path) -> None:
-    env = {"BRIEFS_DATABASE_URL": f"sqlite:///{tmp_path / 'briefs.db'}"}
-    first = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
+def assert_upgrade_applies_migrations_once(database_url: str, cwd: Path) -> None:
+    env = {"BRIEFS_DATABASE_URL": database_url}
+    first = run_briefs("db", "upgrade", env=env, cwd=cwd)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("applied migrations: 1")
-    again = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
+    assert first.stdout.startswith("applied migrations: 1,"), first.stdout
+    again = run_briefs("db", "upgrade", env=env, cwd=cwd)
     assert again.returncode == 0, again.stderr
     assert "schema is current" in again.stdout
+
+
+def test_upgrade_applies_migrations_once(tmp_path: Path) -> None:
+    assert_upgrade_applies_migrations_once(f"sqlite:///{tmp_path / 'briefs.db'}", tmp_path)
 
 
 @pytest.mark.postgres
 def test_upgrade_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
-    env = {"BRIEFS_DATABASE_URL": postgres_url}
-    first = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("applied migrations:")
-    again = run_briefs("db", "upgrade", env=env, cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
-    assert "schema is current" in again.stdout
+    assert_upgrade_applies_migrations_once(postgres_url, tmp_path)
 
 
 class _Probe(http.server.BaseHTTPRequestHandler):
@@ -284,38 +282,18 @@ def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
     database = tmp_path / "briefs.db"
     env = {"BRIEFS_DATABASE_URL": f"sqlite:///{database}"}
     assert run_briefs("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    create_token = ("token", "create", "--name", "ci", "--scope", "write")
     # An open connection keeps the WAL and shared-memory files in place, as a running server
     # does; past that, every write beyond 8 KiB in any file fails as on a full disk.
     with contextlib.closing(sqlite3.connect(database)) as db:
         db.execute("SELECT count(*) FROM sqlite_master").fetchall()
-        result = run_briefs(
-            "token",
-            "create",
-            "--name",
-            "ci",
-            "--scope",
-            "write",
-            env=env,
-            cwd=tmp_path,
-            file_size_limit=8192,
-        )
+        result = run_briefs(*create_token, env=env, cwd=tmp_path, file_size_limit=8192)
     assert result.returncode == 1
     assert result.stdout == "", "no token printed for a write that failed"
     assert result.stderr.startswith("briefs token create: cannot use the database: ")
     assert result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr
-    debug = run_briefs(
-        "--debug",
-        "token",
-        "create",
-        "--name",
-        "ci",
-        "--scope",
-        "write",
-        env=env,
-        cwd=tmp_path,
-        file_size_limit=8192,
-    )
+    debug = run_briefs("--debug", *create_token, env=env, cwd=tmp_path, file_size_limit=8192)
     assert debug.returncode == 1
     assert "Traceback" in debug.stderr
     assert debug.stderr.splitlines()[-1].startswith("briefs token create: cannot use the database")

@@ -5,33 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from service.domain.models import (
-    BriefContent,
-    BriefDraft,
-    Issue,
-    IssueStatus,
-    Party,
-    PartyKind,
-    Position,
-    PubStatus,
-    Stance,
-    Story,
-)
+from service.domain import models
 
 NOW = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
 STORY_ID = "harbour-talks"
 
 
-def make_story(story_id: str = STORY_ID) -> Story:
+def make_story(story_id: str = STORY_ID) -> models.Story:
     """A small story with three parties."""
-    return Story(
+    return models.Story(
         id=story_id,
         title="Talks over the harbour toll",
         description="Two port towns argue over a shared toll; a regional board mediates.",
         parties=[
-            Party(id="north-port", name="North Port", kind=PartyKind.STATE),
-            Party(id="south-port", name="South Port", kind=PartyKind.STATE),
-            Party(id="board", name="Regional Board", kind=PartyKind.ORGANISATION),
+            models.Party(id="north-port", name="North Port", kind=models.PartyKind.STATE),
+            models.Party(id="south-port", name="South Port", kind=models.PartyKind.STATE),
+            models.Party(id="board", name="Regional Board", kind=models.PartyKind.ORGANISATION),
         ],
     )
 
@@ -43,9 +32,9 @@ def make_draft(
     headline: str | None = None,
     summary: str = "",
     parties: Sequence[str] = (),
-    issues: Sequence[tuple[str, IssueStatus]] = (),
-    status: PubStatus = PubStatus.USABLE,
-) -> BriefDraft:
+    issues: Sequence[tuple[str, models.IssueStatus]] = (),
+    status: models.PubStatus = models.PubStatus.USABLE,
+) -> models.BriefDraft:
     """A small brief with positions for ``parties`` and the given issues."""
     content = make_content(
         headline=headline or f"Brief {brief_id}",
@@ -55,8 +44,8 @@ def make_draft(
         status=status,
         opened_on=as_of,
     )
-    return BriefDraft(
-        **{field: getattr(content, field) for field in BriefContent.__struct_fields__},
+    return models.BriefDraft(
+        **{field: getattr(content, field) for field in models.BriefContent.__struct_fields__},
         id=brief_id,
         as_of=as_of,
     )
@@ -67,20 +56,22 @@ def make_content(
     headline: str,
     summary: str = "",
     parties: Sequence[str] = (),
-    issues: Sequence[tuple[str, IssueStatus]] = (),
-    status: PubStatus = PubStatus.USABLE,
+    issues: Sequence[tuple[str, models.IssueStatus]] = (),
+    status: models.PubStatus = models.PubStatus.USABLE,
     opened_on: dt.date = dt.date(2025, 1, 1),
-) -> BriefContent:
+) -> models.BriefContent:
     """Brief content: one position per party, one issue per (id, status)."""
-    return BriefContent(
+    return models.BriefContent(
         headline=headline,
         summary=summary,
         positions=[
-            Position(party_id=party, stance=Stance.UNDECIDED, statement=f"{party} waits.")
+            models.Position(
+                party_id=party, stance=models.Stance.UNDECIDED, statement=f"{party} waits."
+            )
             for party in parties
         ],
         issues=[
-            Issue(
+            models.Issue(
                 id=issue_id,
                 title=f"Question {issue_id}",
                 status=issue_status,
@@ -93,7 +84,7 @@ def make_content(
     )
 
 
-_CLOSED = {IssueStatus.RESOLVED, IssueStatus.LAPSED, IssueStatus.OVERTAKEN}
+_CLOSED = {models.IssueStatus.RESOLVED, models.IssueStatus.LAPSED, models.IssueStatus.OVERTAKEN}
 
 
 def day(n: int) -> dt.date:

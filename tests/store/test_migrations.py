@@ -13,14 +13,21 @@ from service.store.migrations import Backend, Migration, load_migrations
 from .factories import NOW, STORY_ID, day, make_content, make_draft, make_story
 
 
+def ship_migrations_up_to(last: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let ``upgrade`` see only migrations up to ``last``, as an older release shipped them;
+    ``monkeypatch.undo()`` brings back the current release."""
+
+    def shipped(backend: Backend) -> list[Migration]:
+        return [migration for migration in load_migrations(backend) if migration.version <= last]
+
+    monkeypatch.setattr(sqlite_schema, "load_migrations", shipped)
+    monkeypatch.setattr(postgres, "load_migrations", shipped)
+
+
 async def test_upgrade_backfills_story_summaries(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def up_to_2(backend: Backend) -> list[Migration]:
-        return [migration for migration in load_migrations(backend) if migration.version <= 2]
-
-    monkeypatch.setattr(sqlite_schema, "load_migrations", up_to_2)
-    monkeypatch.setattr(postgres, "load_migrations", up_to_2)
+    ship_migrations_up_to(2, monkeypatch)
     assert await upgrade(settings) == [1, 2]
     old = await open_store(settings)
     try:
@@ -54,11 +61,7 @@ async def test_upgrade_backfills_story_summaries(
 async def test_upgrade_moves_a_withdrawn_latest_brief_out_of_the_summary(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def up_to_3(backend: Backend) -> list[Migration]:
-        return [migration for migration in load_migrations(backend) if migration.version <= 3]
-
-    monkeypatch.setattr(sqlite_schema, "load_migrations", up_to_3)
-    monkeypatch.setattr(postgres, "load_migrations", up_to_3)
+    ship_migrations_up_to(3, monkeypatch)
     assert await upgrade(settings) == [1, 2, 3]
     old = await open_store(settings)
     try:
