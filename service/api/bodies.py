@@ -16,8 +16,10 @@ characters, nesting depth and UTF-8. Around it:
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import AsyncGenerator
+import typing
+from collections.abc import AsyncGenerator, Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -90,10 +92,16 @@ class BodyRequest(Request[Any, Any, Any]):
             charset = options.get("charset")
             if charset is not None and charset.strip().lower() not in _UTF8:
                 raise UnsupportedMediaTypeError(f"JSON bodies are UTF-8; got charset={charset!r}.")
-            parameter = self.route_handler.parsed_fn_signature.parameters.get("data")
-            model: Any = parameter.annotation if parameter is not None else Any
+            model = body_model(self.route_handler.fn)
             self._json = self._connection_state.json = decode_body(await self.body(), model)
         return self._json
+
+
+@functools.cache
+def body_model(handler_fn: Callable[..., Any]) -> Any:
+    """The model a handler declares for its ``data`` parameter, from the function's own
+    annotations (``Annotated`` extras stripped); ``Any`` for a handler without a body."""
+    return typing.get_type_hints(handler_fn).get("data", Any)
 
 
 def reject_nul_parameters(connection: ASGIConnection[Any, Any, Any, Any], _: object) -> None:
