@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.loadgen import LoadResult, run_load
+from service.settings import LogLevel
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STORY = "ceasefire-2025"
@@ -194,6 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--log-level",
         default="warning",
+        choices=["debug", "info", "warning", "error"],
         help="--cpu: the apps' log level (info: with the access log, written to /dev/null)",
     )
     args = parser.parse_args(argv)
@@ -294,7 +296,7 @@ def report(
     )
 
 
-async def measure_cpu(requests: int = 2000, log_level: str = "warning") -> int:
+async def measure_cpu(requests: int = 2000, log_level: LogLevel = "warning") -> int:
     """CPU milliseconds per request of each app, driven in-process through ASGI; the apps log
     at ``log_level`` to /dev/null (``info``: one access line per request, as the server does)."""
     from bench import raw_asgi
