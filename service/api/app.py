@@ -4,12 +4,14 @@
 
 1. the request observer (``service.observability.requests``): request id, access log, metrics;
 2. `HeadAsGet` (``service.api.head``): ``HEAD`` answered as the ``GET``, without the body;
-3. Litestar: CORS, routing (404/405), then the middleware list: authentication
+3. `BeforeRouter` (``service.api.fastpath``): plain anonymous hot reads answered from the cache,
+   matched on the routes Litestar built from the handlers, with the auth middleware's rule;
+4. Litestar: CORS, routing (404/405), then the middleware list: authentication
    (``service.api.auth.AuthMiddleware``) and the hot reads answered from the cache
    (``service.api.fastpath.FastReads``); then the ``before_request`` checks (unknown query
    parameters, media type), the handler, the error mapping (``service.api.errors``).
 
-Steps 1 and 2 must see every request, the ones no route matches included (Litestar builds its
+Steps 1 to 3 must see every request, the ones no route matches included (Litestar builds its
 ``middleware`` only around matched routes), so `BriefsApp` enters Litestar through them instead
 of replacing its ``asgi_handler`` after startup. The app owns the store's lifecycle: it opens the
 store on startup and closes it on shutdown, so pass a store that is not yet opened (by default one
@@ -104,16 +106,26 @@ def _cors(settings: Settings) -> CORSConfig | None:
 
 
 class BriefsApp(Litestar):
-    """Litestar entered through the outer layers ``create_app`` gives it (observer, ``HEAD``).
+    """Litestar entered through the outer layers ``create_app`` gives it (observer, ``HEAD``),
+    and the layer in front of its router (`fastpath.BeforeRouter`), if any.
 
     The layers wrap Litestar's own ASGI entry point, built once here; nothing is swapped after
     startup, and tests that drive the app (``TestClient``, ``httpx.ASGITransport``) go through
     the same path as the server.
     """
 
-    def __init__(self, *, outer: Callable[[ASGIApp], ASGIApp], **config: Any) -> None:
+    def __init__(
+        self,
+        *,
+        outer: Callable[[ASGIApp], ASGIApp],
+        before_router: Callable[[Litestar, ASGIApp], ASGIApp] | None = None,
+        **config: Any,
+    ) -> None:
         super().__init__(**config)
-        self._entry = outer(super().__call__)
+        entry: ASGIApp = super().__call__
+        if before_router is not None:  # it reads the routes Litestar has just built
+            entry = before_router(self, entry)
+        self._entry = outer(entry)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Every ASGI call (HTTP, lifespan) enters through the outer layers."""
@@ -154,8 +166,8 @@ def _options_handler(path: str, allow: str) -> HTTPRouteHandler:
 
 
 def _outer_layers(metrics: Metrics) -> Callable[[ASGIApp], ASGIApp]:
-    def wrap(litestar: ASGIApp) -> ASGIApp:
-        return RequestObserver(HeadAsGet(litestar), metrics)
+    def wrap(inner: ASGIApp) -> ASGIApp:
+        return RequestObserver(HeadAsGet(inner), metrics)
 
     return wrap
 
@@ -185,6 +197,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
     ]
     return BriefsApp(
         outer=_outer_layers(metrics),
+        before_router=fastpath.BeforeRouter,
         route_handlers=[*_options_handlers(handlers), *handlers],
         state=State(
             {

@@ -114,6 +114,8 @@ class ResponseCache:
 
     def put(self, key: Hashable, entry: CachedBody) -> CachedBody:
         """Store ``entry`` (unless it alone exceeds the bound), evicting the least recently used."""
+        if len(entry.body) > self.max_bytes:
+            return entry  # too big whatever its overhead (a cache of 0 bytes: every entry)
         size = entry_size(key, entry)
         if size > self.max_bytes:
             return entry

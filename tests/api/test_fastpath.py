@@ -22,6 +22,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from service.api import fastpath
+from service.api.auth import AuthMiddleware
 from service.api.cache import ResponseCache
 from service.api.representations import Answer
 from service.domain.files import StoryFolder
@@ -155,7 +156,40 @@ async def test_the_fast_path_answers_plain_reads(api: Api) -> None:
             f"{LATEST}?x=1",  # handed on: the handler answers the 400
         ):
             await api.client.get(path)
-    assert spy.answered == [False, True, True, True, True, True, False]
+    # A read the layer before the router hands on is tried again by the middleware (the diff
+    # not yet cached, the 400); a trailing slash reaches the middleware alone.
+    assert spy.answered == [False, False, True, True, True, True, True, False, False]
+
+
+async def test_plain_anonymous_reads_are_answered_before_the_router(matrix: Api) -> None:
+    """`BeforeRouter` answers plain reads without a token before Litestar's router; a token, a
+    path the router would normalise, an ``Origin`` or a refusal go on to Litestar."""
+    entered: list[str] = []  # paths that reached Litestar's middleware
+    middleware = AuthMiddleware.__call__
+
+    async def spied(self: AuthMiddleware, scope: Any, receive: Any, send: Any) -> None:
+        entered.append(scope["path"])
+        await middleware(self, scope, receive, send)
+
+    reads_need_auth = matrix.app.state.settings.require_auth_for_reads
+    read = matrix.tokens.headers("read")
+    with mock.patch.object(AuthMiddleware, "__call__", spied):
+        await matrix.client.get(DIFF)  # computed and cached by the handler
+        entered.clear()
+        for path in (LATEST, f"{STORY}/briefs/2025-03-18/revisions/1", DIFF):
+            response = await matrix.client.get(path)
+            assert response.status_code == (401 if reads_need_auth else 200), path
+        assert entered == (
+            [LATEST, f"{STORY}/briefs/2025-03-18/revisions/1", f"{STORY}/diff"]
+            if reads_need_auth
+            else []
+        )
+        entered.clear()
+        assert (await matrix.client.get(LATEST, headers=read)).status_code == 200
+        assert (await matrix.client.get(f"{LATEST}/")).status_code in {200, 401}
+        origin = {"Origin": "https://desk.example"}
+        assert (await matrix.client.get(LATEST, headers=origin)).status_code in {200, 401}
+        assert entered == [LATEST, LATEST, LATEST]
 
 
 async def test_fast_answers_are_logged_and_counted_as_routed_ones(
@@ -248,6 +282,13 @@ def _requests(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
     accept = draw(st.sampled_from([None, None, PATCH, PATCH, "application/json", "x" * 1001]))
     if accept is not None:
         headers["Accept"] = accept
+    # What the layer before the router leaves to Litestar: CORS, and hosts it may refuse.
+    origin = draw(st.sampled_from([None, None, None, "https://desk.example", "https://x.example"]))
+    if origin is not None:
+        headers["Origin"] = origin
+    host = draw(st.sampled_from([None, None, None, "api.example:8080", "bad host", "a\\b"]))
+    if host is not None:
+        headers["Host"] = host
     role = draw(
         _mostly(st.sampled_from(["none", "read"]), st.sampled_from(["revoked", "malformed"]))
     )
@@ -291,3 +332,36 @@ def test_generated_requests_get_the_handlers_answer(
             assert len(statuses) >= 100, statuses
         finally:
             runner.run(stack.aclose())
+
+
+async def test_reads_answered_before_the_router_are_logged_with_their_route(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="briefs.access"):
+        response = await api.client.get(LATEST, headers={"X-Request-ID": "early-1"})
+        head = await api.client.head(LATEST, headers={"X-Request-ID": "early-2"})
+    assert (response.status_code, head.status_code) == (200, 200)
+    assert head.headers["etag"] == response.headers["etag"]
+    records = [r for r in caplog.records if r.name == "briefs.access"]
+    assert [(r.__dict__["request_id"], r.__dict__["method"]) for r in records] == [
+        ("early-1", "GET"),
+        ("early-2", "HEAD"),
+    ]
+    for record in records:
+        assert record.__dict__["route"] == "/v1/stories/{story_id}/briefs/latest"
+        assert record.__dict__["token_name"] is None
+
+
+def test_a_literal_segment_of_another_route_is_left_to_the_router(api: Api) -> None:
+    """The router prefers a literal segment to a parameter: where another route has one, the
+    layer before the router does not claim the path."""
+    routes = [route for found in fastpath.hot_routes(api.app).values() for route in found]
+    revision = next(route for route in routes if route.operation == "getRevision")
+
+    def match(path: str) -> dict[str, Any] | None:
+        return revision.match(path.strip("/").split("/"))
+
+    assert match(f"{STORY}/briefs/latest/revisions/1") is None
+    assert match(f"{STORY}/briefs/x/revisions/01") is None  # the router's int, not plainly
+    found = match(f"{STORY}/briefs/2025-03-18/revisions/1")
+    assert found == {"story_id": "ceasefire-2025", "brief_ref": "2025-03-18", "revision": 1}

@@ -66,3 +66,36 @@ async def test_access_lines_pass_through_logging_handlers_and_filters() -> None:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line["ts"])
     assert (line["level"], line["msg"], line["status"]) == ("info", "GET /v1/stories 200", 200)
     assert line["request_id"]
+
+
+def test_access_records_are_the_records_logging_would_make() -> None:
+    """The access records built from a template (`_AccessRecords`) carry what
+    ``Logger.makeRecord`` gives a record: the same attributes, the time of the call, the thread
+    (and the process) that logs, the level and the ``extra`` fields."""
+    import threading
+    import time
+
+    from service.observability.requests import _ACCESS_RECORDS, ACCESS_FIELDS, access_logger
+
+    fields = dict.fromkeys(ACCESS_FIELDS, "x")
+    expected = access_logger.makeRecord(
+        access_logger.name, logging.ERROR, "f", 0, "%s %s %d", ("GET", "/", 500), None, extra=fields
+    )
+    before = time.time()
+    made = _ACCESS_RECORDS.make(logging.ERROR, ("GET", "/", 500), fields)
+    assert before <= made.created <= time.time()
+    assert list(vars(made)) == list(vars(expected))
+    for name in ("name", "levelno", "levelname", "args", "process", "thread", "threadName"):
+        assert getattr(made, name) == getattr(expected, name), name
+    assert made.getMessage() == "GET / 500"
+    assert made.__dict__["route"] == "x"
+
+    elsewhere: list[logging.LogRecord] = []
+    thread = threading.Thread(
+        target=lambda: elsewhere.append(_ACCESS_RECORDS.make(logging.INFO, ("GET", "/", 200), {})),
+        name="another",
+    )
+    thread.start()
+    thread.join()
+    assert (elsewhere[0].thread, elsewhere[0].threadName) == (thread.ident, "another")
+    assert elsewhere[0].levelname == "INFO"
