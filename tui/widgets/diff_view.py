@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from service.domain.changes import BriefDiff
-from service.domain.presentation import DiffContext, Section, sections
+from service.domain.presentation import DiffContext, Section, mostly_rewritten, sections
 from tui.format import inline_word_diff, side_word_diff, spans, summary_hunks
 from tui.widgets.cells import themed_cell
 
@@ -85,7 +85,10 @@ class _Layout:
 
 def _widgets(diff: BriefDiff, context: DiffContext, layout: _Layout) -> Iterator[Widget]:
     if diff.is_empty:
-        yield Static("No changes between these two briefs.", classes="muted")
+        said = "No changes between these two briefs."
+        if context.trivial_hidden:
+            said = "Only trivial changes (case, punctuation, spacing): press t to show them."
+        yield Static(said, classes="muted", id="no-changes")
         return
     for section in sections(diff, context):
         if section.words is not None:
@@ -128,6 +131,8 @@ def _summary(section: Section, layout: _Layout) -> Static:
             body = Content("\n\n").join([body, more])
     places = "changed place" if len(hunks) == 1 else "changed places"
     where = "whole text" if full else f"{len(hunks)} {places}"
+    if not full and mostly_rewritten(section.words):
+        where = "rewritten"  # "1 changed place" would undersell a new text
     summary = Static(
         body, id=section.key, classes="section sides" if layout.side_by_side else "section"
     )
