@@ -5,13 +5,13 @@ theme variables) both draw, so they say the same thing in the same order.
 Spans carry a `Role` (inserted, deleted, muted, status ...), never a colour or a markup string:
 each renderer maps roles to its own styles. The text alone reads without colour: added and
 removed items start with ``+``/``-``, and word-level changes are bracketed ``{+like this+}`` and
-``[-like this-]`` (as ``git diff --word-diff`` does) by `Role.MARKER` spans, which a colour
-renderer may leave out.
+``[-like this-]`` (as ``git diff --word-diff`` does) by `Role.MARKER` spans, which colour
+renderers leave out (one marking style: markers without colour, colour and strike with it).
 
 Order: a header (story, revisions, significance, then one line counting the changes), then
-publication status and headline, issues and stances (what moved), the rest of the parties'
-positions, quotes (new, no longer cited, corrected), takeaways, events and sources, and the
-summary's word diff last.
+publication status, issues (closures first) and stances: what moved leads. Then edits of the
+issues' notes, the headline, the rest of the parties' positions, quotes (new, no longer cited,
+corrected), takeaways, events and sources, and the summary's word diff last.
 """
 
 from __future__ import annotations
@@ -228,8 +228,9 @@ def sections(diff: BriefDiff, context: DiffContext) -> list[Section]:
     parties = diff.parties
     candidates = [
         Section("status", "Publication status", _status(diff)),
-        Section("issues", "Issues", _issues(diff, context)),
+        Section("issues", "Issues", _issues(diff, context, edits=False)),
         Section("stances", "Stances", tuple(_stance(c, context) for c in parties if c.stance)),
+        Section("issue-edits", "Issue notes and edits", _issues(diff, context, edits=True)),
         Section("headline", "Headline", _replaced(diff.headline)),
         Section("positions", "Positions", _each(parties, lambda c: _presence(c, context))),
         Section("statements", "Statements", _each(parties, lambda c: _statement(c, context))),
@@ -398,17 +399,20 @@ _ISSUE_ORDER: dict[type, int] = {
     changes.IssueDropped: 2,
     changes.IssueStatusChanged: 3,
     changes.IssueOpened: 4,
-    changes.IssueEdited: 5,
 }
-"""Closures and reversals lead, edits of wording come last (a stable sort keeps the rest)."""
+"""Closures and reversals lead (a stable sort keeps the brief's order within a kind)."""
 _EDITED_TEXTS = ("title", "note", "resolution")
 """Issue fields whose old and new text an edit shows."""
 
 
-def _issues(diff: BriefDiff, context: DiffContext) -> tuple[Line, ...]:
+def _issues(diff: BriefDiff, context: DiffContext, *, edits: bool) -> tuple[Line, ...]:
+    """The lifecycle changes (``edits=False``: closed, opened, status ...), or the edits of an
+    issue's wording (notes, titles), which come after the stances: they explain, not report."""
     lines: list[Line] = []
-    noted: set[str] = set()  # issues whose current note is already shown
-    for change in sorted(diff.issues, key=lambda change: _ISSUE_ORDER.get(type(change), 9)):
+    noted = {c.issue_id for c in diff.issues if isinstance(c, changes.IssueStatusChanged)}
+    lifecycle = [c for c in diff.issues if not isinstance(c, changes.IssueEdited)]
+    chosen = [c for c in diff.issues if isinstance(c, changes.IssueEdited)] if edits else lifecycle
+    for change in sorted(chosen, key=lambda change: _ISSUE_ORDER.get(type(change), 9)):
         match change:
             case changes.IssueOpened(issue=issue):
                 label = f"opened {issue.opened_on}"
@@ -427,7 +431,6 @@ def _issues(diff: BriefDiff, context: DiffContext) -> tuple[Line, ...]:
                 detail = f"{change.old_status.value} -> {change.new_status.value}"
                 line = _issue("status", change.issue_id, change.title, Role.STATUS, detail)
                 lines.append(_with_detail(line, _note(context, change.issue_id)))
-                noted.add(change.issue_id)
             case changes.IssueEdited():
                 label = f"edited {', '.join(change.fields)}"
                 line = _issue(label, change.issue_id, change.title, Role.MUTED, "")
@@ -438,7 +441,9 @@ def _issues(diff: BriefDiff, context: DiffContext) -> tuple[Line, ...]:
             case changes.IssueDropped(issue=issue):
                 detail = f"still {issue.status.value}: dropped without being closed"
                 lines.append(_issue("dropped", issue.id, issue.title, Role.BAD, detail))
-    if lines and diff.issues_unchanged:  # context for the changes, not news on its own
+    # The unchanged count gives the changes context (not news on its own): once, after the first
+    # non-empty of the two sections.
+    if lines and diff.issues_unchanged and (not edits or not lifecycle):
         count = len(diff.issues_unchanged)
         lines.append((Span(f"{count} issue{'s' if count != 1 else ''} unchanged", Role.MUTED),))
     return tuple(lines)

@@ -9,14 +9,16 @@ holding joined `Content` lines, so even a diff of very large briefs mounts a han
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich import box
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -76,6 +78,45 @@ class DiffView(VerticalScroll):
             self.scroll_to(y=target, animate=False)
 
 
+class HangingLines(Static):
+    """Lines that wrap with a hanging indent: a wrapped line continues two cells in from where
+    its text starts, so each change still reads as one entry. ``content`` stays the unwrapped
+    lines; the wrapping is redone for each width the layout asks about."""
+
+    MIN_WIDTH = 30
+    """Narrower than this (plus the indent) the lines wrap as usual: an indent would not fit."""
+
+    def __init__(self, lines: Sequence[Content], **kwargs: Any) -> None:
+        super().__init__(Content("\n").join(lines), **kwargs)
+        self._physical = [part for line in lines for part in line.split("\n")]
+        self._wrapped: tuple[int, list[Content]] = (-1, [])
+
+    def wrapped(self, width: int) -> list[Content]:
+        """The lines wrapped to ``width`` cells, continuations indented."""
+        if self._wrapped[0] == width:
+            return self._wrapped[1]
+        lines: list[Content] = []
+        for line in self._physical:
+            plain = line.plain
+            hang = len(plain) - len(plain.lstrip(" ")) + 2
+            if line.cell_length <= width or width < hang + self.MIN_WIDTH:
+                lines.append(line)
+                continue
+            first, *rest = line.wrap(width - hang)
+            lines += [first, *(Content(" " * hang) + part for part in rest)]
+        self._wrapped = (width, lines)
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """As many rows as the hanging-indented lines take at ``width``."""
+        lines = self.wrapped(width)
+        return sum(len(line.wrap(width)) if line.cell_length > width else 1 for line in lines)
+
+    def render(self) -> Content:
+        """The lines wrapped to the current width."""
+        return Content("\n").join(self.wrapped(self.content_size.width))
+
+
 @dataclass(frozen=True)
 class _Layout:
     side_by_side: bool
@@ -94,7 +135,7 @@ def _widgets(diff: BriefDiff, context: DiffContext, layout: _Layout) -> Iterator
         if section.words is not None:
             yield _summary(section, layout)
             continue
-        widget = Static(Content("\n").join(map(spans, section.lines)), id=section.key)
+        widget = HangingLines([spans(line) for line in section.lines], id=section.key)
         widget.add_class("section")
         widget.border_title = section.title
         yield widget
