@@ -147,6 +147,7 @@ def _summary(section: Section, layout: _Layout) -> Static:
     assert section.words is not None  # only the summary's section has words
     full = layout.full_summary
     runs = section.words.runs
+    rewritten = mostly_rewritten(section.words)
     hunks = [list(runs)] if full else summary_hunks(runs)
     shown = hunks[:MAX_HUNKS]
     hidden = len(hunks) - len(shown)
@@ -165,6 +166,12 @@ def _summary(section: Section, layout: _Layout) -> Static:
             body.add_row(themed_cell(old, layout.variables), themed_cell(new, layout.variables))
         if hidden:
             body.add_row(themed_cell(more, layout.variables), "")
+    elif rewritten:
+        # A new text reads better as before and after than as one struck-and-coloured paragraph.
+        before, after = side_word_diff(runs)
+        old_text = Content.assemble(("- ", "$text-error"), before)
+        new_text = Content.assemble(("+ ", "$text-success"), after)
+        body = Content("\n").join([counted, old_text, Content(""), new_text])
     else:
         separator = Content.styled("\n" + "┄" * 8 + "\n", "$text-muted")
         body = Content("\n").join([counted, separator.join(map(inline_word_diff, shown))])
@@ -172,7 +179,7 @@ def _summary(section: Section, layout: _Layout) -> Static:
             body = Content("\n\n").join([body, more])
     places = "changed place" if len(hunks) == 1 else "changed places"
     where = "whole text" if full else f"{len(hunks)} {places}"
-    if not full and mostly_rewritten(section.words):
+    if not full and rewritten:
         where = "rewritten"  # "1 changed place" would undersell a new text
     summary = Static(
         body, id=section.key, classes="section sides" if layout.side_by_side else "section"
