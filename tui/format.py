@@ -43,6 +43,7 @@ __all__ = [
     "fuzzy_date",
     "inline_word_diff",
     "is_closed",
+    "pair_label",
     "quote_line",
     "ref_label",
     "side_word_diff",
@@ -53,7 +54,8 @@ __all__ = [
     "summary_hunks",
 ]
 
-INSERTED = "underline $text-success"
+# One marking style in the TUI: colour, and strike for deletions (no brackets, no underline).
+INSERTED = "$text-success"
 DELETED = "strike $text-error"
 MARKER = "$text-muted"
 
@@ -128,6 +130,14 @@ def stance_label(stance: Stance) -> Content:
     return Content.styled(stance.value, _STANCE_STYLES[stance])
 
 
+def pair_label(old: BriefRef, new: BriefRef) -> str:
+    """``2025-03-14 → 2025-03-18``, or ``2025-03-14 r1 → r2`` for two revisions of one day (both
+    sides labelled, so r1 is not left implicit)."""
+    if old.as_of == new.as_of:
+        return f"{old.as_of.isoformat()} r{old.revision} → r{new.revision}"
+    return f"{ref_label(old)} → {ref_label(new)}"
+
+
 def ref_label(ref: BriefRef) -> str:
     """``2025-03-14 r2`` (the revision only when it is not the first)."""
     suffix = f" r{ref.revision}" if ref.revision > 1 else ""
@@ -158,15 +168,19 @@ def quote_line(quote: Quote, outlets: Mapping[str, str] | None = None) -> Conten
 
 
 def spans(line: Iterable[Span]) -> Content:
-    """Spans of `service.domain.presentation` as `Content`, each role in its theme style."""
-    return Content.assemble(*((span.text, ROLE_STYLES[span.role]) for span in line))
+    """Spans of `service.domain.presentation` as `Content`, each role in its theme style.
+
+    The ``{+ +}``/``[- -]`` markers are left out: colour and strike-through mark the changes,
+    as in ``briefs diff`` with colour (brackets on top of colour only added noise).
+    """
+    return Content.assemble(
+        *((span.text, ROLE_STYLES[span.role]) for span in line if span.role != Role.MARKER)
+    )
 
 
 def inline_word_diff(runs: Iterable[WordRun]) -> Content:
-    """The summary diff as one text: ``[-deleted-]`` struck through, ``{+inserted+}`` underlined.
-
-    The git word-diff brackets keep the diff readable without colour (and in ``capture-pane``).
-    """
+    """The summary diff as one text: deletions struck through in the error colour, insertions
+    in the success colour."""
     return spans(word_spans(runs))
 
 

@@ -50,9 +50,32 @@ def print_diff(console: Console, diff: BriefDiff, context: DiffContext, *, plain
         console.print()
         console.print(Text(section.title, style=HEADING), soft_wrap=soft_wrap)
         for line in section.lines:
-            console.print(text(line, plain), soft_wrap=soft_wrap)
+            entry = text(line, plain)
+            console.print(entry if soft_wrap else hanging(console, entry), soft_wrap=soft_wrap)
         if section.words is not None:
             console.print(text(word_spans(section.words.runs), plain), soft_wrap=soft_wrap)
+
+
+MIN_WIDTH = 30
+"""Narrower than this (plus the indent) lines wrap as usual: an indent would not fit."""
+
+
+def hanging(console: Console, entry: Text) -> Text:
+    """``entry`` wrapped to the console's width with a hanging indent: a wrapped line continues
+    two cells in from where its text starts, so each change still reads as one entry."""
+    width = console.width
+    lines: list[Text] = []
+    for line in entry.split("\n"):
+        plain = line.plain
+        hang = len(plain) - len(plain.lstrip(" ")) + 2
+        if line.cell_len <= width or width < hang + MIN_WIDTH:
+            lines.append(line)
+            continue
+        first, *rest = line.wrap(console, width - hang)
+        for part in (first, *rest):
+            part.rstrip()
+        lines += [first, *(Text(" " * hang) + part for part in rest)]
+    return Text("\n").join(lines)
 
 
 def text(spans: Iterable[Span], plain: bool) -> Text:

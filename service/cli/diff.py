@@ -188,6 +188,7 @@ def _print(args: argparse.Namespace, story: Story | None, old: Brief, new: Brief
         parties={} if story is None else {party.id: party.name for party in story.parties},
         sources={source.id: source for source in (*old.sources, *new.sources)},
         issues={issue.id: issue for issue in new.issues},
+        old_issues={issue.id: issue for issue in old.issues},
         story=story,
         trivial_hidden=diff != full,
     )

@@ -5,25 +5,35 @@ theme variables) both draw, so they say the same thing in the same order.
 Spans carry a `Role` (inserted, deleted, muted, status ...), never a colour or a markup string:
 each renderer maps roles to its own styles. The text alone reads without colour: added and
 removed items start with ``+``/``-``, and word-level changes are bracketed ``{+like this+}`` and
-``[-like this-]`` (as ``git diff --word-diff`` does) by `Role.MARKER` spans, which a colour
-renderer may leave out.
+``[-like this-]`` (as ``git diff --word-diff`` does) by `Role.MARKER` spans, which colour
+renderers leave out (one marking style: markers without colour, colour and strike with it).
 
 Order: a header (story, revisions, significance, then one line counting the changes), then
-publication status and headline, issues and stances (what moved), the rest of the parties'
-positions, quotes (new, no longer cited, corrected), takeaways, events and sources, and the
-summary's word diff last.
+publication status, issues (closures first) and stances: what moved leads. Then edits of the
+issues' notes, the headline, the rest of the parties' positions, quotes (new, no longer cited,
+corrected), takeaways, events and sources, and the summary's word diff last.
 """
 
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from service.domain import changes
 from service.domain.changes import BriefDiff, PartyChange, SummaryDiff, WordRun
-from service.domain.models import BriefRef, DatePrecision, FuzzyDate, Issue, Quote, Source, Story
+from service.domain.models import (
+    BriefRef,
+    DatePrecision,
+    FuzzyDate,
+    Issue,
+    IssueStatus,
+    Quote,
+    Source,
+    Story,
+)
 from service.domain.worddiff import word_diff
 
 
@@ -79,6 +89,8 @@ class DiffContext:
     sources: Mapping[str, Source] = field(default_factory=dict)
     issues: Mapping[str, Issue] = field(default_factory=dict)
     """The new brief's issues by id: their notes explain status changes and edits."""
+    old_issues: Mapping[str, Issue] = field(default_factory=dict)
+    """The old brief's issues by id: an edited note or resolution is shown old -> new."""
     story: Story | None = None
     """The story, for its title in the header."""
     trivial_hidden: bool = False
@@ -142,26 +154,45 @@ def significance(diff: BriefDiff, context: DiffContext) -> Line:
     )
 
 
+CLOSED_SYMBOLS = {IssueStatus.RESOLVED: "✓", IssueStatus.LAPSED: "✗", IssueStatus.OVERTAKEN: "↷"}
+"""The symbol of each way an issue closes (the TUI's status badges use the same)."""
+
+
 def counts(diff: BriefDiff) -> Line:
-    """One line counting what changed, most telling first; empty when nothing did."""
-    issues = len(diff.issues)
-    stances = sum(change.stance is not None for change in diff.parties)
-    events = len(diff.events_added) + len(diff.events_removed) + len(diff.events_changed)
-    sources = len(diff.sources_added) + len(diff.sources_removed)
+    """One line counting what changed, most telling first (``✓1 resolved · +5 opened · 1 stance
+    shift · +5 events``); empty when nothing did."""
+    closed = Counter(c.new_status for c in diff.issues if isinstance(c, changes.IssueClosed))
+    kinds = Counter(type(change) for change in diff.issues)
     parts = [
-        _count(issues, "issue change"),
-        _count(stances, "stance shift"),
-        _count(events, "event change"),
-        _count(sources, "source change"),
+        *(f"{CLOSED_SYMBOLS.get(status, '✓')}{n} {status.value}" for status, n in closed.items()),
+        _signed("↺", kinds[changes.IssueReopened], "reopened"),
+        _signed("", kinds[changes.IssueDropped], "dropped"),
+        _signed("+", kinds[changes.IssueOpened], "opened"),
+        _count(kinds[changes.IssueStatusChanged], "status change"),
+        _count(sum(change.stance is not None for change in diff.parties), "stance shift"),
+        _signed("+", len(diff.events_added), "event", plural=True),
+        _signed("-", len(diff.events_removed), "event", plural=True),
+        _signed("~", len(diff.events_changed), "event", plural=True),
+        _count(kinds[changes.IssueEdited], "issue", edited=True),
+        _signed("+", len(diff.sources_added), "source", plural=True),
+        _signed("-", len(diff.sources_removed), "source", plural=True),
     ]
     if diff.summary.changed:
         parts.append(f"summary +{diff.summary.words_added} -{diff.summary.words_removed} words")
     said = " · ".join(part for part in parts if part)
-    return (Span(said, Role.MUTED),) if said else ()
+    return (Span(said, Role.STRONG),) if said else ()
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number != 1 else ''}" if number else ""
+def _signed(sign: str, number: int, noun: str, *, plural: bool = False) -> str:
+    if not number:
+        return ""
+    return f"{sign}{number} {noun}{'s' if plural and number != 1 else ''}"
+
+
+def _count(number: int, noun: str, *, edited: bool = False) -> str:
+    if not number:
+        return ""
+    return f"{number} {noun}{'s' if number != 1 else ''}{' edited' if edited else ''}"
 
 
 def _ref(ref: BriefRef) -> Line:
@@ -175,7 +206,7 @@ def _ref(ref: BriefRef) -> Line:
 def _significance_label(diff: BriefDiff, context: DiffContext) -> tuple[str, Role]:
     if diff.is_empty:
         if context.trivial_hidden:
-            return "trivial edits only, hidden", Role.MUTED
+            return "only trivial changes, hidden", Role.MUTED
         return "no changes", Role.MUTED
     if diff.trivial:
         return "trivial edits only: case, punctuation, spacing", Role.MUTED
@@ -193,13 +224,14 @@ def _significance_label(diff: BriefDiff, context: DiffContext) -> tuple[str, Rol
 
 
 def sections(diff: BriefDiff, context: DiffContext) -> list[Section]:
-    """Every non-empty section, in reading order."""
+    """Every non-empty section, in reading order: what moved (issues, stances) first."""
     parties = diff.parties
     candidates = [
         Section("status", "Publication status", _status(diff)),
-        Section("headline", "Headline", _replaced(diff.headline)),
-        Section("issues", "Issues", _issues(diff, context)),
+        Section("issues", "Issues", _issues(diff, context, edits=False)),
         Section("stances", "Stances", tuple(_stance(c, context) for c in parties if c.stance)),
+        Section("issue-edits", "Issue notes and edits", _issues(diff, context, edits=True)),
+        Section("headline", "Headline", _replaced(diff.headline)),
         Section("positions", "Positions", _each(parties, lambda c: _presence(c, context))),
         Section("statements", "Statements", _each(parties, lambda c: _statement(c, context))),
         Section("conditions", "Conditions", _each(parties, lambda c: _conditions(c, context))),
@@ -281,7 +313,7 @@ def _statement(change: PartyChange, context: DiffContext) -> list[Line]:
         return []
     name = context.party(change.party_id)
     words = word_diff(change.statement.old, change.statement.new)
-    if _mostly_rewritten(words):
+    if mostly_rewritten(words):
         # A rewritten statement reads better as before and after than as interleaved fragments.
         return [
             _removed(change.statement.old, f"- {name}: "),
@@ -290,7 +322,8 @@ def _statement(change: PartyChange, context: DiffContext) -> list[Line]:
     return [(Span(name, Role.STRONG), Span(": "), *word_spans(words.runs))]
 
 
-def _mostly_rewritten(diff: SummaryDiff) -> bool:
+def mostly_rewritten(diff: SummaryDiff) -> bool:
+    """Whether fewer words were kept than added or removed: a new text, not an edit."""
     kept = sum(len(run.text.split()) for run in diff.runs if run.op == "equal")
     return kept < max(diff.words_added, diff.words_removed)
 
@@ -360,17 +393,36 @@ def _added_removed(added: Iterable[str], removed: Iterable[str]) -> tuple[Line, 
     return (*(_added(item) for item in added), *(_removed(item) for item in removed))
 
 
-def _issues(diff: BriefDiff, context: DiffContext) -> tuple[Line, ...]:
+_ISSUE_ORDER: dict[type, int] = {
+    changes.IssueClosed: 0,
+    changes.IssueReopened: 1,
+    changes.IssueDropped: 2,
+    changes.IssueStatusChanged: 3,
+    changes.IssueOpened: 4,
+}
+"""Closures and reversals lead (a stable sort keeps the brief's order within a kind)."""
+_EDITED_TEXTS = ("title", "note", "resolution")
+"""Issue fields whose old and new text an edit shows."""
+
+
+def _issues(diff: BriefDiff, context: DiffContext, *, edits: bool) -> tuple[Line, ...]:
+    """The lifecycle changes (``edits=False``: closed, opened, status ...), or the edits of an
+    issue's wording (notes, titles), which come after the stances: they explain, not report."""
     lines: list[Line] = []
-    noted: set[str] = set()  # issues whose current note is already shown
-    for change in diff.issues:
+    noted = {c.issue_id for c in diff.issues if isinstance(c, changes.IssueStatusChanged)}
+    lifecycle = [c for c in diff.issues if not isinstance(c, changes.IssueEdited)]
+    chosen = [c for c in diff.issues if isinstance(c, changes.IssueEdited)] if edits else lifecycle
+    for change in sorted(chosen, key=lambda change: _ISSUE_ORDER.get(type(change), 9)):
         match change:
             case changes.IssueOpened(issue=issue):
-                lines.append(_issue("opened", issue.id, issue.title, Role.ADDED, _opened(issue)))
+                label = f"opened {issue.opened_on}"
+                lines.append(_issue(label, issue.id, issue.title, Role.ADDED, _opened(issue)))
             case changes.IssueClosed():
+                symbol = CLOSED_SYMBOLS.get(change.new_status, "✓")
                 closed_on = change.closed_on.isoformat() if change.closed_on else "date unknown"
-                detail = f"{change.new_status.value} on {closed_on}, opened {change.opened_on}"
-                line = _issue("closed", change.issue_id, change.title, Role.GOOD, detail)
+                label = f"{symbol} {change.new_status.value} {closed_on}"
+                detail = f"opened {change.opened_on}"
+                line = _issue(label, change.issue_id, change.title, Role.GOOD, detail)
                 lines.append(_with_detail(line, change.resolution))
             case changes.IssueReopened():
                 detail = f"{change.old_status.value} -> {change.new_status.value}"
@@ -379,24 +431,42 @@ def _issues(diff: BriefDiff, context: DiffContext) -> tuple[Line, ...]:
                 detail = f"{change.old_status.value} -> {change.new_status.value}"
                 line = _issue("status", change.issue_id, change.title, Role.STATUS, detail)
                 lines.append(_with_detail(line, _note(context, change.issue_id)))
-                noted.add(change.issue_id)
             case changes.IssueEdited():
-                line = _issue(
-                    "edited", change.issue_id, change.title, Role.MUTED, ", ".join(change.fields)
-                )
-                if "note" in change.fields and change.issue_id not in noted:
-                    line = _with_detail(line, _note(context, change.issue_id))
-                lines.append(line)
+                label = f"edited {', '.join(change.fields)}"
+                line = _issue(label, change.issue_id, change.title, Role.MUTED, "")
+                lines.append(_edited(line, change, context, noted))
             case changes.IssueDropped(issue=issue, was_closed=True):
                 detail = f"was {issue.status.value}"
                 lines.append(_issue("retired", issue.id, issue.title, Role.MUTED, detail))
             case changes.IssueDropped(issue=issue):
                 detail = f"still {issue.status.value}: dropped without being closed"
                 lines.append(_issue("dropped", issue.id, issue.title, Role.BAD, detail))
-    if lines and diff.issues_unchanged:  # context for the changes, not news on its own
+    # The unchanged count gives the changes context (not news on its own): once, after the first
+    # non-empty of the two sections.
+    if lines and diff.issues_unchanged and (not edits or not lifecycle):
         count = len(diff.issues_unchanged)
         lines.append((Span(f"{count} issue{'s' if count != 1 else ''} unchanged", Role.MUTED),))
     return tuple(lines)
+
+
+def _edited(line: Line, change: changes.IssueEdited, context: DiffContext, noted: set[str]) -> Line:
+    """The edited texts old -> new, when both briefs' issues are known; else the current note."""
+    old, new = context.old_issues.get(change.issue_id), context.issues.get(change.issue_id)
+    if old is None or new is None:
+        if "note" in change.fields and change.issue_id not in noted:
+            return _with_detail(line, _note(context, change.issue_id))
+        return line
+    for name in _EDITED_TEXTS:
+        if name in change.fields:
+            before, after = getattr(old, name) or "none", getattr(new, name) or "none"
+            line = (
+                *line,
+                Span(f"\n    - {name}: ", Role.REMOVED),
+                Span(before, Role.REMOVED),
+                Span(f"\n    + {name}: ", Role.ADDED),
+                Span(after, Role.ADDED),
+            )
+    return line
 
 
 def _note(context: DiffContext, issue_id: str) -> str | None:
@@ -409,7 +479,7 @@ def _with_detail(line: Line, detail: str | None) -> Line:
 
 
 def _opened(issue: Issue) -> str:
-    detail = f"{issue.status.value}, opened {issue.opened_on}"
+    detail = issue.status.value
     if issue.closed_on is not None:
         detail += f", closed {issue.closed_on}"
     if issue.expected is not None:
@@ -417,13 +487,11 @@ def _opened(issue: Issue) -> str:
     return detail
 
 
-def _issue(kind: str, issue_id: str, title: str, role: Role, detail: str) -> Line:
-    return (
-        Span(f"{kind:<9}", role),
-        Span(issue_id, Role.STRONG),
-        Span(f"  {title}"),
-        Span(f"  ({detail})", Role.MUTED),
-    )
+def _issue(label: str, issue_id: str, title: str, role: Role, detail: str) -> Line:
+    """``✓ resolved 2025-03-18: putin-trump-call  A Putin-Trump phone call …  (opened …)``: what
+    happened and when lead, so the date never reads as part of the title."""
+    line = (Span(f"{label}: ", role), Span(issue_id, Role.STRONG), Span(f"  {title}"))
+    return (*line, Span(f"  ({detail})", Role.MUTED)) if detail else line
 
 
 def _events(diff: BriefDiff) -> tuple[Line, ...]:

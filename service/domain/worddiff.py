@@ -5,12 +5,13 @@ occur exactly once in both texts become anchors and the longest chain of anchors
 order is kept. This happens first on sentences (unchanged sentences are never tokenised), then,
 within changed stretches, on words (or runs of 2 or 4 words in very repetitive text). Only the
 small gaps left between anchors are diffed with diff-match-patch (Myers) in word mode: the text
-is split into word and whitespace tokens, each mapped to one private-use character (the
+is split into word, punctuation and whitespace tokens, each mapped to one private-use character (the
 ``linesToChars`` trick). Myers costs O(N·D) in pure Python, so anchoring first is what keeps a
 10,000-word summary with a few hundred scattered edits fast and the cost near-linear in the text
 length. A stretch that is mostly different (a quarter of its tokens or more without a
 counterpart, or too large for Myers) is reported as replaced whole: word-level detail there
-would only show coincidental matches, and it keeps a full rewrite linear too.
+would only show coincidental matches, and it keeps a full rewrite linear too. Last, a semantic
+clean-up over all the runs folds short equal islands between changes into one replacement.
 ``Diff_Timeout = 0`` makes every diff deterministic (no time-dependent cut-off).
 """
 
@@ -30,7 +31,13 @@ __all__ = ["count_words", "word_diff"]
 
 Op = Literal["equal", "insert", "delete"]
 
-_TOKEN = re.compile(r"\s+|\S+")
+_WORD = re.compile(r"\w+(?:['\u2019\-\u2013]\w+)*")
+_TOKEN = re.compile(rf"\s+|{_WORD.pattern}|[^\w\s]")
+"""Whitespace, words (with inner apostrophes and hyphens: ``Witkoff's``, ``30-day``) and single
+punctuation marks, so that a full stop never sticks to the word before it."""
+_SHORT_EQUAL_WORDS = 3
+"""An equal stretch of at most this many words between two changes, and no longer than either,
+is folded into one replacement: islands like `` as `` or `` that `` in a rewrite are noise."""
 _SMALL_GAP = 64
 """Gaps up to this many tokens (both sides together) go straight to Myers."""
 _ANCHOR_WORDS = (1, 2, 4)
@@ -63,8 +70,8 @@ def word_diff(old: str, new: str) -> SummaryDiff:
 
 
 def count_words(text: str) -> int:
-    """The number of whitespace-separated words in ``text``."""
-    return len(text.split())
+    """The number of words in ``text``; punctuation marks on their own are not words."""
+    return len(_WORD.findall(text))
 
 
 class _RunBuilder:
@@ -86,7 +93,7 @@ class _RunBuilder:
     def build(self) -> SummaryDiff:
         runs: list[WordRun] = []
         added = removed = 0
-        for op, tokens in zip(self.ops, self.tokens, strict=True):
+        for op, tokens in _cleanup_semantic(self.ops, self.tokens):
             text = "".join(tokens)
             if op == "insert":
                 added += count_words(text)
@@ -94,6 +101,76 @@ class _RunBuilder:
                 removed += count_words(text)
             runs.append(WordRun(op=op, text=text))
         return SummaryDiff(runs=runs, words_added=added, words_removed=removed)
+
+
+class _Change:
+    """Deleted and inserted tokens, and the characters on each side (kept, not recounted)."""
+
+    __slots__ = ("deleted", "deleted_length", "inserted", "inserted_length")
+
+    def __init__(self) -> None:
+        self.deleted: list[str] = []
+        self.inserted: list[str] = []
+        self.deleted_length = self.inserted_length = 0
+
+    def add(self, op: Op, tokens: list[str]) -> None:
+        length = sum(map(len, tokens))
+        if op == "delete":
+            self.deleted += tokens
+            self.deleted_length += length
+        else:
+            self.inserted += tokens
+            self.inserted_length += length
+
+    @property
+    def length(self) -> int:
+        """The longer side, in characters (as diff-match-patch measures)."""
+        return max(self.deleted_length, self.inserted_length)
+
+
+def _cleanup_semantic(ops: list[Op], tokens: list[list[str]]) -> list[tuple[Op, list[str]]]:
+    """Fold short equalities between changes into one replacement, as diff-match-patch's
+    ``diff_cleanupSemantic`` does (an equality no longer than the changes on either side), but
+    capped at `_SHORT_EQUAL_WORDS` words, and over the whole text: the anchors split a diff
+    into gaps that Myers (and its clean-up) only ever sees one at a time.
+
+    One pass with a stack: folding grows a change, which may let the equality before it fold
+    too. Changes grow in place, so the pass stays linear in the tokens.
+    """
+    stack: list[_Change | list[str]] = []  # changes and equalities, alternating
+    for op, run in zip(ops, tokens, strict=True):
+        if op == "equal":
+            stack.append(run)
+            continue
+        top = stack[-1] if stack else None
+        if not isinstance(top, _Change):
+            top = _Change()
+            stack.append(top)
+        top.add(op, run)
+        # Fold change, short equality, change, as long as the pattern holds at the top.
+        while len(stack) >= 3:
+            before, equal, after = stack[-3], stack[-2], stack[-1]
+            if not (isinstance(before, _Change) and isinstance(after, _Change)):
+                break
+            assert isinstance(equal, list)  # changes and equalities alternate
+            size = sum(map(len, equal))
+            if size > before.length or size > after.length or _words(equal) > _SHORT_EQUAL_WORDS:
+                break
+            del stack[-2:]
+            before.add("delete", equal + after.deleted)
+            before.add("insert", equal + after.inserted)
+    runs: list[tuple[Op, list[str]]] = []
+    for item in stack:
+        if isinstance(item, list):
+            runs.append(("equal", item))
+            continue
+        runs += [("delete", item.deleted)] if item.deleted else []
+        runs += [("insert", item.inserted)] if item.inserted else []
+    return runs
+
+
+def _words(tokens: list[str]) -> int:
+    return sum(not token.isspace() for token in tokens)
 
 
 def _diff_range(old: list[str], new: list[str], out: _RunBuilder) -> None:
@@ -128,16 +205,16 @@ def _diff_sentences(old: list[str], new: list[str], out: _RunBuilder) -> None:
 def _diff_anchored(old: list[str], new: list[str], out: _RunBuilder) -> bool:
     """Align on words that start a run of words unique in both texts, and diff the gaps
     between them; ``False`` if there is no such word."""
-    old_start, new_start = _first_word(old), _first_word(new)
+    old_words, new_words = _word_positions(old), _word_positions(new)
     for words in _ANCHOR_WORDS:
         chain = _unique_anchors(
-            _word_runs(old, old_start, words), _word_runs(new, new_start, words)
+            _word_runs(old, old_words, words), _word_runs(new, new_words, words)
         )
         if chain:
             break
     else:
         return False
-    anchors = [(old_start + 2 * old_word, new_start + 2 * new_word) for old_word, new_word in chain]
+    anchors = [(old_words[old_word], new_words[new_word]) for old_word, new_word in chain]
     _walk_anchors(old, new, anchors, out, _diff_range)
     return True
 
@@ -177,18 +254,18 @@ def _unique_anchors(old: Sequence[Hashable], new: Sequence[Hashable]) -> list[tu
     )
 
 
-def _word_runs(tokens: list[str], start: int, words: int) -> Sequence[Hashable]:
-    """The run of ``words`` words starting at each word, whitespace aside (so that re-wrapped
-    text still anchors)."""
-    # Tokens alternate between words and whitespace, so the words are every other token.
-    only_words = tokens[start::2]
+def _word_runs(tokens: list[str], positions: list[int], words: int) -> Sequence[Hashable]:
+    """The run of ``words`` words (and punctuation marks) starting at each, whitespace aside
+    (so that re-wrapped text still anchors)."""
+    only_words = [tokens[index] for index in positions]
     if words == 1:
         return only_words
     return [tuple(only_words[index : index + words]) for index in range(len(only_words))]
 
 
-def _first_word(tokens: list[str]) -> int:
-    return 1 if tokens and tokens[0].isspace() else 0
+def _word_positions(tokens: list[str]) -> list[int]:
+    """The positions of the tokens that are not whitespace."""
+    return [index for index, token in enumerate(tokens) if not token.isspace()]
 
 
 def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -115,11 +115,12 @@ def test_text_shows_issue_lifecycle_events_and_sources(
     code, out, _ = _run(capsys, "--color", "never", str(CEASEFIRE_DIR), "2025-03-14", "2025-03-18")
     assert code == 0
     flat = " ".join(out.split())  # the console wraps long lines
+    # What happened and when lead, so the date never reads as part of the title.
     assert (
-        "closed putin-trump-call A Putin\u2013Trump phone call on the truce (resolved on 2025-03-18"
-        in flat
+        "\u2713 resolved 2025-03-18: putin-trump-call A Putin\u2013Trump phone call on the truce"
+        " (opened 2025-03-13)" in flat
     )
-    assert "opened energy-strike-moratorium" in flat
+    assert "opened 2025-03-18: energy-strike-moratorium" in flat
     assert "+ 2025-03-18 Putin and Trump speak by phone" in flat
     assert "+ S32 The Kyiv Independent (A)" in flat
     assert "Summary" in out
@@ -218,3 +219,15 @@ def test_the_installed_console_script() -> None:
     diff = msgspec.json.decode(result.stdout, type=BriefDiff)
     assert "prisoner-exchange-175" in _closed(diff)
     assert codec.decode_brief((BRIEFS / "2025-03-19.json").read_bytes()).ref == diff.new
+
+
+def test_text_leads_with_counts_then_issues_resolved_first(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = _run(capsys, "--color", "never", str(CEASEFIRE_DIR), "2025-03-14", "2025-03-18")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[3].startswith("✓1 resolved · +5 opened · 1 stance shift · +5 events")
+    assert lines[5] == "Issues"
+    assert lines[6].startswith("✓ resolved 2025-03-18: putin-trump-call")
+    assert out.index("Stances") < out.index("Headline") < out.index("Summary")

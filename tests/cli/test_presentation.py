@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from service.cli._render import print_diff
+from service.cli._render import print_diff, text
 from service.domain.changes import BriefDiff
 from service.domain.diff import diff_briefs, without_trivial
 from service.domain.files import StoryFolder, find_story_dirs, load_story_dir
@@ -53,10 +53,11 @@ def _story_diffs(story: StoryFolder) -> list[tuple[BriefDiff, DiffContext]]:
 
 
 def cli_blocks(diff: BriefDiff, context: DiffContext) -> list[tuple[str, str]]:
-    """``briefs diff``'s sections as (title, plain text of its lines) in printed order."""
+    """``briefs diff``'s sections as (title, plain text of its lines) in printed order, in colour
+    (so without the word-diff markers, as the TUI draws them)."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=100_000, force_terminal=True, color_system="standard")
-    print_diff(console, diff, context, plain=True)
+    print_diff(console, diff, context, plain=False)
     blocks: list[tuple[str, list[str]]] = []
     for line in buffer.getvalue().splitlines():
         if line.startswith(_HEADING):
@@ -113,10 +114,12 @@ def test_fuzzy_dates_have_one_spelling(precision: DatePrecision, label: str) -> 
     )
 
 
-def test_word_diff_markers_are_spans_both_renderers_draw() -> None:
+def test_word_diff_markers_show_only_in_plain_cli_output() -> None:
     runs = word_diff("It was calm.", "It was tense.").runs
     marked = word_spans(runs)
-    assert "".join(span.text for span in marked) == "It was [-calm.-]{+tense.+}"
+    assert "".join(span.text for span in marked) == "It was [-calm-]{+tense+}."
     assert Span("{+", Role.MARKER) in marked
-    assert inline_word_diff(runs).plain == "It was [-calm.-]{+tense.+}"
-    assert spans(marked).plain == "It was [-calm.-]{+tense.+}"
+    assert inline_word_diff(runs).plain == "It was calmtense."
+    assert spans(marked).plain == "It was calmtense."
+    assert text(marked, plain=True).plain == "It was [-calm-]{+tense+}."
+    assert text(marked, plain=False).plain == "It was calmtense."

@@ -129,18 +129,18 @@ def test_every_kind_of_change_is_rendered() -> None:
     assert "significance 0.90 (major)" in out
     assert "usable -> canceled" in out
     assert "Russia: conditional -> opposes (away from agreement)" in out
-    assert "Russia: Open to a truce [-now.-]{+later.+}" in out
+    assert "Russia: Open to a truce [-now-]{+later+}." in out
     assert "+ newcomer: position added" in out
     assert "- leaver: position no longer stated" in out
-    assert "reopened talks  Talks  (lapsed -> open)" in out
-    assert "status   swap  Swap  (open -> scheduled)" in out
-    assert "dropped  gone  Gone quietly  (still open: dropped without being closed)" in out
+    assert "reopened: talks  Talks  (lapsed -> open)" in out
+    assert "status: swap  Swap  (open -> scheduled)" in out
+    assert "dropped: gone  Gone quietly  (still open: dropped without being closed)" in out
     assert "+ ~2025-03-01  Event a" in out
     assert "- 2025-03  Event m" in out
     assert "~ 2025-03-01  Event c  (detail changed)" in out
     assert "[-Two-]{+Three+} hours." in out
     assert "- S1 Wire (B) — Old piece" in out
-    assert "It was [-calm.-]{+tense.+}" in out
+    assert "It was [-calm-]{+tense+}." in out
 
 
 def test_text_from_briefs_is_not_read_as_markup() -> None:
@@ -155,8 +155,8 @@ def test_colour_replaces_the_markers() -> None:
     out = _render(diff, plain=False, color=True)
     assert "{+" not in out
     assert "[-" not in out
-    assert "\x1b[9;31mcalm.\x1b[0m" in out
-    assert "\x1b[32mtense.\x1b[0m" in out
+    assert "\x1b[9;31mcalm\x1b[0m" in out
+    assert "\x1b[32mtense\x1b[0m" in out
 
 
 def test_an_empty_diff_has_only_a_header() -> None:
@@ -184,9 +184,30 @@ def test_issue_notes_explain_status_changes_and_edits_once() -> None:
     )
     context = DiffContext(parties=CONTEXT.parties, story=STORY, issues={"swap": issue})
     out = _render(diff, context=context)
-    assert "status   swap  Swap  (open -> scheduled)\n    Set for Friday.\n" in out
-    assert "edited   swap  Swap  (note)\n" in out
+    assert "status: swap  Swap  (open -> scheduled)\n    Set for Friday.\n" in out
+    assert "edited note: swap  Swap\n" in out
     assert out.count("Set for Friday.") == 1
+
+
+def test_edited_note_and_resolution_show_old_and_new_text() -> None:
+    old = Issue(id="swap", title="Swap", opened_on=dt.date(2025, 3, 1), note="Talks continue.")
+    new = Issue(
+        id="swap",
+        title="Swap",
+        status=IssueStatus.RESOLVED,
+        opened_on=dt.date(2025, 3, 1),
+        closed_on=dt.date(2025, 3, 2),
+        note="Held on Friday.",
+        resolution="175 for 175.",
+    )
+    diff = _changed(
+        issues=[IssueEdited(issue_id="swap", title="Swap", fields=["note", "resolution"])],
+    )
+    context = DiffContext(issues={"swap": new}, old_issues={"swap": old}, story=STORY)
+    out = _render(diff, context=context)
+    assert "edited note, resolution: swap  Swap\n" in out
+    assert "    - note: Talks continue.\n    + note: Held on Friday.\n" in out
+    assert "    - resolution: none\n    + resolution: 175 for 175.\n" in out
 
 
 def test_a_corrected_quote_is_rendered_old_to_new() -> None:

@@ -121,10 +121,10 @@ def test_without_trivial_keeps_real_changes() -> None:
     assert party.stance is not None
     assert party.statement is None
     assert "".join(run.text for run in hidden.summary.runs if run.op != "delete") == new.summary
-    # Punctuation sticks to its word, so "said." -> "said, again." is one change block.
-    assert [run.text for run in hidden.summary.runs if run.op == "insert"] == ["said, again."]
-    assert (hidden.summary.words_added, hidden.summary.words_removed) == (2, 1)
-    assert WordRun(op="equal", text="The truce Holds officials ") in hidden.summary.runs
+    # Punctuation is a token of its own, so "said." -> "said, again." inserts ", again" only.
+    assert [run.text for run in hidden.summary.runs if run.op == "insert"] == [", again"]
+    assert (hidden.summary.words_added, hidden.summary.words_removed) == (1, 0)
+    assert WordRun(op="equal", text="The truce Holds officials said") in hidden.summary.runs
 
 
 def test_significance_ranks_a_stance_shift_above_a_new_source() -> None:

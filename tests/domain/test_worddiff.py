@@ -168,3 +168,64 @@ def test_huge_periodic_stretch_without_anchors_is_replaced_whole() -> None:
 
     assert (_old(diff), _new(diff)) == (old, new)
     assert [run.op for run in diff.runs] == ["delete", "insert"]
+
+
+def _change_blocks(diff: SummaryDiff) -> int:
+    """Places where something changed: maximal stretches of deletions and insertions."""
+    ops = [run.op for run in diff.runs]
+    return sum(
+        op != "equal" and (index == 0 or ops[index - 1] == "equal") for index, op in enumerate(ops)
+    )
+
+
+def test_punctuation_is_diffed_apart_from_its_word() -> None:
+    diff = word_diff("It killed 20 people.", "It killed 20 people and injured more than 110.")
+
+    assert diff.runs == [
+        WordRun(op="equal", text="It killed 20 people"),
+        WordRun(op="insert", text=" and injured more than 110"),
+        WordRun(op="equal", text="."),
+    ]
+    assert (diff.words_added, diff.words_removed) == (5, 0)
+
+
+def test_words_keep_inner_apostrophes_and_hyphens() -> None:
+    diff = word_diff("Witkoff's 30-day plan.", "Witkoff's 60-day plan.")
+
+    assert [run.text for run in diff.runs if run.op != "equal"] == ["30-day", "60-day"]
+
+
+def test_short_equal_islands_between_changes_fold_into_one_replacement() -> None:
+    old = "Peskov said the talks would be timed once the envoy reported back."
+    new = "Lavrov warned the summit would follow only after sanctions were lifted."
+
+    diff = word_diff(old, new)
+
+    # " the " and " would " alone survived between the changes; they are noise in a rewrite.
+    assert _change_blocks(diff) == 1
+    assert (_old(diff), _new(diff)) == (old, new)
+
+
+def test_long_equal_stretch_between_changes_is_kept() -> None:
+    old = "Talks resumed in Geneva on Monday with both delegations present, officials said."
+    new = "Talks stalled in Geneva on Monday with both delegations present, officials warned."
+
+    diff = word_diff(old, new)
+
+    assert _change_blocks(diff) == 2
+
+
+def test_fixture_rewrite_of_the_summary_is_a_handful_of_runs() -> None:
+    from pathlib import Path
+
+    from service.domain.files import load_story_dir
+
+    story = load_story_dir(Path(__file__).parents[2] / "fixtures" / "stories" / "ceasefire-2025")
+    by_date = {brief.as_of.isoformat(): brief for brief in story.briefs if brief.revision == 1}
+    old, new = by_date["2025-03-13"].summary, by_date["2025-03-14"].summary
+
+    diff = word_diff(old, new)
+
+    # Measured: 8 change places before the clean-up (tiny equal islands between rewrites), 1 after.
+    assert _change_blocks(diff) <= 3
+    assert (_old(diff), _new(diff)) == (old, new)

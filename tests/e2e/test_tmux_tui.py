@@ -34,7 +34,14 @@ WAIT_SECONDS = 20.0
 class TmuxPane:
     """One command in a detached tmux session on a private tmux server (``-L``)."""
 
-    def __init__(self, tmux: str, command: list[str], *, env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        tmux: str,
+        command: list[str],
+        *,
+        env: dict[str, str],
+        size: tuple[int, int] = (WIDTH, HEIGHT),
+    ) -> None:
         self.tmux = tmux
         self.socket = f"briefs-tui-{uuid.uuid4().hex[:10]}"
         self.env = env
@@ -44,9 +51,9 @@ class TmuxPane:
             "-s",
             "tui",
             "-x",
-            str(WIDTH),
+            str(size[0]),
             "-y",
-            str(HEIGHT),
+            str(size[1]),
             "-c",
             str(REPO_ROOT),
             shlex.join(command),
@@ -111,9 +118,13 @@ def pane_env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def open_tui(tmux: str, env: dict[str, str], *args: str) -> Iterator[TmuxPane]:
-    """``briefs tui ARGS`` in a fresh pane, stopped when the block ends."""
-    pane = TmuxPane(tmux, [sys.executable, "-m", "service.cli.main", "tui", *args], env=env)
+def open_tui(
+    tmux: str, env: dict[str, str], *args: str, size: tuple[int, int] = (WIDTH, HEIGHT)
+) -> Iterator[TmuxPane]:
+    """``briefs tui ARGS`` in a fresh pane of ``size`` (columns, rows), stopped when the block
+    ends."""
+    command = [sys.executable, "-m", "service.cli.main", "tui", *args]
+    pane = TmuxPane(tmux, command, env=env, size=size)
     try:
         yield pane
     finally:
@@ -121,23 +132,19 @@ def open_tui(tmux: str, env: dict[str, str], *args: str) -> Iterator[TmuxPane]:
 
 
 def walk_to_the_march_18_diff(pane: TmuxPane) -> str:
-    """Stories → the fixture story → its 2025-03-18 brief → diff against 2025-03-14 → issues,
-    then a page further down to the issue it closed (the pane's text on both pages)."""
+    """Stories → the fixture story → diff of its 2025-03-18 brief against 2025-03-14: the
+    pane's first screen of the diff (the issues lead it)."""
     pane.wait_for("ceasefire", "Open")
     pane.send("Enter")
     pane.wait_for("What changed", "2025-03-18")
     pane.send("Down", "Down", "Down", "d")
-    pane.wait_for("2025-03-14 r2 → 2025-03-18 r2", "Headline")
-    pane.send("i")
-    opened = pane.wait_for("energy-strike-moratorium", "black-sea-ceasefire")
-    pane.send("PageDown")
-    return opened + pane.wait_for("putin-trump-call")
+    return pane.wait_for("2025-03-14 r2 → 2025-03-18 r2", "energy-strike-moratorium")
 
 
 def assert_march_18_issue_changes(text: str) -> None:
-    assert re.search(r"closed\s+putin-trump-call", text), text
-    assert re.search(r"opened\s+energy-strike-moratorium", text), text
-    assert re.search(r"opened\s+black-sea-ceasefire", text), text
+    assert re.search(r"resolved 2025-03-18: putin-trump-call", text), text
+    assert re.search(r"opened 2025-03-18: energy-strike-moratorium", text), text
+    assert re.search(r"opened 2025-03-18: black-sea-ceasefire", text), text
 
 
 def test_tui_against_a_real_server(
@@ -156,6 +163,44 @@ def test_tui_on_the_fixture_folder_without_a_server(tmux: str, pane_env: dict[st
     with open_tui(tmux, pane_env, "--dir", str(CEASEFIRE_DIR.relative_to(REPO_ROOT))) as pane:
         text = walk_to_the_march_18_diff(pane)
         assert_march_18_issue_changes(text)
+        pane.send("q")
+
+
+# h9's vim motions (j/k) are not on this branch: `Down` stands in for `j` until they are merged.
+NEXT_ROW = "Down"
+
+
+def test_diff_leads_with_meaning_on_its_first_screen_at_120x40(
+    tmux: str, pane_env: dict[str, str]
+) -> None:
+    folder = str(CEASEFIRE_DIR.relative_to(REPO_ROOT))
+    with open_tui(tmux, pane_env, "--dir", folder, size=(120, 40)) as pane:
+        pane.wait_for("ceasefire", "Open")
+        pane.send("Enter")
+        pane.wait_for("What changed", "2025-03-18")
+        pane.send(NEXT_ROW, NEXT_ROW, NEXT_ROW, "Enter")
+        pane.wait_for("as of 2025-03-18", "revision 2 of 2")
+        pane.send("Escape")
+        pane.wait_for("What changed")
+        pane.send("d")
+        # No scrolling: what the pane shows once the diff is drawn is its first screen.
+        first = pane.wait_for("2025-03-14 r2 → 2025-03-18 r2", "putin-trump-call")
+        assert "✓1 resolved · +5 opened · 1 stance shift · +5 events" in first, first
+        assert "✓ resolved 2025-03-18: putin-trump-call" in first, first
+        assert "European allies and others: unclear -> supports" in first, first
+        pane.send("q")
+
+
+@pytest.mark.xfail(reason="the footer keeping ? and q at 80 columns is h9's work (issue 14, 4)")
+def test_diff_footer_keeps_help_and_quit_at_80x24(tmux: str, pane_env: dict[str, str]) -> None:
+    folder = str(CEASEFIRE_DIR.relative_to(REPO_ROOT))
+    with open_tui(tmux, pane_env, "--dir", folder, size=(80, 24)) as pane:
+        first = walk_to_the_march_18_diff(pane)
+        assert "✓1 resolved" in first, first
+        assert "putin-trump-call" in first, first
+        footer = first.rstrip("\n").splitlines()[-1]
+        assert re.search(r"(^|\s)\? ", footer), footer
+        assert re.search(r"(^|\s)q ", footer), footer
         pane.send("q")
 
 

@@ -29,7 +29,7 @@ def test_hunks_keep_context_and_cut_long_equal_stretches() -> None:
         WordRun(op="delete", text=" END"),
     ]
     hunks = [inline_word_diff(hunk).plain for hunk in summary_hunks(runs, context=3)]
-    assert hunks == ["… five six seven [-old -]{+new +}a b {+X +}p q r … ", "… x y z[- END-]"]
+    assert hunks == ["… five six seven old new a b X p q r … ", "… x y z END"]
 
 
 def test_no_change_means_no_hunk() -> None:
@@ -51,7 +51,12 @@ def test_inline_and_side_by_side_texts() -> None:
         WordRun(op="insert", text="new"),
         WordRun(op="equal", text=" text"),
     ]
-    assert inline_word_diff(runs).plain == "the [-old-]{+new+} text"
+    inline = inline_word_diff(runs)
+    # One marking style: colour, and strike for deletions; no brackets, no underline.
+    assert inline.plain == "the oldnew text"
+    styles = {inline.plain[span.start : span.end]: str(span.style) for span in inline.spans}
+    assert "strike" in styles["old"]
+    assert "underline" not in styles["new"]
     old, new = side_word_diff(runs)
     assert (old.plain, new.plain) == ("the old text", "the new text")
 

@@ -28,9 +28,9 @@ async def test_walk_through_every_screen_over_http(asgi_source: DataSource) -> N
         await settle(app)
         assert isinstance(app.screen, DiffScreen)
         issues = text_of(app, "#issues")
-        assert "closed   putin-trump-call" in issues
-        assert "opened   energy-strike-moratorium" in issues
-        assert "opened   black-sea-ceasefire" in issues
+        assert "resolved 2025-03-18: putin-trump-call" in issues
+        assert "opened 2025-03-18: energy-strike-moratorium" in issues
+        assert "opened 2025-03-18: black-sea-ceasefire" in issues
         await pilot.press("escape", "enter")
         await settle(app)
         assert isinstance(app.screen, BriefScreen)

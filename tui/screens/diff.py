@@ -12,9 +12,9 @@ from textual.widgets import Footer, Header, Static
 
 from service.domain.changes import BriefDiff
 from service.domain.diff import without_trivial
-from service.domain.models import Brief, BriefRef
+from service.domain.models import Brief, BriefRef, Issue
 from service.domain.presentation import DiffContext, counts, significance
-from tui.format import ref_label, spans
+from tui.format import pair_label, spans
 from tui.screens.base import DataScreen
 from tui.source import DataSource
 from tui.widgets.diff_view import DiffView
@@ -66,7 +66,7 @@ class DiffScreen(DataScreen):
         )
         self.diff, self.briefs = diff, briefs
         self._names = {party.id: party.name for party in story.parties}
-        self.title = f"Diff {ref_label(self.old)} → {ref_label(self.new)}"
+        self.title = f"Diff {pair_label(self.old, self.new)}"
         await self.render_diff()
 
     async def render_diff(self) -> None:
@@ -96,11 +96,16 @@ class DiffScreen(DataScreen):
         """Party names, and the sources and issue notes of whichever side's brief is at hand."""
         sides = {(self.old.brief_id, self.old.revision), (self.new.brief_id, self.new.revision)}
         known = [brief for brief in self.briefs if (brief.id, brief.revision) in sides]
-        newest = (brief for brief in known if brief.id == self.new.brief_id)
+
+        def issues(ref: BriefRef) -> dict[str, Issue]:
+            side = (b for b in known if (b.id, b.revision) == (ref.brief_id, ref.revision))
+            return {issue.id: issue for brief in side for issue in brief.issues}
+
         return DiffContext(
             parties=self._names,
             sources={source.id: source for brief in known for source in brief.sources},
-            issues={issue.id: issue for brief in newest for issue in brief.issues},
+            issues=issues(self.new),
+            old_issues=issues(self.old),
             trivial_hidden=trivial_hidden,
         )
 

@@ -9,19 +9,21 @@ holding joined `Content` lines, so even a diff of very large briefs mounts a han
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich import box
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Static
 
 from service.domain.changes import BriefDiff
-from service.domain.presentation import DiffContext, Section, sections
+from service.domain.presentation import DiffContext, Section, mostly_rewritten, sections
 from tui.format import inline_word_diff, side_word_diff, spans, summary_hunks
 from tui.widgets.cells import themed_cell
 
@@ -76,6 +78,45 @@ class DiffView(VerticalScroll):
             self.scroll_to(y=target, animate=False)
 
 
+class HangingLines(Static):
+    """Lines that wrap with a hanging indent: a wrapped line continues two cells in from where
+    its text starts, so each change still reads as one entry. ``content`` stays the unwrapped
+    lines; the wrapping is redone for each width the layout asks about."""
+
+    MIN_WIDTH = 30
+    """Narrower than this (plus the indent) the lines wrap as usual: an indent would not fit."""
+
+    def __init__(self, lines: Sequence[Content], **kwargs: Any) -> None:
+        super().__init__(Content("\n").join(lines), **kwargs)
+        self._physical = [part for line in lines for part in line.split("\n")]
+        self._wrapped: tuple[int, list[Content]] = (-1, [])
+
+    def wrapped(self, width: int) -> list[Content]:
+        """The lines wrapped to ``width`` cells, continuations indented."""
+        if self._wrapped[0] == width:
+            return self._wrapped[1]
+        lines: list[Content] = []
+        for line in self._physical:
+            plain = line.plain
+            hang = len(plain) - len(plain.lstrip(" ")) + 2
+            if line.cell_length <= width or width < hang + self.MIN_WIDTH:
+                lines.append(line)
+                continue
+            first, *rest = line.wrap(width - hang)
+            lines += [first, *(Content(" " * hang) + part for part in rest)]
+        self._wrapped = (width, lines)
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """As many rows as the hanging-indented lines take at ``width``."""
+        lines = self.wrapped(width)
+        return sum(len(line.wrap(width)) if line.cell_length > width else 1 for line in lines)
+
+    def render(self) -> Content:
+        """The lines wrapped to the current width."""
+        return Content("\n").join(self.wrapped(self.content_size.width))
+
+
 @dataclass(frozen=True)
 class _Layout:
     side_by_side: bool
@@ -85,13 +126,16 @@ class _Layout:
 
 def _widgets(diff: BriefDiff, context: DiffContext, layout: _Layout) -> Iterator[Widget]:
     if diff.is_empty:
-        yield Static("No changes between these two briefs.", classes="muted")
+        said = "No changes between these two briefs."
+        if context.trivial_hidden:
+            said = "Only trivial changes (case, punctuation, spacing): press t to show them."
+        yield Static(said, classes="muted", id="no-changes")
         return
     for section in sections(diff, context):
         if section.words is not None:
             yield _summary(section, layout)
             continue
-        widget = Static(Content("\n").join(map(spans, section.lines)), id=section.key)
+        widget = HangingLines([spans(line) for line in section.lines], id=section.key)
         widget.add_class("section")
         widget.border_title = section.title
         yield widget
@@ -103,6 +147,7 @@ def _summary(section: Section, layout: _Layout) -> Static:
     assert section.words is not None  # only the summary's section has words
     full = layout.full_summary
     runs = section.words.runs
+    rewritten = mostly_rewritten(section.words)
     hunks = [list(runs)] if full else summary_hunks(runs)
     shown = hunks[:MAX_HUNKS]
     hidden = len(hunks) - len(shown)
@@ -121,6 +166,12 @@ def _summary(section: Section, layout: _Layout) -> Static:
             body.add_row(themed_cell(old, layout.variables), themed_cell(new, layout.variables))
         if hidden:
             body.add_row(themed_cell(more, layout.variables), "")
+    elif rewritten:
+        # A new text reads better as before and after than as one struck-and-coloured paragraph.
+        before, after = side_word_diff(runs)
+        old_text = Content.assemble(("- ", "$text-error"), before)
+        new_text = Content.assemble(("+ ", "$text-success"), after)
+        body = Content("\n").join([counted, old_text, Content(""), new_text])
     else:
         separator = Content.styled("\n" + "┄" * 8 + "\n", "$text-muted")
         body = Content("\n").join([counted, separator.join(map(inline_word_diff, shown))])
@@ -128,6 +179,8 @@ def _summary(section: Section, layout: _Layout) -> Static:
             body = Content("\n\n").join([body, more])
     places = "changed place" if len(hunks) == 1 else "changed places"
     where = "whole text" if full else f"{len(hunks)} {places}"
+    if not full and rewritten:
+        where = "rewritten"  # "1 changed place" would undersell a new text
     summary = Static(
         body, id=section.key, classes="section sides" if layout.side_by_side else "section"
     )

@@ -1,0 +1,113 @@
+"""Pilot tests of the diff screen leading with meaning (issue 14: items 2, 3 and 8)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from textual.content import Content
+from tui_support import press, settle, text_of
+
+from service.domain.models import BriefRef
+from tui.app import BriefsApp
+from tui.screens.diff import DiffScreen
+from tui.sources.local import DirSource
+from tui.widgets.diff_view import HangingLines
+
+STORY = "ceasefire-2025"
+
+
+async def _refs(source: DirSource) -> dict[str, BriefRef]:
+    """The latest revision of each fixture brief by ``as_of``, and ``DATE@1`` for the first."""
+    briefs = await source.list_briefs(STORY)
+    out = {brief.as_of.isoformat(): brief.ref for brief in briefs}
+    for brief in briefs:
+        first = BriefRef(brief_id=brief.id, as_of=brief.as_of, revision=1)
+        out[f"{brief.as_of}@1"] = first
+    return out
+
+
+def _visible_text(app: BriefsApp) -> str:
+    """What the terminal shows right now (no scrolling), as plain text."""
+    svg = app.export_screenshot()
+    texts = re.findall(r"<text[^>]*>(.*?)</text>", svg)
+    return "".join(texts).replace("&#160;", " ")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_first_screen_shows_counts_and_the_resolved_issue(
+    dir_source: DirSource, size: tuple[int, int]
+) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=size) as pilot:
+        await settle(app)
+        await press(pilot, "enter")
+        await press(pilot, "down", "down", "down", "d")
+        assert isinstance(app.screen, DiffScreen)
+        head = text_of(app, "#diff-head")
+        assert "✓1 resolved · +5 opened · 1 stance shift · +5 events" in head
+        assert app.screen.query_one("#diff").scroll_y == 0
+        shown = _visible_text(app)
+        assert "✓1" in shown
+        assert "putin-trump-call" in shown
+        assert "European" in shown  # the stance shift, before any edited note
+        # Edited notes say old and new, after the stances.
+        edits = text_of(app, "#issue-edits")
+        assert "- note: The Kremlin is cautiously optimistic" in edits
+        assert "+ note: Russia declined a full truce" in edits
+
+
+async def test_revision_diff_labels_both_sides_and_says_only_trivial(
+    dir_source: DirSource,
+) -> None:
+    refs = await _refs(dir_source)
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        old, new = refs["2025-03-14@1"], refs["2025-03-14"]
+        await app.push_screen(DiffScreen(dir_source, STORY, old, new))
+        await settle(app)
+        assert app.screen.title == "Diff 2025-03-14 r1 → r2"
+        await press(pilot, "t")
+        said = text_of(app, "#no-changes")
+        assert said.startswith("Only trivial changes")
+        assert "only trivial changes" in text_of(app, "#diff-head")
+
+
+async def test_rewritten_summary_is_not_one_changed_place_and_has_no_brackets(
+    dir_source: DirSource,
+) -> None:
+    refs = await _refs(dir_source)
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=(120, 40)):
+        await settle(app)
+        old, new = refs["2025-03-13"], refs["2025-03-14@1"]
+        await app.push_screen(DiffScreen(dir_source, STORY, old, new))
+        await settle(app)
+        summary = app.screen.query_one("#summary")
+        assert "rewritten" in str(summary.border_title)
+        assert "changed place" not in str(summary.border_title)
+        text = text_of(app, "#summary")
+        # One marking style in the TUI: colour and strike, never the {+ +}/[- -] brackets too.
+        assert "{+" not in text
+        assert "[-" not in text
+        # Before and after, each as one paragraph, rather than interleaved fragments.
+        assert text.split("\n")[1].startswith("- Moscow gave its first answers")
+        assert "\n+ Dmitry Peskov said" in text
+
+
+def test_wrapped_lines_hang_under_their_text() -> None:
+    line = Content("opened 2025-03-18: energy-strike-moratorium  30-day halt to strikes on energy")
+    detail = Content("    - note: Trump says thousands are encircled and Putin offers surrender")
+    widget = HangingLines([line, detail])
+
+    wrapped = [part.plain for part in widget.wrapped(44)]
+
+    assert wrapped[0].startswith("opened 2025-03-18:")
+    first_continuation = next(i for i, part in enumerate(wrapped) if i and "note" not in part)
+    assert wrapped[first_continuation].startswith("  ")
+    assert wrapped[first_continuation][2] != " "
+    note = next(i for i, part in enumerate(wrapped) if "- note:" in part)
+    assert wrapped[note + 1].startswith(" " * 6)
+    assert all(len(part) <= 44 for part in wrapped)
+    assert widget.get_content_height(None, None, 44) == len(wrapped)  # type: ignore[arg-type]
