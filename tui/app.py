@@ -10,8 +10,10 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.theme import Theme
 
 from service.domain.models import BriefRef
+from tui import config
 from tui.commands import BriefsCommands
 from tui.screens.brief import BriefScreen
 from tui.screens.diff import DiffScreen
@@ -21,6 +23,9 @@ from tui.screens.party import PartyScreen
 from tui.screens.stories import StoriesScreen
 from tui.screens.timeline import TimelineScreen
 from tui.source import DataSource
+from tui.sources.local import DirSource
+from tui.widgets.motions import MOTION_BINDINGS, Motion, move
+from tui.widgets.status import Status
 
 HELP_SCREENS = (StoriesScreen, TimelineScreen, BriefScreen, DiffScreen, IssuesScreen, PartyScreen)
 
@@ -34,18 +39,52 @@ class BriefsApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        *MOTION_BINDINGS,
     ]
 
-    def __init__(self, source: DataSource) -> None:
+    def __init__(self, source: DataSource, settings: config.Config | None = None) -> None:
         super().__init__()
         self.source = source
         #: The revision marked for the next diff (see `tui.screens.base.MarkHolder`).
         self.marked: tuple[str, BriefRef] | None = None
+        offline = isinstance(source, DirSource)
+        #: What the status bar shows (see `tui.screens.base.StatusHolder`).
+        self.status = Status(connection="offline" if offline else "live", where=source.label)
+        #: The user's settings file: theme and key overrides (see `tui.config`).
+        self.settings = settings if settings is not None else config.load()
 
     def on_mount(self) -> None:
-        """Start on the story list."""
+        """Apply the user's settings, start on the story list."""
         self.sub_title = self.source.label
+        self._apply_settings()
         self.push_screen(StoriesScreen(self.source))
+
+    def _apply_settings(self) -> None:
+        settings = self.settings
+        if settings.problem:
+            self.notify(settings.problem, title="Briefs settings", severity="warning", timeout=8)
+        if settings.theme:
+            if settings.theme in self.available_themes:
+                self.theme = settings.theme
+            else:
+                self.notify(
+                    f"Unknown theme {settings.theme!r} in {settings.path}", severity="warning"
+                )
+        if settings.keys:
+            self.set_keymap(settings.keys)
+        # Subscribed after applying the saved theme, so only the person's choices are written.
+        self.theme_changed_signal.subscribe(self, self._save_theme)
+
+    def _save_theme(self, theme: Theme) -> None:
+        if theme.name == self.settings.theme:
+            return
+        self.settings.theme = theme.name
+        if problem := config.save(self.settings):
+            self.notify(problem, title="Briefs settings", severity="warning", timeout=8)
+
+    def action_motion(self, motion: Motion) -> None:
+        """j/k, g/G, Ctrl+D/Ctrl+U: move the focused list or table, or scroll its view."""
+        move(self.focused or self.screen, motion)
 
     async def on_unmount(self) -> None:
         """Close the source's connections."""
