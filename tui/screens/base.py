@@ -49,7 +49,7 @@ class DataScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "app.help", "Help", id="app.help"),
+        Binding("question_mark,f1", "app.help", "Help", id="app.help"),
         Binding("q", "app.quit", "Quit", id="app.quit"),
         Binding("r", "reload", "Reload", show=False, id="reload"),
         # A priority key so a retry works while a filter box has the focus (r would type there).
@@ -184,9 +184,14 @@ class DataScreen(Screen[None]):
         self.show_status()
 
     def report(self, message: str) -> None:
-        """Show an error: a notification now, and the subtitle until the next good load."""
+        """Show an error: a notification now, the subtitle until the next good load, and, where
+        the screen shows nothing, a line saying why (the toast fades; the line stays)."""
         self.sub_title = f"⚠ {message}"
         self.notify(message, title="Briefs", severity="error", timeout=8)
+        self.explain_empty(message)
+
+    def explain_empty(self, message: str) -> None:
+        """Say ``message`` where the screen's data would be, if it shows none (a hook)."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Report a load that failed with an unexpected error instead of crashing."""
