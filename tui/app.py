@@ -6,8 +6,13 @@ current screen's actions, and ``?`` shows every key.
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import ClassVar
 
+# Where Textual saves screenshots by default (it is Textual's own dependency, pinned in the lock).
+from platformdirs import user_downloads_path
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
@@ -52,6 +57,7 @@ class BriefsApp(App[None]):
         self.status = Status(connection="offline" if offline else "live", where=source.label)
         #: The user's settings file: theme and key overrides (see `tui.config`).
         self.settings = settings if settings is not None else config.load()
+        self._screenshot_target: Path | None = None
 
     def on_mount(self) -> None:
         """Apply the user's settings, start on the story list."""
@@ -82,9 +88,30 @@ class BriefsApp(App[None]):
         if problem := config.save(self.settings):
             self.notify(problem, title="Briefs settings", severity="warning", timeout=8)
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Remember where the screenshot goes, so a failure can say where it tried to write."""
+        stamp = dt.datetime.now(dt.UTC).astimezone().strftime(time_format or "%Y-%m-%dT%H_%M_%S")
+        name = filename or f"briefs-{stamp}.svg"
+        self._screenshot_target = Path(path) if path else user_downloads_path()
+        self._screenshot_target /= name
+        return super().deliver_screenshot(name, path, time_format)
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        """Replace Textual's bare "Failed to save screenshot" with where and why."""
+        if event.name == "screenshot":
+            event.prevent_default()
+            self.notify(
+                f"Could not save the screenshot to {self._screenshot_target}: {event.exception}",
+                title="Screenshot",
+                severity="error",
+                timeout=10,
+            )
+
     def action_motion(self, motion: Motion) -> None:
         """j/k, g/G, Ctrl+D/Ctrl+U: move the focused list or table, or scroll its view."""
-        move(self.focused or self.screen, motion)
+        move(self.screen, motion)
 
     async def on_unmount(self) -> None:
         """Close the source's connections."""

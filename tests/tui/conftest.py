@@ -81,3 +81,9 @@ def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ticks = itertools.count()
     monkeypatch.setattr(status, "now", lambda: start + dt.timedelta(microseconds=next(ticks)))
     return path
+
+
+@pytest.fixture
+def settings_file(_private_settings: Path) -> Path:
+    """Where this test's TUI settings live (nothing is there until a test writes it)."""
+    return _private_settings

@@ -2,8 +2,9 @@
 
 The app binds the keys once (`MOTION_BINDINGS`) and `move` hands each motion to the focused
 widget, or the nearest scrollable ancestor of it, so every screen gets them without declaring
-anything. App bindings are the last link of the binding chain: an `Input` consumes printable keys
-(and its own Ctrl+D/Ctrl+U) before they get here, so typing a ``j`` into a filter still types it.
+anything (a modal screen adds `MODAL_MOTION_BINDINGS`). App bindings are the last link of the
+binding chain: an `Input` consumes printable keys (and its own Ctrl+D/Ctrl+U) before they get
+here, so typing a ``j`` into a filter still types it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from typing import Literal
 
 from textual.binding import Binding
+from textual.containers import ScrollableContainer
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, ListView, OptionList, TextArea
 
@@ -26,9 +29,24 @@ MOTION_BINDINGS = [
 ]
 
 
-def move(focused: Widget | None, motion: Motion) -> bool:
-    """Apply ``motion`` to ``focused`` or its nearest movable ancestor; false if none moved."""
-    node: Widget | None = focused
+# A modal screen's binding chain stops at the modal, so app bindings do not reach it: a modal
+# lists these (the same ids, so one keymap entry rebinds both) to get the motions too.
+MODAL_MOTION_BINDINGS = [
+    Binding(
+        binding.key,
+        f"app.{binding.action}",
+        binding.description,
+        show=False,
+        id=binding.id,
+    )
+    for binding in MOTION_BINDINGS
+]
+
+
+def move(screen: Screen[object], motion: Motion) -> bool:
+    """Apply ``motion`` to the focused widget or its nearest movable ancestor, or, with nothing
+    focused (a modal such as help), to the screen's first view that can scroll."""
+    node: Widget | None = screen.focused
     while node is not None:
         if isinstance(node, Input | TextArea):
             return False  # text boxes keep their keys (they only get here if unbound there)
@@ -36,6 +54,9 @@ def move(focused: Widget | None, motion: Motion) -> bool:
             return True
         parent = node.parent
         node = parent if isinstance(parent, Widget) else None
+    for view in screen.query(ScrollableContainer):
+        if view.display and view.max_scroll_y > 0:
+            return _move(view, motion)
     return False
 
 
