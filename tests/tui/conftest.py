@@ -76,7 +76,7 @@ def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     path = tmp_path / "settings" / "tui.toml"
     monkeypatch.setenv(config.ENV_VAR, str(path))
-    # Strictly increasing (a failure and a later refresh must compare) yet always 09:30:00 shown.
+    # Always 09:30:00 on screen, yet strictly increasing, should anything compare two readings.
     start = dt.datetime(2025, 3, 19, 9, 30, tzinfo=dt.UTC)
     ticks = itertools.count()
     monkeypatch.setattr(status, "now", lambda: start + dt.timedelta(microseconds=next(ticks)))

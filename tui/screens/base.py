@@ -9,7 +9,6 @@ reported the same way, so the screen never freezes and the app never crashes.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from typing import ClassVar, Protocol, runtime_checkable
 
 from textual import work
@@ -62,8 +61,8 @@ class DataScreen(Screen[None]):
     def __init__(self, source: DataSource) -> None:
         super().__init__()
         self.source = source
-        #: When the last load failed (None after a good one).
-        self._failed_at: dt.datetime | None = None
+        #: Whether the last load got no answer at all (see `on_screen_resume`).
+        self._unreachable = False
 
     def on_mount(self) -> None:
         """Add the status bar, start the first load; follow theme changes."""
@@ -81,17 +80,12 @@ class DataScreen(Screen[None]):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        """The mark or the connection may have changed on another screen; if this screen's
-        last load failed and another has loaded since, the server is back: load again, so no
-        stale "⚠ Cannot reach…" stays in the title."""
+        """The mark or the connection may have changed on another screen; if this screen could
+        not reach the server and another screen has had an answer since, the server is back:
+        load again, so no stale "⚠ Cannot reach…" stays in the title."""
         self.show_status()
         status = self.status
-        if (
-            self._failed_at is not None
-            and status is not None
-            and status.refreshed is not None
-            and status.refreshed > self._failed_at
-        ):
+        if self._unreachable and status is not None and status.connection == "live":
             self.reload()
 
     @property
@@ -114,7 +108,7 @@ class DataScreen(Screen[None]):
     def _set_connection(self, *, ok: bool | None, reached: bool = True) -> None:
         """``ok`` None: a load started; True or False: it ended well or not (``reached``: an
         answer came, even if an error)."""
-        self._failed_at = None if ok is not False else status_module.now()
+        self._unreachable = ok is False and not reached
         status = self.status
         if status is None:
             return
