@@ -126,7 +126,7 @@ class BriefsApp(App[None]):
                 "Everywhere",
                 [
                     *self.BINDINGS,
-                    Binding("r", "reload", "Reload"),
+                    Binding("r,f5", "reload", "Reload (F5 also from a text box)"),
                     Binding("ctrl+p", "command_palette", "Command palette"),
                 ],
             )

@@ -57,6 +57,8 @@ class TimelineScreen(DataScreen):
         self.reported_in: dict[str, BriefRef] = {}
         #: The change marks of each brief, by id (what the briefs table shows beside it).
         self.marks: dict[str, str] = {}
+        #: The events table's rows: event id, when, title, the as-of date that first reported it.
+        self._event_rows: list[tuple[str, str, str, str]] = []
         #: The briefs table's column layout: ``None`` until laid out, then (stacked, width).
         self._layout: tuple[bool, int] | None = None
 
@@ -71,11 +73,7 @@ class TimelineScreen(DataScreen):
             yield Label(
                 "Events (Enter opens the brief that first reported one)", classes="section-title"
             )
-            events: DataTable[str] = DataTable(id="events", cursor_type="row")
-            events.add_column("When", key="when")
-            events.add_column("Event", key="event")
-            events.add_column("First reported", key="reported")
-            yield events
+            yield DataTable(id="events", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -115,25 +113,39 @@ class TimelineScreen(DataScreen):
         self.title = story.title
         self.query_one("#story-head", Static).update(story.description or story.title)
         self._fill_briefs()
-        events: DataTable[str] = self.query_one("#events", DataTable)
-        # A reload keeps both cursors where they were (by row, not by position).
-        event_row = events.cursor_row if events.row_count else 0
-        events.clear()
         self.reported_in = {entry.event.id: entry.first_reported_in for entry in timeline.entries}
-        for entry in timeline.entries:
-            events.add_row(
+        self._event_rows = [
+            (
+                entry.event.id,
                 fuzzy_date(entry.event.when),
                 entry.event.title,
                 entry.first_reported_in.as_of.isoformat(),
-                key=entry.event.id,
             )
-        if events.row_count:
-            events.move_cursor(row=min(event_row, events.row_count - 1), animate=False)
+            for entry in timeline.entries
+        ]
+        self._fill_events()
 
     def on_resize(self, event: events.Resize) -> None:
-        """Re-lay the briefs table when the width changes which layout fits."""
+        """Re-lay both tables when the width changes: their text columns wrap to it."""
         if self.briefs and self._wanted_layout() != self._layout:
             self._fill_briefs()
+            self._fill_events()
+
+    def _fill_events(self) -> None:
+        """When | Event (wrapping to what is left) | Reported; the cursor stays on its row."""
+        table: DataTable[str] = self.query_one("#events", DataTable)
+        # A reload keeps the cursor where it was (by row, not by position).
+        row = table.cursor_row if table.row_count else 0
+        when = max((len(when) for _, when, _, _ in self._event_rows), default=4)
+        room = max(20, self.size.width - when - 10 - 3 * CELL_PADDING - 2)
+        table.clear(columns=True)
+        table.add_column("When", key="when", width=max(4, when))
+        table.add_column("Event", key="event", width=room)
+        table.add_column("Reported", key="reported", width=10)
+        for key, when_text, title, reported in self._event_rows:
+            table.add_row(when_text, title, reported, key=key, height=None)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
 
     def _wanted_layout(self) -> tuple[bool, int]:
         width = self.size.width
