@@ -33,6 +33,8 @@ MARKED = "◉"
 """In the mark column: the brief marked as the old side of the next diff."""
 STACK_BELOW = 120
 """Narrower than this, the headline and its change marks share one wrapped column."""
+SHORT_BELOW = 30
+"""Fewer rows than this, the story's description is hidden to leave room for the briefs."""
 AS_OF_WIDTH = 13
 CELL_PADDING = 2
 
@@ -127,6 +129,7 @@ class TimelineScreen(DataScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         """Re-lay both tables when the width changes: their text columns wrap to it."""
+        self.set_class(self.size.height < SHORT_BELOW, "-short")
         if self.briefs and self._wanted_layout() != self._layout:
             self._fill_briefs()
             self._fill_events()
@@ -168,7 +171,7 @@ class TimelineScreen(DataScreen):
         # Each column pads one cell either side; the scrollbar takes two.
         room = max(20, width - 1 - AS_OF_WIDTH - 3 * CELL_PADDING - 2)
         if stacked:
-            table.add_column("Brief · what changed", key="brief", width=room)
+            table.add_column("Headline · What changed", key="brief", width=room)
         else:
             changes = max(24, room * 2 // 5)
             table.add_column("What changed", key="changes", width=changes)
