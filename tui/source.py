@@ -19,13 +19,15 @@ class SourceError(Exception):
     """A data-source failure, phrased for the person at the terminal.
 
     ``retryable`` is false when retrying cannot help (e.g. a missing story), so the screen says
-    so instead of suggesting ``r``.
+    so instead of suggesting ``r``. ``unreachable`` is true when no answer came at all (the
+    status bar then says so, and says "reconnecting" during the next load).
     """
 
-    def __init__(self, message: str, *, retryable: bool = True) -> None:
+    def __init__(self, message: str, *, retryable: bool = True, unreachable: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.retryable = retryable
+        self.unreachable = unreachable
 
 
 class DataSource(Protocol):

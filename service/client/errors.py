@@ -43,7 +43,15 @@ class BriefsClientError(Exception):
 
 
 class TransportError(BriefsClientError):
-    """The request could not be completed: no HTTP response was received."""
+    """The request could not be completed: no HTTP response was received.
+
+    ``reason`` is the underlying cause alone (``All connection attempts failed``), so a caller
+    that writes its own sentence can quote it without repeating ``message`` around it.
+    """
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class ConnectError(TransportError):

@@ -124,8 +124,9 @@ class HttpSession:
                 f"The server at {self._origin()} did not answer {where} in time."
             ) from None
         except httpx.ConnectError as error:
+            reason = _reason(error)
             raise ConnectError(
-                f"Cannot connect to the server at {self._origin()} ({_reason(error)})."
+                f"Cannot connect to the server at {self._origin()} ({reason}).", reason=reason
             ) from None
         except (httpx.HTTPError, httpx.InvalidURL) as error:
             raise TransportError(f"{where} failed: {_reason(error)}.") from None

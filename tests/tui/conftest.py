@@ -63,3 +63,27 @@ async def asgi_app(tmp_path: Path, ceasefire: StoryFolder) -> AsyncIterator[Asgi
 def asgi_source(asgi_app: AsgiServer) -> DataSource:
     """An `HttpSource` with a read token, talking to the real API app in-process."""
     return asgi_app.source(asgi_app.tokens["read"])
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never read or write the real ``~/.config/briefs/tui.toml``; a fixed status-bar clock."""
+    import datetime as dt
+    import itertools
+
+    from tui import config
+    from tui.widgets import status
+
+    path = tmp_path / "settings" / "tui.toml"
+    monkeypatch.setenv(config.ENV_VAR, str(path))
+    # Always 09:30:00 on screen, yet strictly increasing, should anything compare two readings.
+    start = dt.datetime(2025, 3, 19, 9, 30, tzinfo=dt.UTC)
+    ticks = itertools.count()
+    monkeypatch.setattr(status, "now", lambda: start + dt.timedelta(microseconds=next(ticks)))
+    return path
+
+
+@pytest.fixture
+def settings_file(_private_settings: Path) -> Path:
+    """Where this test's TUI settings live (nothing is there until a test writes it)."""
+    return _private_settings

@@ -11,6 +11,7 @@ from textual.color import Color, ColorParseError
 
 import tui
 from tui.app import HELP_SCREENS, BriefsApp
+from tui.screens.base import DataScreen
 from tui.screens.help import HelpScreen
 from tui.screens.party import PartyPickerScreen
 
@@ -26,10 +27,20 @@ def test_every_binding_has_an_id(owner: type) -> None:
 
 
 def test_binding_ids_are_unique() -> None:
-    ids = [
-        binding.id for owner in OWNERS for binding in owner.BINDINGS if isinstance(binding, Binding)
+    """One id, one action: an id is shared only by bindings of the same app action (a modal's
+    copy of the motions, a screen's ``?``), so that one keymap entry rebinds them all."""
+    actions: dict[str, set[str]] = {}
+    owners = [*OWNERS, DataScreen]
+    for owner in owners:
+        for binding in owner.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                actions.setdefault(binding.id, set()).add(binding.action.removeprefix("app."))
+    assert {key: found for key, found in actions.items() if len(found) > 1} == {}
+    per_owner = [
+        [binding.id for binding in owner.BINDINGS if isinstance(binding, Binding)]
+        for owner in owners
     ]
-    assert len(ids) == len(set(ids))
+    assert all(len(ids) == len(set(ids)) for ids in per_owner)
 
 
 def test_styles_use_only_theme_colours() -> None:

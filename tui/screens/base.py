@@ -15,10 +15,13 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
 from service.domain.models import BriefRef
 from tui.source import DataSource, SourceError
+from tui.widgets import status as status_module
+from tui.widgets.status import Status, StatusBar
 
 
 @runtime_checkable
@@ -29,11 +32,27 @@ class MarkHolder(Protocol):
     marked: tuple[str, BriefRef] | None
 
 
+@runtime_checkable
+class StatusHolder(Protocol):
+    """The app's one `Status`, shown by the bar of whichever screen is active."""
+
+    status: Status
+
+
 class DataScreen(Screen[None]):
-    """Base class of every screen that shows data: ``r`` reloads it."""
+    """Base class of every screen that shows data: ``r`` reloads it.
+
+    Footer order: Textual merges ``BINDINGS`` base class first, so the keys here lead every
+    screen's footer: ``?`` and ``q`` are never pushed off at 80 columns, and a subclass lists its
+    own keys most useful first. ``r`` is in the help and the palette, not the footer.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reload", "Reload", id="reload"),
+        Binding("question_mark,f1", "app.help", "Help", id="app.help"),
+        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("r", "reload", "Reload", show=False, id="reload"),
+        # A priority key so a retry works while a filter box has the focus (r would type there).
+        Binding("f5", "reload", "Reload", show=False, priority=True, id="reload.always"),
     ]
 
     #: Words that name the screen in the help screen and the command palette.
@@ -42,11 +61,67 @@ class DataScreen(Screen[None]):
     def __init__(self, source: DataSource) -> None:
         super().__init__()
         self.source = source
+        #: Whether the last load got no answer at all (see `on_screen_resume`).
+        self._unreachable = False
 
     def on_mount(self) -> None:
-        """Start the first load; follow theme changes."""
+        """Add the status bar, start the first load; follow theme changes."""
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        # Mounted here rather than in each compose, so every screen has one without asking.
+        # (Textual may run this twice: as the subclass's super() call and as the base handler.)
+        if not self.query(StatusBar):
+            footers = self.query(Footer)
+            bar = StatusBar(id="status-bar")
+            if footers:
+                self.mount(bar, before=footers.first())
+            else:
+                self.mount(bar)
+        self.show_status()
         self.reload()
+
+    def on_screen_resume(self) -> None:
+        """The mark or the connection may have changed on another screen; if this screen could
+        not reach the server and another screen has had an answer since, the server is back:
+        load again, so no stale "⚠ Cannot reach…" stays in the title."""
+        self.show_status()
+        status = self.status
+        if self._unreachable and status is not None and status.connection == "live":
+            self.reload()
+
+    @property
+    def status(self) -> Status | None:
+        """The app's status, if the app keeps one."""
+        app = self.app
+        return app.status if isinstance(app, StatusHolder) else None
+
+    def show_status(self) -> None:
+        """Render the app's status in this screen's bar."""
+        status = self.status
+        if status is None:
+            return
+        app = self.app
+        mark = app.marked if isinstance(app, MarkHolder) else None
+        status.marked = mark[1] if mark else None
+        for bar in self.query(StatusBar):
+            bar.show(status)
+
+    def _set_connection(self, *, ok: bool | None, reached: bool = True) -> None:
+        """``ok`` None: a load started; True or False: it ended well or not (``reached``: an
+        answer came, even if an error)."""
+        self._unreachable = ok is False and not reached
+        status = self.status
+        if status is None:
+            return
+        offline = status.connection == "offline"
+        if ok is None:
+            if status.connection == "unreachable":
+                status.connection = "reconnecting"
+        else:
+            if ok:
+                status.refreshed = status_module.now()
+            if not offline:
+                status.connection = "live" if reached else "unreachable"
+        self.show_status()
 
     def _theme_changed(self, theme: Theme) -> None:
         self.restyle()
@@ -66,16 +141,27 @@ class DataScreen(Screen[None]):
     async def reload(self) -> None:
         """Run `load` with the source's timeout and report what goes wrong."""
         self.sub_title = "loading…"
+        self._set_connection(ok=None)
         try:
             async with asyncio.timeout(self.source.timeout):
                 await self.load()
         except SourceError as error:
-            hint = " Press r to retry." if error.retryable else ""
+            hint = f" {self.retry_hint}" if error.retryable else ""
             self.report(f"{error.message}{hint}")
+            self._set_connection(ok=False, reached=not error.unreachable)
         except TimeoutError:
-            self.report(f"No answer within {self.source.timeout:g} s. Press r to retry.")
+            self.report(f"No answer within {self.source.timeout:g} s. {self.retry_hint}")
+            self._set_connection(ok=False, reached=False)
         else:
             self.sub_title = self.source.label
+            self._set_connection(ok=True)
+
+    @property
+    def retry_hint(self) -> str:
+        """How to retry: ``r`` would type into a text box if one has the focus, F5 never does."""
+        if self.query(Input):
+            return "Press F5 to retry."
+        return "Press r to retry."
 
     def marked_in(self, story_id: str) -> BriefRef | None:
         """The revision marked for the next diff, if it belongs to ``story_id``."""
@@ -89,14 +175,21 @@ class DataScreen(Screen[None]):
         app = self.app
         if isinstance(app, MarkHolder):
             app.marked = None if ref is None else (story_id, ref)
+        self.show_status()
 
     def report(self, message: str) -> None:
-        """Show an error: a notification now, and the subtitle until the next good load."""
+        """Show an error: a notification now, the subtitle until the next good load, and, where
+        the screen shows nothing, a line saying why (the toast fades; the line stays)."""
         self.sub_title = f"⚠ {message}"
         self.notify(message, title="Briefs", severity="error", timeout=8)
+        self.explain_empty(message)
+
+    def explain_empty(self, message: str) -> None:
+        """Say ``message`` where the screen's data would be, if it shows none (a hook)."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Report a load that failed with an unexpected error instead of crashing."""
         if event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.report(f"Unexpected error: {type(error).__name__}: {error}. Press r to retry.")
+            self.report(f"Unexpected error: {type(error).__name__}: {error}. {self.retry_hint}")
+            self._set_connection(ok=False)

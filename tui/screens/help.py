@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.widgets.motions import MODAL_MOTION_BINDINGS
+
 
 def describe_bindings(
     title: str, bindings: Iterable[BindingType], key_display: Callable[[Binding], str]
@@ -34,6 +36,7 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        *MODAL_MOTION_BINDINGS,
     ]
 
     def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:

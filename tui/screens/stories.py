@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from service.domain.views import StorySummary
 from tui.screens.base import DataScreen
@@ -27,17 +27,14 @@ class StoriesScreen(DataScreen):
     def __init__(self, source: DataSource) -> None:
         super().__init__(source)
         self._stories: list[StorySummary] = []
+        self._width = 0
 
     def compose(self) -> ComposeResult:
         """Filter box above the table."""
         yield Header()
         yield Input(placeholder="Filter stories (/)", id="filter")
-        table: DataTable[str] = DataTable(id="stories", cursor_type="row", zebra_stripes=True)
-        table.add_column("Latest", key="latest")
-        table.add_column("Briefs", key="briefs")
-        table.add_column("Open", key="open")
-        table.add_column("Story", key="title")
-        yield table
+        yield Static(id="stories-empty", classes="empty-state")
+        yield DataTable(id="stories", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -52,6 +49,21 @@ class StoriesScreen(DataScreen):
         self._fill()
         if not self._stories:
             self.notify(f"No stories in {self.source.label} yet.", title="Briefs")
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Titles wrap to the width, so re-lay the table when it changes."""
+        if self._stories and self.size.width != self._width:
+            self._fill()
+
+    def explain_empty(self, message: str) -> None:
+        """After a failed load, say why the list is empty (the toast fades)."""
+        if not self._stories:
+            self._say_empty(f"Nothing to show: {message}")
+
+    def _say_empty(self, text: str) -> None:
+        empty = self.query_one("#stories-empty", Static)
+        empty.update(text)
+        empty.display = bool(text)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -87,7 +99,14 @@ class StoriesScreen(DataScreen):
     def _fill(self) -> None:
         needle = self.query_one("#filter", Input).value.strip().casefold()
         table: DataTable[str] = self.query_one("#stories", DataTable)
-        table.clear()
+        current = table.cursor_row
+        self._width = self.size.width
+        table.clear(columns=True)
+        table.add_column("Latest", key="latest", width=10)
+        table.add_column("Briefs", key="briefs", width=6)
+        table.add_column("Open", key="open", width=4)
+        # The title wraps in what is left (four cells of padding each side, and a scrollbar).
+        table.add_column("Story", key="title", width=max(20, self._width - 20 - 8 - 2 - 2))
         for story in self._stories:
             if needle and needle not in f"{story.id} {story.title}".casefold():
                 continue
@@ -97,4 +116,13 @@ class StoriesScreen(DataScreen):
                 str(story.open_issue_count),
                 story.title,
                 key=story.id,
+                height=None,
             )
+        if table.row_count:
+            table.move_cursor(row=min(current, table.row_count - 1), animate=False)
+        if not self._stories:
+            self._say_empty(f"No stories in {self.source.label} yet.")
+        elif not table.row_count:
+            self._say_empty(f"No story matches {needle!r}. Esc clears the filter.")
+        else:
+            self._say_empty("")

@@ -7,11 +7,13 @@ import asyncio
 import itertools
 from typing import ClassVar
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets.data_table import CellDoesNotExist
 
 from service.domain.changes import BriefDiff
 from service.domain.derive import is_withdrawn
@@ -27,6 +29,14 @@ from tui.source import DataSource
 CONCURRENT_DIFFS = 6
 WITHDRAWN = "✗ withdrawn"
 """The change marks of a withdrawn (canceled) brief: it is listed, not compared."""
+MARKED = "◉"
+"""In the mark column: the brief marked as the old side of the next diff."""
+STACK_BELOW = 120
+"""Narrower than this, the headline and its change marks share one wrapped column."""
+SHORT_BELOW = 30
+"""Fewer rows than this, the story's description is hidden to leave room for the briefs."""
+AS_OF_WIDTH = 13
+CELL_PADDING = 2
 
 
 class TimelineScreen(DataScreen):
@@ -36,7 +46,7 @@ class TimelineScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="timeline.back"),
         Binding("d", "diff", "Diff", id="timeline.diff"),
-        Binding("m", "mark", "Mark for diff", id="timeline.mark"),
+        Binding("m", "mark", "Mark", id="timeline.mark"),
         Binding("i", "issues", "Issues", id="timeline.issues"),
         Binding("p", "party", "Party", id="timeline.party"),
     ]
@@ -47,6 +57,12 @@ class TimelineScreen(DataScreen):
         self.story: Story | None = None
         self.briefs: list[Brief] = []
         self.reported_in: dict[str, BriefRef] = {}
+        #: The change marks of each brief, by id (what the briefs table shows beside it).
+        self.marks: dict[str, str] = {}
+        #: The events table's rows: event id, when, title, the as-of date that first reported it.
+        self._event_rows: list[tuple[str, str, str, str]] = []
+        #: The briefs table's column layout: ``None`` until laid out, then (stacked, width).
+        self._layout: tuple[bool, int] | None = None
 
     def compose(self) -> ComposeResult:
         """Story heading, briefs table, events table."""
@@ -54,19 +70,12 @@ class TimelineScreen(DataScreen):
         yield Static(id="story-head")
         with Vertical(id="body"):
             yield Label("Briefs", classes="section-title")
-            briefs: DataTable[str] = DataTable(id="briefs", cursor_type="row")
-            briefs.add_column("As of", key="as_of")
-            briefs.add_column("What changed", key="changes")
-            briefs.add_column("Headline", key="headline")
-            yield briefs
+            yield Static(id="briefs-empty", classes="empty-state")
+            yield DataTable(id="briefs", cursor_type="row")
             yield Label(
                 "Events (Enter opens the brief that first reported one)", classes="section-title"
             )
-            events: DataTable[str] = DataTable(id="events", cursor_type="row")
-            events.add_column("When", key="when")
-            events.add_column("Event", key="event")
-            events.add_column("First reported", key="reported")
-            yield events
+            yield DataTable(id="events", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -99,31 +108,108 @@ class TimelineScreen(DataScreen):
             for (_, new), d in zip(itertools.pairwise(standing), diffs, strict=True)
         }
         self.story, self.briefs = story, briefs
+        self.marks = {
+            brief.id: WITHDRAWN if is_withdrawn(brief) else marks.get(brief.id, "first brief")
+            for brief in briefs
+        }
         self.title = story.title
         self.query_one("#story-head", Static).update(story.description or story.title)
-        table: DataTable[str] = self.query_one("#briefs", DataTable)
-        table.clear()
-        for brief in briefs:
-            row_marks = WITHDRAWN if is_withdrawn(brief) else marks.get(brief.id, "first brief")
-            table.add_row(ref_label(brief.ref), row_marks, brief.headline, key=brief.id)
-        events: DataTable[str] = self.query_one("#events", DataTable)
-        events.clear()
+        self._fill_briefs()
         self.reported_in = {entry.event.id: entry.first_reported_in for entry in timeline.entries}
-        for entry in timeline.entries:
-            events.add_row(
+        self._event_rows = [
+            (
+                entry.event.id,
                 fuzzy_date(entry.event.when),
                 entry.event.title,
                 entry.first_reported_in.as_of.isoformat(),
-                key=entry.event.id,
             )
+            for entry in timeline.entries
+        ]
+        self._fill_events()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Re-lay both tables when the width changes: their text columns wrap to it."""
+        self.set_class(self.size.height < SHORT_BELOW, "-short")
+        if self.briefs and self._wanted_layout() != self._layout:
+            self._fill_briefs()
+            self._fill_events()
+
+    def _fill_events(self) -> None:
+        """When | Event (wrapping to what is left) | Reported; the cursor stays on its row."""
+        table: DataTable[str] = self.query_one("#events", DataTable)
+        # A reload keeps the cursor where it was (by row, not by position).
+        row = table.cursor_row if table.row_count else 0
+        when = max((len(when) for _, when, _, _ in self._event_rows), default=4)
+        room = max(20, self.size.width - when - 10 - 3 * CELL_PADDING - 2)
+        table.clear(columns=True)
+        table.add_column("When", key="when", width=max(4, when))
+        table.add_column("Event", key="event", width=room)
+        table.add_column("Reported", key="reported", width=10)
+        for key, when_text, title, reported in self._event_rows:
+            table.add_row(when_text, title, reported, key=key, height=None)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+
+    def _wanted_layout(self) -> tuple[bool, int]:
+        width = self.size.width
+        return (width < STACK_BELOW, width)
+
+    def _fill_briefs(self) -> None:
+        """(Re)build the briefs table for the current width, keeping the cursor on its brief.
+
+        Wide: As of | What changed | Headline, the two text columns wrapping. Narrow: the
+        headline with its change marks beneath, in one wrapped column, so the headline is
+        never pushed off screen at 80 columns.
+        """
+        table: DataTable[object] = self.query_one("#briefs", DataTable)
+        current = self.selected
+        stacked, width = self._layout = self._wanted_layout()
+        table.clear(columns=True)
+        marked = self.marked_in(self.story_id)
+        table.add_column(" ", key="mark", width=1)
+        table.add_column("As of", key="as_of", width=AS_OF_WIDTH)
+        # Each column pads one cell either side; the scrollbar takes two.
+        room = max(20, width - 1 - AS_OF_WIDTH - 3 * CELL_PADDING - 2)
+        if stacked:
+            table.add_column("Headline · What changed", key="brief", width=room)
+        else:
+            changes = max(24, room * 2 // 5)
+            table.add_column("What changed", key="changes", width=changes)
+            table.add_column("Headline", key="headline", width=room - changes - CELL_PADDING)
+        for brief in self.briefs:
+            mark = MARKED if marked == brief.ref else ""
+            if stacked:
+                cell = Text(brief.headline, style="bold")
+                cell.append("\n")
+                cell.append(self.marks[brief.id], style="dim")
+                table.add_row(mark, ref_label(brief.ref), cell, key=brief.id, height=None)
+            else:
+                row = (mark, ref_label(brief.ref), self.marks[brief.id], brief.headline)
+                table.add_row(*row, key=brief.id, height=None)
+        if current is not None and current in self.briefs:
+            table.move_cursor(row=self.briefs.index(current), animate=False)
+        empty = self.query_one("#briefs-empty", Static)
+        empty.update("No briefs in this story yet." if not self.briefs else "")
+        empty.display = not self.briefs
+
+    def explain_empty(self, message: str) -> None:
+        """After a failed load with nothing shown, say why where the briefs would be."""
+        if not self.briefs:
+            empty = self.query_one("#briefs-empty", Static)
+            empty.update(f"Nothing to show: {message}")
+            empty.display = True
 
     @property
     def selected(self) -> Brief | None:
         """The brief under the cursor of the briefs table."""
-        table: DataTable[str] = self.query_one("#briefs", DataTable)
+        table: DataTable[object] = self.query_one("#briefs", DataTable)
         if not self.briefs or table.row_count == 0:
             return None
-        return self.briefs[min(table.cursor_row, len(self.briefs) - 1)]
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except CellDoesNotExist:  # a table being refilled has no cell under its cursor
+            return None
+        return next((brief for brief in self.briefs if brief.id == key), None)
 
     @on(DataTable.RowSelected, "#briefs")
     def _brief_selected(self, event: DataTable.RowSelected) -> None:
@@ -141,7 +227,23 @@ class TimelineScreen(DataScreen):
         brief = self.selected
         if brief is not None:
             self.set_mark(self.story_id, brief.ref)
+            self._show_mark()
             self.notify(f"Marked {ref_label(brief.ref)}; press d on another brief to compare.")
+
+    def _show_mark(self) -> None:
+        """Put ◉ in the mark column of the marked brief only."""
+        table: DataTable[object] = self.query_one("#briefs", DataTable)
+        if not self.briefs or "mark" not in table.columns:
+            return
+        marked = self.marked_in(self.story_id)
+        for brief in self.briefs:
+            mark = MARKED if marked == brief.ref else ""
+            table.update_cell(brief.id, "mark", mark)
+
+    def on_screen_resume(self) -> None:
+        """A diff clears the mark, another screen may set one: show the current one."""
+        super().on_screen_resume()
+        self._show_mark()
 
     def action_diff(self) -> None:
         """Diff the selected brief against the marked one, or against its predecessor."""

@@ -21,6 +21,7 @@ from service.client import (
     RequestTimeoutError,
     ResponseDecodeError,
     ServerError,
+    TransportError,
     Unauthorized,
 )
 from service.domain.changes import BriefDiff
@@ -116,29 +117,56 @@ class HttpSource:
         try:
             return await call
         except BriefsClientError as error:
-            raise SourceError(explain(error, self._label), retryable=_retryable(error)) from None
+            raise SourceError(
+                explain(error, self._label),
+                retryable=_retryable(error),
+                unreachable=isinstance(error, TransportError),
+            ) from None
 
 
-_EXPLANATIONS: tuple[tuple[type[BriefsClientError], str], ...] = (
-    (ConnectError, "Cannot reach the Briefs server at {url} ({message}). Is it running?"),
-    (RequestTimeoutError, "The Briefs server at {url} is too slow: {message}."),
-    (Unauthorized, "Not signed in (401): {message}. Pass --token or set BRIEFS_TOKEN."),
-    (Forbidden, "Not allowed (403): {message}. The token needs the read scope."),
-    (NotFound, "Not found (404): {message}."),
-    (ServerError, "The server failed: {message}."),
-    (ResponseDecodeError, "The server sent a response Briefs cannot read: {message}."),
+# What failed (the sentence's head), and what the person can do about it (its tail). The detail
+# between them comes from the error, once: never the client's whole message, which already names
+# the status or the server and would say it twice ("Not found (404): Not found (HTTP 404)").
+_EXPLANATIONS: tuple[tuple[type[BriefsClientError], str, str], ...] = (
+    (ConnectError, "Cannot reach the Briefs server at {url}", "Is it running?"),
+    (RequestTimeoutError, "The Briefs server at {url} is too slow", "It did not answer in time."),
+    (Unauthorized, "Not signed in (401)", "Pass --token or set BRIEFS_TOKEN."),
+    (Forbidden, "Not allowed (403)", "The token needs the read scope."),
+    (NotFound, "Not found (404)", ""),
+    (ServerError, "The server failed ({status})", ""),
+    (ResponseDecodeError, "The server sent a response Briefs cannot read", ""),
 )
 
 
 def explain(error: BriefsClientError, url: str) -> str:
     """One sentence for the notification: what failed, and what the person can do."""
-    # The problem's own detail reads best inside our sentence; the client's full message already
-    # carries the status and would repeat it.
-    text = error.detail if isinstance(error, APIError) and error.detail else error.message
-    for kind, template in _EXPLANATIONS:
+    for kind, template, tail in _EXPLANATIONS:
         if isinstance(error, kind):
-            return template.format(url=url, message=text.rstrip("."))
+            head = template.format(url=url, status=getattr(error, "status", "?"))
+            detail = _detail(error, head)
+            sentence = f"{head}: {detail}." if detail else f"{head}."
+            return f"{sentence} {tail}".strip()
     return error.message
+
+
+def _detail(error: BriefsClientError, head: str) -> str | None:
+    """The part of the error the head does not already say, without its final full stop."""
+    if isinstance(error, RequestTimeoutError):
+        return None  # the head says it all; the client's sentence only repeats the server
+    if isinstance(error, TransportError):
+        text = error.reason if isinstance(error, ConnectError) else error.message
+    elif isinstance(error, APIError):
+        problem = error.problem
+        text = (problem.detail or problem.title) if problem is not None else None
+    else:
+        text = error.message
+    if not text:
+        return None
+    text = text.strip().rstrip(".")
+    # A bare title ("Not Found") repeats the head ("Not found (404)"): leave it out.
+    if head.casefold().startswith(text.casefold()):
+        return None
+    return text
 
 
 def _retryable(error: BriefsClientError) -> bool:
