@@ -8,7 +8,7 @@ variables against the running app's theme instead; colours still come only from 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual.content import Content
@@ -32,3 +32,15 @@ def _resolve(style: str, variables: Mapping[str, str]) -> str:
         return value if value.startswith("#") else "dim"
 
     return _VARIABLE.sub(colour, style)
+
+
+def fit_widths(total: int, fixed: Sequence[int], weights: Sequence[int]) -> list[int]:
+    """Widths for a `DataTable`'s columns so the table fits ``total`` cells: ``fixed`` columns
+    keep their width, the rest share what is left by ``weights``. Each column also takes two
+    cells of padding, which is why long text wraps inside its column instead of running off
+    screen (and why a wrapped line keeps the column's indent)."""
+    padding = 2 * (len(fixed) + len(weights))
+    left = max(total - sum(fixed) - padding, 8 * len(weights))
+    shares = [left * weight // sum(weights) for weight in weights]
+    shares[-1] += left - sum(shares)
+    return [*fixed, *shares]
