@@ -16,13 +16,22 @@ from tui.commands import BriefsCommands
 from tui.screens.brief import BriefScreen
 from tui.screens.diff import DiffScreen
 from tui.screens.help import HelpScreen
+from tui.screens.issue import IssueScreen
 from tui.screens.issues import IssuesScreen
 from tui.screens.party import PartyScreen
 from tui.screens.stories import StoriesScreen
 from tui.screens.timeline import TimelineScreen
 from tui.source import DataSource
 
-HELP_SCREENS = (StoriesScreen, TimelineScreen, BriefScreen, DiffScreen, IssuesScreen, PartyScreen)
+HELP_SCREENS = (
+    StoriesScreen,
+    TimelineScreen,
+    BriefScreen,
+    DiffScreen,
+    IssuesScreen,
+    IssueScreen,
+    PartyScreen,
+)
 
 
 class BriefsApp(App[None]):

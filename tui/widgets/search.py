@@ -86,7 +86,7 @@ class SearchBar(Input):
     }
     """
 
-    class Changed(Message):
+    class Query(Message):
         """The query changed (an empty query clears the search)."""
 
         def __init__(self, query: str) -> None:
@@ -121,7 +121,7 @@ class SearchBar(Input):
     def on_input_changed(self, event: Input.Changed) -> None:
         """Tell the screen what to look for."""
         event.stop()
-        self.post_message(self.Changed(event.value))
+        self.post_message(self.Query(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter: the next match."""
@@ -158,7 +158,7 @@ class SearchMixin(Screen[None]):
         self._search_at = (self._search_at + step) % len(hits)
         self._go_to(hits[self._search_at])
 
-    def on_search_bar_changed(self, message: SearchBar.Changed) -> None:
+    def on_search_bar_query(self, message: SearchBar.Query) -> None:
         """Highlight the new query and go to its first match."""
         self.search_query = message.query
         self.search_changed()
