@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import (
     Collapsible,
@@ -216,8 +216,14 @@ class BriefScreen(SearchMixin, DataScreen):
         names = self._names()
         for position in brief.positions:
             if position.quotes:
+                # A mark column and a text column: a wrapped quote hangs under its text.
                 lines = [
-                    Static(quote_line(quote, outlets), classes="quote") for quote in position.quotes
+                    Horizontal(
+                        Static("›", classes="quote-mark"),
+                        Static(quote_line(quote, outlets), classes="quote"),
+                        classes="quote-row",
+                    )
+                    for quote in position.quotes
                 ]
                 name = names.get(position.party_id, position.party_id)
                 quotes.mount(
