@@ -76,6 +76,10 @@ async def test_brief_footer_keeps_help_quit_and_the_time_keys(
         }
         for key in ("question_mark", "q", "left_square_bracket", "right_square_bracket", "d", "c"):
             assert key in visible, f"{key} is cut from the footer at {size}"
+        # Keys that do not fit are left out, not cut mid-word under the palette key.
+        for key in keys:
+            if key is not palette and key.region.width:
+                assert key.region.right <= palette.region.x, f"{key.key} is cut at {size}"
 
 
 async def test_sources_separate_outlet_and_title_and_open_their_link(

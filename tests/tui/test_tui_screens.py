@@ -166,7 +166,7 @@ async def test_issue_lanes_filter_open_and_closed(dir_source: DirSource) -> None
         closed_count = table.row_count
         assert open_count + closed_count == total
         assert closed_count >= 1
-        assert "putin-trump-call" in column(app, "#lanes", "issue")
+        assert any(cell.endswith("\nputin-trump-call") for cell in column(app, "#lanes", "issue"))
         lane = [str(cell) for cell in table.get_row("putin-trump-call")]
         assert "✓" in lane
         assert "✓ resolved" in lane

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -22,6 +22,7 @@ from service.domain.views import StanceHistory
 from tui.format import quote_line, stance_label
 from tui.screens.base import DataScreen
 from tui.source import DataSource
+from tui.widgets.cells import fit_footer
 
 
 class PartyScreen(DataScreen):
@@ -35,6 +36,11 @@ class PartyScreen(DataScreen):
         Binding("right_square_bracket", "switch(1)", "Next", id="party.next"),
         Binding("p", "pick", "Pick", id="party.pick"),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's keys, less those that would not fit the footer at this width."""
+        return fit_footer(super().active_bindings, self.size.width, self.app.get_key_display)
 
     def __init__(self, source: DataSource, story_id: str, party_id: str) -> None:
         super().__init__(source)
@@ -112,6 +118,10 @@ class PartyScreen(DataScreen):
         if not blocks:
             blocks.append(Static("No brief states a position for this party.", classes="muted"))
         await points.mount_all(blocks)
+
+    def on_resize(self) -> None:
+        """Re-fit the footer to the new width."""
+        self.refresh_bindings()
 
     def _position_in_registry(self) -> int | None:
         ids = [party.id for party in self.parties]

@@ -4,7 +4,7 @@ A screen adopts it in three steps (the brief screen does; the diff screen can th
 
 1. mix `SearchMixin` in before its `Screen` base and add ``*search_bindings("diff")`` to its
    ``BINDINGS`` (the prefix keeps binding ids unique per screen);
-2. yield a `SearchBar` in ``compose``;
+2. yield a `SearchBar` in ``compose``, after the scrolling body and before the footer;
 3. implement ``search_targets`` (the widgets to search, with their plain text and, for tables
    and lists, the text of each row) and re-render with `highlight` applied when
    ``search_changed`` is called.
@@ -71,8 +71,8 @@ class SearchBar(Input):
     """The search input, hidden until ``/``; Enter goes to the next match, Escape closes."""
 
     DEFAULT_CSS = """
-    SearchBar {
-        dock: bottom;
+    /* In the flow, not docked: a second dock at the bottom would sit under the footer. */
+    SearchBar, SearchBar:focus {
         display: none;
         border: none;
         height: 1;
