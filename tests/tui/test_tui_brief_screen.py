@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
-from tui_support import column, press, settle
+from tui_support import column, press, screen_text, settle
 
 from tui.app import BriefsApp
 from tui.screens.brief import BriefScreen
@@ -164,3 +164,28 @@ async def test_enter_on_a_brief_issue_opens_the_issue_screen(dir_source: DirSour
         screen = app.screen
         assert isinstance(screen, IssueScreen)
         assert screen.issue_id == "putin-trump-call"
+
+
+async def test_n_and_shift_n_step_through_matches_after_the_bar(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_march_18(pilot)
+        await pilot.press("slash", *"ceasefire")
+        await settle(app)
+        hits = screen.search_hits
+        assert len(hits) > 3
+        app.screen.query_one("#events", DataTable).focus()  # leave the bar: n is a key again
+        await pilot.press("n")
+        assert screen.search_at == 1
+        await pilot.press("N", "N")
+        assert screen.search_at == len(hits) - 1
+
+
+async def test_help_spells_out_the_terse_footer_labels(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app)
+        await pilot.press("question_mark")
+        text = screen_text(app)
+        for words in ("Diff with the marked brief", "Open the source's link", "The next party"):
+            assert words in text

@@ -32,9 +32,21 @@ class PartyScreen(DataScreen):
     HELP_TITLE = "Party"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="party.back"),
-        Binding("left_square_bracket", "switch(-1)", "Prev", id="party.previous"),
-        Binding("right_square_bracket", "switch(1)", "Next", id="party.next"),
-        Binding("p", "pick", "Pick", id="party.pick"),
+        Binding(
+            "left_square_bracket",
+            "switch(-1)",
+            "Prev",
+            tooltip="The previous party of the story",
+            id="party.previous",
+        ),
+        Binding(
+            "right_square_bracket",
+            "switch(1)",
+            "Next",
+            tooltip="The next party of the story",
+            id="party.next",
+        ),
+        Binding("p", "pick", "Pick", tooltip="Pick a party from a list", id="party.pick"),
     ]
 
     @property

@@ -180,6 +180,11 @@ class SearchMixin(Screen[None]):
         """The matches of the current query, in reading order."""
         return list(self._search_hits)
 
+    @property
+    def search_at(self) -> int:
+        """The index of the match the screen is at (-1 before the first step)."""
+        return self._search_at
+
     def _bar(self) -> SearchBar:
         return self.query_one(SearchBar)
 
