@@ -23,6 +23,7 @@ from tui.commands import BriefsCommands
 from tui.screens.brief import BriefScreen
 from tui.screens.diff import DiffScreen
 from tui.screens.help import HelpScreen
+from tui.screens.issue import IssueScreen
 from tui.screens.issues import IssuesScreen
 from tui.screens.party import PartyScreen
 from tui.screens.stories import StoriesScreen
@@ -32,7 +33,15 @@ from tui.sources.local import DirSource
 from tui.widgets.motions import MOTION_BINDINGS, Motion, move
 from tui.widgets.status import Status
 
-HELP_SCREENS = (StoriesScreen, TimelineScreen, BriefScreen, DiffScreen, IssuesScreen, PartyScreen)
+HELP_SCREENS = (
+    StoriesScreen,
+    TimelineScreen,
+    BriefScreen,
+    DiffScreen,
+    IssuesScreen,
+    IssueScreen,
+    PartyScreen,
+)
 
 
 class BriefsApp(App[None]):

@@ -50,6 +50,10 @@ SCREENS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
     # The summary comes last (word diff after what moved), so scroll to it to see its two columns.
     "diff-side-by-side": walk("enter", ("down", "down", "down", "d"), "s", "end"),
     "issues": walk("enter", "i"),
+    # The first closed issue: a status history, a resolution and the briefs that changed it.
+    "issue": walk("enter", "i", "c", "enter"),
+    # The brief's sources (outlet, title and link apart) and its search, at the first match.
+    "brief-search": walk("enter", ("down", "down", "down", "enter"), ("slash", *"black sea")),
     "party": _open_russia,
     "help": walk("question_mark"),
 }

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.binding import ActiveBinding, Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import (
     Collapsible,
@@ -22,8 +24,9 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+import tui.screens.issue as issue_screens
 from service.domain.derive import is_withdrawn
-from service.domain.models import Brief, BriefRef, Story
+from service.domain.models import Brief, BriefRef, Event, Story
 from tui.format import (
     RELIABILITY_LABELS,
     age_days,
@@ -37,27 +40,72 @@ from tui.screens.base import DataScreen
 from tui.screens.diff import DiffScreen
 from tui.screens.party import PartyScreen
 from tui.source import DataSource
-from tui.widgets.cells import themed_cell
+from tui.widgets.cells import fit_footer, fit_widths, themed_cell
+from tui.widgets.search import SearchBar, SearchMixin, Target, highlight, search_bindings
+
+Cell = Callable[[Content | str], Text]
+"""Turns highlighted, theme-styled content into a table cell."""
+
+STACK_BELOW = 100
+"""Narrower than this, a position's statement and conditions stack in one column."""
 
 
-class BriefScreen(DataScreen):
+class BriefScreen(SearchMixin, DataScreen):
     """Headline, summary, positions with quotes, issues, events, sources and revisions."""
 
     HELP_TITLE = "Brief"
+    # Footer order is binding order, and the footer is cut at the right edge: Help and Quit (the
+    # app's keys, repeated here so they come first), then time travel and diffs, then the rest,
+    # with labels short enough that all of those fit 80 columns.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="brief.back"),
-        Binding("d", "diff_previous_brief", "Diff with previous brief", id="brief.diff"),
-        Binding("v", "diff_previous_revision", "Diff with previous revision", id="brief.diff_rev"),
+        Binding("question_mark", "app.help", "Help", id="brief.help"),
+        Binding("q", "app.quit", "Quit", id="brief.quit"),
         Binding(
-            "left_square_bracket", "revision(-1)", "Older revision", show=False, id="brief.older"
+            "left_square_bracket",
+            "revision(-1)",
+            "Older",
+            tooltip="The previous revision of this brief",
+            id="brief.older",
         ),
         Binding(
-            "right_square_bracket", "revision(1)", "Newer revision", show=False, id="brief.newer"
+            "right_square_bracket",
+            "revision(1)",
+            "Newer",
+            tooltip="The next revision of this brief",
+            id="brief.newer",
         ),
-        Binding("e", "expand_quotes", "Expand quotes", id="brief.quotes"),
-        Binding("m", "mark", "Mark for diff", id="brief.mark"),
-        Binding("c", "compare_marked", "Diff with marked", id="brief.compare"),
+        Binding(
+            "d",
+            "diff_previous_brief",
+            "Diff",
+            tooltip="Diff with the previous brief",
+            id="brief.diff",
+        ),
+        Binding(
+            "c",
+            "compare_marked",
+            "Marked",
+            tooltip="Diff with the marked brief",
+            id="brief.compare",
+        ),
+        *search_bindings("brief"),
+        Binding("o", "open_source", "Link", tooltip="Open the source's link", id="brief.open"),
+        Binding("m", "mark", "Mark", tooltip="Mark for a diff (then c elsewhere)", id="brief.mark"),
+        Binding(
+            "v",
+            "diff_previous_revision",
+            "Rev diff",
+            tooltip="Diff with the previous revision",
+            id="brief.diff_rev",
+        ),
+        Binding("e", "expand_quotes", "Quotes", tooltip="Expand every quote", id="brief.quotes"),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's keys, less those that would not fit the footer at this width."""
+        return fit_footer(super().active_bindings, self.size.width, self.app.get_key_display)
 
     def __init__(
         self, source: DataSource, story_id: str, brief_id: str, revision: int | None = None
@@ -70,6 +118,7 @@ class BriefScreen(DataScreen):
         self.brief: Brief | None = None
         self.revisions: list[BriefRef] = []
         self.briefs: list[Brief] = []
+        self._laid_out_for = 0
 
     def compose(self) -> ComposeResult:
         """Every section of a brief, in one scrolling column."""
@@ -81,28 +130,18 @@ class BriefScreen(DataScreen):
             yield Label(
                 "Positions (Enter opens the party's stance history)", classes="section-title"
             )
-            positions: DataTable[object] = DataTable(id="positions", cursor_type="row")
-            positions.add_column("Party", key="party")
-            positions.add_column("Stance", key="stance")
-            positions.add_column("Statement", key="statement", width=44)
-            positions.add_column("Conditions", key="conditions", width=26)
-            yield positions
+            yield DataTable(id="positions", cursor_type="row")
             yield VerticalScroll(id="quotes")
-            yield Label("Issues", classes="section-title")
-            yield Static(id="issues")
+            yield Label("Issues (Enter opens the issue)", classes="section-title")
+            yield DataTable(id="issues", cursor_type="row")
             yield Label("Events", classes="section-title")
-            yield Static(id="events")
-            yield Label("Sources", classes="section-title")
-            sources: DataTable[str] = DataTable(id="sources", cursor_type="row")
-            sources.add_column("Id", key="id")
-            sources.add_column("Outlet", key="outlet")
-            sources.add_column("Reliability", key="reliability")
-            sources.add_column("Published", key="published")
-            sources.add_column("Title", key="title")
-            yield sources
+            yield DataTable(id="events", cursor_type="row")
+            yield Label("Sources (o or Enter opens the link)", classes="section-title")
+            yield DataTable(id="sources", cursor_type="row")
             yield Label("Revisions (Enter opens one)", classes="section-title")
             yield OptionList(id="revisions")
-        yield Footer()
+        yield SearchBar()
+        yield Footer(compact=True)
 
     async def load(self) -> None:
         """The story (for party names), the revision list, the brief and its neighbours."""
@@ -119,12 +158,56 @@ class BriefScreen(DataScreen):
     def restyle(self) -> None:
         """Colour the stances with the new theme."""
         if self.story is not None and self.brief is not None:
-            self._show(self.story, self.brief)
+            self._fill_tables(self.story, self.brief)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Re-fit the tables' columns and the footer to the new width (a height change needs
+        nothing)."""
+        self.refresh_bindings()
+        if event.size.width != self._laid_out_for and self.story and self.brief:
+            self._fill_tables(self.story, self.brief)
+
+    def search_changed(self) -> None:
+        """Redraw with the matches highlighted."""
+        if self.story is not None and self.brief is not None:
+            self._show_text(self.brief)
+            self._fill_tables(self.story, self.brief)
+
+    def search_targets(self) -> Iterable[Target]:
+        """Headline, summary and every table row, top to bottom."""
+        brief = self.brief
+        if brief is None:
+            return
+        names = self._names()
+        yield Target(self.query_one("#headline"), [brief.headline])
+        yield Target(self.query_one("#summary"), [brief.summary + " " + " ".join(brief.takeaways)])
+        yield Target(
+            self.query_one("#positions"),
+            [
+                " ".join([names.get(p.party_id, p.party_id), p.statement, *p.conditions])
+                for p in brief.positions
+            ],
+        )
+        yield Target(
+            self.query_one("#issues"),
+            [" ".join([i.title, i.id, i.note or "", i.resolution or ""]) for i in brief.issues],
+        )
+        yield Target(self.query_one("#events"), [event.title for event in self._events(brief)])
+        yield Target(
+            self.query_one("#sources"),
+            [" ".join([s.outlet, s.title, s.url or ""]) for s in brief.sources],
+        )
+
+    def _names(self) -> dict[str, str]:
+        return {party.id: party.name for party in self.story.parties} if self.story else {}
+
+    @staticmethod
+    def _events(brief: Brief) -> list[Event]:
+        return sorted(brief.events, key=lambda event: event.when.date)
 
     def _show(self, story: Story, brief: Brief) -> None:
-        names = {party.id: party.name for party in story.parties}
         self.title = f"{story.title} — {ref_label(brief.ref)}"
-        self.query_one("#headline", Static).update(Content.styled(brief.headline, "bold"))
+        self._show_text(brief)
         author = f" · by {brief.author}" if brief.author else ""
         status = "✗ withdrawn (canceled)" if is_withdrawn(brief) else brief.status.value
         self.query_one("#meta", Static).update(
@@ -134,59 +217,28 @@ class BriefScreen(DataScreen):
         takeaways = "".join(f"\n- {item}" for item in brief.takeaways)
         self.query_one("#summary", Markdown).update(brief.summary + "\n" + takeaways)
 
-        positions: DataTable[object] = self.query_one("#positions", DataTable)
-        positions.clear()
         quotes = self.query_one("#quotes", VerticalScroll)
         quotes.remove_children()
-        variables = self.app.get_css_variables()
         outlets = {source.id: source.outlet for source in brief.sources}
+        names = self._names()
         for position in brief.positions:
-            name = names.get(position.party_id, position.party_id)
-            positions.add_row(
-                name,
-                themed_cell(stance_label(position.stance), variables),
-                position.statement,
-                "; ".join(position.conditions) or "—",
-                key=position.party_id,
-                height=None,
-            )
             if position.quotes:
+                # A mark column and a text column: a wrapped quote hangs under its text.
                 lines = [
-                    Static(quote_line(quote, outlets), classes="quote") for quote in position.quotes
+                    Horizontal(
+                        Static(
+                            "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}", classes="quote-mark"
+                        ),
+                        Static(quote_line(quote, outlets), classes="quote"),
+                        classes="quote-row",
+                    )
+                    for quote in position.quotes
                 ]
+                name = names.get(position.party_id, position.party_id)
                 quotes.mount(
                     Collapsible(*lines, title=f"Quotes — {name} ({len(lines)})", collapsed=True)
                 )
-
-        width = max((len(status_badge(issue.status).plain) for issue in brief.issues), default=0)
-        issue_lines = [
-            Content.assemble(
-                status_badge(issue.status),
-                " " * (width - len(status_badge(issue.status).plain) + 2),
-                (issue.id, "bold"),
-                f"  {issue.title}  ",
-                (f"age {age_days(issue.opened_on, issue.closed_on or brief.as_of)}", "$text-muted"),
-            )
-            for issue in brief.issues
-        ]
-        self.query_one("#issues", Static).update(Content("\n").join(issue_lines) or "—")
-        event_lines = [
-            Content.assemble((fuzzy_date(event.when), "bold"), f"  {event.title}")
-            for event in sorted(brief.events, key=lambda event: event.when.date)
-        ]
-        self.query_one("#events", Static).update(Content("\n").join(event_lines) or "—")
-
-        sources: DataTable[str] = self.query_one("#sources", DataTable)
-        sources.clear()
-        for source in brief.sources:
-            sources.add_row(
-                source.id,
-                source.outlet,
-                RELIABILITY_LABELS[source.reliability],
-                fuzzy_date(source.published) if source.published else "—",
-                source.title,
-                key=source.id,
-            )
+        self._fill_tables(story, brief)
         options = self.query_one("#revisions", OptionList)
         options.clear_options()
         options.add_options(
@@ -198,10 +250,162 @@ class BriefScreen(DataScreen):
             for ref in self.revisions
         )
 
+    def _show_text(self, brief: Brief) -> None:
+        headline = Content.styled(brief.headline, "bold")
+        self.query_one("#headline", Static).update(highlight(headline, self.search_query))
+
+    def _fill_tables(self, story: Story, brief: Brief) -> None:
+        """Fill the tables with columns that fit the screen: text wraps inside its column (a
+        hanging indent for free) instead of running off the right edge."""
+        # The body's scrollbar, the focus bar on the left and one cell of slack.
+        width = self.size.width - 4
+        self._laid_out_for = self.size.width
+        query = self.search_query
+        variables = self.app.get_css_variables()
+
+        def cell(content: Content | str) -> Text:
+            return themed_cell(highlight(content, query), variables)
+
+        self._fill_positions(story, brief, width, cell)
+        self._fill_issues(brief, width, cell)
+        self._fill_events(brief, width, cell)
+        self._fill_sources(brief, width, cell)
+
+    def _fill_positions(self, story: Story, brief: Brief, width: int, cell: Cell) -> None:
+        names = {party.id: party.name for party in story.parties}
+        positions: DataTable[object] = self.query_one("#positions", DataTable)
+        positions.clear(columns=True)
+        party_width = min(max((len(name) for name in names.values()), default=8), 18)
+        if self.size.width < STACK_BELOW:
+            party, statement = fit_widths(width, [min(party_width, 14)], [1])
+            positions.add_column("Party", key="party", width=party)
+            positions.add_column("Position", key="statement", width=statement)
+        else:
+            party, stance, statement, conditions = fit_widths(width, [party_width, 11], [2, 1])
+            positions.add_column("Party", key="party", width=party)
+            positions.add_column("Stance", key="stance", width=stance)
+            positions.add_column("Statement", key="statement", width=statement)
+            positions.add_column("Conditions", key="conditions", width=conditions)
+        for position in brief.positions:
+            name = names.get(position.party_id, position.party_id)
+            conditions_text = "; ".join(position.conditions) or "—"
+            if self.size.width < STACK_BELOW:
+                row = [
+                    cell(Content.assemble(name, "\n", stance_label(position.stance))),
+                    cell(
+                        Content.assemble(
+                            position.statement,
+                            "\n",
+                            (f"Conditions: {conditions_text}", "$text-muted"),
+                        )
+                    ),
+                ]
+            else:
+                row = [
+                    cell(name),
+                    cell(stance_label(position.stance)),
+                    cell(position.statement),
+                    cell(conditions_text),
+                ]
+            positions.add_row(*row, key=position.party_id, height=None)
+
+    def _fill_issues(self, brief: Brief, width: int, cell: Cell) -> None:
+        issues: DataTable[object] = self.query_one("#issues", DataTable)
+        issues.clear(columns=True)
+        badge = max((len(status_badge(issue.status).plain) for issue in brief.issues), default=4)
+        status_width, title_width = fit_widths(width, [badge], [1])
+        issues.add_column("Status", key="status", width=status_width)
+        issues.add_column("Issue", key="issue", width=title_width)
+        for issue in brief.issues:
+            age = age_days(issue.opened_on, issue.closed_on or brief.as_of)
+            issues.add_row(
+                cell(status_badge(issue.status)),
+                cell(
+                    Content.assemble(issue.title, "\n", (f"{issue.id} · age {age}", "$text-muted"))
+                ),
+                key=issue.id,
+                height=None,
+            )
+
+    def _fill_events(self, brief: Brief, width: int, cell: Cell) -> None:
+        events_table: DataTable[object] = self.query_one("#events", DataTable)
+        events_table.clear(columns=True)
+        ordered = self._events(brief)
+        when = max((len(fuzzy_date(event.when)) for event in ordered), default=4)
+        when_width, what_width = fit_widths(width, [when], [1])
+        events_table.add_column("When", key="when", width=when_width)
+        events_table.add_column("Event", key="event", width=what_width)
+        for event in ordered:
+            events_table.add_row(
+                cell(Content.styled(fuzzy_date(event.when), "bold")),
+                cell(event.title),
+                key=event.id,
+                height=None,
+            )
+
+    def _fill_sources(self, brief: Brief, width: int, cell: Cell) -> None:
+        sources: DataTable[object] = self.query_one("#sources", DataTable)
+        sources.clear(columns=True)
+        ids = max((len(source.id) for source in brief.sources), default=2)
+        outlet_width = max(len(label) for label in RELIABILITY_LABELS.values())
+        id_width, outlet, title = fit_widths(width, [ids, outlet_width], [1])
+        sources.add_column("Id", key="id", width=id_width)
+        sources.add_column("Outlet", key="outlet", width=outlet)
+        sources.add_column("Title and link", key="title", width=title)
+        for source in brief.sources:
+            published = fuzzy_date(source.published) if source.published else "undated"
+            sources.add_row(
+                cell(source.id),
+                cell(
+                    Content.assemble(
+                        (source.outlet, "bold"),
+                        "\n",
+                        (f"{RELIABILITY_LABELS[source.reliability]}\n{published}", "$text-muted"),
+                    )
+                ),
+                cell(
+                    Content.assemble(
+                        source.title or "(untitled)",
+                        "\n",
+                        # One line: a folded URL is unreadable, and o opens the whole of it.
+                        Content.styled(source.url, "underline $text-accent").truncate(
+                            title, ellipsis=True
+                        )
+                        if source.url
+                        else Content.styled("no link", "$text-muted"),
+                    )
+                ),
+                key=source.id,
+                height=None,
+            )
+
     @on(DataTable.RowSelected, "#positions")
     def _position_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.app.push_screen(PartyScreen(self.source, self.story_id, event.row_key.value))
+
+    @on(DataTable.RowSelected, "#issues")
+    def _issue_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.push_screen(
+                issue_screens.IssueScreen(self.source, self.story_id, event.row_key.value)
+            )
+
+    @on(DataTable.RowSelected, "#sources")
+    def _source_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open_source()
+
+    def action_open_source(self) -> None:
+        """Open the link of the source under the cursor in the system's browser."""
+        if self.brief is None or not self.brief.sources:
+            return
+        table: DataTable[object] = self.query_one("#sources", DataTable)
+        source = self.brief.sources[min(table.cursor_row, len(self.brief.sources) - 1)]
+        if source.url is None:
+            self.notify(f"{source.id} ({source.outlet}) has no link.", severity="warning")
+            return
+        self.app.open_url(source.url)
+        self.notify(f"Opening {source.url}")
 
     @on(OptionList.OptionSelected, "#revisions")
     def _revision_selected(self, event: OptionList.OptionSelected) -> None:

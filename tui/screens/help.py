@@ -24,7 +24,8 @@ def describe_bindings(
     for binding in Binding.make_bindings(bindings):
         if binding.description:
             keys.setdefault(binding.action, []).append(key_display(binding))
-            descriptions.setdefault(binding.action, binding.description)
+            # A footer label can be terse ("Marked"); its tooltip, when set, says it in full.
+            descriptions.setdefault(binding.action, binding.tooltip or binding.description)
     lines = [Content.styled(title, "bold $text-accent")]
     for action, description in descriptions.items():
         lines.append(Content.assemble((f"  {' / '.join(keys[action]):<16}", "bold"), description))

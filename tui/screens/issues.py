@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 from typing import ClassVar, Literal
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -16,15 +17,19 @@ from service.domain.models import Brief
 from service.domain.views import IssueLifecycle, IssueLifecycles
 from tui.format import STATUS_SYMBOLS, status_badge, status_symbol
 from tui.screens.base import DataScreen
+from tui.screens.issue import IssueScreen
 from tui.source import DataSource
-from tui.widgets.cells import themed_cell
+from tui.widgets.cells import fit_widths, themed_cell
 
 IssueFilter = Literal["all", "open", "closed"]
+WIDE = 100
+"""From this width on, the current status is spelled out beside its symbol."""
 LEGEND = "  ".join(f"{symbol} {status.value}" for status, symbol in STATUS_SYMBOLS.items())
 
 
 class IssuesScreen(DataScreen):
-    """Issue lanes; ``o``/``c``/``a`` filter open, closed or all issues."""
+    """Issue lanes, titled (the slug below); ``o``/``c``/``a`` filter open, closed or all
+    issues; Enter opens the issue."""
 
     HELP_TITLE = "Issues"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,6 +45,7 @@ class IssuesScreen(DataScreen):
         self.shown: IssueFilter = "all"
         self.lifecycles: IssueLifecycles | None = None
         self.briefs: list[Brief] = []
+        self._laid_out_for = 0
 
     def compose(self) -> ComposeResult:
         """The lane table and a legend."""
@@ -79,26 +85,48 @@ class IssuesScreen(DataScreen):
         closed = sum(issue.is_closed for issue in self.lifecycles.issues)
         self.query_one("#issues-head", Static).update(
             f"Showing {self.shown} issues: {len(issues)} of {len(self.lifecycles.issues)} "
-            f"({len(self.lifecycles.issues) - closed} open, {closed} closed)"
+            f"({len(self.lifecycles.issues) - closed} open, {closed} closed) · Enter opens one"
         )
+        self._laid_out_for = self.size.width
         table: DataTable[object] = self.query_one("#lanes", DataTable)
         table.clear(columns=True)
-        table.add_column("Issue", key="issue")
         # A withdrawn brief feeds no lifecycle, so it has no lane column either.
         dates = [brief.as_of for brief in self.briefs if not is_withdrawn(brief)]
+        # Narrow, the current status is its symbol only, so the titles keep room to read.
+        wide = self.size.width >= WIDE
+        now = max(len(status_badge(status).plain) for status in STATUS_SYMBOLS) if wide else 3
+        # The table's scrollbar and one cell of slack; each lane is five cells (``03-18``).
+        *_, issue_width = fit_widths(self.size.width - 3, [5] * len(dates) + [now, 4], [1])
+        table.add_column("Issue", key="issue", width=issue_width)
         for date in dates:
             table.add_column(date.strftime("%m-%d"), key=date.isoformat())
-        table.add_column("Now", key="status")
-        table.add_column("Age", key="age")
+        table.add_column("Now", key="status", width=now)
+        table.add_column("Age", key="age", width=4)
         variables = self.app.get_css_variables()
         for issue in issues:
+            current = (
+                status_badge(issue.current_status) if wide else status_symbol(issue.current_status)
+            )
             table.add_row(
-                issue.issue_id,
+                themed_cell(
+                    Content.assemble(issue.title, "\n", (issue.issue_id, "$text-muted")), variables
+                ),
                 *(themed_cell(cell, variables) for cell in _lane(issue, dates)),
-                themed_cell(status_badge(issue.current_status), variables),
+                themed_cell(current, variables),
                 f"{issue.age_days}d",
                 key=issue.issue_id,
+                height=None,
             )
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Re-fit the columns to the new width."""
+        if event.size.width != self._laid_out_for:
+            self._fill()
+
+    @on(DataTable.RowSelected, "#lanes")
+    def _issue_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.push_screen(IssueScreen(self.source, self.story_id, event.row_key.value))
 
 
 def _matches(issue: IssueLifecycle, shown: IssueFilter) -> bool:

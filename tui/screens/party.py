@@ -1,4 +1,5 @@
-"""Screen 6: one party's stance over time, with its quotes; and the party picker."""
+"""Screen 6: one party's stance and conditions over time, with its quotes; and the party
+picker."""
 
 from __future__ import annotations
 
@@ -8,40 +9,64 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.binding import ActiveBinding, Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from service.domain.models import Party
+from service.domain.models import Brief, Party
 from service.domain.views import StanceHistory
 from tui.format import quote_line, stance_label
 from tui.screens.base import DataScreen
 from tui.source import DataSource
+from tui.widgets.cells import fit_footer
 
 
 class PartyScreen(DataScreen):
-    """A party's stance at every brief that states one; changes are marked."""
+    """A party's stance at every brief that states one, with its conditions; changes are
+    marked. ``[``/``]`` switch to the previous or next party, ``p`` picks one."""
 
     HELP_TITLE = "Party"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="party.back"),
+        Binding(
+            "left_square_bracket",
+            "switch(-1)",
+            "Prev",
+            tooltip="The previous party of the story",
+            id="party.previous",
+        ),
+        Binding(
+            "right_square_bracket",
+            "switch(1)",
+            "Next",
+            tooltip="The next party of the story",
+            id="party.next",
+        ),
+        Binding("p", "pick", "Pick", tooltip="Pick a party from a list", id="party.pick"),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's keys, less those that would not fit the footer at this width."""
+        return fit_footer(super().active_bindings, self.size.width, self.app.get_key_display)
 
     def __init__(self, source: DataSource, story_id: str, party_id: str) -> None:
         super().__init__(source)
         self.story_id = story_id
         self.party_id = party_id
         self.history: StanceHistory | None = None
+        self.parties: list[Party] = []
 
     def compose(self) -> ComposeResult:
         """A one-line stance path above the points."""
         yield Header()
         yield Static(id="stance-path")
         yield VerticalScroll(id="points")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Focus the points and load."""
@@ -49,12 +74,15 @@ class PartyScreen(DataScreen):
         super().on_mount()
 
     async def load(self) -> None:
-        """The story (for the party's name) and its stance history."""
-        story, history = await asyncio.gather(
+        """The story (for the party's name), its stance history and the briefs (for the
+        conditions, which the history does not carry)."""
+        story, history, briefs = await asyncio.gather(
             self.source.get_story(self.story_id),
             self.source.stance_history(self.story_id, self.party_id),
+            self.source.list_briefs(self.story_id),
         )
         self.history = history
+        self.parties = list(story.parties)
         party = next((party for party in story.parties if party.id == self.party_id), None)
         name = party.name if party else self.party_id
         self.title = f"{name} in {story.title}"
@@ -64,10 +92,16 @@ class PartyScreen(DataScreen):
                 path.append(" → ")
             if index == 0 or point.changed:
                 path.append(stance_label(point.stance))
+        where = self._position_in_registry()
+        if where is not None:
+            path.append(
+                Content.styled(f"   (party {where + 1} of {len(self.parties)})", "$text-muted")
+            )
         self.query_one("#stance-path", Static).update(Content.assemble(*path))
+        conditions = _conditions(briefs, self.party_id)
         points = self.query_one("#points", VerticalScroll)
         await points.remove_children()
-        blocks: list[Static] = []
+        blocks: list[Widget] = []
         for index, point in enumerate(history.points):
             previous = history.points[index - 1].stance if index else None
             change = (
@@ -75,20 +109,66 @@ class PartyScreen(DataScreen):
                 if point.changed and previous is not None
                 else Content("")
             )
+            listed = conditions.get(point.brief.brief_id)
             lines = [
-                Content.assemble(
-                    (point.brief.as_of.isoformat(), "bold"),
-                    "  ",
-                    stance_label(point.stance),
-                    change,
-                ),
+                Content.assemble(stance_label(point.stance), change),
                 Content(point.statement),
-                *(Content.assemble("  ", quote_line(quote)) for quote in point.quotes),
+                Content.styled(
+                    "Conditions: " + ("; ".join(listed) if listed else "none stated"),
+                    "$text-muted",
+                ),
+                *(quote_line(quote) for quote in point.quotes),
             ]
-            blocks.append(Static(Content("\n").join(lines), classes="point"))
+            # Two columns, so every wrapped line hangs under the text, not under the date.
+            blocks.append(
+                Horizontal(
+                    Static(Content.styled(point.brief.as_of.isoformat(), "bold"), classes="when"),
+                    Static(Content("\n").join(lines), classes="what"),
+                    classes="point",
+                )
+            )
         if not blocks:
             blocks.append(Static("No brief states a position for this party.", classes="muted"))
         await points.mount_all(blocks)
+
+    def on_resize(self) -> None:
+        """Re-fit the footer to the new width."""
+        self.refresh_bindings()
+
+    def _position_in_registry(self) -> int | None:
+        ids = [party.id for party in self.parties]
+        return ids.index(self.party_id) if self.party_id in ids else None
+
+    def action_switch(self, step: int) -> None:
+        """Show the previous or next party of the story's registry."""
+        where = self._position_in_registry()
+        if where is None or not self.parties:
+            return
+        self.show_party(self.parties[(where + step) % len(self.parties)].id)
+
+    def action_pick(self) -> None:
+        """Choose the party to show from a list."""
+        if self.parties:
+            self.app.push_screen(PartyPickerScreen(self.parties), self._picked)
+
+    def _picked(self, party_id: str | None) -> None:
+        if party_id is not None:
+            self.show_party(party_id)
+
+    def show_party(self, party_id: str) -> None:
+        """Switch this screen to ``party_id`` and load its history."""
+        self.party_id = party_id
+        self.reload()
+
+
+def _conditions(briefs: Sequence[Brief], party_id: str) -> dict[str, list[str]]:
+    """Each brief's conditions for ``party_id``, by brief id."""
+    return {
+        brief.ref.brief_id: list(position.conditions)
+        for brief in briefs
+        for position in brief.positions
+        if position.party_id == party_id
+    }
 
 
 class PartyPickerScreen(ModalScreen[str | None]):
