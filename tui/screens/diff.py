@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
@@ -17,6 +18,7 @@ from service.domain.presentation import DiffContext, counts, significance
 from tui.format import pair_label, spans
 from tui.screens.base import DataScreen
 from tui.source import DataSource
+from tui.widgets.cells import fit_footer
 from tui.widgets.diff_view import DiffView
 
 
@@ -38,6 +40,15 @@ class DiffScreen(DataScreen):
         Binding("N", "section(-1)", "Previous section", show=False, id="diff.previous"),
     ]
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's keys, less those that would not fit the footer at this width."""
+        return fit_footer(super().active_bindings, self.size.width, self.app.get_key_display)
+
+    def on_resize(self, _: events.Resize) -> None:
+        """Re-fit the footer to the new width."""
+        self.refresh_bindings()
+
     def __init__(self, source: DataSource, story_id: str, old: BriefRef, new: BriefRef) -> None:
         super().__init__(source)
         self.story_id = story_id
@@ -55,7 +66,7 @@ class DiffScreen(DataScreen):
         yield Header()
         yield Static(id="diff-head")
         yield DiffView(id="diff")
-        yield Footer()
+        yield Footer(compact=True)
 
     async def load(self) -> None:
         """The diff, the brief list (to step through time) and the party names."""
