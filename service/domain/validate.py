@@ -23,7 +23,15 @@ import msgspec
 from service.domain import strict
 from service.domain.errors import InvalidContentError, MalformedBodyError
 from service.domain.files import BRIEFS_DIR, STORY_FILE, find_story_dirs
-from service.domain.models import Brief, BriefContent, Issue, Story
+from service.domain.models import (
+    READ_ONLY_FIELDS,
+    Brief,
+    BriefContent,
+    BriefDraft,
+    BriefUpdate,
+    Issue,
+    Story,
+)
 
 M = TypeVar("M", bound=msgspec.Struct)
 
@@ -139,6 +147,40 @@ def _timestamp_problems(brief: Brief) -> list[FieldProblem]:
     if not naive and brief.revised_at < brief.created_at:
         return [FieldProblem(path="$.revised_at", message="is before created_at")]
     return naive
+
+
+def read_only_problems(update: BriefUpdate, current: Brief) -> list[FieldProblem]:
+    """The read-only fields an update echoes with a value other than the current revision's.
+
+    A field absent (or null) is not checked: a GET body, edited, and plain content both pass.
+    """
+    problems: list[FieldProblem] = []
+    for name in READ_ONLY_FIELDS:
+        given, value = getattr(update, name), getattr(current, name)
+        if given is not None and given != value:
+            message = f"is read-only: {_shown(given)} is not the current value {_shown(value)}"
+            problems.append(FieldProblem(path=f"$.{name}", message=message))
+    return problems
+
+
+def new_brief_problems(draft: BriefDraft, story_id: str) -> list[FieldProblem]:
+    """The server's fields a new brief's document may carry, where they cannot be kept:
+    another story's ``story_id``, or a ``revision`` other than 1. (Timestamps and
+    ``revised_by`` are the server's to set; `first_revision` replaces them.)"""
+    problems: list[FieldProblem] = []
+    if draft.story_id is not None and draft.story_id != story_id:
+        message = f"is read-only: {draft.story_id!r} is not the story of the URL {story_id!r}"
+        problems.append(FieldProblem(path="$.story_id", message=message))
+    if draft.revision is not None and draft.revision != 1:
+        message = f"is read-only: a new brief is revision 1, not {draft.revision}"
+        problems.append(FieldProblem(path="$.revision", message=message))
+    return problems
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return "null" if value is None else repr(value)
 
 
 def check_brief(brief: BriefContent, story: Story) -> None:

@@ -118,14 +118,28 @@ class StoryStore(Protocol):
 class BriefStore(Protocol):
     """Briefs and their immutable revisions."""
 
-    async def create_brief(self, story_id: str, draft: BriefDraft, now: dt.datetime) -> Brief:
-        """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists."""
+    async def create_brief(
+        self, story_id: str, draft: BriefDraft, now: dt.datetime, *, revised_by: str | None = None
+    ) -> Brief:
+        """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists.
+
+        ``revised_by`` (the writer's token name, ``None`` when unknown) is recorded with it.
+        """
 
     async def update_brief(
-        self, story_id: str, brief_id: str, content: BriefContent, expected: int | None, now: Now
+        self,
+        story_id: str,
+        brief_id: str,
+        content: BriefContent,
+        expected: int | None,
+        now: Now,
+        *,
+        revised_by: str | None = None,
     ) -> Brief:
         """Append a revision if ``expected`` is the current revision number (``None``: whatever
-        is current); else ``PreconditionFailedError`` with the current one.
+        is current); else ``PreconditionFailedError`` with the current one. A `BriefUpdate`'s
+        read-only fields must equal the current revision's (``InvalidContentError``), and its
+        ``change_note`` is stored with the new revision, as is ``revised_by``.
 
         The check and the insert are atomic across processes and replicas, and the current
         revision is read once, inside that transaction.

@@ -138,19 +138,33 @@ class SQLStore:
 
     # --- briefs -------------------------------------------------------------------------------
 
-    async def create_brief(self, story_id: str, draft: BriefDraft, now: dt.datetime) -> Brief:
+    async def create_brief(
+        self, story_id: str, draft: BriefDraft, now: dt.datetime, *, revised_by: str | None = None
+    ) -> Brief:
         """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists."""
-        return await self._write(writes.create_brief, story_id, draft, now)
+        return await self._write(writes.create_brief, story_id, draft, now, revised_by=revised_by)
 
     async def update_brief(
-        self, story_id: str, brief_id: str, content: BriefContent, expected: int | None, now: Now
+        self,
+        story_id: str,
+        brief_id: str,
+        content: BriefContent,
+        expected: int | None,
+        now: Now,
+        *,
+        revised_by: str | None = None,
     ) -> Brief:
         """Append a revision if ``expected`` is current (compare-and-set), else raise
         ``PreconditionFailedError``."""
         try:
             key = (story_id, brief_id)
             return await self._write(
-                writes.append_revision, key, content, expected=expected, now=now
+                writes.append_revision,
+                key,
+                content,
+                expected=expected,
+                now=now,
+                revised_by=revised_by,
             )
         except UniqueViolationError:  # revision n + 1 exists already (the schema's backstop)
             row = await self.driver.one(
