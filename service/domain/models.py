@@ -300,7 +300,9 @@ Editor = Annotated[
 ]
 
 
-class BriefUpdate(BriefContent, kw_only=True, frozen=True, forbid_unknown_fields=True):
+class BriefUpdate(
+    BriefContent, kw_only=True, frozen=True, forbid_unknown_fields=True, omit_defaults=True
+):
     """Request body of an update (a new revision): the content, an optional ``change_note``,
     and optionally the read-only fields of the brief as a GET returned them.
 
@@ -308,6 +310,7 @@ class BriefUpdate(BriefContent, kw_only=True, frozen=True, forbid_unknown_fields
     ``as_of``, ``revision``, ``created_at``, ``revised_at``, ``revised_by``) must equal the
     current revision's value, else the update is a 422 naming it (``READ_ONLY_FIELDS``); absent
     or null, it is not checked. ``change_note`` describes the revision being written.
+    Encoded, it leaves out what is unset (a client's body is its content and note alone).
     """
 
     id: Slug | None = None
@@ -324,7 +327,9 @@ READ_ONLY_FIELDS = ("id", "as_of", "story_id", "revision", "created_at", "revise
 """Fields of a brief the server sets; a request body may echo them, never change them."""
 
 
-class BriefDraft(BriefUpdate, kw_only=True, frozen=True, forbid_unknown_fields=True):
+class BriefDraft(
+    BriefUpdate, kw_only=True, frozen=True, forbid_unknown_fields=True, omit_defaults=False
+):
     """The brief document: what ``briefs validate`` checks, a story folder's files hold, and a
     POST creates: its content plus its identity within the story (``id``, ``as_of``).
 
