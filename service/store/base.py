@@ -176,6 +176,11 @@ class BriefStore(Protocol):
     async def list_revisions(self, story_id: str, brief_id: str) -> list[Brief]:
         """Every revision of a brief, oldest first; raises ``NotFoundError``."""
 
+    async def revision_refs(self, story_id: str, brief_id: str) -> list[BriefRef]:
+        """Every revision of a brief as a `BriefRef` with its provenance (``revised_at``,
+        ``revised_by``, ``change_note``), oldest first, without reading bodies; raises
+        ``NotFoundError``."""
+
     async def list_briefs(self, story_id: str, query: BriefQuery) -> BriefPage:
         """Latest revisions matching the filters (withdrawn ones too), by as-of date,
         keyset-paginated."""

@@ -249,6 +249,29 @@ class SQLStore:
             raise await self._brief_not_found(story_id, brief_id, None)
         return [codec.decode_brief(row[0]) for row in rows]
 
+    async def revision_refs(self, story_id: str, brief_id: str) -> list[BriefRef]:
+        """Every revision of a brief with its provenance, oldest first, from the revision rows'
+        columns (no body is read); raises ``NotFoundError``."""
+        rows = await self.driver.all(
+            "SELECT brief_id, as_of, revision, revised_at, revised_by, change_note"
+            " FROM brief_revisions WHERE story_id = ? AND brief_id = ? ORDER BY revision",
+            story_id,
+            brief_id,
+        )
+        if not rows:
+            raise await self._brief_not_found(story_id, brief_id, None)
+        return [
+            BriefRef(
+                brief_id=row_id,
+                as_of=dt.date.fromisoformat(as_of),
+                revision=revision,
+                revised_at=dt.datetime.fromisoformat(revised_at),
+                revised_by=revised_by,
+                change_note=change_note,
+            )
+            for row_id, as_of, revision, revised_at, revised_by, change_note in rows
+        ]
+
     async def list_briefs(self, story_id: str, query: BriefQuery) -> BriefPage:
         """Latest revisions matching the filters, by as-of date, keyset-paginated."""
         rows, cursor = await self._page(story_id, query)

@@ -21,10 +21,10 @@ from service.api.representations import (
     StoryId,
     brief_body,
     expected_revision,
-    load_brief,
     ok_response,
     parse_ref,
     read_responses,
+    resolve_ref,
     revision_body,
     serve,
 )
@@ -280,8 +280,8 @@ async def list_revisions(
     store: StoreDep, story_id: StoryId, brief_ref: BriefRefParam
 ) -> list[BriefRef]:
     """Every revision of a brief, oldest first, with when, by whom and why it was stored."""
-    brief = await load_brief(store, story_id, brief_ref)
-    return [revision.ref for revision in await store.list_revisions(story_id, brief.id)]
+    current = await resolve_ref(store, story_id, brief_ref)  # one index row, no body
+    return await store.revision_refs(story_id, current.brief_id)
 
 
 @get(
