@@ -133,7 +133,7 @@ async def test_unknown_fields_stay_rejected_at_every_depth_next_to_read_only_one
     await api.request("POST", f"{STORY}/briefs", "write", json=await _document(api))
     got = await api.request("GET", NEW)
     document = got.json()
-    document["revison"] = 1
+    document["revisions"] = 1
     document["sources"][0]["rating"] = "A"
     put = await api.request(
         "PUT", NEW, "write", json=document, headers={"If-Match": got.headers["etag"]}
@@ -141,7 +141,7 @@ async def test_unknown_fields_stay_rejected_at_every_depth_next_to_read_only_one
     assert put.status_code == 422
     assert put.json()["errors"] == [
         {"path": "$.sources[0].rating", "message": "unknown field"},
-        {"path": "$.revison", "message": "unknown field (did you mean 'revision'?)"},
+        {"path": "$.revisions", "message": "unknown field (did you mean 'revision'?)"},
     ]
 
 
