@@ -13,6 +13,9 @@ are put right here, once, after it is built:
 * ``If-Match`` is required on the brief ``PUT`` (the handler answers 428 without it; it is optional
   in the signature only so that the 428 is a problem the handler raises, not a 400).
 * A response header always has a ``schema`` (OpenAPI requires one; ``Location`` had none).
+* The fields of a brief the server sets are ``readOnly`` in the brief bodies: a body may echo
+  them (a GET body, a stored revision's file), but only with the current values, which a schema
+  cannot state (``service.domain.validate.read_only_problems``), so a generator leaves them out.
 
 `YamlJsonRenderPlugin` serves ``/schema/openapi.yaml``: the JSON document, which is valid YAML 1.2,
 so no YAML library is needed at run time.
@@ -33,7 +36,7 @@ from litestar.enums import OpenAPIMediaType
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.openapi.spec import OpenAPIHeader, OpenAPIType, Operation, Reference, Schema
 
-from service.domain.models import Brief
+from service.domain.models import READ_ONLY_FIELDS, Brief, BriefDraft, BriefUpdate
 
 _PREFIX = "#/components/schemas/"
 _INPUT = "Input"
@@ -63,6 +66,11 @@ _BRIEF_FIELDS = "|".join(sorted(Brief.__struct_fields__))
 _FIELDS_PATTERN = f"^({_BRIEF_FIELDS})(,({_BRIEF_FIELDS}))*$"
 """The handler checks the names itself (422 for one that is no brief field); the schema says
 which names there are."""
+_READ_ONLY = {
+    BriefUpdate.__name__: frozenset(READ_ONLY_FIELDS),
+    # A new brief's document names its identity; the rest is the server's.
+    BriefDraft.__name__: frozenset(READ_ONLY_FIELDS) - {"id", "as_of"},
+}
 
 
 class YamlJsonRenderPlugin(OpenAPIRenderPlugin):
@@ -122,8 +130,18 @@ def make_truthful(app: Litestar) -> None:
         _rename_refs(schema, renamed)
     for media in request_roots:
         _rename_refs(media, renamed)
+    _mark_read_only(schemas)
     if components is not None:
         components.schemas = dict(sorted(schemas.items()))
+
+
+def _mark_read_only(schemas: dict[str, Schema]) -> None:
+    """``readOnly`` on the server's fields of the brief bodies (see the module docstring)."""
+    for name, fields in _READ_ONLY.items():
+        properties = schemas[name].properties or {} if name in schemas else {}
+        for field, schema in properties.items():
+            if field in fields and isinstance(schema, Schema):
+                schema.read_only = True
 
 
 def _fix_responses(operation: Operation) -> list[Any]:

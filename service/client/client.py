@@ -226,8 +226,10 @@ class BriefsClient(HttpSession):
         content: BriefContent,
         *,
         if_match: str | Tagged[Any],
+        change_note: str | None = None,
     ) -> Tagged[Brief]:
-        """Store a new revision (``updateBrief``) if ``if_match`` is still current.
+        """Store a new revision (``updateBrief``) if ``if_match`` is still current, with
+        ``change_note`` (or that of a `BriefUpdate` passed as ``content``) as its edit summary.
 
         Raises `PreconditionFailed` (with ``current_revision``) when someone else edited first.
         """
@@ -235,7 +237,7 @@ class BriefsClient(HttpSession):
         response = await self.send(
             "PUT",
             brief_path(story_id, brief_ref),
-            body=content_only(content),
+            body=content_only(content, change_note),
             headers={"If-Match": etag},
         )
         return self._tagged_brief(response)

@@ -7,7 +7,7 @@ from typing import Any
 
 from service.client.models import BriefFilters, ServiceStatus
 from service.client.transport import QueryValue, path_segment
-from service.domain.models import BriefContent
+from service.domain.models import BriefContent, BriefUpdate
 
 BriefRefLike = str | dt.date
 """A brief id (kebab slug) or an as-of date."""
@@ -28,12 +28,15 @@ def brief_path(story_id: str, brief_ref: BriefRefLike) -> str:
     return f"{briefs_path(story_id)}/{path_segment(brief_ref)}"
 
 
-def content_only(content: BriefContent) -> BriefContent:
-    """The update body: only the content fields of a brief, draft or content."""
-    # A Brief or BriefDraft carries identity fields the update body forbids.
-    if type(content) is BriefContent:
-        return content
-    return BriefContent(**{name: getattr(content, name) for name in BriefContent.__struct_fields__})
+def content_only(content: BriefContent, change_note: str | None = None) -> BriefUpdate:
+    """The update body: the content fields of a brief, draft or content, and the change note
+    of the new revision (``change_note``, else that of a plain `BriefUpdate`)."""
+    # A Brief or BriefDraft read earlier carries the change note of *its* revision, and
+    # read-only fields the server would check: neither belongs to the revision being written.
+    if change_note is None and type(content) is BriefUpdate:
+        change_note = content.change_note
+    fields = {name: getattr(content, name) for name in BriefContent.__struct_fields__}
+    return BriefUpdate(**fields, change_note=change_note)
 
 
 def filter_params(filters: BriefFilters) -> dict[str, QueryValue]:

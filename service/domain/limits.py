@@ -27,3 +27,7 @@ MAX_SOURCES: Final = 1_000
 MAX_JSON_DEPTH: Final = 32
 """Nesting of arrays and objects in a request body; the models need 6. Checked before parsing
 (msgspec's parser recurses: a body nested 1,000 deep would exhaust the stack)."""
+MAX_CHANGE_NOTE: Final = 500
+"""A revision's change note (the edit summary)."""
+MAX_EDITOR_NAME: Final = 100
+"""A revision's ``revised_by``: an API token's name (``TokenCreate.name`` allows as much)."""

@@ -58,7 +58,11 @@ def brief_markdown(brief: Brief, story: Story | None = None) -> str:
     meta = f"*As of {brief.as_of.isoformat()} · revision {brief.revision} · {brief.status.value}"
     if brief.author:
         meta += f" · by {_escape(brief.author)}"
+    if brief.revised_by:
+        meta += f" · revised by {_escape(brief.revised_by)}"
     out += [meta + "*", ""]
+    if brief.change_note:
+        out += [f"> Change note: {_escape(brief.change_note)}", ""]
     if story is not None:
         out += [f"Story: {_escape(story.title)}", ""]
     if brief.summary:

@@ -280,8 +280,63 @@ class BriefContent(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fie
     author: ShortText | None = None
 
 
-class BriefDraft(BriefContent, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    """Request body that creates a brief: its content plus its identity within the story."""
+ChangeNote = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=limits.MAX_CHANGE_NOTE,
+        description="Why this revision was made: the edit summary, written by its editor.",
+        examples=["Russia's conditions from the 13 March press conference"],
+    ),
+]
+Editor = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=limits.MAX_EDITOR_NAME,
+        description="The name of the API token that stored the revision; null when unknown "
+        "(stored with authentication off, or imported from a file without it).",
+        examples=["desk-editor"],
+    ),
+]
+
+
+class BriefUpdate(
+    BriefContent, kw_only=True, frozen=True, forbid_unknown_fields=True, omit_defaults=True
+):
+    """Request body of an update (a new revision): the content, an optional ``change_note``,
+    and optionally the read-only fields of the brief as a GET returned them.
+
+    A GET body, edited, is a valid update: each read-only field present (``id``, ``story_id``,
+    ``as_of``, ``revision``, ``created_at``, ``revised_at``, ``revised_by``) must equal the
+    current revision's value, else the update is a 422 naming it (``READ_ONLY_FIELDS``); absent
+    or null, it is not checked. ``change_note`` describes the revision being written.
+    Encoded, it leaves out what is unset (a client's body is its content and note alone).
+    """
+
+    id: Slug | None = None
+    as_of: dt.date | None = None
+    story_id: Slug | None = None
+    revision: Revision | None = None
+    created_at: dt.datetime | None = None
+    revised_at: dt.datetime | None = None
+    revised_by: Editor | None = None
+    change_note: ChangeNote | None = None
+
+
+READ_ONLY_FIELDS = ("id", "as_of", "story_id", "revision", "created_at", "revised_at", "revised_by")
+"""Fields of a brief the server sets; a request body may echo them, never change them."""
+
+
+class BriefDraft(
+    BriefUpdate, kw_only=True, frozen=True, forbid_unknown_fields=True, omit_defaults=False
+):
+    """The brief document: what ``briefs validate`` checks, a story folder's files hold, and a
+    POST creates: its content plus its identity within the story (``id``, ``as_of``).
+
+    The fields the server sets may be present (a stored revision's file, or a GET body): on
+    POST, ``story_id`` must be the story of the URL and ``revision`` 1; ``created_at``,
+    ``revised_at`` and ``revised_by`` are replaced by the server's.
+    """
 
     id: Slug
     as_of: dt.date
@@ -290,7 +345,8 @@ class BriefDraft(BriefContent, kw_only=True, frozen=True, forbid_unknown_fields=
 class Brief(BriefDraft, kw_only=True, frozen=True, forbid_unknown_fields=False):
     """One stored revision of a brief: a dated snapshot of the story as of ``as_of``.
 
-    Revisions are immutable; an edit stores revision ``n + 1`` and keeps every earlier one.
+    Revisions are immutable; an edit stores revision ``n + 1`` and keeps every earlier one, with
+    who stored it (``revised_by``) and why (``change_note``).
     """
 
     story_id: Slug
@@ -300,16 +356,27 @@ class Brief(BriefDraft, kw_only=True, frozen=True, forbid_unknown_fields=False):
 
     @property
     def ref(self) -> BriefRef:
-        """A short reference to this revision."""
-        return BriefRef(brief_id=self.id, as_of=self.as_of, revision=self.revision)
+        """A short reference to this revision, with its provenance."""
+        return BriefRef(
+            brief_id=self.id,
+            as_of=self.as_of,
+            revision=self.revision,
+            revised_at=self.revised_at,
+            revised_by=self.revised_by,
+            change_note=self.change_note,
+        )
 
 
 class BriefRef(msgspec.Struct, kw_only=True, frozen=True):
-    """Identifies one revision of one brief of a story."""
+    """Identifies one revision of one brief of a story; where the revision itself was read (a
+    revision list, a diff's headers), also when, by whom and why it was stored."""
 
     brief_id: Slug
     as_of: dt.date
     revision: Revision
+    revised_at: dt.datetime | None = None
+    revised_by: Editor | None = None
+    change_note: ChangeNote | None = None
 
 
 def content_of(brief: BriefContent) -> BriefContent:

@@ -8,7 +8,9 @@ such as ``$.positions[1].quotes[0].source_id``, the same paths msgspec uses for 
 
 `check_brief` raises `InvalidContentError` (the API's 422) with every problem. ``briefs validate``
 uses `validate_path`, which also reports files that do not decode, fields the tolerant models
-silently ignore, and revision files of a story folder that could not all be stored.
+silently ignore, and revision files of a story folder that could not all be stored. A brief file
+outside a story folder is a brief document (``BriefDraft``: what a POST accepts as it is); inside
+one, a stored revision (``Brief``, with the server's fields ``briefs load`` needs).
 """
 
 from __future__ import annotations
@@ -23,7 +25,15 @@ import msgspec
 from service.domain import strict
 from service.domain.errors import InvalidContentError, MalformedBodyError
 from service.domain.files import BRIEFS_DIR, STORY_FILE, find_story_dirs
-from service.domain.models import Brief, BriefContent, Issue, Story
+from service.domain.models import (
+    READ_ONLY_FIELDS,
+    Brief,
+    BriefContent,
+    BriefDraft,
+    BriefUpdate,
+    Issue,
+    Story,
+)
 
 M = TypeVar("M", bound=msgspec.Struct)
 
@@ -141,6 +151,40 @@ def _timestamp_problems(brief: Brief) -> list[FieldProblem]:
     return naive
 
 
+def read_only_problems(update: BriefUpdate, current: Brief) -> list[FieldProblem]:
+    """The read-only fields an update echoes with a value other than the current revision's.
+
+    A field absent (or null) is not checked: a GET body, edited, and plain content both pass.
+    """
+    problems: list[FieldProblem] = []
+    for name in READ_ONLY_FIELDS:
+        given, value = getattr(update, name), getattr(current, name)
+        if given is not None and given != value:
+            message = f"is read-only: {_shown(given)} is not the current value {_shown(value)}"
+            problems.append(FieldProblem(path=f"$.{name}", message=message))
+    return problems
+
+
+def new_brief_problems(draft: BriefDraft, story_id: str) -> list[FieldProblem]:
+    """The server's fields a new brief's document may carry, where they cannot be kept:
+    another story's ``story_id``, or a ``revision`` other than 1. (Timestamps and
+    ``revised_by`` are the server's to set; `first_revision` replaces them.)"""
+    problems: list[FieldProblem] = []
+    if draft.story_id is not None and draft.story_id != story_id:
+        message = f"is read-only: {draft.story_id!r} is not the story of the URL {story_id!r}"
+        problems.append(FieldProblem(path="$.story_id", message=message))
+    if draft.revision is not None and draft.revision != 1:
+        message = f"is read-only: a new brief is revision 1, not {draft.revision}"
+        problems.append(FieldProblem(path="$.revision", message=message))
+    return problems
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return "null" if value is None else repr(value)
+
+
 def check_brief(brief: BriefContent, story: Story) -> None:
     """Raise `InvalidContentError` listing every problem of `validate_brief`, if there are any."""
     problems = validate_brief(brief, story)
@@ -208,6 +252,12 @@ def read_brief_file(path: Path) -> tuple[Brief | None, list[FieldProblem]]:
     return _read(path, Brief)
 
 
+def read_document_file(path: Path) -> tuple[BriefDraft | None, list[FieldProblem]]:
+    """Decode a brief document (a draft, a POST body, a GET body); None when it does not
+    decode. The server's fields may be present or not; a stored revision's file is one too."""
+    return _read(path, BriefDraft)
+
+
 def _read(path: Path, model: type[M]) -> tuple[M | None, list[FieldProblem]]:
     try:
         data = path.read_bytes()
@@ -223,14 +273,22 @@ def _read(path: Path, model: type[M]) -> tuple[M | None, list[FieldProblem]]:
     return decoded, [FieldProblem(path=path, message=message) for path, message in problems]
 
 
-def validate_file(path: Path, story: Story | None = None) -> list[FileProblem]:
-    """Every problem of one file: ``story.json`` or a brief checked against ``story``."""
+def validate_file(
+    path: Path, story: Story | None = None, *, stored: bool = True
+) -> list[FileProblem]:
+    """Every problem of one file: ``story.json`` or a brief checked against ``story``.
+
+    ``stored``: the brief is a revision file of a story folder (``briefs load`` needs the
+    server's fields: ``story_id``, timestamps); else it is a brief document, which a POST
+    accepts as it is, with or without them.
+    """
     if path.name == STORY_FILE:
         parsed_story, problems = read_story_file(path)
         if parsed_story is not None:
             problems += validate_story(parsed_story)
         return _in_file(path, problems)
-    brief, problems = read_brief_file(path)
+    brief: BriefDraft | None
+    brief, problems = read_brief_file(path) if stored else read_document_file(path)
     if brief is not None:
         problems += validate_brief(brief, story)
     return _in_file(path, problems)
@@ -275,9 +333,10 @@ def validate_path(path: Path) -> list[FileProblem]:
         return [FileProblem(file=str(path), path="$", message="no such file or folder")]
     story = None
     story_path = path.parent.parent / STORY_FILE
-    if path.name != STORY_FILE and path.parent.name == BRIEFS_DIR and story_path.is_file():
+    in_story = path.name != STORY_FILE and path.parent.name == BRIEFS_DIR and story_path.is_file()
+    if in_story:
         story, _ = read_story_file(story_path)
-    return validate_file(path, story)
+    return validate_file(path, story, stored=in_story)
 
 
 def files_checked(path: Path) -> list[Path]:

@@ -118,14 +118,28 @@ class StoryStore(Protocol):
 class BriefStore(Protocol):
     """Briefs and their immutable revisions."""
 
-    async def create_brief(self, story_id: str, draft: BriefDraft, now: dt.datetime) -> Brief:
-        """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists."""
+    async def create_brief(
+        self, story_id: str, draft: BriefDraft, now: dt.datetime, *, revised_by: str | None = None
+    ) -> Brief:
+        """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists.
+
+        ``revised_by`` (the writer's token name, ``None`` when unknown) is recorded with it.
+        """
 
     async def update_brief(
-        self, story_id: str, brief_id: str, content: BriefContent, expected: int | None, now: Now
+        self,
+        story_id: str,
+        brief_id: str,
+        content: BriefContent,
+        expected: int | None,
+        now: Now,
+        *,
+        revised_by: str | None = None,
     ) -> Brief:
         """Append a revision if ``expected`` is the current revision number (``None``: whatever
-        is current); else ``PreconditionFailedError`` with the current one.
+        is current); else ``PreconditionFailedError`` with the current one. A `BriefUpdate`'s
+        read-only fields must equal the current revision's (``InvalidContentError``), and its
+        ``change_note`` is stored with the new revision, as is ``revised_by``.
 
         The check and the insert are atomic across processes and replicas, and the current
         revision is read once, inside that transaction.
@@ -161,6 +175,11 @@ class BriefStore(Protocol):
 
     async def list_revisions(self, story_id: str, brief_id: str) -> list[Brief]:
         """Every revision of a brief, oldest first; raises ``NotFoundError``."""
+
+    async def revision_refs(self, story_id: str, brief_id: str) -> list[BriefRef]:
+        """Every revision of a brief as a `BriefRef` with its provenance (``revised_at``,
+        ``revised_by``, ``change_note``), oldest first, without reading bodies; raises
+        ``NotFoundError``."""
 
     async def list_briefs(self, story_id: str, query: BriefQuery) -> BriefPage:
         """Latest revisions matching the filters (withdrawn ones too), by as-of date,

@@ -138,19 +138,33 @@ class SQLStore:
 
     # --- briefs -------------------------------------------------------------------------------
 
-    async def create_brief(self, story_id: str, draft: BriefDraft, now: dt.datetime) -> Brief:
+    async def create_brief(
+        self, story_id: str, draft: BriefDraft, now: dt.datetime, *, revised_by: str | None = None
+    ) -> Brief:
         """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists."""
-        return await self._write(writes.create_brief, story_id, draft, now)
+        return await self._write(writes.create_brief, story_id, draft, now, revised_by=revised_by)
 
     async def update_brief(
-        self, story_id: str, brief_id: str, content: BriefContent, expected: int | None, now: Now
+        self,
+        story_id: str,
+        brief_id: str,
+        content: BriefContent,
+        expected: int | None,
+        now: Now,
+        *,
+        revised_by: str | None = None,
     ) -> Brief:
         """Append a revision if ``expected`` is current (compare-and-set), else raise
         ``PreconditionFailedError``."""
         try:
             key = (story_id, brief_id)
             return await self._write(
-                writes.append_revision, key, content, expected=expected, now=now
+                writes.append_revision,
+                key,
+                content,
+                expected=expected,
+                now=now,
+                revised_by=revised_by,
             )
         except UniqueViolationError:  # revision n + 1 exists already (the schema's backstop)
             row = await self.driver.one(
@@ -234,6 +248,29 @@ class SQLStore:
         if not rows:
             raise await self._brief_not_found(story_id, brief_id, None)
         return [codec.decode_brief(row[0]) for row in rows]
+
+    async def revision_refs(self, story_id: str, brief_id: str) -> list[BriefRef]:
+        """Every revision of a brief with its provenance, oldest first, from the revision rows'
+        columns (no body is read); raises ``NotFoundError``."""
+        rows = await self.driver.all(
+            "SELECT brief_id, as_of, revision, revised_at, revised_by, change_note"
+            " FROM brief_revisions WHERE story_id = ? AND brief_id = ? ORDER BY revision",
+            story_id,
+            brief_id,
+        )
+        if not rows:
+            raise await self._brief_not_found(story_id, brief_id, None)
+        return [
+            BriefRef(
+                brief_id=row_id,
+                as_of=dt.date.fromisoformat(as_of),
+                revision=revision,
+                revised_at=dt.datetime.fromisoformat(revised_at),
+                revised_by=revised_by,
+                change_note=change_note,
+            )
+            for row_id, as_of, revision, revised_at, revised_by, change_note in rows
+        ]
 
     async def list_briefs(self, story_id: str, query: BriefQuery) -> BriefPage:
         """Latest revisions matching the filters, by as-of date, keyset-paginated."""

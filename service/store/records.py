@@ -15,6 +15,7 @@ from service.domain.models import (
     Brief,
     BriefContent,
     BriefDraft,
+    BriefUpdate,
     Story,
     StoryUpdate,
 )
@@ -34,8 +35,14 @@ class BriefIndex(msgspec.Struct, kw_only=True, frozen=True):
     search_text: str
 
 
-def first_revision(story_id: str, draft: BriefDraft, now: dt.datetime) -> Brief:
-    """Revision 1 of a new brief."""
+def first_revision(
+    story_id: str, draft: BriefDraft, now: dt.datetime, revised_by: str | None = None
+) -> Brief:
+    """Revision 1 of a new brief, stored by ``revised_by`` with the draft's change note.
+
+    The server's fields are the server's: timestamps and ``revised_by`` a draft carries (a
+    stored revision's file) are replaced; ``story_id`` and ``revision`` are checked before.
+    """
     return Brief(
         **{field: getattr(draft, field) for field in _CONTENT_FIELDS},
         id=draft.id,
@@ -44,11 +51,16 @@ def first_revision(story_id: str, draft: BriefDraft, now: dt.datetime) -> Brief:
         revision=1,
         created_at=now,
         revised_at=now,
+        revised_by=revised_by,
+        change_note=draft.change_note,
     )
 
 
-def next_revision(current: Brief, content: BriefContent, now: dt.datetime) -> Brief:
-    """Revision ``n + 1`` of a brief: new content, same identity and creation time."""
+def next_revision(
+    current: Brief, content: BriefContent, now: dt.datetime, revised_by: str | None = None
+) -> Brief:
+    """Revision ``n + 1`` of a brief: new content, same identity and creation time, stored by
+    ``revised_by`` with the update's change note (none for plain content)."""
     if current.revision >= limits.MAX_REVISION:
         raise InvalidContentError(
             [("$.revision", f"a brief keeps at most {limits.MAX_REVISION} revisions")]
@@ -58,6 +70,8 @@ def next_revision(current: Brief, content: BriefContent, now: dt.datetime) -> Br
         **{field: getattr(content, field) for field in _CONTENT_FIELDS},
         revision=current.revision + 1,
         revised_at=now,
+        revised_by=revised_by,
+        change_note=content.change_note if isinstance(content, BriefUpdate) else None,
     )
 
 

@@ -14,7 +14,8 @@ import datetime as dt
 from service.domain import codec
 from service.domain.errors import ConflictError, InvalidContentError, NotFoundError
 from service.domain.files import StoryFolder, sort_briefs
-from service.domain.models import Brief, BriefContent, BriefDraft, Story, StoryUpdate
+from service.domain.models import Brief, BriefContent, BriefDraft, BriefUpdate, Story, StoryUpdate
+from service.domain.validate import read_only_problems
 from service.store.base import ImportReport, TokenRecord
 from service.store.driver import Dialect, ForeignKeyViolationError, Tx, UniqueViolationError
 from service.store.records import (
@@ -33,7 +34,8 @@ REVISION_BODY = (
 )
 _INSERT_REVISION = (
     "INSERT INTO brief_revisions (story_id, brief_id, revision, as_of, status, headline,"
-    " created_at, revised_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " created_at, revised_at, revised_by, change_note, body)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_CURRENT = (
     "INSERT INTO briefs (story_id, brief_id, as_of, revision, status, headline, open_issues,"
@@ -74,10 +76,16 @@ async def update_story(tx: Tx, d: Dialect, story_id: str, update: StoryUpdate) -
 
 
 async def create_brief(
-    tx: Tx, d: Dialect, story_id: str, draft: BriefDraft, now: dt.datetime
+    tx: Tx,
+    d: Dialect,
+    story_id: str,
+    draft: BriefDraft,
+    now: dt.datetime,
+    *,
+    revised_by: str | None = None,
 ) -> Brief:
     """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists."""
-    brief = first_revision(story_id, draft, now)
+    brief = first_revision(story_id, draft, now, revised_by)
     if not await _lock_story(tx, d, story_id):
         raise NotFoundError(f"story {story_id!r} does not exist")
     clash = await tx.one(
@@ -107,9 +115,11 @@ async def append_revision(
     *,
     expected: int | None,
     now: dt.datetime,
+    revised_by: str | None = None,
 ) -> Brief:
     """Read the current revision once and append ``n + 1`` if ``expected`` is ``n`` (``None``:
-    whatever ``n`` is): the compare-and-set of ``update_brief``.
+    whatever ``n`` is): the compare-and-set of ``update_brief``. The read-only fields an update
+    echoes are checked against that revision (``InvalidContentError`` naming each that differs).
 
     A ``UniqueViolationError`` (revision ``n + 1`` stored already, by a writer that bypassed the
     pointer) is left to the caller: PostgreSQL refuses further statements in this transaction.
@@ -131,7 +141,12 @@ async def append_revision(
         raise stale_revision(story_id, brief_id, expected, current)
     body = await tx.one(REVISION_BODY, story_id, brief_id, current)
     assert body is not None  # the pointer's foreign key guarantees the revision
-    brief = next_revision(codec.decode_brief(body[0]), content, now)
+    stored = codec.decode_brief(body[0])
+    if isinstance(content, BriefUpdate):
+        problems = read_only_problems(content, stored)
+        if problems:
+            raise InvalidContentError([(problem.path, problem.message) for problem in problems])
+    brief = next_revision(stored, content, now, revised_by)
     await _insert_revision(tx, d, brief)
     await _update_current(tx, brief)
     return brief
@@ -266,6 +281,8 @@ async def _insert_revision(tx: Tx, d: Dialect, brief: Brief, path: str = "$") ->
         brief.headline,
         brief.created_at.isoformat(),
         brief.revised_at.isoformat(),
+        brief.revised_by,
+        brief.change_note,
         d.json_param(body),
     )
 

@@ -11,7 +11,7 @@ import pytest
 
 from service.client import BriefsClient, ProjectedPage, Tagged
 from service.domain.changes import BriefDiff, PatchAdd, PatchReplace
-from service.domain.models import BriefRef, IssueStatus
+from service.domain.models import BriefRef, BriefUpdate, IssueStatus
 from service.domain.wire import BriefPage
 
 from .samples import brief, story
@@ -81,6 +81,32 @@ async def test_update_sends_if_match_and_only_the_content() -> None:
     assert "id" not in body
     assert "revision" not in body
     assert body["headline"] == brief().headline
+
+
+async def test_an_update_sends_its_change_note_not_the_read_only_fields() -> None:
+    noted = msgspec.structs.replace(brief(), change_note="the note of revision 1")
+    recorder = Recorder(*(json_response(brief(revision=2), etag='"r2"') for _ in range(3)))
+    async with client_for(recorder) as client:
+        await client.update_brief("harbour-talks", "a", noted, if_match='"r1"', change_note="Why")
+        await client.update_brief("harbour-talks", "a", noted, if_match='"r1"')
+        update = BriefUpdate(headline="New", change_note="From the update")
+        await client.update_brief("harbour-talks", "a", update, if_match='"r1"')
+    first, second, third = (msgspec.json.decode(r.content) for r in recorder.requests)
+    assert first["change_note"] == "Why"
+    assert not {"id", "revision", "revised_at", "revised_by"} & first.keys()
+    assert "change_note" not in second  # a read revision's own note is not the new one's
+    assert third == {"headline": "New", "change_note": "From the update"}
+
+
+async def test_revision_lists_carry_who_and_why() -> None:
+    refs = [
+        {"brief_id": "a", "as_of": "2025-03-14", "revision": 1, "revised_by": "desk"},
+        {"brief_id": "a", "as_of": "2025-03-14", "revision": 2, "change_note": "Typo"},
+    ]
+    async with client_for(Recorder(json_response(refs))) as client:
+        first, second = await client.list_revisions("harbour-talks", "a")
+    assert (first.revised_by, first.change_note) == ("desk", None)
+    assert (second.revised_by, second.change_note) == (None, "Typo")
 
 
 async def test_brief_refs_are_ids_or_dates_and_revisions_have_their_own_path() -> None:

@@ -14,6 +14,7 @@ from service.domain.files import StoryFolder
 from service.domain.models import (
     Brief,
     BriefContent,
+    BriefUpdate,
     IssueStatus,
     Party,
     PartyKind,
@@ -24,8 +25,10 @@ from service.domain.validate import (
     FieldProblem,
     check_brief,
     decode_problem,
+    read_only_problems,
     unknown_fields,
     validate_brief,
+    validate_path,
     validate_story,
     validate_story_folder,
 )
@@ -279,3 +282,41 @@ def test_malformed_bodies_are_malformed_not_crashes() -> None:
         with pytest.raises(MalformedBodyError) as error:
             strict.decode_body(data, Story)
         assert error.value.detail == detail
+
+
+def test_a_brief_document_without_the_server_fields_validates_as_a_loose_file(
+    tmp_path: Path, brief: Brief
+) -> None:
+    raw = msgspec.json.decode(codec.encode(brief))
+    for server_field in ("story_id", "revision", "created_at", "revised_at", "revised_by"):
+        del raw[server_field]
+    draft = tmp_path / "draft.json"
+    draft.write_bytes(msgspec.json.encode(raw))
+    assert validate_path(draft) == []
+    # Inside a story folder it is a stored revision: briefs load needs the server's fields.
+    folder = tmp_path / "story"
+    (folder / "briefs").mkdir(parents=True)
+    (folder / "story.json").write_bytes(codec.encode(Story(id=brief.story_id, title="A story")))
+    (folder / "briefs" / "draft.json").write_bytes(msgspec.json.encode(raw))
+    problems = validate_path(folder / "briefs" / "draft.json")
+    assert [problem.path for problem in problems] == ["$"]
+    assert "story_id" in problems[0].message
+
+
+def test_read_only_fields_are_checked_only_when_present(brief: Brief) -> None:
+    echoed = BriefUpdate(**{name: getattr(brief, name) for name in BriefUpdate.__struct_fields__})
+    assert read_only_problems(echoed, brief) == []
+    assert read_only_problems(BriefUpdate(headline="Content only"), brief) == []
+    changed = msgspec.structs.replace(echoed, as_of=dt.date(2020, 1, 1), revised_by="someone")
+    assert [str(problem) for problem in read_only_problems(changed, brief)] == [
+        f"$.as_of: is read-only: 2020-01-01 is not the current value {brief.as_of.isoformat()}",
+        "$.revised_by: is read-only: 'someone' is not the current value null",
+    ]
+
+
+def test_a_change_note_is_an_update_field_not_a_read_only_one(brief: Brief) -> None:
+    noted = BriefUpdate(headline="x", revision=brief.revision, change_note="Different")
+    assert read_only_problems(noted, brief) == []
+    too_long = b'{"headline": "x", "change_note": "' + b"y" * 501 + b'"}'
+    _, problems = strict.decode_checked(too_long, BriefUpdate)
+    assert [path for path, _ in problems] == ["$.change_note"]

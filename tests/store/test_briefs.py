@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
 import pytest
 
-from service.domain.errors import ConflictError, NotFoundError, PreconditionFailedError
-from service.domain.models import IssueStatus, PubStatus, Story
+from service.domain.errors import (
+    ConflictError,
+    InvalidContentError,
+    NotFoundError,
+    PreconditionFailedError,
+)
+from service.domain.models import BriefUpdate, IssueStatus, PubStatus, Story
 from service.store.base import Store
 
 from .factories import NOW, STORY_ID, day, make_content, make_draft
@@ -54,6 +60,35 @@ async def test_update_appends_a_revision(store: Store, story: Story) -> None:
     assert await store.get_brief(STORY_ID, "opening") == second
     assert await store.get_brief(STORY_ID, "opening", revision=1) == first
     assert await store.list_revisions(STORY_ID, "opening") == [first, second]
+
+
+async def test_revisions_record_who_stored_them_and_why(store: Store, story: Story) -> None:
+    draft = msgspec.structs.replace(make_draft("opening", day(3)), change_note="First take")
+    first = await store.create_brief(STORY_ID, draft, NOW, revised_by="desk")
+    update = BriefUpdate(headline="Envoys arrive", change_note="New arrivals")
+    later = NOW + dt.timedelta(microseconds=1_500)
+    second = await store.update_brief(STORY_ID, "opening", update, 1, later, revised_by="night")
+    plain = await store.update_brief(STORY_ID, "opening", make_content(headline="Three"), 2, later)
+    assert [(b.revised_by, b.change_note) for b in (first, second, plain)] == [
+        ("desk", "First take"),
+        ("night", "New arrivals"),
+        (None, None),  # no editor named, no note: nothing is carried over from revision 2
+    ]
+    stored = await store.list_revisions(STORY_ID, "opening")
+    assert stored == [first, second, plain]
+    # The rows' columns say what the bodies say.
+    assert await store.revision_refs(STORY_ID, "opening") == [brief.ref for brief in stored]
+    with pytest.raises(NotFoundError):
+        await store.revision_refs(STORY_ID, "missing")
+
+
+async def test_read_only_fields_of_an_update_must_be_current(store: Store, story: Story) -> None:
+    await store.create_brief(STORY_ID, make_draft("opening", day(3)), NOW)
+    stale = BriefUpdate(headline="X", revision=2, created_at=NOW + dt.timedelta(days=1))
+    with pytest.raises(InvalidContentError) as caught:
+        await store.update_brief(STORY_ID, "opening", stale, None, NOW)
+    assert [path for path, _ in caught.value.problems] == ["$.revision", "$.created_at"]
+    assert len(await store.list_revisions(STORY_ID, "opening")) == 1
 
 
 async def test_stale_update_is_rejected_with_current_revision(store: Store, story: Story) -> None:

@@ -4,21 +4,34 @@ from __future__ import annotations
 
 import pytest
 
-from service.domain.models import IssueStatus, PubStatus
+from service.domain import codec
+from service.domain.models import BriefUpdate, IssueStatus, PubStatus
 from service.settings import Settings
 from service.store import postgres, sqlite_schema
+from service.store.driver import Tx
 from service.store.factory import open_store, upgrade
 from service.store.migrations import Backend, Migration, load_migrations
+from service.store.records import first_revision
 
 from .factories import NOW, STORY_ID, day, make_content, make_draft, make_story
 
+PROVENANCE = 5
+"""The migration adding the revision provenance columns, which today's writes fill (so an older
+release's database in these tests has them) and which the migrations before it do not touch."""
 
-def ship_migrations_up_to(last: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let ``upgrade`` see only migrations up to ``last``, as an older release shipped them;
-    ``monkeypatch.undo()`` brings back the current release."""
+
+def ship_migrations_up_to(
+    last: int, monkeypatch: pytest.MonkeyPatch, *, also: tuple[int, ...] = (PROVENANCE,)
+) -> None:
+    """Let ``upgrade`` see only migrations up to ``last`` (and ``also``), as an older release
+    shipped them; ``monkeypatch.undo()`` brings back the current release."""
 
     def shipped(backend: Backend) -> list[Migration]:
-        return [migration for migration in load_migrations(backend) if migration.version <= last]
+        return [
+            migration
+            for migration in load_migrations(backend)
+            if migration.version <= last or migration.version in also
+        ]
 
     monkeypatch.setattr(sqlite_schema, "load_migrations", shipped)
     monkeypatch.setattr(postgres, "load_migrations", shipped)
@@ -28,7 +41,7 @@ async def test_upgrade_backfills_story_summaries(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ship_migrations_up_to(2, monkeypatch)
-    assert await upgrade(settings) == [1, 2]
+    assert await upgrade(settings) == [1, 2, PROVENANCE]
     old = await open_store(settings)
     try:
         await old.create_story(make_story())
@@ -62,7 +75,7 @@ async def test_upgrade_moves_a_withdrawn_latest_brief_out_of_the_summary(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ship_migrations_up_to(3, monkeypatch)
-    assert await upgrade(settings) == [1, 2, 3]
+    assert await upgrade(settings) == [1, 2, 3, PROVENANCE]
     old = await open_store(settings)
     try:
         await old.create_story(make_story())
@@ -84,5 +97,77 @@ async def test_upgrade_moves_a_withdrawn_latest_brief_out_of_the_summary(
             day(2),
             1,
         )
+    finally:
+        await store.close()
+
+
+_OLD_INSERT_REVISION = (
+    "INSERT INTO brief_revisions (story_id, brief_id, revision, as_of, status, headline,"
+    " created_at, revised_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+async def test_upgrade_adds_revision_provenance(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ship_migrations_up_to(4, monkeypatch, also=())
+    assert await upgrade(settings) == [1, 2, 3, 4]
+    old = await open_store(settings)
+    try:
+        await old.create_story(make_story())
+        # A revision as release 4 stored it: no provenance columns, a body without the fields.
+        brief = first_revision(STORY_ID, make_draft("opening", day(2)), NOW)
+        body = codec.encode(brief).replace(b',"revised_by":null,"change_note":null', b"")
+        assert b"revised_by" not in body
+
+        async def insert(tx: Tx) -> None:
+            d = old._d
+            await tx.execute(
+                _OLD_INSERT_REVISION,
+                STORY_ID,
+                brief.id,
+                1,
+                brief.as_of.isoformat(),
+                brief.status.value,
+                brief.headline,
+                NOW.isoformat(),
+                NOW.isoformat(),
+                d.json_param(body),
+            )
+            await tx.execute(
+                "INSERT INTO briefs (story_id, brief_id, as_of, revision, status, headline,"
+                " open_issues, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                STORY_ID,
+                brief.id,
+                brief.as_of.isoformat(),
+                1,
+                brief.status.value,
+                brief.headline,
+                0,
+                "",
+            )
+
+        await old.driver.transaction(insert)
+    finally:
+        await old.close()
+    monkeypatch.undo()
+
+    assert await upgrade(settings) == [5]
+    store = await open_store(settings)
+    try:
+        stored = await store.get_brief(STORY_ID, "opening")
+        assert (stored.revised_by, stored.change_note) == (None, None)
+        update = BriefUpdate(headline="Edited", change_note="Corrected the headline")
+        await store.update_brief(STORY_ID, "opening", update, 1, NOW, revised_by="desk")
+        first, second = (
+            revision.ref for revision in await store.list_revisions(STORY_ID, "opening")
+        )
+        assert (first.revised_by, first.change_note) == (None, None)
+        assert (second.revised_by, second.change_note) == ("desk", "Corrected the headline")
+        columns = await store.driver.all(
+            "SELECT revised_by, change_note FROM brief_revisions ORDER BY revision"
+        )
+        assert [tuple(row) for row in columns] == [(None, None), ("desk", "Corrected the headline")]
+        assert (await store.health()).ok
     finally:
         await store.close()

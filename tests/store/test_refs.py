@@ -6,6 +6,8 @@ body; ``revision_json`` serves a revision without a decode and re-encode where t
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from service.domain import codec
@@ -21,14 +23,26 @@ async def test_refs_name_the_current_revision(store: Store, story: Story) -> Non
     for brief_id, n in [("c", 30), ("a", 10), ("b", 20)]:  # stored out of date order
         await store.create_brief(STORY_ID, make_draft(brief_id, day(n)), NOW)
     edited = await store.update_brief(STORY_ID, "b", make_content(headline="B, edited"), 1, NOW)
-    assert edited.ref == BriefRef(brief_id="b", as_of=day(20), revision=2)
-    assert await store.current_ref(STORY_ID, "b") == edited.ref
-    assert await store.current_ref(STORY_ID, day(20)) == edited.ref
-    assert await store.current_ref(STORY_ID, "a") == (await store.get_brief(STORY_ID, "a")).ref
-    assert await store.latest_ref(STORY_ID) == (await store.latest_brief(STORY_ID)).ref
+    # An index-only ref names the revision; a brief's ref also carries its provenance.
+    assert _identity(edited.ref) == ("b", day(20), 2)
+    assert edited.ref.revised_at == NOW
+    assert await store.current_ref(STORY_ID, "b") == _identity_ref(edited.ref)
+    assert await store.current_ref(STORY_ID, day(20)) == _identity_ref(edited.ref)
+    a_ref = (await store.get_brief(STORY_ID, "a")).ref
+    assert await store.current_ref(STORY_ID, "a") == _identity_ref(a_ref)
+    latest_ref = (await store.latest_brief(STORY_ID)).ref
+    assert await store.latest_ref(STORY_ID) == _identity_ref(latest_ref)
     assert (await store.latest_ref(STORY_ID)).brief_id == "c"
     await store.update_brief(STORY_ID, "c", make_content(headline="C, edited"), 1, NOW)
     assert await store.latest_ref(STORY_ID) == BriefRef(brief_id="c", as_of=day(30), revision=2)
+
+
+def _identity(ref: BriefRef) -> tuple[str, dt.date, int]:
+    return ref.brief_id, ref.as_of, ref.revision
+
+
+def _identity_ref(ref: BriefRef) -> BriefRef:
+    return BriefRef(brief_id=ref.brief_id, as_of=ref.as_of, revision=ref.revision)
 
 
 async def test_refs_raise_not_found_like_the_brief_reads(store: Store, story: Story) -> None:

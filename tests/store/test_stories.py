@@ -21,7 +21,7 @@ async def test_health_reports_backend_and_schema(store: Store, settings: Setting
 
 
 async def test_migrations_are_idempotent(settings: Settings) -> None:
-    assert await upgrade(settings) == [1, 2, 3, 4]
+    assert await upgrade(settings) == [1, 2, 3, 4, 5]
     assert await upgrade(settings) == []
     store = await open_store(settings)
     try:

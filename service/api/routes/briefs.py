@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from litestar import Response, get, post, put
+from litestar import Request, Response, get, post, put
 from litestar.exceptions import ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, JSONBody, Parameter
@@ -21,18 +21,26 @@ from service.api.representations import (
     StoryId,
     brief_body,
     expected_revision,
-    load_brief,
     ok_response,
     parse_ref,
     read_responses,
+    resolve_ref,
     revision_body,
     serve,
 )
 from service.domain import codec
 from service.domain.errors import InvalidContentError
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
-from service.domain.models import Brief, BriefContent, BriefDraft, BriefRef, IssueStatus, Story
-from service.domain.validate import validate_brief
+from service.domain.models import (
+    Brief,
+    BriefContent,
+    BriefDraft,
+    BriefRef,
+    BriefUpdate,
+    IssueStatus,
+    Story,
+)
+from service.domain.validate import FieldProblem, new_brief_problems, validate_brief
 from service.domain.wire import BriefPage, BriefProjectionPage, BriefQuery, Scope
 
 WRITE = {"scope": Scope.WRITE}
@@ -156,12 +164,24 @@ async def list_briefs(
     },
 )
 async def create_brief(
-    *, store: StoreDep, cache: CacheDep, story_id: StoryId, data: JSONBody[BriefDraft]
+    *,
+    request: Request[Any, Any, Any],
+    store: StoreDep,
+    cache: CacheDep,
+    story_id: StoryId,
+    data: JSONBody[BriefDraft],
 ) -> Answer:
-    """Create a brief (revision 1). Needs `write`; 409 if its id or as-of date exists."""
+    """Create a brief (revision 1) from a brief document. Needs `write`; 409 if its id or as-of
+    date exists.
+
+    The document may be a stored revision's file as it is: `story_id`, when present, must be
+    this story and `revision` 1 (else 422); `created_at`, `revised_at` and `revised_by` are set
+    by the server (`revised_by`: the token's name). `change_note` is kept with the revision.
+    """
     story = await store.get_story(story_id)
-    _validate(data, story)
-    brief = await store.create_brief(story_id, data, dt.datetime.now(dt.UTC))
+    _validate(data, story, new_brief_problems(data, story_id))
+    now = dt.datetime.now(dt.UTC)
+    brief = await store.create_brief(story_id, data, now, revised_by=_editor(request))
     location = f"/v1/stories/{story_id}/briefs/{brief.id}"
     return serve(brief_body(cache, brief), None, status_code=201, headers={"Location": location})
 
@@ -213,7 +233,8 @@ async def update_brief(
     cache: CacheDep,
     story_id: StoryId,
     brief_ref: BriefRefParam,
-    data: JSONBody[BriefContent],
+    request: Request[Any, Any, Any],
+    data: JSONBody[BriefUpdate],
     if_match: Annotated[
         str | None,
         HeaderParameter(
@@ -226,6 +247,12 @@ async def update_brief(
 ) -> Answer:
     """Store the content as the brief's next revision. Needs `write` and a current `If-Match`.
 
+    The body is the brief's content, or the whole document a GET returned, edited: the
+    read-only fields it carries (`id`, `as_of`, `story_id`, `revision`, `created_at`,
+    `revised_at`, `revised_by`) must equal the current revision's, else 422 naming each; absent
+    or null, they are not checked. `change_note` describes the new revision; `revised_by` is
+    the token's name.
+
     The check is a compare-and-set in the store: of concurrent updates carrying the same tag,
     exactly one succeeds and the others get 412 with the `current_revision`. The tag names the
     revision it was served for, so the current brief is read once, by that compare-and-set.
@@ -237,7 +264,9 @@ async def update_brief(
     brief_id = brief_ref if as_of is None else (await store.current_ref(story_id, as_of)).brief_id
     _validate(data, await store.get_story(story_id))
     expected = expected_revision(if_match, story_id, brief_id)
-    brief = await store.update_brief(story_id, brief_id, data, expected, dt.datetime.now(dt.UTC))
+    now = dt.datetime.now(dt.UTC)
+    editor = _editor(request)
+    brief = await store.update_brief(story_id, brief_id, data, expected, now, revised_by=editor)
     return serve(brief_body(cache, brief), None)
 
 
@@ -250,9 +279,9 @@ async def update_brief(
 async def list_revisions(
     store: StoreDep, story_id: StoryId, brief_ref: BriefRefParam
 ) -> list[BriefRef]:
-    """Every revision of a brief, oldest first."""
-    brief = await load_brief(store, story_id, brief_ref)
-    return [revision.ref for revision in await store.list_revisions(story_id, brief.id)]
+    """Every revision of a brief, oldest first, with when, by whom and why it was stored."""
+    current = await resolve_ref(store, story_id, brief_ref)  # one index row, no body
+    return await store.revision_refs(story_id, current.brief_id)
 
 
 @get(
@@ -288,11 +317,20 @@ def _bad_query(problems: list[tuple[str, str]]) -> ValidationException:
     return ValidationException("Invalid query parameter.", extra=extra)
 
 
-def _validate(content: BriefContent, story: Story) -> None:
-    """Cross-field rules of ``service.domain.validate``; 422 with every problem's path."""
-    problems = validate_brief(content, story)
+def _validate(
+    content: BriefContent, story: Story, problems: list[FieldProblem] | None = None
+) -> None:
+    """Cross-field rules of ``service.domain.validate`` (and ``problems`` found before); 422
+    with every problem's path."""
+    problems = [*(problems or []), *validate_brief(content, story)]
     if problems:
         raise InvalidContentError([(problem.path, problem.message) for problem in problems])
+
+
+def _editor(request: Request[Any, Any, Any]) -> str | None:
+    """Who is writing: the token's name, set by the auth middleware; ``None`` with auth off."""
+    name = request.scope.get("state", {}).get("token_name")
+    return name if isinstance(name, str) else None
 
 
 ROUTES = [
