@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 from typing import ClassVar, Protocol, runtime_checkable
 
-from textual import work
-from textual.binding import Binding, BindingType
+from textual import events, on, work
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Footer, Input
@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from service.domain.models import BriefRef
 from tui.source import DataSource, SourceError
 from tui.widgets import status as status_module
+from tui.widgets.cells import fit_footer
 from tui.widgets.status import Status, StatusBar
 
 
@@ -193,3 +194,18 @@ class DataScreen(Screen[None]):
             error = event.worker.error
             self.report(f"Unexpected error: {type(error).__name__}: {error}. {self.retry_hint}")
             self._set_connection(ok=False)
+
+
+class FittedFooterScreen(DataScreen):
+    """A data screen with a compact footer that leaves out the keys that would not fit, so no key
+    is cut mid-word at 80 columns (help lists them all)."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's keys, less those that would not fit the footer at this width."""
+        return fit_footer(super().active_bindings, self.size.width, self.app.get_key_display)
+
+    @on(events.Resize)
+    def _refit_footer(self) -> None:
+        """Re-fit the footer to the new width."""
+        self.refresh_bindings()

@@ -9,7 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding, BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import (
@@ -36,11 +36,11 @@ from tui.format import (
     stance_label,
     status_badge,
 )
-from tui.screens.base import DataScreen
+from tui.screens.base import FittedFooterScreen
 from tui.screens.diff import DiffScreen
 from tui.screens.party import PartyScreen
 from tui.source import DataSource
-from tui.widgets.cells import fit_footer, fit_widths, themed_cell
+from tui.widgets.cells import fit_widths, themed_cell
 from tui.widgets.search import SearchBar, SearchMixin, Target, highlight, search_bindings
 
 Cell = Callable[[Content | str], Text]
@@ -50,7 +50,7 @@ STACK_BELOW = 100
 """Narrower than this, a position's statement and conditions stack in one column."""
 
 
-class BriefScreen(SearchMixin, DataScreen):
+class BriefScreen(SearchMixin, FittedFooterScreen):
     """Headline, summary, positions with quotes, issues, events, sources and revisions."""
 
     HELP_TITLE = "Brief"
@@ -101,11 +101,6 @@ class BriefScreen(SearchMixin, DataScreen):
         ),
         Binding("e", "expand_quotes", "Quotes", tooltip="Expand every quote", id="brief.quotes"),
     ]
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """The screen's keys, less those that would not fit the footer at this width."""
-        return fit_footer(super().active_bindings, self.size.width, self.app.get_key_display)
 
     def __init__(
         self, source: DataSource, story_id: str, brief_id: str, revision: int | None = None
@@ -161,9 +156,8 @@ class BriefScreen(SearchMixin, DataScreen):
             self._fill_tables(self.story, self.brief)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Re-fit the tables' columns and the footer to the new width (a height change needs
-        nothing)."""
-        self.refresh_bindings()
+        """Re-fit the tables' columns to the new width (a height change needs nothing; the
+        footer re-fits itself)."""
         if event.size.width != self._laid_out_for and self.story and self.brief:
             self._fill_tables(self.story, self.brief)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import ClassVar
 
-from textual import events
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding, BindingType
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
@@ -16,13 +15,12 @@ from service.domain.diff import without_trivial
 from service.domain.models import Brief, BriefRef, Issue
 from service.domain.presentation import DiffContext, counts, significance
 from tui.format import pair_label, spans
-from tui.screens.base import DataScreen
+from tui.screens.base import FittedFooterScreen
 from tui.source import DataSource
-from tui.widgets.cells import fit_footer
 from tui.widgets.diff_view import DiffView
 
 
-class DiffScreen(DataScreen):
+class DiffScreen(FittedFooterScreen):
     """The semantic diff from ``old`` to ``new``."""
 
     HELP_TITLE = "Diff"
@@ -39,15 +37,6 @@ class DiffScreen(DataScreen):
         Binding("n", "section(1)", "Next section", show=False, id="diff.next"),
         Binding("N", "section(-1)", "Previous section", show=False, id="diff.previous"),
     ]
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """The screen's keys, less those that would not fit the footer at this width."""
-        return fit_footer(super().active_bindings, self.size.width, self.app.get_key_display)
-
-    def on_resize(self, _: events.Resize) -> None:
-        """Re-fit the footer to the new width."""
-        self.refresh_bindings()
 
     def __init__(self, source: DataSource, story_id: str, old: BriefRef, new: BriefRef) -> None:
         super().__init__(source)

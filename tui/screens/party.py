@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding, BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -20,12 +20,11 @@ from textual.widgets.option_list import Option
 from service.domain.models import Brief, Party
 from service.domain.views import StanceHistory
 from tui.format import quote_line, stance_label
-from tui.screens.base import DataScreen
+from tui.screens.base import FittedFooterScreen
 from tui.source import DataSource
-from tui.widgets.cells import fit_footer
 
 
-class PartyScreen(DataScreen):
+class PartyScreen(FittedFooterScreen):
     """A party's stance at every brief that states one, with its conditions; changes are
     marked. ``[``/``]`` switch to the previous or next party, ``p`` picks one."""
 
@@ -48,11 +47,6 @@ class PartyScreen(DataScreen):
         ),
         Binding("p", "pick", "Pick", tooltip="Pick a party from a list", id="party.pick"),
     ]
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """The screen's keys, less those that would not fit the footer at this width."""
-        return fit_footer(super().active_bindings, self.size.width, self.app.get_key_display)
 
     def __init__(self, source: DataSource, story_id: str, party_id: str) -> None:
         super().__init__(source)
