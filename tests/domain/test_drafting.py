@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from service.domain import drafting, files
@@ -90,7 +91,7 @@ def test_a_stance_change_keeps_the_rest_of_the_position(folder: files.StoryFolde
 
 def test_a_party_without_a_position_gets_one(folder: files.StoryFolder) -> None:
     brief = drafting.carry_forward(folder.latest()[-1], as_of=dt.date(2025, 3, 20))
-    without = brief.__class__(**{**_fields(brief), "positions": []})
+    without = msgspec.structs.replace(brief, positions=[])
     changed = drafting.with_stance(without, "russia", stance=Stance.UNCLEAR, statement="Silent.")
     assert [(p.party_id, p.stance, p.statement) for p in changed.positions] == [
         ("russia", Stance.UNCLEAR, "Silent.")
@@ -107,7 +108,3 @@ def test_document_of_a_stored_revision_drops_the_server_fields(folder: files.Sto
         stored.headline,
     )
     assert (document.revision, document.story_id, document.change_note) == (None, None, None)
-
-
-def _fields(brief: object) -> dict[str, object]:
-    return {name: getattr(brief, name) for name in brief.__struct_fields__}  # type: ignore[attr-defined]
