@@ -24,21 +24,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from service.domain.changes import (
-    BriefDiff,
-    IssueChange,
-    IssueClosed,
-    IssueDropped,
-    IssueEdited,
-    IssueOpened,
-    IssueReopened,
-    IssueStatusChanged,
-    PartyChange,
-    ShiftDirection,
-    SummaryDiff,
-    TextChange,
-    WordRun,
-)
+from service.domain import changes
 from service.domain.matching import multiset_difference
 from service.domain.models import Quote, Source
 from service.domain.worddiff import count_words
@@ -131,13 +117,13 @@ def fields_trivially_equal(old: msgspec.Struct, new: msgspec.Struct, fields: Ite
     )
 
 
-def assess(diff: BriefDiff) -> BriefDiff:
+def assess(diff: changes.BriefDiff) -> changes.BriefDiff:
     """``diff`` with ``significance`` and ``trivial`` computed from its changes."""
     core = _strip_trivial(diff)
     return msgspec.structs.replace(diff, significance=significance(core), trivial=core.is_empty)
 
 
-def without_trivial(diff: BriefDiff) -> BriefDiff:
+def without_trivial(diff: changes.BriefDiff) -> changes.BriefDiff:
     """``diff`` without its trivial text changes (for ``hide_trivial`` and the TUI toggle).
 
     Trivial summary changes become ``equal`` runs holding the new text, so joining the runs
@@ -148,7 +134,7 @@ def without_trivial(diff: BriefDiff) -> BriefDiff:
     return msgspec.structs.replace(core, significance=diff.significance, trivial=diff.trivial)
 
 
-def significance(diff: BriefDiff, weights: Weights = WEIGHTS) -> float:
+def significance(diff: changes.BriefDiff, weights: Weights = WEIGHTS) -> float:
     """The weighted significance of every change in ``diff`` (see the module docstring), in
     [0, 1] with four decimals; any change at all scores at least 0.0001.
 
@@ -175,7 +161,7 @@ def significance(diff: BriefDiff, weights: Weights = WEIGHTS) -> float:
 # --- weights ----------------------------------------------------------------------------------
 
 
-def _summary_weight(summary: SummaryDiff, weights: Weights) -> float:
+def _summary_weight(summary: changes.SummaryDiff, weights: Weights) -> float:
     changed = summary.words_added + summary.words_removed
     if not changed:
         return 0.0
@@ -184,10 +170,10 @@ def _summary_weight(summary: SummaryDiff, weights: Weights) -> float:
     return weights.summary * min(1.0, _SUMMARY_SATURATION * share)
 
 
-def _party_weight(change: PartyChange, weights: Weights) -> float:
+def _party_weight(change: changes.PartyChange, weights: Weights) -> float:
     weight = weights.position * (change.appeared or change.disappeared)
     if change.stance:
-        lateral = change.stance.direction is ShiftDirection.LATERAL
+        lateral = change.stance.direction is changes.ShiftDirection.LATERAL
         weight += weights.stance_lateral if lateral else weights.stance_shift
     weight += weights.statement * bool(change.statement)
     weight += weights.condition * (len(change.conditions_added) + len(change.conditions_removed))
@@ -196,32 +182,32 @@ def _party_weight(change: PartyChange, weights: Weights) -> float:
     return weight
 
 
-def _issue_weight(change: IssueChange, weights: Weights) -> float:
+def _issue_weight(change: changes.IssueChange, weights: Weights) -> float:
     match change:
-        case IssueOpened() | IssueClosed() | IssueReopened():
+        case changes.IssueOpened() | changes.IssueClosed() | changes.IssueReopened():
             return weights.issue_transition
-        case IssueDropped(was_closed=was_closed):
+        case changes.IssueDropped(was_closed=was_closed):
             return weights.issue_retired if was_closed else weights.issue_transition
-        case IssueStatusChanged():
+        case changes.IssueStatusChanged():
             return weights.issue_status
-        case IssueEdited():
+        case changes.IssueEdited():
             return weights.issue_edit
 
 
 # --- stripping trivial changes ----------------------------------------------------------------
 
 
-def _strip_trivial(diff: BriefDiff) -> BriefDiff:
+def _strip_trivial(diff: changes.BriefDiff) -> changes.BriefDiff:
     """Every non-trivial change of ``diff``, with ``significance``/``trivial`` at defaults."""
     takeaways_added, takeaways_removed = _cancel(
         diff.takeaways_added, diff.takeaways_removed, normalise
     )
     sources_added, sources_removed = _cancel(diff.sources_added, diff.sources_removed, _source_key)
     parties = [kept for change in diff.parties if (kept := _strip_party(change)) is not None]
-    issues: list[IssueChange] = []
+    issues: list[changes.IssueChange] = []
     trivially_edited: list[str] = []
     for change in diff.issues:
-        if isinstance(change, IssueEdited) and change.trivial:
+        if isinstance(change, changes.IssueEdited) and change.trivial:
             trivially_edited.append(change.issue_id)
         else:
             issues.append(change)
@@ -246,7 +232,7 @@ def _strip_trivial(diff: BriefDiff) -> BriefDiff:
     )
 
 
-def _strip_party(change: PartyChange) -> PartyChange | None:
+def _strip_party(change: changes.PartyChange) -> changes.PartyChange | None:
     conditions_added, conditions_removed = _cancel(
         change.conditions_added, change.conditions_removed, normalise
     )
@@ -262,16 +248,16 @@ def _strip_party(change: PartyChange) -> PartyChange | None:
         quotes_removed=quotes_removed,
         quotes_edited=[edit for edit in change.quotes_edited if not edit.trivial],
     )
-    return None if kept == PartyChange(party_id=change.party_id) else kept
+    return None if kept == changes.PartyChange(party_id=change.party_id) else kept
 
 
-def _strip_summary(summary: SummaryDiff) -> SummaryDiff:
+def _strip_summary(summary: changes.SummaryDiff) -> changes.SummaryDiff:
     """Turn each change block (runs between two equal runs) that is trivial into equal text."""
     if not summary.changed:
         return summary
-    runs: list[WordRun] = []
-    block: list[WordRun] = []
-    for run in [*summary.runs, WordRun(op="equal", text="")]:
+    runs: list[changes.WordRun] = []
+    block: list[changes.WordRun] = []
+    for run in [*summary.runs, changes.WordRun(op="equal", text="")]:
         if run.op != "equal":
             block.append(run)
             continue
@@ -279,15 +265,15 @@ def _strip_summary(summary: SummaryDiff) -> SummaryDiff:
             deleted = "".join(part.text for part in block if part.op == "delete")
             inserted = "".join(part.text for part in block if part.op == "insert")
             if normalise(deleted) == normalise(inserted):
-                block = [WordRun(op="equal", text=inserted)] if inserted else []
+                block = [changes.WordRun(op="equal", text=inserted)] if inserted else []
             runs.extend(block)
             block = []
         runs.append(run)
     merged = [
-        WordRun(op=op, text="".join(run.text for run in group))
+        changes.WordRun(op=op, text="".join(run.text for run in group))
         for op, group in groupby((run for run in runs if run.text), key=lambda run: run.op)
     ]
-    return SummaryDiff(
+    return changes.SummaryDiff(
         runs=merged,
         words_added=sum(count_words(run.text) for run in merged if run.op == "insert"),
         words_removed=sum(count_words(run.text) for run in merged if run.op == "delete"),
@@ -301,7 +287,7 @@ def _cancel(
     return multiset_difference(removed, added, key)
 
 
-def _trivial_text(change: TextChange) -> bool:
+def _trivial_text(change: changes.TextChange) -> bool:
     return normalise(change.old) == normalise(change.new)
 
 

@@ -9,61 +9,43 @@ from typing import Any
 from rich.console import Console
 
 from service.cli._render import print_diff
-from service.domain.changes import (
-    BriefDiff,
-    EventChanged,
-    IssueDropped,
-    IssueEdited,
-    IssueReopened,
-    IssueStatusChanged,
-    PartyChange,
-    QuoteEdited,
-    ShiftDirection,
-    StanceShift,
-    TextChange,
-)
-from service.domain.models import (
-    BriefRef,
-    DatePrecision,
-    Event,
-    FuzzyDate,
-    Issue,
-    IssueStatus,
-    Party,
-    PartyKind,
-    PubStatus,
-    Quote,
-    Source,
-    Stance,
-    Story,
-)
+from service.domain import changes, models
 from service.domain.presentation import DiffContext
 from service.domain.worddiff import word_diff
 
-STORY = Story(
+STORY = models.Story(
     id="s",
     title="A story",
-    parties=[Party(id="ru", name="Russia", kind=PartyKind.STATE)],
+    parties=[models.Party(id="ru", name="Russia", kind=models.PartyKind.STATE)],
 )
-SCHEDULED_SWAP = IssueStatusChanged(
-    issue_id="swap", title="Swap", old_status=IssueStatus.OPEN, new_status=IssueStatus.SCHEDULED
+SCHEDULED_SWAP = changes.IssueStatusChanged(
+    issue_id="swap",
+    title="Swap",
+    old_status=models.IssueStatus.OPEN,
+    new_status=models.IssueStatus.SCHEDULED,
 )
 CONTEXT = DiffContext(parties={"ru": "Russia"}, story=STORY)
-REF = BriefRef(brief_id="b", as_of=dt.date(2025, 3, 1), revision=1)
+REF = models.BriefRef(brief_id="b", as_of=dt.date(2025, 3, 1), revision=1)
 
 
-def _event(event_id: str, precision: DatePrecision, detail: str = "") -> Event:
-    when = FuzzyDate(date=dt.date(2025, 3, 1), precision=precision)
-    return Event(id=event_id, when=when, title=f"Event {event_id}", detail=detail)
+def _event(event_id: str, precision: models.DatePrecision, detail: str = "") -> models.Event:
+    when = models.FuzzyDate(date=dt.date(2025, 3, 1), precision=precision)
+    return models.Event(id=event_id, when=when, title=f"Event {event_id}", detail=detail)
 
 
-def _changed(**changes: Any) -> BriefDiff:
-    """A non-trivial diff of ``REF`` with itself holding ``changes``."""
-    return BriefDiff(story_id="s", old=REF, new=REF, significance=0.2, trivial=False, **changes)
+def _changed(**parts: Any) -> changes.BriefDiff:
+    """A non-trivial diff of ``REF`` with itself holding ``parts``."""
+    return changes.BriefDiff(
+        story_id="s", old=REF, new=REF, significance=0.2, trivial=False, **parts
+    )
 
 
 def _render(
-    diff: BriefDiff, *, plain: bool = True, color: bool = False, context: DiffContext = CONTEXT
+    diff: changes.BriefDiff,
+    *,
+    plain: bool = True,
+    color: bool = False,
+    context: DiffContext = CONTEXT,
 ) -> str:
     buffer = io.StringIO()
     console = Console(
@@ -80,45 +62,47 @@ def _render(
 
 
 def test_every_kind_of_change_is_rendered() -> None:
-    open_issue = Issue(id="gone", title="Gone quietly", opened_on=dt.date(2025, 1, 1))
-    diff = BriefDiff(
+    open_issue = models.Issue(id="gone", title="Gone quietly", opened_on=dt.date(2025, 1, 1))
+    diff = changes.BriefDiff(
         story_id="s",
         old=REF,
-        new=BriefRef(brief_id="b", as_of=dt.date(2025, 3, 1), revision=2),
-        status=(PubStatus.USABLE, PubStatus.CANCELED),
+        new=models.BriefRef(brief_id="b", as_of=dt.date(2025, 3, 1), revision=2),
+        status=(models.PubStatus.USABLE, models.PubStatus.CANCELED),
         parties=[
-            PartyChange(
+            changes.PartyChange(
                 party_id="ru",
-                stance=StanceShift(
-                    old=Stance.CONDITIONAL,
-                    new=Stance.OPPOSES,
-                    direction=ShiftDirection.AWAY_FROM_AGREEMENT,
+                stance=changes.StanceShift(
+                    old=models.Stance.CONDITIONAL,
+                    new=models.Stance.OPPOSES,
+                    direction=changes.ShiftDirection.AWAY_FROM_AGREEMENT,
                 ),
-                statement=TextChange(old="Open to a truce now.", new="Open to a truce later."),
+                statement=changes.TextChange(
+                    old="Open to a truce now.", new="Open to a truce later."
+                ),
             ),
-            PartyChange(party_id="newcomer", appeared=True),
-            PartyChange(party_id="leaver", disappeared=True),
+            changes.PartyChange(party_id="newcomer", appeared=True),
+            changes.PartyChange(party_id="leaver", disappeared=True),
         ],
         issues=[
-            IssueReopened(
+            changes.IssueReopened(
                 issue_id="talks",
                 title="Talks",
-                old_status=IssueStatus.LAPSED,
-                new_status=IssueStatus.OPEN,
+                old_status=models.IssueStatus.LAPSED,
+                new_status=models.IssueStatus.OPEN,
             ),
             SCHEDULED_SWAP,
-            IssueDropped(issue=open_issue, was_closed=False),
+            changes.IssueDropped(issue=open_issue, was_closed=False),
         ],
-        events_removed=[_event("m", DatePrecision.MONTH)],
-        events_added=[_event("a", DatePrecision.APPROXIMATE)],
+        events_removed=[_event("m", models.DatePrecision.MONTH)],
+        events_added=[_event("a", models.DatePrecision.APPROXIMATE)],
         events_changed=[
-            EventChanged(
-                old=_event("c", DatePrecision.DAY, "Two hours."),
-                new=_event("c", DatePrecision.DAY, "Three hours."),
+            changes.EventChanged(
+                old=_event("c", models.DatePrecision.DAY, "Two hours."),
+                new=_event("c", models.DatePrecision.DAY, "Three hours."),
                 fields=["detail"],
             )
         ],
-        sources_removed=[Source(id="S1", outlet="Wire", title="Old piece")],
+        sources_removed=[models.Source(id="S1", outlet="Wire", title="Old piece")],
         summary=word_diff("It was calm.", "It was tense."),
         significance=0.9,
         trivial=False,
@@ -144,7 +128,7 @@ def test_every_kind_of_change_is_rendered() -> None:
 
 
 def test_text_from_briefs_is_not_read_as_markup() -> None:
-    diff = _changed(headline=TextChange(old="[bold]Old[/bold] :smile:", new="New [link]"))
+    diff = _changed(headline=changes.TextChange(old="[bold]Old[/bold] :smile:", new="New [link]"))
     out = _render(diff)
     assert "- [bold]Old[/bold] :smile:" in out
     assert "+ New [link]" in out
@@ -160,7 +144,7 @@ def test_colour_replaces_the_markers() -> None:
 
 
 def test_an_empty_diff_has_only_a_header() -> None:
-    out = _render(BriefDiff(story_id="s", old=REF, new=REF))
+    out = _render(changes.BriefDiff(story_id="s", old=REF, new=REF))
     assert out.splitlines() == [
         "s  A story",
         "2025-03-01 r1 (b)  ->  2025-03-01 r1 (b)",
@@ -169,17 +153,17 @@ def test_an_empty_diff_has_only_a_header() -> None:
 
 
 def test_issue_notes_explain_status_changes_and_edits_once() -> None:
-    issue = Issue(
+    issue = models.Issue(
         id="swap",
         title="Swap",
-        status=IssueStatus.SCHEDULED,
+        status=models.IssueStatus.SCHEDULED,
         opened_on=dt.date(2025, 3, 1),
         note="Set for Friday.",
     )
     diff = _changed(
         issues=[
             SCHEDULED_SWAP,
-            IssueEdited(issue_id="swap", title="Swap", fields=["note"]),
+            changes.IssueEdited(issue_id="swap", title="Swap", fields=["note"]),
         ],
     )
     context = DiffContext(parties=CONTEXT.parties, story=STORY, issues={"swap": issue})
@@ -190,18 +174,20 @@ def test_issue_notes_explain_status_changes_and_edits_once() -> None:
 
 
 def test_edited_note_and_resolution_show_old_and_new_text() -> None:
-    old = Issue(id="swap", title="Swap", opened_on=dt.date(2025, 3, 1), note="Talks continue.")
-    new = Issue(
+    old = models.Issue(
+        id="swap", title="Swap", opened_on=dt.date(2025, 3, 1), note="Talks continue."
+    )
+    new = models.Issue(
         id="swap",
         title="Swap",
-        status=IssueStatus.RESOLVED,
+        status=models.IssueStatus.RESOLVED,
         opened_on=dt.date(2025, 3, 1),
         closed_on=dt.date(2025, 3, 2),
         note="Held on Friday.",
         resolution="175 for 175.",
     )
     diff = _changed(
-        issues=[IssueEdited(issue_id="swap", title="Swap", fields=["note", "resolution"])],
+        issues=[changes.IssueEdited(issue_id="swap", title="Swap", fields=["note", "resolution"])],
     )
     context = DiffContext(issues={"swap": new}, old_issues={"swap": old}, story=STORY)
     out = _render(diff, context=context)
@@ -211,16 +197,16 @@ def test_edited_note_and_resolution_show_old_and_new_text() -> None:
 
 
 def test_a_corrected_quote_is_rendered_old_to_new() -> None:
-    old = Quote(text="Not yet.", speaker="Envoy", source_id="S1", translated_by="AP")
-    new = Quote(text="Not yet.", speaker="Envoy", source_id="S1", translated_by="Reuters")
-    diff = BriefDiff(
+    old = models.Quote(text="Not yet.", speaker="Envoy", source_id="S1", translated_by="AP")
+    new = models.Quote(text="Not yet.", speaker="Envoy", source_id="S1", translated_by="Reuters")
+    diff = changes.BriefDiff(
         story_id="s",
         old=REF,
         new=REF,
         parties=[
-            PartyChange(
+            changes.PartyChange(
                 party_id="ru",
-                quotes_edited=[QuoteEdited(old=old, new=new, fields=["translated_by"])],
+                quotes_edited=[changes.QuoteEdited(old=old, new=new, fields=["translated_by"])],
             )
         ],
         significance=0.02,

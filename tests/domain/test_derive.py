@@ -6,6 +6,7 @@ import datetime as dt
 
 import msgspec
 
+from service.domain import models
 from service.domain.derive import (
     is_withdrawn,
     issue_lifecycles,
@@ -13,32 +14,21 @@ from service.domain.derive import (
     standing_briefs,
     timeline,
 )
-from service.domain.models import (
-    Brief,
-    Event,
-    FuzzyDate,
-    Issue,
-    IssueStatus,
-    Position,
-    PubStatus,
-    Quote,
-    Stance,
-)
 from service.domain.views import IssueStatusPoint, StancePoint
 from tests.strategies import STORY_ID, make_brief
 
 D1, D2, D3 = dt.date(2025, 3, 1), dt.date(2025, 3, 2), dt.date(2025, 3, 5)
 
 
-def _event(event_id: str, when: dt.date, title: str = "Leaders meet") -> Event:
-    return Event(id=event_id, when=FuzzyDate(date=when), title=title)
+def _event(event_id: str, when: dt.date, title: str = "Leaders meet") -> models.Event:
+    return models.Event(id=event_id, when=models.FuzzyDate(date=when), title=title)
 
 
-def _issue(status: IssueStatus = IssueStatus.OPEN, **fields: object) -> Issue:
-    return Issue(id="terms", title="Terms", opened_on=D1, status=status, **fields)
+def _issue(status: models.IssueStatus = models.IssueStatus.OPEN, **fields: object) -> models.Issue:
+    return models.Issue(id="terms", title="Terms", opened_on=D1, status=status, **fields)
 
 
-def _day(number: int, **fields: object) -> Brief:
+def _day(number: int, **fields: object) -> models.Brief:
     as_of = [D1, D2, D3][number - 1]
     return make_brief(id=f"day-{number}", as_of=as_of, **fields)
 
@@ -72,8 +62,8 @@ def test_timeline_uses_the_latest_revision_only() -> None:
 def test_issue_lifecycle_tracks_status_changes_and_closure() -> None:
     briefs = [
         _day(1, issues=[_issue(note="Raised.")]),
-        _day(2, issues=[_issue(IssueStatus.SCHEDULED)]),
-        _day(3, issues=[_issue(IssueStatus.RESOLVED, closed_on=D3, resolution="Agreed.")]),
+        _day(2, issues=[_issue(models.IssueStatus.SCHEDULED)]),
+        _day(3, issues=[_issue(models.IssueStatus.RESOLVED, closed_on=D3, resolution="Agreed.")]),
     ]
 
     (lifecycle,) = issue_lifecycles(STORY_ID, briefs).issues
@@ -81,12 +71,12 @@ def test_issue_lifecycle_tracks_status_changes_and_closure() -> None:
     assert lifecycle.first_seen == briefs[0].ref
     assert lifecycle.statuses == [
         IssueStatusPoint(
-            brief=briefs[0].ref, status=IssueStatus.OPEN, changed=False, note="Raised."
+            brief=briefs[0].ref, status=models.IssueStatus.OPEN, changed=False, note="Raised."
         ),
-        IssueStatusPoint(brief=briefs[1].ref, status=IssueStatus.SCHEDULED, changed=True),
-        IssueStatusPoint(brief=briefs[2].ref, status=IssueStatus.RESOLVED, changed=True),
+        IssueStatusPoint(brief=briefs[1].ref, status=models.IssueStatus.SCHEDULED, changed=True),
+        IssueStatusPoint(brief=briefs[2].ref, status=models.IssueStatus.RESOLVED, changed=True),
     ]
-    assert lifecycle.current_status is IssueStatus.RESOLVED
+    assert lifecycle.current_status is models.IssueStatus.RESOLVED
     assert (lifecycle.closed_on, lifecycle.resolution) == (D3, "Agreed.")
     assert lifecycle.age_days == 4
     assert lifecycle.is_closed
@@ -105,8 +95,8 @@ def test_open_issue_ages_until_the_latest_brief_even_when_no_longer_listed() -> 
 def test_closed_issue_without_closed_on_closes_when_first_reported_closed() -> None:
     briefs = [
         _day(1, issues=[_issue()]),
-        _day(2, issues=[_issue(IssueStatus.LAPSED)]),
-        _day(3, issues=[_issue(IssueStatus.LAPSED)]),
+        _day(2, issues=[_issue(models.IssueStatus.LAPSED)]),
+        _day(3, issues=[_issue(models.IssueStatus.LAPSED)]),
     ]
 
     (lifecycle,) = issue_lifecycles(STORY_ID, briefs).issues
@@ -116,9 +106,9 @@ def test_closed_issue_without_closed_on_closes_when_first_reported_closed() -> N
 
 
 def test_lifecycles_are_ordered_by_opening_date_then_id() -> None:
-    late = Issue(id="a-late", title="Late", opened_on=D2)
-    early_b = Issue(id="b-early", title="B", opened_on=D1)
-    early_a = Issue(id="a-early", title="A", opened_on=D1)
+    late = models.Issue(id="a-late", title="Late", opened_on=D2)
+    early_b = models.Issue(id="b-early", title="B", opened_on=D1)
+    early_a = models.Issue(id="a-early", title="A", opened_on=D1)
 
     result = issue_lifecycles(STORY_ID, [_day(1, issues=[late, early_b, early_a])])
 
@@ -126,21 +116,33 @@ def test_lifecycles_are_ordered_by_opening_date_then_id() -> None:
 
 
 def test_stance_history_marks_changes_and_skips_silent_briefs() -> None:
-    quote = Quote(text="Not yet.", speaker="Envoy", source_id="S1")
+    quote = models.Quote(text="Not yet.", speaker="Envoy", source_id="S1")
     briefs = [
-        _day(1, positions=[Position(party_id="alpha", stance=Stance.OPPOSES, statement="No.")]),
-        _day(2, positions=[Position(party_id="bravo", stance=Stance.SUPPORTS)]),
-        _day(3, positions=[Position(party_id="alpha", stance=Stance.CONDITIONAL, quotes=[quote])]),
+        _day(
+            1,
+            positions=[
+                models.Position(party_id="alpha", stance=models.Stance.OPPOSES, statement="No.")
+            ],
+        ),
+        _day(2, positions=[models.Position(party_id="bravo", stance=models.Stance.SUPPORTS)]),
+        _day(
+            3,
+            positions=[
+                models.Position(party_id="alpha", stance=models.Stance.CONDITIONAL, quotes=[quote])
+            ],
+        ),
     ]
 
     history = stance_history(STORY_ID, "alpha", briefs)
 
     assert (history.story_id, history.party_id) == (STORY_ID, "alpha")
     assert history.points == [
-        StancePoint(brief=briefs[0].ref, stance=Stance.OPPOSES, statement="No.", changed=False),
+        StancePoint(
+            brief=briefs[0].ref, stance=models.Stance.OPPOSES, statement="No.", changed=False
+        ),
         StancePoint(
             brief=briefs[2].ref,
-            stance=Stance.CONDITIONAL,
+            stance=models.Stance.CONDITIONAL,
             statement="",
             changed=True,
             quotes=[quote],
@@ -160,9 +162,11 @@ def test_views_of_no_briefs_are_empty() -> None:
 # --- withdrawn briefs -------------------------------------------------------------------------
 
 
-def _withdrawn(brief: Brief) -> Brief:
+def _withdrawn(brief: models.Brief) -> models.Brief:
     """The next revision of ``brief``, withdrawing it."""
-    return msgspec.structs.replace(brief, revision=brief.revision + 1, status=PubStatus.CANCELED)
+    return msgspec.structs.replace(
+        brief, revision=brief.revision + 1, status=models.PubStatus.CANCELED
+    )
 
 
 def test_a_withdrawn_brief_does_not_feed_the_timeline_but_is_named() -> None:
@@ -180,20 +184,20 @@ def test_a_withdrawn_brief_does_not_feed_the_timeline_but_is_named() -> None:
 
 def test_a_withdrawn_brief_does_not_feed_issue_lifecycles() -> None:
     first = _day(1, issues=[_issue()])
-    second = _withdrawn(_day(2, issues=[_issue(IssueStatus.RESOLVED, closed_on=D2)]))
-    third = _day(3, issues=[_issue(IssueStatus.DISPUTED)])
+    second = _withdrawn(_day(2, issues=[_issue(models.IssueStatus.RESOLVED, closed_on=D2)]))
+    third = _day(3, issues=[_issue(models.IssueStatus.DISPUTED)])
 
     (lifecycle,) = issue_lifecycles(STORY_ID, [first, second, third]).issues
 
     assert [point.brief.brief_id for point in lifecycle.statuses] == ["day-1", "day-3"]
-    assert (lifecycle.current_status, lifecycle.closed_on) == (IssueStatus.DISPUTED, None)
+    assert (lifecycle.current_status, lifecycle.closed_on) == (models.IssueStatus.DISPUTED, None)
     only_withdrawn = issue_lifecycles(STORY_ID, [_withdrawn(first)])
     assert only_withdrawn.issues == []
 
 
 def test_a_withdrawn_brief_does_not_feed_stance_history() -> None:
-    supports = [Position(party_id="alpha", stance=Stance.SUPPORTS)]
-    opposes = [Position(party_id="alpha", stance=Stance.OPPOSES)]
+    supports = [models.Position(party_id="alpha", stance=models.Stance.SUPPORTS)]
+    opposes = [models.Position(party_id="alpha", stance=models.Stance.OPPOSES)]
     briefs = [
         _day(1, positions=supports),
         _withdrawn(_day(2, positions=opposes)),
@@ -211,11 +215,11 @@ def test_a_withdrawn_brief_does_not_feed_stance_history() -> None:
 def test_a_brief_reinstated_by_a_later_revision_stands_again() -> None:
     first = _day(1, events=[_event("call", D1)])
     withdrawn = _withdrawn(first)
-    reinstated = msgspec.structs.replace(withdrawn, revision=3, status=PubStatus.USABLE)
+    reinstated = msgspec.structs.replace(withdrawn, revision=3, status=models.PubStatus.USABLE)
 
     assert standing_briefs([first, withdrawn]) == []
     assert standing_briefs([first, withdrawn, reinstated]) == [reinstated]
     assert is_withdrawn(withdrawn)
     assert not is_withdrawn(reinstated)
-    assert not is_withdrawn(msgspec.structs.replace(first, status=PubStatus.WITHHELD))
+    assert not is_withdrawn(msgspec.structs.replace(first, status=models.PubStatus.WITHHELD))
     assert timeline(STORY_ID, [first, withdrawn, reinstated]).withdrawn == []

@@ -6,62 +6,36 @@ import datetime as dt
 
 import pytest
 
-from service.domain.changes import (
-    EventChanged,
-    IssueClosed,
-    IssueDropped,
-    IssueEdited,
-    IssueOpened,
-    IssueReopened,
-    IssueStatusChanged,
-    PartyChange,
-    QuoteEdited,
-    ShiftDirection,
-    StanceShift,
-    TextChange,
-)
+from service.domain import changes, models
 from service.domain.diff import changed_fields, diff_briefs, stance_direction, without_trivial
-from service.domain.models import (
-    Brief,
-    DatePrecision,
-    Event,
-    FuzzyDate,
-    Issue,
-    IssueStatus,
-    Position,
-    PubStatus,
-    Quote,
-    Source,
-    Stance,
-)
 from tests.strategies import make_brief
 
 D1 = dt.date(2025, 3, 1)
 D2 = dt.date(2025, 3, 2)
 
 
-def _issue(issue_id: str = "truce-terms", **fields: object) -> Issue:
-    return Issue(id=issue_id, title="Terms of the truce", opened_on=D1, **fields)
+def _issue(issue_id: str = "truce-terms", **fields: object) -> models.Issue:
+    return models.Issue(id=issue_id, title="Terms of the truce", opened_on=D1, **fields)
 
 
-def _event(event_id: str = "summit", **fields: object) -> Event:
-    defaults: dict[str, object] = {"when": FuzzyDate(date=D1), "title": "Leaders meet"}
-    return Event(id=event_id, **(defaults | fields))
+def _event(event_id: str = "summit", **fields: object) -> models.Event:
+    defaults: dict[str, object] = {"when": models.FuzzyDate(date=D1), "title": "Leaders meet"}
+    return models.Event(id=event_id, **(defaults | fields))
 
 
-def _quote(text: str = "We are ready.", **fields: object) -> Quote:
+def _quote(text: str = "We are ready.", **fields: object) -> models.Quote:
     defaults: dict[str, object] = {"speaker": "A. Minister", "source_id": "S1"}
-    return Quote(text=text, **(defaults | fields))
+    return models.Quote(text=text, **(defaults | fields))
 
 
-def _pair(old: dict[str, object], new: dict[str, object]) -> tuple[Brief, Brief]:
+def _pair(old: dict[str, object], new: dict[str, object]) -> tuple[models.Brief, models.Brief]:
     return make_brief(**old), make_brief(id="day-two", as_of=D2, **new)
 
 
 def test_identical_briefs_give_an_empty_trivial_diff() -> None:
     brief = make_brief(
         summary="Talks resume.",
-        positions=[Position(party_id="alpha", stance=Stance.SUPPORTS)],
+        positions=[models.Position(party_id="alpha", stance=models.Stance.SUPPORTS)],
         issues=[_issue()],
         events=[_event()],
     )
@@ -78,15 +52,21 @@ def test_identical_briefs_give_an_empty_trivial_diff() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "direction"),
     [
-        (Stance.OPPOSES, Stance.CONDITIONAL, ShiftDirection.TOWARD_AGREEMENT),
-        (Stance.UNDECIDED, Stance.SUPPORTS, ShiftDirection.TOWARD_AGREEMENT),
-        (Stance.SUPPORTS, Stance.OPPOSES, ShiftDirection.AWAY_FROM_AGREEMENT),
-        (Stance.CONDITIONAL, Stance.UNDECIDED, ShiftDirection.AWAY_FROM_AGREEMENT),
-        (Stance.UNCLEAR, Stance.SUPPORTS, ShiftDirection.LATERAL),
-        (Stance.OPPOSES, Stance.UNCLEAR, ShiftDirection.LATERAL),
+        (models.Stance.OPPOSES, models.Stance.CONDITIONAL, changes.ShiftDirection.TOWARD_AGREEMENT),
+        (models.Stance.UNDECIDED, models.Stance.SUPPORTS, changes.ShiftDirection.TOWARD_AGREEMENT),
+        (models.Stance.SUPPORTS, models.Stance.OPPOSES, changes.ShiftDirection.AWAY_FROM_AGREEMENT),
+        (
+            models.Stance.CONDITIONAL,
+            models.Stance.UNDECIDED,
+            changes.ShiftDirection.AWAY_FROM_AGREEMENT,
+        ),
+        (models.Stance.UNCLEAR, models.Stance.SUPPORTS, changes.ShiftDirection.LATERAL),
+        (models.Stance.OPPOSES, models.Stance.UNCLEAR, changes.ShiftDirection.LATERAL),
     ],
 )
-def test_stance_direction(old: Stance, new: Stance, direction: ShiftDirection) -> None:
+def test_stance_direction(
+    old: models.Stance, new: models.Stance, direction: changes.ShiftDirection
+) -> None:
     assert stance_direction(old, new) is direction
 
 
@@ -94,9 +74,9 @@ def test_stance_shift_statement_and_conditions() -> None:
     old, new = _pair(
         {
             "positions": [
-                Position(
+                models.Position(
                     party_id="alpha",
-                    stance=Stance.OPPOSES,
+                    stance=models.Stance.OPPOSES,
                     statement="No deal.",
                     conditions=["withdrawal", "monitors"],
                 )
@@ -104,9 +84,9 @@ def test_stance_shift_statement_and_conditions() -> None:
         },
         {
             "positions": [
-                Position(
+                models.Position(
                     party_id="alpha",
-                    stance=Stance.CONDITIONAL,
+                    stance=models.Stance.CONDITIONAL,
                     statement="A deal, if monitored.",
                     conditions=["monitors", "amnesty"],
                 )
@@ -117,14 +97,14 @@ def test_stance_shift_statement_and_conditions() -> None:
     diff = diff_briefs(old, new)
 
     assert diff.parties == [
-        PartyChange(
+        changes.PartyChange(
             party_id="alpha",
-            stance=StanceShift(
-                old=Stance.OPPOSES,
-                new=Stance.CONDITIONAL,
-                direction=ShiftDirection.TOWARD_AGREEMENT,
+            stance=changes.StanceShift(
+                old=models.Stance.OPPOSES,
+                new=models.Stance.CONDITIONAL,
+                direction=changes.ShiftDirection.TOWARD_AGREEMENT,
             ),
-            statement=TextChange(old="No deal.", new="A deal, if monitored."),
+            statement=changes.TextChange(old="No deal.", new="A deal, if monitored."),
             conditions_added=["amnesty"],
             conditions_removed=["withdrawal"],
         )
@@ -137,15 +117,27 @@ def test_quotes_are_matched_by_text_speaker_and_source() -> None:
     kept, dropped, added = _quote("Kept."), _quote("Dropped."), _quote("Kept.", source_id="S2")
     recued = _quote("Kept.", cue="told reporters")
     old, new = _pair(
-        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[kept, dropped])]},
-        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[recued, added])]},
+        {
+            "positions": [
+                models.Position(
+                    party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[kept, dropped]
+                )
+            ]
+        },
+        {
+            "positions": [
+                models.Position(
+                    party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[recued, added]
+                )
+            ]
+        },
     )
 
     (change,) = diff_briefs(old, new).parties
 
     assert change.quotes_added == [added]
     assert change.quotes_removed == [dropped]
-    assert change.quotes_edited == [QuoteEdited(old=kept, new=recued, fields=["cue"])]
+    assert change.quotes_edited == [changes.QuoteEdited(old=kept, new=recued, fields=["cue"])]
     assert change.stance is None
 
 
@@ -163,8 +155,16 @@ def test_a_corrected_quote_is_a_reported_change_and_never_trivial(
 ) -> None:
     before, after = _quote(**{field: old_value}), _quote(**{field: new_value})
     old, new = _pair(
-        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[before])]},
-        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[after])]},
+        {
+            "positions": [
+                models.Position(party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[before])
+            ]
+        },
+        {
+            "positions": [
+                models.Position(party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[after])
+            ]
+        },
     )
 
     diff = diff_briefs(old, new)
@@ -189,8 +189,16 @@ def test_a_quote_recased_is_a_trivial_edit_unless_more_changed(
     before = _quote("We are ready.")
     after = _quote("we are READY", translated_by=translated_by)
     old, new = _pair(
-        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[before])]},
-        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[after])]},
+        {
+            "positions": [
+                models.Position(party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[before])
+            ]
+        },
+        {
+            "positions": [
+                models.Position(party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[after])
+            ]
+        },
     )
 
     diff = diff_briefs(old, new)
@@ -204,43 +212,55 @@ def test_a_duplicate_quote_pairs_with_its_twin_before_its_correction() -> None:
     quote = _quote()
     corrected = _quote(translated_by="Reuters")
     old, new = _pair(
-        {"positions": [Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[quote, quote])]},
         {
             "positions": [
-                Position(party_id="alpha", stance=Stance.SUPPORTS, quotes=[corrected, quote])
+                models.Position(
+                    party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[quote, quote]
+                )
+            ]
+        },
+        {
+            "positions": [
+                models.Position(
+                    party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[corrected, quote]
+                )
             ]
         },
     )
 
     (change,) = diff_briefs(old, new).parties
 
-    assert change.quotes_edited == [QuoteEdited(old=quote, new=corrected, fields=["translated_by"])]
+    assert change.quotes_edited == [
+        changes.QuoteEdited(old=quote, new=corrected, fields=["translated_by"])
+    ]
     assert (change.quotes_added, change.quotes_removed) == ([], [])
 
 
 def test_positions_appearing_and_disappearing_follow_brief_order() -> None:
-    alpha = Position(party_id="alpha", stance=Stance.SUPPORTS)
-    bravo = Position(party_id="bravo", stance=Stance.OPPOSES)
-    charlie = Position(party_id="charlie", stance=Stance.UNDECIDED)
+    alpha = models.Position(party_id="alpha", stance=models.Stance.SUPPORTS)
+    bravo = models.Position(party_id="bravo", stance=models.Stance.OPPOSES)
+    charlie = models.Position(party_id="charlie", stance=models.Stance.UNDECIDED)
     old, new = _pair({"positions": [alpha, bravo]}, {"positions": [charlie, alpha]})
 
     diff = diff_briefs(old, new)
 
     assert diff.parties == [
-        PartyChange(party_id="charlie", appeared=True, position=charlie),
-        PartyChange(party_id="bravo", disappeared=True, position=bravo),
+        changes.PartyChange(party_id="charlie", appeared=True, position=charlie),
+        changes.PartyChange(party_id="bravo", disappeared=True, position=bravo),
     ]
 
 
 def test_reordered_positions_and_conditions_are_not_changes() -> None:
-    alpha = Position(party_id="alpha", stance=Stance.SUPPORTS, conditions=["a", "b"])
-    bravo = Position(party_id="bravo", stance=Stance.OPPOSES)
+    alpha = models.Position(party_id="alpha", stance=models.Stance.SUPPORTS, conditions=["a", "b"])
+    bravo = models.Position(party_id="bravo", stance=models.Stance.OPPOSES)
     old, new = _pair(
         {"positions": [alpha, bravo]},
         {
             "positions": [
                 bravo,
-                Position(party_id="alpha", stance=Stance.SUPPORTS, conditions=["b", "a"]),
+                models.Position(
+                    party_id="alpha", stance=models.Stance.SUPPORTS, conditions=["b", "a"]
+                ),
             ]
         },
     )
@@ -253,9 +273,9 @@ def test_issue_opened_closed_reopened_status_changed_and_dropped() -> None:
         {
             "issues": [
                 _issue("closing"),
-                _issue("reopening", status=IssueStatus.LAPSED, closed_on=D1),
+                _issue("reopening", status=models.IssueStatus.LAPSED, closed_on=D1),
                 _issue("scheduling"),
-                _issue("retired", status=IssueStatus.RESOLVED, closed_on=D1),
+                _issue("retired", status=models.IssueStatus.RESOLVED, closed_on=D1),
                 _issue("silently-dropped"),
                 _issue("steady"),
             ]
@@ -264,9 +284,14 @@ def test_issue_opened_closed_reopened_status_changed_and_dropped() -> None:
             "issues": [
                 _issue("steady"),
                 _issue("new-one"),
-                _issue("closing", status=IssueStatus.RESOLVED, closed_on=D2, resolution="Agreed."),
-                _issue("reopening", status=IssueStatus.DISPUTED),
-                _issue("scheduling", status=IssueStatus.SCHEDULED),
+                _issue(
+                    "closing",
+                    status=models.IssueStatus.RESOLVED,
+                    closed_on=D2,
+                    resolution="Agreed.",
+                ),
+                _issue("reopening", status=models.IssueStatus.DISPUTED),
+                _issue("scheduling", status=models.IssueStatus.SCHEDULED),
             ]
         },
     )
@@ -274,43 +299,44 @@ def test_issue_opened_closed_reopened_status_changed_and_dropped() -> None:
     diff = diff_briefs(old, new)
 
     assert diff.issues == [
-        IssueOpened(issue=_issue("new-one")),
-        IssueClosed(
+        changes.IssueOpened(issue=_issue("new-one")),
+        changes.IssueClosed(
             issue_id="closing",
             title="Terms of the truce",
-            old_status=IssueStatus.OPEN,
-            new_status=IssueStatus.RESOLVED,
+            old_status=models.IssueStatus.OPEN,
+            new_status=models.IssueStatus.RESOLVED,
             opened_on=D1,
             closed_on=D2,
             resolution="Agreed.",
         ),
-        IssueReopened(
+        changes.IssueReopened(
             issue_id="reopening",
             title="Terms of the truce",
-            old_status=IssueStatus.LAPSED,
-            new_status=IssueStatus.DISPUTED,
+            old_status=models.IssueStatus.LAPSED,
+            new_status=models.IssueStatus.DISPUTED,
         ),
-        IssueStatusChanged(
+        changes.IssueStatusChanged(
             issue_id="scheduling",
             title="Terms of the truce",
-            old_status=IssueStatus.OPEN,
-            new_status=IssueStatus.SCHEDULED,
+            old_status=models.IssueStatus.OPEN,
+            new_status=models.IssueStatus.SCHEDULED,
         ),
-        IssueDropped(
-            issue=_issue("retired", status=IssueStatus.RESOLVED, closed_on=D1), was_closed=True
+        changes.IssueDropped(
+            issue=_issue("retired", status=models.IssueStatus.RESOLVED, closed_on=D1),
+            was_closed=True,
         ),
-        IssueDropped(issue=_issue("silently-dropped"), was_closed=False),
+        changes.IssueDropped(issue=_issue("silently-dropped"), was_closed=False),
     ]
     assert diff.issues_unchanged == ["steady"]
 
 
 def test_issue_changes_are_a_tagged_union_handled_with_match() -> None:
     old, new = _pair(
-        {"issues": [_issue()]}, {"issues": [_issue(status=IssueStatus.LAPSED, closed_on=D2)]}
+        {"issues": [_issue()]}, {"issues": [_issue(status=models.IssueStatus.LAPSED, closed_on=D2)]}
     )
 
     match diff_briefs(old, new).issues:
-        case [IssueClosed(new_status=IssueStatus.LAPSED, closed_on=closed_on)]:
+        case [changes.IssueClosed(new_status=models.IssueStatus.LAPSED, closed_on=closed_on)]:
             assert closed_on == D2
         case other:
             pytest.fail(f"unexpected issue changes {other!r}")
@@ -324,14 +350,14 @@ def test_issue_edited_names_fields_in_model_order() -> None:
                 _issue(
                     note="Pending review.",
                     parties=["alpha"],
-                    expected=FuzzyDate(date=D2, precision=DatePrecision.MONTH),
+                    expected=models.FuzzyDate(date=D2, precision=models.DatePrecision.MONTH),
                 )
             ]
         },
     )
 
     assert diff_briefs(old, new).issues == [
-        IssueEdited(
+        changes.IssueEdited(
             issue_id="truce-terms",
             title="Terms of the truce",
             fields=["parties", "expected", "note"],
@@ -344,15 +370,20 @@ def test_status_change_with_other_edits_reports_both() -> None:
         {"issues": [_issue(note="Open.")]},
         {
             "issues": [
-                _issue(status=IssueStatus.RESOLVED, closed_on=D2, resolution="Done.", note="Done.")
+                _issue(
+                    status=models.IssueStatus.RESOLVED,
+                    closed_on=D2,
+                    resolution="Done.",
+                    note="Done.",
+                )
             ]
         },
     )
 
     issues = diff_briefs(old, new).issues
 
-    assert [type(change) for change in issues] == [IssueClosed, IssueEdited]
-    assert isinstance(issues[1], IssueEdited)
+    assert [type(change) for change in issues] == [changes.IssueClosed, changes.IssueEdited]
+    assert isinstance(issues[1], changes.IssueEdited)
     assert issues[1].fields == ["note"]
 
 
@@ -373,7 +404,7 @@ def test_events_added_removed_and_changed() -> None:
     assert diff.events_added == [_event("signing")]
     assert diff.events_removed == [_event("call")]
     assert diff.events_changed == [
-        EventChanged(
+        changes.EventChanged(
             old=_event("summit"),
             new=_event("summit", title="Leaders meet again", detail="Second round."),
             fields=["title", "detail"],
@@ -382,15 +413,15 @@ def test_events_added_removed_and_changed() -> None:
 
 
 def test_sources_headline_takeaways_and_status() -> None:
-    s1, s2 = Source(id="S1", outlet="Wire"), Source(id="S2", outlet="Daily")
-    s2_fixed = Source(id="S2", outlet="Daily", url="https://example.org/x")
+    s1, s2 = models.Source(id="S1", outlet="Wire"), models.Source(id="S2", outlet="Daily")
+    s2_fixed = models.Source(id="S2", outlet="Daily", url="https://example.org/x")
     old, new = _pair(
         {"sources": [s1, s2], "takeaways": ["One", "Two"], "headline": "Talks resume"},
         {
             "sources": [s2_fixed],
             "takeaways": ["Two", "Three"],
             "headline": "Talks stall",
-            "status": PubStatus.CANCELED,
+            "status": models.PubStatus.CANCELED,
         },
     )
 
@@ -400,8 +431,8 @@ def test_sources_headline_takeaways_and_status() -> None:
     assert diff.sources_removed == [s1, s2]
     assert diff.takeaways_added == ["Three"]
     assert diff.takeaways_removed == ["One"]
-    assert diff.headline == TextChange(old="Talks resume", new="Talks stall")
-    assert diff.status == (PubStatus.USABLE, PubStatus.CANCELED)
+    assert diff.headline == changes.TextChange(old="Talks resume", new="Talks stall")
+    assert diff.status == (models.PubStatus.USABLE, models.PubStatus.CANCELED)
 
 
 def test_duplicate_takeaways_count_as_a_multiset() -> None:
@@ -445,8 +476,8 @@ def test_large_synthetic_pair_reports_exactly_the_generated_changes() -> None:
     diff = diff_briefs(old, new)
 
     assert sum(change.stance is not None for change in diff.parties) == 3
-    assert sum(isinstance(change, IssueClosed) for change in diff.issues) == 10
-    assert sum(isinstance(change, IssueOpened) for change in diff.issues) == 8
+    assert sum(isinstance(change, changes.IssueClosed) for change in diff.issues) == 10
+    assert sum(isinstance(change, changes.IssueOpened) for change in diff.issues) == 8
     assert (len(diff.events_added), len(diff.events_changed)) == (12, 3)
     assert (len(diff.sources_added), len(diff.sources_removed)) == (5, 0)
     assert (diff.takeaways_added, diff.takeaways_removed) == (new.takeaways[-1:], old.takeaways[:1])
