@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,16 @@ def _event(event_id: str = "summit", **fields: object) -> models.Event:
 def _quote(text: str = "We are ready.", **fields: object) -> models.Quote:
     defaults: dict[str, object] = {"speaker": "A. Minister", "source_id": "S1"}
     return models.Quote(text=text, **(defaults | fields))
+
+
+def _alpha(stance: models.Stance = models.Stance.SUPPORTS, **fields: Any) -> dict[str, object]:
+    """Brief fields: party alpha's one position, with ``stance`` and ``fields``."""
+    return {"positions": [models.Position(party_id="alpha", stance=stance, **fields)]}
+
+
+def _quoted(*quotes: models.Quote) -> dict[str, object]:
+    """Brief fields: party alpha, in support, with ``quotes``."""
+    return _alpha(quotes=list(quotes))
 
 
 def _pair(old: dict[str, object], new: dict[str, object]) -> tuple[models.Brief, models.Brief]:
@@ -72,26 +83,12 @@ def test_stance_direction(
 
 def test_stance_shift_statement_and_conditions() -> None:
     old, new = _pair(
-        {
-            "positions": [
-                models.Position(
-                    party_id="alpha",
-                    stance=models.Stance.OPPOSES,
-                    statement="No deal.",
-                    conditions=["withdrawal", "monitors"],
-                )
-            ]
-        },
-        {
-            "positions": [
-                models.Position(
-                    party_id="alpha",
-                    stance=models.Stance.CONDITIONAL,
-                    statement="A deal, if monitored.",
-                    conditions=["monitors", "amnesty"],
-                )
-            ]
-        },
+        _alpha(models.Stance.OPPOSES, statement="No deal.", conditions=["withdrawal", "monitors"]),
+        _alpha(
+            models.Stance.CONDITIONAL,
+            statement="A deal, if monitored.",
+            conditions=["monitors", "amnesty"],
+        ),
     )
 
     diff = diff_briefs(old, new)
@@ -117,20 +114,8 @@ def test_quotes_are_matched_by_text_speaker_and_source() -> None:
     kept, dropped, added = _quote("Kept."), _quote("Dropped."), _quote("Kept.", source_id="S2")
     recued = _quote("Kept.", cue="told reporters")
     old, new = _pair(
-        {
-            "positions": [
-                models.Position(
-                    party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[kept, dropped]
-                )
-            ]
-        },
-        {
-            "positions": [
-                models.Position(
-                    party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[recued, added]
-                )
-            ]
-        },
+        _quoted(kept, dropped),
+        _quoted(recued, added),
     )
 
     (change,) = diff_briefs(old, new).parties
@@ -155,16 +140,8 @@ def test_a_corrected_quote_is_a_reported_change_and_never_trivial(
 ) -> None:
     before, after = _quote(**{field: old_value}), _quote(**{field: new_value})
     old, new = _pair(
-        {
-            "positions": [
-                models.Position(party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[before])
-            ]
-        },
-        {
-            "positions": [
-                models.Position(party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[after])
-            ]
-        },
+        _quoted(before),
+        _quoted(after),
     )
 
     diff = diff_briefs(old, new)
@@ -189,16 +166,8 @@ def test_a_quote_recased_is_a_trivial_edit_unless_more_changed(
     before = _quote("We are ready.")
     after = _quote("we are READY", translated_by=translated_by)
     old, new = _pair(
-        {
-            "positions": [
-                models.Position(party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[before])
-            ]
-        },
-        {
-            "positions": [
-                models.Position(party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[after])
-            ]
-        },
+        _quoted(before),
+        _quoted(after),
     )
 
     diff = diff_briefs(old, new)
@@ -212,20 +181,8 @@ def test_a_duplicate_quote_pairs_with_its_twin_before_its_correction() -> None:
     quote = _quote()
     corrected = _quote(translated_by="Reuters")
     old, new = _pair(
-        {
-            "positions": [
-                models.Position(
-                    party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[quote, quote]
-                )
-            ]
-        },
-        {
-            "positions": [
-                models.Position(
-                    party_id="alpha", stance=models.Stance.SUPPORTS, quotes=[corrected, quote]
-                )
-            ]
-        },
+        _quoted(quote, quote),
+        _quoted(corrected, quote),
     )
 
     (change,) = diff_briefs(old, new).parties
