@@ -26,6 +26,13 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return code, captured.out, captured.err
 
 
+def _plain_text(capsys: pytest.CaptureFixture[str], old: str, new: str) -> str:
+    """``briefs diff`` of two fixture dates as uncoloured text; the command must succeed."""
+    code, out, _ = _run(capsys, "--color", "never", str(CEASEFIRE_DIR), old, new)
+    assert code == 0
+    return out
+
+
 def _json_diff(capsys: pytest.CaptureFixture[str], *args: str) -> BriefDiff:
     code, out, err = _run(capsys, "--format", "json", *args)
     assert (code, err) == (0, "")
@@ -97,8 +104,7 @@ def test_patch_turns_old_into_new(capsys: pytest.CaptureFixture[str]) -> None:
 def test_text_shows_the_story_stance_shifts_and_quotes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _ = _run(capsys, "--color", "never", str(CEASEFIRE_DIR), "2025-03-11", "2025-03-13")
-    assert code == 0
+    out = _plain_text(capsys, "2025-03-11", "2025-03-13")
     lines = out.splitlines()
     assert lines[0].startswith("ceasefire-2025  The US push for a 30-day")
     assert lines[1] == "2025-03-11 r1 (brief-2025-03-11)  ->  2025-03-13 r1 (brief-2025-03-13)"
@@ -112,8 +118,7 @@ def test_text_shows_the_story_stance_shifts_and_quotes(
 def test_text_shows_issue_lifecycle_events_and_sources(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _ = _run(capsys, "--color", "never", str(CEASEFIRE_DIR), "2025-03-14", "2025-03-18")
-    assert code == 0
+    out = _plain_text(capsys, "2025-03-14", "2025-03-18")
     flat = " ".join(out.split())  # the console wraps long lines
     # What happened and when lead, so the date never reads as part of the title.
     assert (
@@ -224,8 +229,7 @@ def test_the_installed_console_script() -> None:
 def test_text_leads_with_counts_then_issues_resolved_first(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _ = _run(capsys, "--color", "never", str(CEASEFIRE_DIR), "2025-03-14", "2025-03-18")
-    assert code == 0
+    out = _plain_text(capsys, "2025-03-14", "2025-03-18")
     lines = out.splitlines()
     assert lines[3].startswith("✓1 resolved · +5 opened · 1 stance shift · +5 events")
     assert lines[5] == "Issues"
