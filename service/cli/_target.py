@@ -9,15 +9,17 @@ this module, so that they take the same arguments and fail with the same one-lin
   and ``ps`` would show. ``story_option=True`` makes it ``--story STORY`` instead (``briefs push``,
   whose positional is the file).
 * `open_target(args)` gives a `Target` (`FolderTarget` or `ServerTarget`), a synchronous API:
-  ``story()``, ``latest()`` (the most recent brief not withdrawn, or None), ``get(ref)`` (a brief
+  ``story()``, ``latest(before=None)`` (the most recent brief not withdrawn, or None),
+  ``get(ref)`` (a brief
   id, an as-of date ``YYYY-MM-DD`` or ``latest``; optionally one ``revision``) as a
   `Tagged` brief with its ETag, ``create(draft, change_note=...)`` and ``update(brief_id,
   update, if_match=..., change_note=...)``. Close it (or use it as a context manager).
 
 Failures are `TargetError` with a one-line ``message`` and the exit ``code`` (`report` prints and
 returns it): 404, 401/403 with the server's reason, 422 with every field path, an unreachable
-server. A stale ``if_match`` is `TargetConflict` (a `TargetError`) carrying the ``current``
-revision, so a caller can show what changed meanwhile and lose nothing.
+server. A missing story, brief or revision is `TargetNotFound`; a stale ``if_match`` is
+`TargetConflict` carrying the ``current`` revision, so a caller can show what changed meanwhile
+and lose nothing (both are `TargetError`).
 
 A folder's ETag is a tag of this module's own (``"folder:<id>/r<revision>"``); an update stores
 the next revision file, ``briefs/YYYY-MM-DD.rN.json`` (the fixtures' naming; revision 1 is
@@ -64,6 +66,10 @@ class TargetError(Exception):
         self.code = code
 
 
+class TargetNotFound(TargetError):  # noqa: N818 - named for what happened, like the client's 404
+    """The story, brief or revision asked for does not exist."""
+
+
 class TargetConflict(TargetError):  # noqa: N818 - named for what happened, like the client's 412
     """The brief changed since the revision an update was based on; ``current`` is the revision
     stored now, with its ETag."""
@@ -85,8 +91,9 @@ class Target(Protocol):
         """The story, with its parties."""
         ...
 
-    def latest(self) -> Brief | None:
-        """The latest revision of the most recent brief not withdrawn; None if there is none."""
+    def latest(self, *, before: dt.date | None = None) -> Brief | None:
+        """The latest revision of the most recent brief not withdrawn (dated before ``before``,
+        when given); None if there is none."""
         ...
 
     def get(self, ref: str, *, revision: int | None = None) -> Tagged[Brief]:
@@ -224,12 +231,16 @@ class FolderTarget:
     def story(self) -> Story:
         return self._load()[0]
 
-    def latest(self) -> Brief | None:
+    def latest(self, *, before: dt.date | None = None) -> Brief | None:
         from service.domain.files import latest_revisions
         from service.domain.models import PubStatus
 
         current = latest_revisions(self._load()[1])
-        shown = [brief for brief in current if brief.status is not PubStatus.CANCELED]
+        shown = [
+            brief
+            for brief in current
+            if brief.status is not PubStatus.CANCELED and (before is None or brief.as_of < before)
+        ]
         return shown[-1] if shown else None
 
     def get(self, ref: str, *, revision: int | None = None) -> Tagged[Brief]:
@@ -240,7 +251,7 @@ class FolderTarget:
         if key == LATEST:
             latest = self.latest()
             if latest is None:
-                raise TargetError(f"{self.folder}: no briefs yet, or every one is withdrawn")
+                raise TargetNotFound(f"{self.folder}: no briefs yet, or every one is withdrawn")
             key = latest.id
         matching = [
             brief
@@ -248,13 +259,13 @@ class FolderTarget:
             if (brief.as_of if isinstance(key, dt.date) else brief.id) == key
         ]
         if not matching:
-            raise TargetError(f"{self.folder}: no brief {ref!r}")
+            raise TargetNotFound(f"{self.folder}: no brief {ref!r}")
         if revision is None:
             chosen = max(matching, key=lambda brief: brief.revision)
         else:
             found = [brief for brief in matching if brief.revision == revision]
             if not found:
-                raise TargetError(f"{self.folder}: brief {ref!r} has no revision {revision}")
+                raise TargetNotFound(f"{self.folder}: brief {ref!r} has no revision {revision}")
             chosen = found[0]
         return Tagged(value=chosen, etag=folder_etag(chosen))
 
@@ -415,10 +426,12 @@ class ServerTarget:
         self._runner.close()
 
     def _run(self, call: Coroutine[Any, Any, T]) -> T:
-        from service.client import BriefsClientError
+        from service.client import BriefsClientError, NotFound
 
         try:
             return self._runner.run(call)
+        except NotFound as error:
+            raise TargetNotFound(self._describe(error)) from None
         except BriefsClientError as error:
             raise TargetError(self._describe(error)) from None
 
@@ -445,16 +458,25 @@ class ServerTarget:
     def story(self) -> Story:
         return self._run(self._connected().get_story(self.story_id))
 
-    def latest(self) -> Brief | None:
-        from service.client import BriefsClientError, NotFound
-
+    def latest(self, *, before: dt.date | None = None) -> Brief | None:
+        if before is not None:
+            self.story()  # a missing story is an error, not an empty listing
+            return self._run(self._latest_before(before))
         try:
-            return self._runner.run(self._connected().latest_brief(self.story_id))
-        except NotFound:
+            return self._run(self._connected().latest_brief(self.story_id))
+        except TargetNotFound:
             self.story()  # a missing story is an error; a story without briefs is None
             return None
-        except BriefsClientError as error:
-            raise TargetError(self._describe(error)) from None
+
+    async def _latest_before(self, before: dt.date) -> Brief | None:
+        from service.domain.models import PubStatus
+
+        found: Brief | None = None
+        until = before - dt.timedelta(days=1)
+        async for brief in self._connected().iter_briefs(self.story_id, as_of_to=until):
+            if brief.status is not PubStatus.CANCELED:
+                found = brief  # listed in as-of order: the last one kept is the latest
+        return found
 
     def get(self, ref: str, *, revision: int | None = None) -> Tagged[Brief]:
         client = self._connected()
