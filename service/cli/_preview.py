@@ -7,9 +7,21 @@ changed meanwhile when it refuses a stale file. Both draw the one diff presentat
 
 from __future__ import annotations
 
-from typing import Any, TextIO
+import argparse
+from typing import TYPE_CHECKING, Any, TextIO
 
-from service.domain.models import Brief, Story
+if TYPE_CHECKING:
+    from service.domain.models import Brief, Story
+
+
+def add_color_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--color`` (auto, always, never), as ``briefs diff`` has it."""
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the changes: auto (on a terminal, unless NO_COLOR is set), always, never",
+    )
 
 
 def print_changes(

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from service.cli._preview import add_color_argument
 from service.cli._target import add_target_arguments
 from service.cli.main import EXIT_FAILED, EXIT_OK
 
@@ -54,6 +55,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--note", metavar="TEXT", help="why this revision is made (at most 500 characters)"
     )
+    add_color_argument(parser)
     parser.set_defaults(handler=run)
 
 
@@ -153,7 +155,7 @@ def _stale(
         f"into {args.file}, set its revision to {newest.revision}, and push again.",
         file=sys.stderr,
     )
-    print_changes(old, newest, target.story(), file=sys.stderr)
+    print_changes(old, newest, target.story(), file=sys.stderr, color=args.color)
     return EXIT_FAILED
 
 

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from service.cli._preview import add_color_argument
 from service.cli._target import add_target_arguments
 from service.cli.main import EXIT_FAILED, EXIT_OK
 from service.cli.new import as_of_date
@@ -110,12 +111,7 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
         help="change the brief of this day (default: the latest brief)",
     )
     parser.add_argument("--note", metavar="TEXT", help="the change note (default: generated)")
-    parser.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour the change: auto (on a terminal, unless NO_COLOR is set), always, never",
-    )
+    add_color_argument(parser)
 
 
 def run_issue(args: argparse.Namespace) -> int:
