@@ -3,7 +3,9 @@
 The draft (`service.domain.drafting.carry_forward`) keeps each party's position, the issues
 still open, the events and the sources they cite; the editor writes the headline, summary and
 takeaways of the new day. It is a brief document: ``briefs validate`` checks it and ``briefs
-push`` (or a POST) stores it as it is. It is written as the fixtures are (indented JSON), to
+push`` (or a POST) stores it as it is. Its ``change_note`` says where it came from
+(``carried forward from brief-2025-03-19 r1``): the note of revision 1 unless the editor
+rewrites it. It is written as the fixtures are (indented JSON), to
 ``-o FILE`` or stdout; what was drafted from what is one line on stderr.
 """
 
@@ -94,6 +96,8 @@ def draft(
     target: Target, as_of: dt.date, *, brief_id: str | None, force: bool, story: str
 ) -> tuple[BriefDraft, str]:
     """The draft dated ``as_of`` and a line saying what it was carried forward from."""
+    import msgspec
+
     from service.cli._target import TargetError, TargetNotFound
     from service.domain.drafting import carry_forward
 
@@ -121,9 +125,14 @@ def draft(
         latest = target.latest(before=as_of)
         if latest is None:
             raise TargetError(f"{target.where}: no brief before {as_of} to carry forward from")
-    document = carry_forward(latest, as_of=as_of, brief_id=brief_id)
+    origin = f"{latest.id} r{latest.revision}"
+    # The change note of revision 1, unless the editor rewrites it: where the draft came from.
+    document = msgspec.structs.replace(
+        carry_forward(latest, as_of=as_of, brief_id=brief_id),
+        change_note=f"carried forward from {origin}",
+    )
     note = (
-        f"drafted {document.id} (as of {as_of}) from {latest.id} r{latest.revision}: "
+        f"drafted {document.id} (as of {as_of}) from {origin}: "
         "write its headline, summary and takeaways"
     )
     return document, note

@@ -91,7 +91,7 @@ def push(args: argparse.Namespace, target: Target, document: BriefDraft, note: s
 
     from service.cli._preview import revision_line
     from service.cli._target import TargetConflict, TargetNotFound
-    from service.domain.models import content_of
+    from service.domain.models import BriefContent, BriefUpdate, content_of
     from service.domain.validate import validate_brief
 
     story = target.story()
@@ -117,8 +117,13 @@ def push(args: argparse.Namespace, target: Target, document: BriefDraft, note: s
         return EXIT_OK
     if document.revision is not None and document.revision != base.revision:
         return _stale(args, target, document, base)
+    # The revision was checked above; the other read-only fields of a merged file (revised_at
+    # of the revision it was read at) are not the editor's to keep in step: send content only.
+    update = BriefUpdate(
+        **{name: getattr(document, name) for name in BriefContent.__struct_fields__}
+    )
     try:
-        stored = target.update(document.id, document, if_match=current.etag, change_note=note)
+        stored = target.update(document.id, update, if_match=current.etag, change_note=note)
     except TargetConflict as conflict:  # someone stored a revision between our read and write
         return _stale(args, target, document, base, current=conflict.current.value)
     print(revision_line(stored))

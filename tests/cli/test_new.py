@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from service.cli.main import EXIT_FAILED, EXIT_USAGE
@@ -21,7 +22,10 @@ def test_new_writes_the_carried_forward_draft_to_stdout(
     result = run_briefs(capsys, "new", story_dir, "--as-of", "2025-03-20")
     assert result.code == 0, result.err
     latest = load_story_dir(story_dir).latest()[-1]
-    expected = carry_forward(latest, as_of=dt.date(2025, 3, 20))
+    expected = msgspec.structs.replace(
+        carry_forward(latest, as_of=dt.date(2025, 3, 20)),
+        change_note="carried forward from brief-2025-03-19 r1",
+    )
     assert result.out == codec.encode_pretty(expected).decode()  # the fixtures' encoding
     assert "drafted brief-2025-03-20 (as of 2025-03-20) from brief-2025-03-19 r1" in result.err
 

@@ -57,6 +57,9 @@ def test_pushing_the_same_file_twice_stores_nothing_new(
 ) -> None:
     draft = _draft(capsys, story_dir, tmp_path / "draft.json")
     assert run_briefs(capsys, "push", draft, "--story", story_dir).code == 0
+    assert load_story_dir(story_dir).briefs[-1].change_note == (
+        "carried forward from brief-2025-03-19 r1"  # the draft's own note
+    )
     again = run_briefs(capsys, "push", draft, "--story", story_dir)
     assert again.code == 0
     assert "holds what revision 1 of brief-2025-03-20 holds already; nothing to store" in again.err
@@ -156,3 +159,13 @@ def test_push_to_a_server_needs_a_write_token(
     reader = run_briefs(capsys, "push", draft, "--story", server_story, "--token-file", token_file)
     assert reader.code == EXIT_FAILED
     assert "Writing needs a token with the write scope." in reader.err
+
+
+def test_a_merged_file_needs_only_the_current_revision_number(
+    capsys: pytest.CaptureFixture[str], story_dir: Path, tmp_path: Path
+) -> None:
+    merged = tmp_path / "merged.json"
+    merged.write_text((story_dir / "briefs" / "2025-03-18.json").read_text())  # revision 1's
+    _edit(merged, revision=2, summary="Merged onto revision 2.")  # revised_at is still r1's
+    result = run_briefs(capsys, "push", merged, "--story", story_dir, "--note", "merged")
+    assert (result.code, result.out) == (0, "brief-2025-03-18 r3: merged\n"), result.err
