@@ -107,10 +107,10 @@ def test_an_invalid_file_lists_every_problem_and_stores_nothing(
 def test_an_unknown_field_is_refused_as_validate_refuses_it(
     capsys: pytest.CaptureFixture[str], story_dir: Path, tmp_path: Path
 ) -> None:
-    draft = _edit(_draft(capsys, story_dir, tmp_path / "draft.json"), sumary="typo")
+    draft = _edit(_draft(capsys, story_dir, tmp_path / "draft.json"), summry="typo")
     result = run_briefs(capsys, "push", draft, "--story", story_dir)
     assert result.code == EXIT_FAILED
-    assert f"{draft}: $.sumary: unknown field" in result.err
+    assert f"{draft}: $.summry: unknown field" in result.err
 
 
 def test_an_oversized_note_is_refused(
