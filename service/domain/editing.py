@@ -16,12 +16,20 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import msgspec
 
 from service.domain import codec, strict
 from service.domain.errors import MalformedBodyError
-from service.domain.models import Brief, BriefDraft, Story, content_of
+from service.domain.models import (
+    READ_ONLY_FIELDS,
+    Brief,
+    BriefContent,
+    BriefDraft,
+    Story,
+    content_of,
+)
 from service.domain.validate import FieldProblem, read_only_problems, validate_brief
 
 FALLBACK_EDITOR = "vi"
@@ -67,24 +75,55 @@ def editor_text(brief: Brief) -> str:
     return codec.encode_pretty(editor_document(brief)).decode()
 
 
-def rebased_text(text: str, base: Brief) -> str:
+def rebased_text(text: str, base: Brief, *, original: Brief | None = None) -> str:
     """The editor's ``text`` with its read-only fields set to ``base``'s (a newer revision),
-    everything else as the editor wrote it, so the edit can be applied on top of ``base``.
+    so the edit can be applied on top of ``base``.
 
-    Text that is not a JSON object comes back as it is (its problems are shown as usual).
+    With ``original`` (the revision the edit began from), the edit is re-applied rather than
+    replayed: a content field the editor left as it was in ``original`` takes ``base``'s value,
+    so a change made meanwhile survives; a field the editor changed keeps the editor's value
+    (`changed_by_both` names those that ``base`` changed too). Without it, every content field
+    is the editor's. Text that is not a JSON object comes back as it is (its problems are shown
+    as usual).
     """
+    raw = _object_of(text)
+    if raw is None:
+        return text
+    current = codec.to_builtins(base)
+    for name in READ_ONLY_FIELDS:
+        if name in raw or name in current:
+            raw[name] = current.get(name)
+    if original is not None:
+        before = codec.to_builtins(original)
+        for name in BriefContent.__struct_fields__:
+            if raw.get(name, before.get(name)) == before.get(name) and name in current:
+                raw[name] = current[name]
+    return codec.encode_pretty(raw).decode()
+
+
+def changed_by_both(text: str, original: Brief, base: Brief) -> list[str]:
+    """The content fields that both the editor's ``text`` and ``base`` (a revision stored
+    meanwhile) changed from ``original``: where re-applying the edit overrides the other's."""
+    raw = _object_of(text)
+    if raw is None:
+        return []
+    before, current = codec.to_builtins(original), codec.to_builtins(base)
+    return [
+        name
+        for name in BriefContent.__struct_fields__
+        if raw.get(name, before.get(name)) != before.get(name)
+        and current.get(name) != before.get(name)
+        and raw.get(name) != current.get(name)
+    ]
+
+
+def _object_of(text: str) -> dict[str, Any] | None:
     body = strip_annotations(text)
     try:
         raw = msgspec.json.decode(body.encode("utf-8"))
     except (msgspec.DecodeError, RecursionError):
-        return text
-    if not isinstance(raw, dict):
-        return text
-    current = codec.to_builtins(base)
-    for name in ("id", "as_of", "story_id", "revision", "created_at", "revised_at", "revised_by"):
-        if name in raw or name in current:
-            raw[name] = current.get(name)
-    return codec.encode_pretty(raw).decode()
+        return None
+    return raw if isinstance(raw, dict) else None
 
 
 def annotate(text: str, problems: Sequence[FieldProblem], *, note: str | None = None) -> str:

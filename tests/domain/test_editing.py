@@ -229,3 +229,18 @@ def test_rebased_text_moves_the_edit_onto_a_newer_revision(brief: Brief) -> None
     assert (rebased["headline"], rebased["change_note"]) == ("Mine", "my note")
     assert (rebased["revision"], rebased["revised_by"]) == (newer.revision, "other-desk")
     assert editing.rebased_text("{ not json", newer) == "{ not json"
+
+
+def test_reapplying_an_edit_keeps_what_changed_meanwhile(brief: Brief) -> None:
+    text = _edited(editing.editor_text(brief), {"headline": "Mine"})
+    newer = msgspec.structs.replace(
+        brief, revision=brief.revision + 1, summary="Theirs.", headline="Their headline"
+    )
+
+    rebased = json.loads(editing.rebased_text(text, newer, original=brief))
+
+    assert (rebased["headline"], rebased["summary"]) == ("Mine", "Theirs.")
+    assert rebased["revision"] == newer.revision
+    assert editing.changed_by_both(text, brief, newer) == ["headline"]
+    assert editing.changed_by_both(text, brief, brief) == []
+    assert editing.changed_by_both("[]", brief, newer) == []
