@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -36,6 +37,7 @@ import httpx
 import pytest
 
 from service.client import BriefsClient
+from tests.conftest import in_ci
 
 READY_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 10.0
@@ -221,3 +223,25 @@ def briefs_server(tmp_path: Path) -> Iterator[ServerFactory]:
     yield start_server
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def tmux() -> str:
+    """The tmux binary; CI installs it, elsewhere the test skips without it."""
+    path = shutil.which("tmux")
+    if path is None:
+        if in_ci():
+            pytest.fail("tmux is not installed (CI=true: the terminal test may not be skipped)")
+        pytest.skip("tmux is not installed")
+    return path
+
+
+@pytest.fixture
+def pane_env() -> dict[str, str]:
+    """A UTF-8, 256-colour environment with no BRIEFS_* settings leaking in."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BRIEFS_")}
+    env.update(LC_ALL="C.UTF-8", LANG="C.UTF-8", TERM="xterm-256color")
+    env.pop("TMUX", None)
+    # The TUI's settings file (theme, keys): never the real ~/.config of whoever runs the tests.
+    env["BRIEFS_TUI_CONFIG"] = os.devnull
+    return env

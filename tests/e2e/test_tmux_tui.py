@@ -8,10 +8,8 @@ Every wait polls the captured pane until a text appears or a deadline passes: no
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CEASEFIRE_DIR, REPO_ROOT, in_ci
+from tests.conftest import CEASEFIRE_DIR, REPO_ROOT
 
 from .conftest import ServerFactory
 
@@ -95,28 +93,6 @@ class TmuxPane:
             check=True,
             timeout=10,
         )
-
-
-@pytest.fixture
-def tmux() -> str:
-    """The tmux binary; CI installs it, elsewhere the test skips without it."""
-    path = shutil.which("tmux")
-    if path is None:
-        if in_ci():
-            pytest.fail("tmux is not installed (CI=true: the terminal test may not be skipped)")
-        pytest.skip("tmux is not installed")
-    return path
-
-
-@pytest.fixture
-def pane_env() -> dict[str, str]:
-    """A UTF-8, 256-colour environment with no BRIEFS_* settings leaking in."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("BRIEFS_")}
-    env.update(LC_ALL="C.UTF-8", LANG="C.UTF-8", TERM="xterm-256color")
-    env.pop("TMUX", None)
-    # The TUI's settings file (theme, keys): never the real ~/.config of whoever runs the tests.
-    env["BRIEFS_TUI_CONFIG"] = os.devnull
-    return env
 
 
 @contextlib.contextmanager
