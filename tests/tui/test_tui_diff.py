@@ -12,7 +12,8 @@ from service.domain.models import BriefRef
 from tui.app import BriefsApp
 from tui.screens.diff import DiffScreen
 from tui.sources.local import DirSource
-from tui.widgets.diff_view import HangingLines
+from tui.widgets.diff_view import DiffView, HangingLines, SummaryDiff
+from tui.widgets.search import SearchBar
 
 STORY = "ceasefire-2025"
 
@@ -113,3 +114,82 @@ def test_wrapped_lines_hang_under_their_text() -> None:
     assert wrapped[note + 1].startswith(" " * 6)
     assert all(len(part) <= 44 for part in wrapped)
     assert widget.get_content_height(None, None, 44) == len(wrapped)  # type: ignore[arg-type]
+
+
+async def _open_march_18_diff(app: BriefsApp, pilot: object) -> DiffScreen:
+    await settle(app)
+    await press(pilot, "enter")  # type: ignore[arg-type]
+    await press(pilot, "down", "down", "down", "d")  # type: ignore[arg-type]
+    screen = app.screen
+    assert isinstance(screen, DiffScreen)
+    return screen
+
+
+def _marked(widget: object) -> bool:
+    """Whether a section draws a search match (reverse video)."""
+    assert isinstance(widget, (HangingLines, SummaryDiff))
+    content = widget.render()
+    return isinstance(content, Content) and any("reverse" in str(s.style) for s in content.spans)
+
+
+async def test_slash_searches_the_diff_and_n_steps_through_matches(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_march_18_diff(app, pilot)
+        await pilot.press("slash")
+        bar = screen.query_one(SearchBar)
+        assert bar.has_focus
+        await pilot.press(*"black sea")
+        await settle(app)
+        hits = screen.search_hits
+        assert len(hits) >= 2
+        ids = [hit.widget.id for hit in hits]
+        assert "issues" in ids
+        assert "summary" in ids  # the summary's word diff is searched too
+        assert _marked(screen.query_one("#issues"))
+        # The first match is scrolled into view.
+        view = screen.query_one(DiffView)
+        assert view.scroll_y <= hits[0].widget.virtual_region.y
+        await pilot.press("enter")  # the next match
+        assert screen.search_at == 1
+        view.focus()  # out of the bar, n and N step through the matches, not the sections
+        await pilot.press("n")
+        assert screen.search_at == 2 % len(hits)
+        await pilot.press("N", "N")
+        assert screen.search_at == (2 - 2) % len(hits)
+        screen.query_one(SearchBar).focus()
+        await pilot.press("escape")
+        assert not bar.has_class("-open")
+        assert screen.search_hits == []
+        assert not _marked(screen.query_one("#issues"))
+
+
+async def test_without_a_search_n_still_steps_sections(dir_source: DirSource) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_march_18_diff(app, pilot)
+        view = screen.query_one(DiffView)
+        assert view.scroll_y == 0
+        await press(pilot, "n")
+        assert view.scroll_y > 0
+
+
+async def test_a_search_with_no_match_says_so_and_survives_a_toggle(
+    dir_source: DirSource,
+) -> None:
+    app = BriefsApp(dir_source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open_march_18_diff(app, pilot)
+        await pilot.press("slash", *"no such words")
+        await settle(app)
+        assert screen.query_one(SearchBar).has_class("-nomatch")
+        await pilot.press(*["backspace"] * len("no such words"), *"moratorium")
+        await settle(app)
+        found = len(screen.search_hits)
+        assert found >= 1
+        screen.query_one(DiffView).focus()
+        await press(pilot, "s")  # side by side: the sections are drawn anew
+        assert len(screen.search_hits) == found
+        assert all(hit.widget.is_attached for hit in screen.search_hits)
+        await press(pilot, "f")
+        assert all(hit.widget.is_attached for hit in screen.search_hits)

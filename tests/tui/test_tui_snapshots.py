@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 from tui_support import steady
 
 from tests.conftest import CEASEFIRE_DIR
@@ -30,6 +31,10 @@ def walk(*steps: str | tuple[str, ...]) -> Callable[[Pilot[Any]], Awaitable[None
             keys = (step,) if isinstance(step, str) else step
             await pilot.press(*keys)
             await steady(pilot)
+        # A blinking cursor would be drawn or not by the time of the screenshot: hold it on.
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await steady(pilot)
 
     return run
 
@@ -54,6 +59,8 @@ SCREENS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
     "issue": walk("enter", "i", "c", "enter"),
     # The brief's sources (outlet, title and link apart) and its search, at the first match.
     "brief-search": walk("enter", ("down", "down", "down", "enter"), ("slash", *"black sea")),
+    # The diff's search, at its first match (the issues opened that day).
+    "diff-search": walk("enter", ("down", "down", "down", "d"), ("slash", *"black sea")),
     "party": _open_russia,
     "help": walk("question_mark"),
 }

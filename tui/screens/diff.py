@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -18,10 +19,11 @@ from tui.format import pair_label, spans
 from tui.screens.base import FittedFooterScreen
 from tui.source import DataSource
 from tui.widgets.diff_view import DiffView
+from tui.widgets.search import SearchBar, SearchMixin, Target, search_bindings
 
 
-class DiffScreen(FittedFooterScreen):
-    """The semantic diff from ``old`` to ``new``."""
+class DiffScreen(SearchMixin, FittedFooterScreen):
+    """The semantic diff from ``old`` to ``new``; ``/`` searches its sections."""
 
     HELP_TITLE = "Diff"
     #: The sections take the focus, so the arrow keys and the mouse wheel scroll at once.
@@ -34,8 +36,9 @@ class DiffScreen(FittedFooterScreen):
         Binding("s", "toggle_sides", "Side by side", id="diff.sides"),
         Binding("f", "toggle_full", "Whole summary", id="diff.full"),
         Binding("i", "jump('issues')", "Issues", id="diff.issues"),
-        Binding("n", "section(1)", "Next section", show=False, id="diff.next"),
-        Binding("N", "section(-1)", "Previous section", show=False, id="diff.previous"),
+        *search_bindings("diff", step_keys=False),
+        Binding("n", "section(1)", "Next section or match", show=False, id="diff.next"),
+        Binding("N", "section(-1)", "Previous section or match", show=False, id="diff.previous"),
     ]
 
     def __init__(self, source: DataSource, story_id: str, old: BriefRef, new: BriefRef) -> None:
@@ -55,6 +58,7 @@ class DiffScreen(FittedFooterScreen):
         yield Header()
         yield Static(id="diff-head")
         yield DiffView(id="diff")
+        yield SearchBar()
         yield Footer(compact=True)
 
     async def load(self) -> None:
@@ -91,6 +95,17 @@ class DiffScreen(FittedFooterScreen):
             side_by_side=self.side_by_side,
             full_summary=self.full_summary,
         )
+        if self.search_query:  # the sections are new widgets: mark and find the query again
+            self.query_one(DiffView).mark(self.search_query)
+            self.refresh_search()
+
+    def search_changed(self) -> None:
+        """Highlight the query's matches in the sections."""
+        self.query_one(DiffView).mark(self.search_query)
+
+    def search_targets(self) -> Iterable[Target]:
+        """The sections, top to bottom."""
+        return self.query_one(DiffView).search_targets()
 
     def _diff_context(self, *, trivial_hidden: bool) -> DiffContext:
         """Party names, and the sources and issue notes of whichever side's brief is at hand."""
@@ -130,7 +145,10 @@ class DiffScreen(FittedFooterScreen):
             self.notify(f"No {section} changed.", severity="information")
 
     def action_section(self, step: int) -> None:
-        """Scroll to the next or previous section."""
+        """Scroll to the next or previous match while a search is on, else section."""
+        if self.search_query:
+            self.action_search_step(step)
+            return
         self.query_one(DiffView).step_section(step)
 
     def action_step(self, step: int) -> None:

@@ -26,6 +26,7 @@ from service.domain.changes import BriefDiff
 from service.domain.presentation import DiffContext, Section, mostly_rewritten, sections
 from tui.format import inline_word_diff, side_word_diff, spans, summary_hunks
 from tui.widgets.cells import themed_cell
+from tui.widgets.search import Target, highlight
 
 #: Summary hunks shown before "press f": enough for a day's edits, cheap to lay out.
 MAX_HUNKS = 30
@@ -66,6 +67,18 @@ class DiffView(VerticalScroll):
         self.scroll_to_widget(found.first(), top=True, animate=False)
         return True
 
+    def mark(self, query: str) -> None:
+        """Highlight every match of ``query`` in the sections (an empty query clears them)."""
+        for section in self.query(".section"):
+            if isinstance(section, Searchable):
+                section.mark(query)
+
+    def search_targets(self) -> Iterator[Target]:
+        """Each section with its plain text, top to bottom (for ``/`` on the diff screen)."""
+        for section in self.query(".section"):
+            if isinstance(section, Searchable):
+                yield Target(section, [section.search_text])
+
     def step_section(self, step: int) -> None:
         """Scroll to the next (``1``) or previous (``-1``) section."""
         tops = [section.virtual_region_with_margin.y for section in self.query(".section")]
@@ -78,7 +91,16 @@ class DiffView(VerticalScroll):
             self.scroll_to(y=target, animate=False)
 
 
-class HangingLines(Static):
+class Searchable(Static):
+    """A section that ``/`` searches: its plain text, and matches drawn on request."""
+
+    search_text: str = ""
+
+    def mark(self, query: str) -> None:
+        """Draw the matches of ``query`` (none for an empty query)."""
+
+
+class HangingLines(Searchable):
     """Lines that wrap with a hanging indent: a wrapped line continues two cells in from where
     its text starts, so each change still reads as one entry. ``content`` stays the unwrapped
     lines; the wrapping is redone for each width the layout asks about."""
@@ -88,6 +110,17 @@ class HangingLines(Static):
 
     def __init__(self, lines: Sequence[Content], **kwargs: Any) -> None:
         super().__init__(Content("\n").join(lines), **kwargs)
+        self._lines = list(lines)
+        self.search_text = "\n".join(line.plain for line in self._lines)
+        self._set_lines(self._lines)
+
+    def mark(self, query: str) -> None:
+        """Redraw the lines with the matches of ``query`` highlighted."""
+        lines = [highlight(line, query) for line in self._lines] if query else self._lines
+        self._set_lines(lines)
+        self.update(Content("\n").join(lines))
+
+    def _set_lines(self, lines: Sequence[Content]) -> None:
         self._physical = [part for line in lines for part in line.split("\n")]
         self._wrapped: tuple[int, list[Content]] = (-1, [])
 
@@ -141,6 +174,22 @@ def _widgets(diff: BriefDiff, context: DiffContext, layout: _Layout) -> Iterator
         yield widget
 
 
+class SummaryDiff(Searchable):
+    """The summary's word diff: one `Content` (inline, or before and after) or, side by side,
+    one table; matches are drawn in the first two, and found in all three."""
+
+    def __init__(self, body: Content | Table, *, search_text: str, **kwargs: Any) -> None:
+        super().__init__(body, **kwargs)
+        self._body = body
+        self.search_text = search_text
+
+    def mark(self, query: str) -> None:
+        """Redraw with the matches of ``query`` highlighted (the side-by-side table keeps its
+        look: a match there is still found and scrolled to)."""
+        if isinstance(self._body, Content):
+            self.update(highlight(self._body, query) if query else self._body)
+
+
 def _summary(section: Section, layout: _Layout) -> Static:
     """The summary's changes: hunks with context (the first `MAX_HUNKS`), or the whole text;
     inline, or side by side as one two-column table (one widget, however many hunks)."""
@@ -181,8 +230,12 @@ def _summary(section: Section, layout: _Layout) -> Static:
     where = "whole text" if full else f"{len(hunks)} {places}"
     if not full and rewritten:
         where = "rewritten"  # "1 changed place" would undersell a new text
-    summary = Static(
-        body, id=section.key, classes="section sides" if layout.side_by_side else "section"
+    old_words, new_words = side_word_diff(runs)
+    summary = SummaryDiff(
+        body,
+        search_text="\n".join([counted.plain, old_words.plain, new_words.plain]),
+        id=section.key,
+        classes="section sides" if layout.side_by_side else "section",
     )
     summary.border_title = f"{section.title}  {where}"
     return summary

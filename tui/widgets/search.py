@@ -1,8 +1,11 @@
 """``/`` search for any screen: a search bar, highlighting, and ``n``/``N`` between matches.
 
-A screen adopts it in three steps (the brief screen does; the diff screen can the same way):
+On the diff screen ``n``/``N`` step between sections until a search is on, then between
+matches (as in vim after ``/``).
 
-1. mix `SearchMixin` in before its `Screen` base and add ``*search_bindings("diff")`` to its
+A screen adopts it in three steps (the brief and diff screens do):
+
+1. mix `SearchMixin` in before its `Screen` base and add ``*search_bindings("brief")`` to its
    ``BINDINGS`` (the prefix keeps binding ids unique per screen);
 2. yield a `SearchBar` in ``compose``, after the scrolling body and before the footer;
 3. implement ``search_targets`` (the widgets to search, with their plain text and, for tables
@@ -29,10 +32,15 @@ HIGHLIGHT = "reverse"
 """How a match is drawn: reverse video reads in every theme and in a monochrome terminal."""
 
 
-def search_bindings(prefix: str) -> list[Binding]:
-    """The search keys of one screen, with ids under ``prefix``."""
+def search_bindings(prefix: str, *, step_keys: bool = True) -> list[Binding]:
+    """The search keys of one screen, with ids under ``prefix``. Without ``step_keys`` only
+    ``/`` is bound: the screen gives ``n``/``N`` another meaning and calls
+    `SearchMixin.action_search_step` itself while a search is on (the diff screen does)."""
+    search = Binding("slash", "search", "Search", id=f"{prefix}.search")
+    if not step_keys:
+        return [search]
     return [
-        Binding("slash", "search", "Search", id=f"{prefix}.search"),
+        search,
         Binding("n", "search_step(1)", "Next match", show=False, id=f"{prefix}.search_next"),
         Binding(
             "N", "search_step(-1)", "Previous match", show=False, id=f"{prefix}.search_previous"
@@ -170,6 +178,13 @@ class SearchMixin(Screen[None]):
         if self._search_hits:
             self._search_at = 0
             self._go_to(self._search_hits[0])
+
+    def refresh_search(self) -> None:
+        """Find the current query again after the screen re-rendered its widgets, staying at
+        the same match number where there still is one (no scrolling)."""
+        found = pattern(self.search_query)
+        self._search_hits = () if found is None else tuple(_hits(self.search_targets(), found))
+        self._search_at = min(self._search_at, len(self._search_hits) - 1)
 
     def on_search_bar_step(self, message: SearchBar.Step) -> None:
         """Enter in the bar: the next match."""
