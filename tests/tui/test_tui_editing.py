@@ -16,6 +16,7 @@ import httpx
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, Select
 from tui_support import BASE_URL, AsgiServer, FolderServer, settle, steady, text_of
 
@@ -502,3 +503,61 @@ def _fields(brief: Any) -> dict[str, Any]:
     import msgspec
 
     return msgspec.structs.asdict(brief)
+
+
+# --- snapshots of the modals and panels -----------------------------------------------------
+
+SnapCompare = Callable[..., bool]
+#: A fixed path, so the snapshots do not depend on where temporary files go.
+EDITED = Path("/tmp/briefs-ceasefire-2025-brief-2025-03-19-example.json")
+
+
+def _modals() -> dict[str, Callable[[], Screen[Any]]]:
+    from service.domain.diff import diff_briefs
+    from service.domain.files import load_story_dir
+
+    folder = load_story_dir(CEASEFIRE_DIR)
+    story, briefs = folder.story, folder.latest()
+    old, new = briefs[-2], briefs[-1]
+    context = editing.diff_context(story, old, new)
+    problems = [
+        "$.positions[0].stance: Invalid enum value 'maybe'",
+        "$.issues[3].closed_on: a resolved issue needs closed_on",
+    ]
+    return {
+        "ask-date": lambda: AskScreen(
+            "New brief",
+            "As of which date? It starts from 2025-03-19, the latest brief.",
+            value="2025-03-20",
+            ok="Edit",
+        ),
+        "issue-status": lambda: IssueStatusScreen(
+            "A Putin–Trump phone call on the truce", IssueStatus.OPEN, dt.date(2025, 3, 19)
+        ),
+        "stance": lambda: StanceScreen("Russia", Stance.CONDITIONAL, list(Stance)),
+        "problems": lambda: ProblemsScreen(problems, EDITED),
+        "preview": lambda: PreviewScreen(
+            "2025-03-18 r2 → edited", diff_briefs(old, new), context, EDITED, note="Current: r2"
+        ),
+        "conflict": lambda: ConflictScreen(
+            "2025-03-18 r2 → 2025-03-19, stored while you edited",
+            diff_briefs(old, new),
+            context,
+            EDITED,
+            note="New: r1 by desk-editor: the desk's fix. e opens your text again.",
+        ),
+    }
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("modal", list(_modals()))
+def test_modal_snapshot(modal: str, size: tuple[int, int], snap_compare: SnapCompare) -> None:
+    make = _modals()[modal]
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_timeline(pilot)
+        pilot.app.push_screen(make())
+        await steady(pilot)
+
+    app = BriefsApp(DirSource(CEASEFIRE_DIR))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
