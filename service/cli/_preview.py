@@ -1,0 +1,62 @@
+"""The semantic diff of a change a writing command made (or refused to make), on a terminal.
+
+``briefs issue``/``stance`` print what their new revision changed; ``briefs push`` prints what
+changed meanwhile when it refuses a stale file. Both draw the one diff presentation
+(`service.domain.presentation` through `service.cli._render`), as ``briefs diff`` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from service.domain.models import Brief, Story
+
+
+def add_color_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--color`` (auto, always, never), as ``briefs diff`` has it."""
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the changes: auto (on a terminal, unless NO_COLOR is set), always, never",
+    )
+
+
+def print_changes(
+    old: Brief, new: Brief, story: Story | None, *, file: TextIO, color: str = "auto"
+) -> None:
+    """Render the diff from ``old`` to ``new`` on ``file`` (``color``: auto, always, never)."""
+    from rich.console import Console
+
+    from service.cli._render import print_diff
+    from service.domain.diff import diff_briefs
+    from service.domain.presentation import DiffContext
+
+    common: dict[str, Any] = {"file": file, "highlight": False, "markup": False, "emoji": False}
+    if color == "always":
+        console = Console(force_terminal=True, no_color=False, **common)
+    elif color == "never":
+        console = Console(color_system=None, no_color=True, **common)
+    else:  # auto: colour a terminal unless NO_COLOR is set (rich reads it)
+        console = Console(**common)
+    plain = console.no_color or console.color_system is None
+    context = DiffContext(
+        parties={} if story is None else {party.id: party.name for party in story.parties},
+        sources={source.id: source for source in (*old.sources, *new.sources)},
+        issues={issue.id: issue for issue in new.issues},
+        old_issues={issue.id: issue for issue in old.issues},
+        story=story,
+    )
+    print_diff(console, diff_briefs(old, new), context, plain=plain)
+
+
+def revision_line(brief: Brief) -> str:
+    """``brief-2025-03-20 r3 by desk-editor: the note``: a stored revision, in one line."""
+    line = f"{brief.id} r{brief.revision}"
+    if brief.revised_by:
+        line += f" by {brief.revised_by}"
+    if brief.change_note:
+        line += f": {brief.change_note}"
+    return line
