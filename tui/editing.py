@@ -16,10 +16,9 @@ import datetime as dt
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import msgspec
-from service.domain.editing import annotate, parse_document, strip_annotations
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -28,6 +27,16 @@ from service.domain import codec
 from service.domain.derive import is_withdrawn, standing_briefs
 from service.domain.diff import diff_briefs
 from service.domain.drafting import DraftingError, carry_forward, document_of
+from service.domain.editing import (
+    annotate,
+    change_note_of,
+    editor_text,
+    is_cancelled,
+    is_unchanged,
+    parse_document,
+    proposed_revision,
+    rebased_text,
+)
 from service.domain.models import Brief, BriefDraft, PubStatus, Story
 from service.domain.presentation import DiffContext
 from tui.editor import EditorError, EditorHolder, EditorLauncher, run_editor
@@ -78,14 +87,14 @@ def document_text(document: BriefDraft) -> str:
     return codec.encode_pretty(document).decode("utf-8")
 
 
-def as_stored(document: BriefDraft, story_id: str, base: Brief | None) -> Brief:
-    """``document`` as the brief it would become, so it can be diffed against ``base``."""
+def as_new(document: BriefDraft, story_id: str) -> Brief:
+    """A new brief's document as its first revision would be stored, for the preview."""
     now = dt.datetime.now(dt.UTC)
     fields = msgspec.structs.asdict(document)
     fields.update(
         story_id=story_id,
-        revision=base.revision + 1 if base is not None and base.id == document.id else 1,
-        created_at=base.created_at if base is not None and base.id == document.id else now,
+        revision=1,
+        created_at=now,
         revised_at=now,
         revised_by=None,
         change_note=None,
@@ -203,7 +212,7 @@ class EditingMixin(Screen[None]):
         if as_of is None:
             return
         draft = carry_forward(document_of(latest), as_of=as_of)
-        await self._edit(story, latest, draft, etag=None)
+        await self._edit(story, latest, document_text(draft), etag=None)
 
     @work(exclusive=True, exit_on_error=False, group="edit")
     async def edit_brief(self, brief_id: str) -> None:
@@ -214,7 +223,7 @@ class EditingMixin(Screen[None]):
         except SourceError as error:
             self.notify(error.message, title="Edit", severity="error", timeout=8)
             return
-        await self._edit(story, current.value, document_of(current.value), etag=current.etag)
+        await self._edit(story, current.value, editor_text(current.value), etag=current.etag)
 
     @work(exclusive=True, exit_on_error=False, group="edit")
     async def withdraw_brief(self, brief_id: str) -> None:
@@ -303,42 +312,25 @@ class EditingMixin(Screen[None]):
 
     # --- the editing loop ---------------------------------------------------------------------
 
-    async def _edit(
-        self, story: Story, base: Brief, draft: BriefDraft, *, etag: str | None
-    ) -> None:
+    async def _edit(self, story: Story, base: Brief, text: str, *, etag: str | None) -> None:
         """Editor → validate → preview → note → publish, until stored, discarded or cancelled.
 
-        ``base`` is what the preview compares with (the revision being edited, or the latest
-        brief a new one starts from); ``etag`` is None for a new brief.
+        ``base`` is what the preview compares with: the revision being edited (``etag`` its
+        ETag), or, for a new brief (``etag`` None), the latest brief it starts from.
         """
-        path = _temporary_file(self.story_id, draft)
+        path = _temporary_file(self.story_id, base.id if etag else "new", text)
         while True:
             if not self._run_editor(path):
                 return
-            text = path.read_text(encoding="utf-8")
-            document, problems = parse_document(text, story)
-            if document is None or problems:
-                shown = [str(problem) for problem in problems] or ["The document is empty."]
-                if await self.app.push_screen_wait(ProblemsScreen(shown, path)) == "edit":
-                    path.write_text(annotate(strip_annotations(text), problems), encoding="utf-8")
-                    continue
-                self.notify(f"Edit discarded. {kept_in(path)}.", timeout=10)
+            text = _load(path)
+            current = base if etag is not None else None
+            document = await self._read_back(text, story, current, path)
+            if document == "edit":
+                continue
+            if document is None:
                 return
-            edited = as_stored(document, self.story_id, base)
-            if etag is None:
-                heading = f"{ref_label(base.ref)} → new brief {edited.as_of.isoformat()}"
-                said = f"Starts from the latest brief, {ref_label(base.ref)} ({provenance(base)})"
-            else:
-                heading = f"{ref_label(base.ref)} → edited"
-                said = f"Current: {provenance(base)}"
             choice = await self.app.push_screen_wait(
-                PreviewScreen(
-                    heading,
-                    diff_briefs(base, edited),
-                    diff_context(story, base, edited),
-                    path,
-                    note=said,
-                )
+                self._preview(story, base, document, current, path)
             )
             if choice == "edit":
                 continue
@@ -349,6 +341,7 @@ class EditingMixin(Screen[None]):
                 AskScreen(
                     "Publish",
                     "Change note: why this revision (optional, shown in the revision list).",
+                    value=change_note_of(document, current) or "",
                     placeholder="e.g. Russia's conditions from the 13 March press conference",
                     check=check_note,
                     ok="Publish",
@@ -360,13 +353,61 @@ class EditingMixin(Screen[None]):
                 story, base, document, etag=etag, note=note or None, path=path
             )
             if isinstance(outcome, Brief):
-                path.unlink(missing_ok=True)
+                _remove(path)
                 self.notify(f"Published {ref_label(outcome.ref)} ({provenance(outcome)}).")
                 self.published(outcome)
                 return
             if outcome is None:
                 return
-            base, etag = outcome  # re-edit on the revision stored meanwhile
+            stored, etag = outcome
+            if stored is not base:
+                # A 412: the person's text, on the identity of the revision stored meanwhile.
+                rebased = rebased_text(text, stored)
+                reason = (
+                    f"{ref_label(stored.ref)} was stored while you edited ({provenance(stored)}); "
+                    "your text is below, now on top of it"
+                )
+                _save(path, annotate(rebased, [], note=reason))
+                base = stored
+
+    async def _read_back(
+        self, text: str, story: Story, current: Brief | None, path: Path
+    ) -> BriefDraft | Literal["edit"] | None:
+        """The saved document if it is valid and changes something; ``"edit"`` to open the
+        editor again (the problems now annotated at the file's top); None to stop here."""
+        if is_cancelled(text):
+            _remove(path)
+            self.notify("The file was emptied: edit cancelled, nothing stored.")
+            return None
+        document, problems = parse_document(text, story, current=current)
+        if document is None:
+            shown = [str(problem) for problem in problems]
+            if await self.app.push_screen_wait(ProblemsScreen(shown, path)) == "edit":
+                _save(path, annotate(text, problems))
+                return "edit"
+            self.notify(f"Edit discarded. {kept_in(path)}.", timeout=10)
+            return None
+        if current is not None and is_unchanged(document, current):
+            _remove(path)
+            self.notify(f"No changes to {ref_label(current.ref)}: nothing to publish.")
+            return None
+        return document
+
+    def _preview(
+        self, story: Story, base: Brief, document: BriefDraft, current: Brief | None, path: Path
+    ) -> PreviewScreen:
+        """The diff preview: the revision edited → the edit, or the latest brief → the new."""
+        if current is not None:
+            edited = proposed_revision(current, document, None)
+            heading = f"{ref_label(base.ref)} → edited"
+            said = f"Current: {provenance(base)}"
+        else:
+            edited = as_new(document, self.story_id)
+            heading = f"{ref_label(base.ref)} → new brief {edited.as_of.isoformat()}"
+            said = f"Starts from the latest brief, {ref_label(base.ref)} ({provenance(base)})"
+        return PreviewScreen(
+            heading, diff_briefs(base, edited), diff_context(story, base, edited), path, note=said
+        )
 
     async def _publish(
         self,
@@ -449,14 +490,27 @@ class EditingMixin(Screen[None]):
         return True
 
 
-def _temporary_file(story_id: str, document: BriefDraft) -> Path:
-    """A private file (mode 600) holding the document, left in place until it is stored."""
+def _temporary_file(story_id: str, brief_id: str, text: str) -> Path:
+    """A private file (mode 600) holding ``text``, left in place until it is stored."""
     with tempfile.NamedTemporaryFile(
         "w",
         encoding="utf-8",
-        prefix=f"briefs-{story_id}-{document.id}-",
+        prefix=f"briefs-{story_id}-{brief_id}-",
         suffix=".json",
         delete=False,
     ) as handle:
-        handle.write(document_text(document))
+        handle.write(text)
     return Path(handle.name)
+
+
+# The edited file is a few kilobytes on local disk: read and written in place, not in a thread.
+def _load(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _save(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)

@@ -403,6 +403,48 @@ async def test_stance_modal_changes_the_partys_stance(asgi_app: AsgiServer) -> N
         assert "opposes" in text_of(app, "#stance-path")
 
 
+async def test_saving_unchanged_or_emptying_the_file_stores_nothing(
+    asgi_app: AsgiServer,
+) -> None:
+    editor = ScriptedEditor(lambda document: document, lambda document: "")
+    app = BriefsApp(write_source(asgi_app), editor=editor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        timeline = await open_timeline(pilot)
+        for _ in range(2):
+            await pilot.press("G", "e")
+            await settle(app)
+            assert isinstance(app.screen, TimelineScreen)
+        said = messages(app)
+        assert any("nothing to publish" in message for message in said)
+        assert any("edit cancelled" in message for message in said)
+        assert timeline.briefs[-1].revision == 1
+        assert not any(path.exists() for path in editor.paths)
+
+
+async def test_after_a_412_the_file_says_why_it_is_open_again(asgi_app: AsgiServer) -> None:
+    other = BriefsClient(asgi_app.http, token=asgi_app.tokens["write"])
+    editor = ScriptedEditor(headline("Mine"), lambda document: document)
+    app = BriefsApp(write_source(asgi_app), editor=editor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_timeline(pilot)
+        await pilot.press("G", "e")
+        await until(pilot, PreviewScreen)
+        tagged = await other.get_tagged_brief(STORY, LATEST)
+        await other.update_brief(STORY, LATEST, tagged.value, if_match=tagged, change_note="desk")
+        await pilot.press("p")
+        await answer(pilot, "")
+        await until(pilot, ConflictScreen)
+        await pilot.press("e")
+        await until(pilot, PreviewScreen)
+        reopened = editor.opened[1]
+        assert reopened.startswith("// 2025-03-19 r2 was stored while you edited")
+        assert '"revision": 2' in reopened
+        assert '"headline": "Mine"' in reopened
+        await pilot.press("escape")
+        await settle(app)
+        editor.paths[0].unlink()
+
+
 # --- read-only -----------------------------------------------------------------------------
 
 
@@ -532,7 +574,7 @@ def _modals() -> dict[str, Callable[[], Screen[Any]]]:
             ok="Edit",
         ),
         "issue-status": lambda: IssueStatusScreen(
-            "A Putin–Trump phone call on the truce", IssueStatus.OPEN, dt.date(2025, 3, 19)
+            "A Putin-Trump phone call on the truce", IssueStatus.OPEN, dt.date(2025, 3, 19)
         ),
         "stance": lambda: StanceScreen("Russia", Stance.CONDITIONAL, list(Stance)),
         "problems": lambda: ProblemsScreen(problems, EDITED),
