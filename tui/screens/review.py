@@ -22,6 +22,7 @@ from service.domain.changes import BriefDiff
 from service.domain.presentation import DiffContext, counts, significance
 from tui.format import spans
 from tui.widgets.diff_view import DiffView
+from tui.widgets.motions import MODAL_MOTION_BINDINGS
 
 ProblemChoice = Literal["edit", "discard"]
 PreviewChoice = Literal["publish", "edit", "cancel"]
@@ -127,6 +128,7 @@ class PreviewScreen(DiffReviewScreen):
         Binding("p", "choose('publish')", "Publish", id="preview.publish"),
         Binding("e", "choose('edit')", "Edit again", id="preview.edit"),
         Binding("escape", "choose('cancel')", "Cancel", id="preview.cancel"),
+        *MODAL_MOTION_BINDINGS,
     ]
 
 
@@ -138,4 +140,5 @@ class ConflictScreen(DiffReviewScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "choose('edit')", "Re-edit on the new revision", id="conflict.edit"),
         Binding("escape", "choose('cancel')", "Cancel", id="conflict.cancel"),
+        *MODAL_MOTION_BINDINGS,
     ]
