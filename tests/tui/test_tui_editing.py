@@ -445,6 +445,31 @@ async def test_after_a_412_the_file_says_why_it_is_open_again(asgi_app: AsgiServ
         editor.paths[0].unlink()
 
 
+async def test_n_on_the_brief_screen_is_the_next_match_while_searching(
+    asgi_app: AsgiServer,
+) -> None:
+    app = BriefsApp(write_source(asgi_app), editor=ScriptedEditor())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_timeline(pilot)
+        await pilot.press("G", "enter")
+        await steady(pilot)
+        brief_screen = app.screen
+        assert isinstance(brief_screen, BriefScreen)
+        await pilot.press("slash", *"russia", "enter")
+        await pilot.pause()
+        at = brief_screen.search_at
+        brief_screen.query_one("#positions").focus()
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is brief_screen
+        assert brief_screen.search_at != at
+        await pilot.press("slash", "escape")  # close the search: n is a new brief again
+        await pilot.pause()
+        await pilot.press("n")
+        await until(pilot, AskScreen)
+        await pilot.press("escape")
+
+
 # --- read-only -----------------------------------------------------------------------------
 
 
