@@ -7,6 +7,7 @@ current screen's actions, and ``?`` shows every key.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,6 +21,7 @@ from textual.theme import Theme
 from service.domain.models import BriefRef
 from tui import config
 from tui.commands import BriefsCommands
+from tui.editor import EditorLauncher, run_editor
 from tui.screens.brief import BriefScreen
 from tui.screens.diff import DiffScreen
 from tui.screens.help import HelpScreen
@@ -56,9 +58,20 @@ class BriefsApp(App[None]):
         *MOTION_BINDINGS,
     ]
 
-    def __init__(self, source: DataSource, settings: config.Config | None = None) -> None:
+    def __init__(
+        self,
+        source: DataSource,
+        settings: config.Config | None = None,
+        *,
+        editor: EditorLauncher = run_editor,
+        notices: Sequence[str] = (),
+    ) -> None:
         super().__init__()
         self.source = source
+        #: Runs the person's editor on a file (see `tui.editor`); tests pass their own.
+        self.editor = editor
+        #: Warnings from starting up (a refused token file), shown once the app is up.
+        self.notices = list(notices)
         #: The revision marked for the next diff (see `tui.screens.base.MarkHolder`).
         self.marked: tuple[str, BriefRef] | None = None
         offline = isinstance(source, DirSource)
@@ -72,6 +85,8 @@ class BriefsApp(App[None]):
         """Apply the user's settings, start on the story list."""
         self.sub_title = self.source.label
         self._apply_settings()
+        for notice in self.notices:
+            self.notify(notice, title="Briefs", severity="warning", timeout=10)
         self.push_screen(StoriesScreen(self.source))
 
     def _apply_settings(self) -> None:

@@ -38,7 +38,11 @@ def register(subparsers: Any) -> None:
         metavar="PATH",
         help="a story folder, or a folder of story folders; no server needed",
     )
-    parser.add_argument("--token", help="API token (default: $BRIEFS_TOKEN)")
+    parser.add_argument(
+        "--token",
+        help="API token (default: $BRIEFS_TOKEN, else the token file "
+        "~/.config/briefs/token); with the write scope, the editing keys work",
+    )
     parser.add_argument(
         "--timeout",
         type=float,
@@ -57,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from tui.app import BriefsApp
 
-    BriefsApp(_source(target, args)).run()
+    source, notice = _source(target, args)
+    BriefsApp(source, notices=[notice] if notice else []).run()
     return 0
 
 
@@ -79,12 +84,14 @@ def _validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str 
     return url.rstrip("/")
 
 
-def _source(target: str | Path, args: argparse.Namespace) -> DataSource:
+def _source(target: str | Path, args: argparse.Namespace) -> tuple[DataSource, str | None]:
+    """The data source, and a warning for the app to show (a refused token file)."""
     # Imported here for the same reason as BriefsApp: registration must stay cheap.
+    from tui.credentials import choose_token
     from tui.sources.http import HttpSource
     from tui.sources.local import DirSource
 
     if isinstance(target, Path):
-        return DirSource(target, timeout=args.timeout)
-    token = args.token or os.environ.get("BRIEFS_TOKEN") or None
-    return HttpSource.connect(target, token, timeout=args.timeout)
+        return DirSource(target, timeout=args.timeout), None
+    choice = choose_token(args.token, os.environ)
+    return HttpSource.connect(target, choice.token, timeout=args.timeout), choice.problem

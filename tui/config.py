@@ -6,7 +6,7 @@
 
     [keys]                    # binding id = keys, comma-separated (see ? for the ids' actions)
     "timeline.diff" = "D"
-    "motion.down" = "j,n"
+    "motion.down" = "j,J"
 
 ``BRIEFS_TUI_CONFIG`` names another file (tests point it into a temporary folder). Read with
 `tomllib`; written by `save` as the same two-part TOML, so keys edited by hand survive a theme
@@ -34,12 +34,17 @@ class Config:
     problem: str | None = None
 
 
+def config_dir() -> Path:
+    """The user's Briefs config folder: ``$XDG_CONFIG_HOME/briefs`` (``~/.config/briefs``)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "briefs"
+
+
 def config_path() -> Path:
     """Where the settings live: ``$BRIEFS_TUI_CONFIG``, else the XDG config folder."""
     if override := os.environ.get(ENV_VAR):
         return Path(override)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "briefs" / "tui.toml"
+    return config_dir() / "tui.toml"
 
 
 def load(path: Path | None = None) -> Config:

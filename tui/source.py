@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from service.client import Tagged
 from service.domain.changes import BriefDiff
-from service.domain.models import Brief, BriefRef, Story
+from service.domain.models import Brief, BriefDraft, BriefRef, Story
 from service.domain.views import IssueLifecycles, StanceHistory, StorySummary, Timeline
 
 
@@ -28,6 +29,33 @@ class SourceError(Exception):
         self.message = message
         self.retryable = retryable
         self.unreachable = unreachable
+
+
+class WriteRefusedError(SourceError):
+    """The source cannot write: an offline folder, no token, or a token without write scope.
+
+    The source remembers the reason (`DataSource.read_only_reason`), so the editing keys can
+    say why they are off before anyone starts typing.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
+
+
+class EditConflictError(SourceError):
+    """Someone stored a revision after the one the edit started from (HTTP 412)."""
+
+    def __init__(self, message: str, *, current_revision: int | None) -> None:
+        super().__init__(message, retryable=False)
+        self.current_revision = current_revision
+
+
+class InvalidDocumentError(SourceError):
+    """The server rejected the document (HTTP 422); ``problems`` are ``path: message`` lines."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message, retryable=False)
+        self.problems = problems
 
 
 class DataSource(Protocol):
@@ -67,6 +95,24 @@ class DataSource(Protocol):
 
     async def stance_history(self, story_id: str, party_id: str) -> StanceHistory:
         """One party's stance over time."""
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why this source cannot write (said when an editing key is pressed), or None."""
+
+    async def current_brief(self, story_id: str, brief_id: str) -> Tagged[Brief]:
+        """The latest revision of a brief with the ETag that guards the next edit."""
+
+    async def create_brief(
+        self, story_id: str, draft: BriefDraft, *, change_note: str | None
+    ) -> Brief:
+        """Store revision 1 of a new brief; `WriteRefusedError` when the source cannot write."""
+
+    async def update_brief(
+        self, story_id: str, draft: BriefDraft, *, etag: str, change_note: str | None
+    ) -> Brief:
+        """Store the next revision of ``draft.id`` if ``etag`` is still current, else raise
+        `EditConflictError`; `WriteRefusedError` when the source cannot write."""
 
     async def aclose(self) -> None:
         """Release connections; safe to call twice."""

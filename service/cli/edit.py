@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -143,6 +144,10 @@ class EditSession:
         from service.domain.editing import editor_command
 
         command = [*editor_command(os.environ), str(self.path)]
+        # Ctrl-C in the editor is the editor's (vi leaves insert mode with it): this process
+        # must not die of it and take the editor with it. A handler, unlike SIG_IGN, is reset
+        # to the default in the editor when it starts.
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
         try:
             finished = subprocess.run(command, check=False)  # noqa: S603 - the user's own editor
         except OSError as error:
@@ -152,6 +157,8 @@ class EditSession:
             )
             self.keep()
             return None
+        finally:
+            signal.signal(signal.SIGINT, previous)
         if finished.returncode != 0:
             self._say(
                 f"the editor exited with status {finished.returncode}; reading the file anyway"

@@ -236,11 +236,11 @@ async def test_theme_is_saved_and_restored(dir_source: DirSource, settings_file:
 async def test_keys_are_overridable_in_the_settings_file(
     dir_source: DirSource, settings_file: Path
 ) -> None:
-    _write(settings_file, '[keys]\n"timeline.diff" = "D"\n"motion.down" = "j,n"\n')
+    _write(settings_file, '[keys]\n"timeline.diff" = "D"\n"motion.down" = "j,J"\n')
     app = BriefsApp(dir_source)
     async with app.run_test(size=LARGE) as pilot:
         await settle(app)
-        await press(pilot, "enter", "n", "d")
+        await press(pilot, "enter", "J", "d")
         assert isinstance(app.screen, TimelineScreen)  # d is no longer bound
         assert cursor(app, "#briefs") == 1
         await press(pilot, "D")

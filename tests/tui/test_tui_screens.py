@@ -133,7 +133,7 @@ async def test_brief_screen_sections_quotes_and_revisions(dir_source: DirSource)
         blocks = list(app.screen.query(Collapsible))
         assert blocks
         assert all(block.collapsed for block in blocks)
-        await pilot.press("e")
+        await pilot.press("x")
         assert not any(block.collapsed for block in blocks)
         app.screen.query_one("#positions").focus()
         await press(pilot, "enter")

@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 import tui.screens.issue as issue_screens
 from service.domain.derive import is_withdrawn
 from service.domain.models import Brief, BriefRef, Event, Story
+from tui.editing import EditingMixin, edit_bindings
 from tui.format import (
     RELIABILITY_LABELS,
     age_days,
@@ -50,8 +51,9 @@ STACK_BELOW = 100
 """Narrower than this, a position's statement and conditions stack in one column."""
 
 
-class BriefScreen(SearchMixin, FittedFooterScreen):
-    """Headline, summary, positions with quotes, issues, events, sources and revisions."""
+class BriefScreen(EditingMixin, SearchMixin, FittedFooterScreen):
+    """Headline, summary, positions with quotes, issues, events, sources and revisions;
+    ``n``/``e``/``w`` draft, edit and withdraw (see `tui.editing`)."""
 
     HELP_TITLE = "Brief"
     # Footer order is binding order, and the footer is cut at the right edge: Help and Quit (the
@@ -90,6 +92,8 @@ class BriefScreen(SearchMixin, FittedFooterScreen):
             id="brief.compare",
         ),
         *search_bindings("brief"),
+        # After the search keys: n is the next match while a search is on, else a new brief.
+        *edit_bindings("brief"),
         Binding("o", "open_source", "Link", tooltip="Open the source's link", id="brief.open"),
         Binding("m", "mark", "Mark", tooltip="Mark for a diff (then c elsewhere)", id="brief.mark"),
         Binding(
@@ -99,7 +103,7 @@ class BriefScreen(SearchMixin, FittedFooterScreen):
             tooltip="Diff with the previous revision",
             id="brief.diff_rev",
         ),
-        Binding("e", "expand_quotes", "Quotes", tooltip="Expand every quote", id="brief.quotes"),
+        Binding("x", "expand_quotes", "Quotes", tooltip="Expand every quote", id="brief.quotes"),
     ]
 
     def __init__(
@@ -137,6 +141,23 @@ class BriefScreen(SearchMixin, FittedFooterScreen):
             yield OptionList(id="revisions")
         yield SearchBar()
         yield Footer(compact=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``n`` steps through matches only while there is a search; otherwise it falls through
+        to the next binding of ``n``, the new brief."""
+        if action == "search_step" and not self.search_query:
+            return False
+        return super().check_action(action, parameters)
+
+    def editing_target(self) -> Brief | None:
+        """``e`` and ``w`` act on the brief shown (its current revision)."""
+        return self.brief
+
+    def published(self, brief: Brief) -> None:
+        """Show the stored revision (of a new brief, that brief)."""
+        self.brief_id = brief.id
+        self.revision = None
+        self.reload()
 
     async def load(self) -> None:
         """The story (for party names), the revision list, the brief and its neighbours."""
@@ -204,9 +225,13 @@ class BriefScreen(SearchMixin, FittedFooterScreen):
         self._show_text(brief)
         author = f" · by {brief.author}" if brief.author else ""
         status = "✗ withdrawn (canceled)" if is_withdrawn(brief) else brief.status.value
+        # Who stored this revision and why, on a line of its own (it can be long).
+        said = [f"stored by {brief.revised_by}"] if brief.revised_by else []
+        said += [f"note: {brief.change_note}"] if brief.change_note else []
+        stored = "\n" + " · ".join(said) if said else ""
         self.query_one("#meta", Static).update(
             f"as of {brief.as_of.isoformat()} · revision {brief.revision} of "
-            f"{len(self.revisions)} · {status}{author}"
+            f"{len(self.revisions)} · {status}{author}{stored}"
         )
         takeaways = "".join(f"\n- {item}" for item in brief.takeaways)
         self.query_one("#summary", Markdown).update(brief.summary + "\n" + takeaways)
@@ -238,6 +263,8 @@ class BriefScreen(SearchMixin, FittedFooterScreen):
         options.add_options(
             Option(
                 f"r{ref.revision}  {ref.as_of.isoformat()}"
+                + (f"  by {ref.revised_by}" if ref.revised_by else "")
+                + (f"  “{ref.change_note}”" if ref.change_note else "")
                 + ("  (shown)" if ref.revision == brief.revision else ""),
                 id=str(ref.revision),
             )

@@ -11,13 +11,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets.data_table import CellDoesNotExist
 
-from service.domain.derive import is_withdrawn
+from service.domain.derive import is_withdrawn, standing_briefs
+from service.domain.drafting import with_issue_status
 from service.domain.models import Brief
 from service.domain.views import IssueLifecycle, IssueLifecycles
+from tui.editing import EditingMixin
 from tui.format import STATUS_SYMBOLS, status_badge, status_symbol
 from tui.screens.base import DataScreen
 from tui.screens.issue import IssueScreen
+from tui.screens.prompts import IssueStatusChange, IssueStatusScreen
 from tui.source import DataSource
 from tui.widgets.cells import fit_widths, themed_cell
 
@@ -27,9 +31,10 @@ WIDE = 100
 LEGEND = "  ".join(f"{symbol} {status.value}" for status, symbol in STATUS_SYMBOLS.items())
 
 
-class IssuesScreen(DataScreen):
+class IssuesScreen(EditingMixin, DataScreen):
     """Issue lanes, titled (the slug below); ``o``/``c``/``a`` filter open, closed or all
-    issues; Enter opens the issue."""
+    issues; Enter opens the issue; ``s`` changes its status (a new revision of the latest
+    brief)."""
 
     HELP_TITLE = "Issues"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,6 +42,7 @@ class IssuesScreen(DataScreen):
         Binding("o", "show('open')", "Open", id="issues.open"),
         Binding("c", "show('closed')", "Closed", id="issues.closed"),
         Binding("a", "show('all')", "All", id="issues.all"),
+        Binding("s", "change_status", "Status", tooltip="Change the status", id="issues.status"),
     ]
 
     def __init__(self, source: DataSource, story_id: str) -> None:
@@ -122,6 +128,46 @@ class IssuesScreen(DataScreen):
         """Re-fit the columns to the new width."""
         if event.size.width != self._laid_out_for:
             self._fill()
+
+    @property
+    def selected(self) -> IssueLifecycle | None:
+        """The issue under the cursor."""
+        table: DataTable[object] = self.query_one("#lanes", DataTable)
+        if self.lifecycles is None or table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except CellDoesNotExist:
+            return None
+        return next((i for i in self.lifecycles.issues if i.issue_id == key), None)
+
+    def action_change_status(self) -> None:
+        """Ask the new status, its date and a resolution; store them in the latest brief."""
+        issue = self.selected
+        if issue is None:
+            self.notify("No issue selected.", severity="warning")
+            return
+        if not self.can_write():
+            return
+        standing = standing_briefs(self.briefs)
+        latest = standing[-1].as_of if standing else issue.opened_on
+
+        def chosen(change: IssueStatusChange | None) -> None:
+            if change is None:
+                return
+            note = f"{issue.issue_id}: {change.status.value} on {change.on.isoformat()}"
+            self.quick_change(
+                lambda brief: with_issue_status(
+                    brief,
+                    issue.issue_id,
+                    status=change.status,
+                    on=change.on,
+                    resolution=change.resolution,
+                ),
+                note,
+            )
+
+        self.app.push_screen(IssueStatusScreen(issue.title, issue.current_status, latest), chosen)
 
     @on(DataTable.RowSelected, "#lanes")
     def _issue_selected(self, event: DataTable.RowSelected) -> None:

@@ -17,16 +17,20 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from service.domain.models import Brief, Party
+from service.domain.drafting import with_stance
+from service.domain.models import Brief, Party, Stance
 from service.domain.views import StanceHistory
+from tui.editing import EditingMixin
 from tui.format import quote_line, stance_label
 from tui.screens.base import FittedFooterScreen
+from tui.screens.prompts import StanceChange, StanceScreen
 from tui.source import DataSource
 
 
-class PartyScreen(FittedFooterScreen):
+class PartyScreen(EditingMixin, FittedFooterScreen):
     """A party's stance at every brief that states one, with its conditions; changes are
-    marked. ``[``/``]`` switch to the previous or next party, ``p`` picks one."""
+    marked. ``[``/``]`` switch to the previous or next party, ``p`` picks one, ``s`` changes
+    the stance (a new revision of the latest brief)."""
 
     HELP_TITLE = "Party"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -46,6 +50,7 @@ class PartyScreen(FittedFooterScreen):
             id="party.next",
         ),
         Binding("p", "pick", "Pick", tooltip="Pick a party from a list", id="party.pick"),
+        Binding("s", "change_stance", "Stance", tooltip="Change the stance", id="party.stance"),
     ]
 
     def __init__(self, source: DataSource, story_id: str, party_id: str) -> None:
@@ -128,6 +133,28 @@ class PartyScreen(FittedFooterScreen):
     def on_resize(self) -> None:
         """Re-fit the footer to the new width."""
         self.refresh_bindings()
+
+    def action_change_stance(self) -> None:
+        """Ask the new stance and statement; store them in the latest brief."""
+        if self.history is None or not self.can_write():
+            return
+        party_id = self.party_id
+        party = next((party for party in self.parties if party.id == party_id), None)
+        name = party.name if party else party_id
+        current = self.history.points[-1].stance if self.history.points else None
+
+        def chosen(change: StanceChange | None) -> None:
+            if change is None:
+                return
+            note = f"{name}: stance {change.stance.value}"
+            self.quick_change(
+                lambda brief: with_stance(
+                    brief, party_id, stance=change.stance, statement=change.statement
+                ),
+                note,
+            )
+
+        self.app.push_screen(StanceScreen(name, current, list(Stance)), chosen)
 
     def _position_in_registry(self) -> int | None:
         ids = [party.id for party in self.parties]

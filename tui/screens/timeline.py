@@ -10,7 +10,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.widgets.data_table import CellDoesNotExist
@@ -18,6 +18,7 @@ from textual.widgets.data_table import CellDoesNotExist
 from service.domain.changes import BriefDiff
 from service.domain.derive import is_withdrawn
 from service.domain.models import Brief, BriefRef, Story
+from tui.editing import EditingMixin, edit_bindings
 from tui.format import change_marks, fuzzy_date, ref_label
 from tui.screens.base import DataScreen
 from tui.screens.brief import BriefScreen
@@ -25,6 +26,7 @@ from tui.screens.diff import DiffScreen
 from tui.screens.issues import IssuesScreen
 from tui.screens.party import PartyPickerScreen, PartyScreen
 from tui.source import DataSource
+from tui.widgets.cells import fit_footer
 
 CONCURRENT_DIFFS = 6
 WITHDRAWN = "✗ withdrawn"
@@ -39,8 +41,9 @@ AS_OF_WIDTH = 13
 CELL_PADDING = 2
 
 
-class TimelineScreen(DataScreen):
-    """Briefs of a story, newest change marks included; Enter opens a brief."""
+class TimelineScreen(EditingMixin, DataScreen):
+    """Briefs of a story, newest change marks included; Enter opens a brief; ``n``/``e``/``w``
+    draft, edit and withdraw briefs (see `tui.editing`)."""
 
     HELP_TITLE = "Story timeline"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,6 +52,7 @@ class TimelineScreen(DataScreen):
         Binding("m", "mark", "Mark", id="timeline.mark"),
         Binding("i", "issues", "Issues", id="timeline.issues"),
         Binding("p", "party", "Party", id="timeline.party"),
+        *edit_bindings("timeline"),
     ]
 
     def __init__(self, source: DataSource, story_id: str) -> None:
@@ -63,6 +67,8 @@ class TimelineScreen(DataScreen):
         self._event_rows: list[tuple[str, str, str, str]] = []
         #: The briefs table's column layout: ``None`` until laid out, then (stacked, width).
         self._layout: tuple[bool, int] | None = None
+        #: The brief to put the cursor on after the next load (one just stored).
+        self._select_after_load: str | None = None
 
     def compose(self) -> ComposeResult:
         """Story heading, briefs table, events table."""
@@ -127,8 +133,25 @@ class TimelineScreen(DataScreen):
         ]
         self._fill_events()
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's keys, less those that would not fit the footer (help lists them all)."""
+        return fit_footer(
+            super().active_bindings, self.size.width, self.app.get_key_display, compact=False
+        )
+
+    def editing_target(self) -> Brief | None:
+        """``e`` and ``w`` act on the selected brief."""
+        return self.selected
+
+    def published(self, brief: Brief) -> None:
+        """Load again with the cursor on the stored brief."""
+        self._select_after_load = brief.id
+        self.reload()
+
     def on_resize(self, event: events.Resize) -> None:
         """Re-lay both tables when the width changes: their text columns wrap to it."""
+        self.refresh_bindings()
         self.set_class(self.size.height < SHORT_BELOW, "-short")
         if self.briefs and self._wanted_layout() != self._layout:
             self._fill_briefs()
@@ -163,6 +186,10 @@ class TimelineScreen(DataScreen):
         """
         table: DataTable[object] = self.query_one("#briefs", DataTable)
         current = self.selected
+        if self._select_after_load is not None:
+            wanted = self._select_after_load
+            current = next((brief for brief in self.briefs if brief.id == wanted), current)
+            self._select_after_load = None
         stacked, width = self._layout = self._wanted_layout()
         table.clear(columns=True)
         marked = self.marked_in(self.story_id)

@@ -6,10 +6,11 @@ the client already guarantees no httpx exception escapes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import httpx
+import msgspec
 
 from service.client import (
     APIError,
@@ -18,16 +19,19 @@ from service.client import (
     ConnectError,
     Forbidden,
     NotFound,
+    PreconditionFailed,
     RequestTimeoutError,
     ResponseDecodeError,
     ServerError,
+    Tagged,
     TransportError,
     Unauthorized,
+    Unprocessable,
 )
 from service.domain.changes import BriefDiff
-from service.domain.models import Brief, BriefRef, Story
+from service.domain.models import Brief, BriefDraft, BriefRef, Story
 from service.domain.views import IssueLifecycles, StanceHistory, StorySummary, Timeline
-from tui.source import SourceError
+from tui.source import EditConflictError, InvalidDocumentError, SourceError, WriteRefusedError
 
 T = TypeVar("T")
 
@@ -37,10 +41,20 @@ DEFAULT_TIMEOUT = 10.0
 class HttpSource:
     """Stories served by a Briefs server."""
 
-    def __init__(self, client: BriefsClient, *, label: str, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(
+        self,
+        client: BriefsClient,
+        *,
+        label: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        read_only_reason: str | None = None,
+    ):
         self._client = client
         self._label = label
         self._timeout = timeout
+        # With a token, the server says (401/403) on the first write whether it may write; the
+        # answer is kept, so the keys say why at once from then on.
+        self._read_only_reason = read_only_reason
 
     @classmethod
     def connect(
@@ -50,7 +64,14 @@ class HttpSource:
         client = BriefsClient.connect(
             url, token, timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0))
         )
-        return cls(client, label=url, timeout=timeout)
+        return cls(
+            client, label=url, timeout=timeout, read_only_reason=None if token else NOT_SIGNED_IN
+        )
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """None while writing may work; else why not (no token, or the server refused it)."""
+        return self._read_only_reason
 
     @property
     def label(self) -> str:
@@ -106,9 +127,56 @@ class HttpSource:
         """``getStanceHistory``."""
         return await self._call(self._client.stance_history(story_id, party_id))
 
+    async def current_brief(self, story_id: str, brief_id: str) -> Tagged[Brief]:
+        """``getBrief`` with its ETag."""
+        return await self._call(self._client.get_tagged_brief(story_id, brief_id))
+
+    async def create_brief(
+        self, story_id: str, draft: BriefDraft, *, change_note: str | None
+    ) -> Brief:
+        """``createBrief``, with ``change_note`` as the first revision's edit summary."""
+        body = msgspec.structs.replace(draft, change_note=change_note)
+        return (await self._write(lambda: self._client.create_brief(story_id, body))).value
+
+    async def update_brief(
+        self, story_id: str, draft: BriefDraft, *, etag: str, change_note: str | None
+    ) -> Brief:
+        """``updateBrief`` with ``If-Match``; a 412 becomes `EditConflictError`."""
+
+        def call() -> Awaitable[Tagged[Brief]]:
+            return self._client.update_brief(
+                story_id, draft.id, draft, if_match=etag, change_note=change_note
+            )
+
+        return (await self._write(call)).value
+
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._client.aclose()
+
+    async def _write(self, call: Callable[[], Awaitable[T]]) -> T:
+        if self._read_only_reason is not None:
+            raise WriteRefusedError(self._read_only_reason)
+        try:
+            return await call()
+        except (Unauthorized, Forbidden) as error:
+            self._read_only_reason = _refusal(error)
+            raise WriteRefusedError(self._read_only_reason) from None
+        except PreconditionFailed as error:
+            raise EditConflictError(
+                "Someone else stored a new revision of this brief while you were editing.",
+                current_revision=error.current_revision,
+            ) from None
+        except Unprocessable as error:
+            problems = [f"{field.path}: {field.message}" for field in error.field_errors]
+            detail = _detail(error, "") or "the server rejected the brief"
+            raise InvalidDocumentError(f"Not stored: {detail}.", problems) from None
+        except BriefsClientError as error:
+            raise SourceError(
+                explain(error, self._label),
+                retryable=_retryable(error),
+                unreachable=isinstance(error, TransportError),
+            ) from None
 
     async def _all_briefs(self, story_id: str) -> list[Brief]:
         return [brief async for brief in self._client.iter_briefs(story_id, page_size=200)]
@@ -122,6 +190,19 @@ class HttpSource:
                 retryable=_retryable(error),
                 unreachable=isinstance(error, TransportError),
             ) from None
+
+
+NOT_SIGNED_IN = (
+    "read-only: no token. Set BRIEFS_TOKEN, or put a token with the write scope in the token "
+    "file (see docs/tui.md), to edit."
+)
+
+
+def _refusal(error: Unauthorized | Forbidden) -> str:
+    """Why the server would not let this token write, for the notification."""
+    if isinstance(error, Forbidden):
+        return "read-only: the token lacks the write scope (403). Use a token with write scope."
+    return "read-only: the server did not accept the token (401). Check BRIEFS_TOKEN."
 
 
 # What failed (the sentence's head), and what the person can do about it (its tail). The detail

@@ -9,13 +9,16 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from service.client import Tagged
 from service.domain.changes import BriefDiff
 from service.domain.derive import issue_lifecycles, stance_history, standing_briefs, timeline
 from service.domain.diff import diff_briefs
 from service.domain.files import StoryFileError, StoryFolder, find_story_dirs, load_story_dir
-from service.domain.models import Brief, BriefRef, Story
+from service.domain.models import Brief, BriefDraft, BriefRef, Story
 from service.domain.views import IssueLifecycles, StanceHistory, StorySummary, Timeline
-from tui.source import SourceError
+from tui.source import SourceError, WriteRefusedError
+
+READ_ONLY = "offline folder: read-only. Edit the files, or run briefs tui --url with a token."
 
 
 class DirSource:
@@ -82,6 +85,28 @@ class DirSource:
         if party_id not in {party.id for party in folder.story.parties}:
             raise SourceError(f"Story {story_id} has no party {party_id}.", retryable=False)
         return stance_history(folder.story.id, party_id, folder.latest())
+
+    @property
+    def read_only_reason(self) -> str:
+        """Always read-only: the TUI writes through a server, never into story folders."""
+        return READ_ONLY
+
+    async def current_brief(self, story_id: str, brief_id: str) -> Tagged[Brief]:
+        """The latest revision; folders have no ETags, and nothing here is ever written."""
+        revisions = _revisions(await self._folder(story_id), brief_id)
+        return Tagged(value=revisions[-1], etag="")
+
+    async def create_brief(
+        self, story_id: str, draft: BriefDraft, *, change_note: str | None
+    ) -> Brief:
+        """Refused: an offline folder is read-only."""
+        raise WriteRefusedError(READ_ONLY)
+
+    async def update_brief(
+        self, story_id: str, draft: BriefDraft, *, etag: str, change_note: str | None
+    ) -> Brief:
+        """Refused: an offline folder is read-only."""
+        raise WriteRefusedError(READ_ONLY)
 
     async def aclose(self) -> None:
         """Nothing to release."""

@@ -53,19 +53,25 @@ PALETTE_CELLS = 12
 
 
 def fit_footer(
-    bindings: Mapping[str, ActiveBinding], width: int, key_display: Callable[[Binding], str]
+    bindings: Mapping[str, ActiveBinding],
+    width: int,
+    key_display: Callable[[Binding], str],
+    *,
+    compact: bool = True,
 ) -> dict[str, ActiveBinding]:
-    """``bindings`` with ``show`` turned off for every key that would not fit a compact footer
+    """``bindings`` with ``show`` turned off for every key that would not fit a footer
     ``width`` cells wide, so the footer never cuts a key mid-word. Binding order is priority:
-    earlier keys win the space, and a later, shorter one still takes what is left."""
-    left = width - PALETTE_CELLS
+    earlier keys win the space, and a later, shorter one still takes what is left. A footer
+    that is not compact pads each key by one more cell (and the palette key too)."""
+    padding = 0 if compact else 1
+    left = width - PALETTE_CELLS - padding
     actions: set[str] = set()
     fitted: dict[str, ActiveBinding] = {}
     for key, shown in bindings.items():
         binding, active = shown.binding, shown
         if binding.show and binding.action not in actions:
             # Compact footer key: "key description", then one cell of gutter.
-            cells = len(key_display(binding)) + 1 + len(binding.description) + 1
+            cells = len(key_display(binding)) + 1 + len(binding.description) + 1 + padding
             if cells <= left:
                 left -= cells
                 actions.add(binding.action)
