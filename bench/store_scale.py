@@ -24,6 +24,8 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
+import msgspec
+
 from service.domain import codec
 from service.domain.files import StoryFolder
 from service.domain.models import (
@@ -158,10 +160,18 @@ def _load(connection: sqlite3.Connection, story_numbers: list[int], per_story: i
             parties.extend((*key, party) for party in index.parties)
             issues.extend((*key, issue, status) for issue, status in index.issues)
     connection.executemany("INSERT INTO stories (id, title, body) VALUES (?, ?, ?)", stories)
+    # Named columns: a later migration's new columns (revised_by, change_note) stay NULL, as
+    # for a revision imported from a file without them.
     connection.executemany(
-        "INSERT INTO brief_revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", revisions
+        "INSERT INTO brief_revisions (story_id, brief_id, revision, as_of, status, headline,"
+        " created_at, revised_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        revisions,
     )
-    connection.executemany("INSERT INTO briefs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", current)
+    connection.executemany(
+        "INSERT INTO briefs (story_id, brief_id, as_of, revision, status, headline,"
+        " open_issues, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        current,
+    )
     connection.executemany("INSERT INTO brief_parties VALUES (?, ?, ?)", parties)
     connection.executemany("INSERT INTO brief_issues VALUES (?, ?, ?, ?)", issues)
 
@@ -284,7 +294,8 @@ async def write_latency(path: Path, stories: int, samples: int) -> float:
         async def update(i: int) -> object:
             story = story_id(i % stories)
             current = revisions.get(story) or (await store.get_brief(story, brief_id(0))).revision
-            brief = synthetic_brief(i % stories, 0)
+            # The body names the revision it was read at (read-only fields must match).
+            brief = msgspec.structs.replace(synthetic_brief(i % stories, 0), revision=current)
             updated = await store.update_brief(story, brief.id, brief, current, STAMP)
             revisions[story] = updated.revision
             return updated

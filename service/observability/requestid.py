@@ -10,6 +10,7 @@ an app driven without its startup hooks (which install the observer).
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from collections.abc import Iterable
@@ -22,13 +23,46 @@ _HEADER_BYTES = HEADER.encode()
 _SANE = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 
+_ID_BYTES = 16
+_BATCH_BYTES = _ID_BYTES * 256
+
+
+class _Entropy:
+    """Bytes from the OS's CSPRNG, fetched 4 KiB at a time and handed out 16 at a time.
+
+    ``secrets.token_hex(16)`` makes one ``getrandom`` call per request, and every such call lets
+    go of the GIL: under load granian's threads take it then, and the event loop waits to get it
+    back (a futex wait and a context switch per request, docs/performance.md). Each id is still 16
+    bytes of the CSPRNG's output, used once, so one id says nothing about another. A forked
+    worker starts with an empty buffer (`os.register_at_fork`): it never repeats its parent's ids.
+    """
+
+    buffer = b""
+    offset = 0
+
+    @classmethod
+    def take(cls) -> bytes:
+        offset = cls.offset
+        if offset + _ID_BYTES > len(cls.buffer):
+            cls.buffer, offset = secrets.token_bytes(_BATCH_BYTES), 0
+        cls.offset = offset + _ID_BYTES
+        return cls.buffer[offset : offset + _ID_BYTES]
+
+    @classmethod
+    def forget(cls) -> None:
+        cls.buffer, cls.offset = b"", 0
+
+
+os.register_at_fork(after_in_child=_Entropy.forget)
+
+
 def new_request_id() -> str:
     """A random id: 128 bits from the OS's CSPRNG as 32 hex digits (the shape of ``uuid4().hex``).
 
     Not a prefix and a counter: ids are echoed to clients and appear in logs, and must not let one
     request's id predict another's (how many requests a worker served, or the next id).
     """
-    return secrets.token_hex(16)
+    return _Entropy.take().hex()
 
 
 def request_id_of(scope: Scope | dict[str, Any]) -> str:
