@@ -1,6 +1,6 @@
 """Issue 11's acceptance: in a real terminal (tmux), ``briefs tui`` with a write token against a
 real ``briefs serve`` drafts a new brief with ``n`` and edits it with ``e``, each time through a
-scripted ``$EDITOR`` (a small script that edits the file, then exits), a diff preview and a
+scripted ``$EDITOR`` (``tests/scripted_editor.py``, as for ``briefs edit``), a diff preview and a
 change note, ending in a new revision visible in the timeline.
 
 The pane, its environment and the waits are `tests.e2e.test_tmux_tui`'s.
@@ -9,9 +9,9 @@ The pane, its environment and the waits are `tests.e2e.test_tmux_tui`'s.
 from __future__ import annotations
 
 import asyncio
+import json
 import shlex
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -22,26 +22,13 @@ from .conftest import ServerFactory
 
 pytestmark = pytest.mark.slow
 
-#: The editor: each run sets the headline to "Scripted edit N" (N counts the runs), so a
-#: glance at the pane says which edit was published.
-EDITOR_SCRIPT = textwrap.dedent(
-    """
-    import json, sys
-    from pathlib import Path
-
-    path = Path(sys.argv[1])
-    counter = Path(__file__).with_suffix(".count")
-    runs = int(counter.read_text()) + 1 if counter.exists() else 1
-    counter.write_text(str(runs))
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    body = "".join(line for line in lines if not line.startswith("//"))
-    document = json.loads(body)
-    document["headline"] = f"Scripted edit {runs}"
-    if not document.get("summary"):
-        document["summary"] = "Written by the scripted editor of the tmux test."
-    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
-    """
-)
+#: The scripted editor ``briefs edit``'s tests use; each step sets the headline, so a glance at
+#: the pane says which edit was published.
+EDITOR = Path(__file__).parents[1] / "scripted_editor.py"
+STEPS = [
+    {"set": {"headline": "Scripted edit 1", "summary": "Written by the tmux test's editor."}},
+    {"set": {"headline": "Scripted edit 2"}},
+]
 
 
 def keys_of(text: str) -> list[str]:
@@ -59,12 +46,12 @@ def test_n_then_e_in_the_tui_publish_new_revisions_seen_in_the_timeline(
         f"sqlite:///{tmp_path / 'briefs.db'}", env={"BRIEFS_LOAD_FIXTURES": "true"}
     )
     token = server.create_token("write", name="tmux-editor")
-    script = tmp_path / "scripted_editor.py"
-    script.write_text(EDITOR_SCRIPT, encoding="utf-8")
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(STEPS), encoding="utf-8")
     env = {
         **pane_env,
         "BRIEFS_TOKEN": token,
-        "EDITOR": shlex.join([sys.executable, str(script)]),
+        "EDITOR": shlex.join([sys.executable, str(EDITOR), str(plan)]),
         # No token file of whoever runs the tests, and no VISUAL overriding the script.
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
