@@ -52,7 +52,21 @@ from service.store.history import RevisionRecord, StoreHistory, aware, standing_
 
 LINK_FORMAT = "application/link-format"
 ACCEPT_DATETIME = "Accept-Datetime"
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+RFC3339_PATTERN = (
+    rf"^[0-9]{{4}}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]{_TIME}(\.[0-9]{{1,6}})?"
+    r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+"""RFC 3339 with an offset; what it cannot say (February 30) is a 400 `NO_SUCH_DATE`."""
+HTTP_DATE_PATTERN = (
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (0[1-9]|[12][0-9]|3[01])"
+    r" (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} " + _TIME + " GMT$"
+)
+"""An HTTP-date (RFC 9110's IMF-fixdate), as Memento's ``Accept-Datetime`` is sent."""
+NO_SUCH_DATE = "no such date"
+BOTH = "send either at or Accept-Datetime, not both"
+_RFC3339 = re.compile(RFC3339_PATTERN)
+_HTTP_DATE = re.compile(HTTP_DATE_PATTERN)
 
 OnQuery = Annotated[
     dt.date | None,
@@ -70,6 +84,7 @@ AtQuery = Annotated[
         description="An RFC 3339 instant with its offset (`2025-03-14T09:30:00Z`): the answer "
         "as it was then (each brief at its revision current then; later briefs absent). "
         "A future instant means now.",
+        pattern=RFC3339_PATTERN,
         max_length=40,
         required=False,
     ),
@@ -79,6 +94,7 @@ AcceptDatetime = Annotated[
     HeaderParameter(
         name=ACCEPT_DATETIME,
         description="Memento (RFC 7089): an HTTP-date; the answer is the revision current then.",
+        pattern=HTTP_DATE_PATTERN,
         max_length=HEADER_MAX,
         required=False,
     ),
@@ -86,30 +102,31 @@ AcceptDatetime = Annotated[
 
 
 def bad_parameter(source: str, key: str, message: str) -> ValidationException:
-    """A 400 problem naming the parameter (``query.at``, ``header.Accept-Datetime``)."""
+    """A 400 problem naming the parameter as Litestar does (``query.at``,
+    ``header.accept_datetime``)."""
     extra = [{"source": source, "key": key, "message": message}]
     return ValidationException("Invalid request parameter.", extra=extra)
 
 
 def parse_at(value: str) -> dt.datetime:
     """The instant ``?at=`` names (aware; a future instant becomes now); 400 if it is not one."""
-    if not _RFC3339.fullmatch(value):
+    if not _RFC3339.match(value):
         raise bad_parameter("query", "at", "not an RFC 3339 date-time with an offset")
     try:
         instant = dt.datetime.fromisoformat(value.upper().replace(" ", "T"))
     except ValueError:
-        raise bad_parameter("query", "at", "not a valid date-time") from None
+        raise bad_parameter("query", "at", NO_SUCH_DATE) from None
     return min(instant, dt.datetime.now(dt.UTC))
 
 
 def parse_accept_datetime(value: str) -> dt.datetime:
     """The instant an ``Accept-Datetime`` header names; 400 if it is not an HTTP-date."""
+    if not _HTTP_DATE.match(value):
+        raise bad_parameter("header", "accept_datetime", "not an HTTP-date (RFC 9110)")
     try:
         instant = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
-        instant = None
-    if instant is None:
-        raise bad_parameter("header", ACCEPT_DATETIME, "not an HTTP-date (RFC 9110)")
+        raise bad_parameter("header", "accept_datetime", NO_SUCH_DATE) from None
     return min(aware(instant), dt.datetime.now(dt.UTC))
 
 
@@ -128,7 +145,7 @@ def history_of(store: Store) -> StoreHistory:
 
 def _one_of(at: str | None, accept_datetime: str | None) -> None:
     if at is not None and accept_datetime is not None:
-        raise bad_parameter("query", "at", f"send either at or {ACCEPT_DATETIME}, not both")
+        raise bad_parameter("query", "at", BOTH)
 
 
 async def brief_then(
