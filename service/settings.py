@@ -67,6 +67,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     ) = None
     """Absolute URL the API is reached at (``https://briefs.example.org``): the base of the URIs
     in ninjs exports. Unset: the base URL of each request."""
+    feed_page_size: Annotated[int, msgspec.Meta(ge=1, le=500)] = 25
+    """Entries per page of the Atom feeds; older entries are on the ``next`` pages."""
 
     @property
     def is_postgres(self) -> bool:

@@ -38,7 +38,17 @@ from litestar.types import ASGIApp
 from service.api import auth, bodies, checks, contract, deps, errors, fastpath
 from service.api.cache import ResponseCache
 from service.api.head import HeadAsGet
-from service.api.routes import briefs, diffs, exports, health, stories, tokens, views
+from service.api.routes import (
+    briefs,
+    diffs,
+    exports,
+    feeds,
+    health,
+    history,
+    stories,
+    tokens,
+    views,
+)
 from service.observability import app_init_hook
 from service.observability.metrics import Metrics
 from service.observability.requests import RequestObserver
@@ -190,9 +200,11 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         *health.ROUTES,
         *stories.ROUTES,
         *briefs.ROUTES,
+        *history.ROUTES,
         *diffs.ROUTES,
         *views.ROUTES,
         *exports.ROUTES,
+        *feeds.ROUTES,
         *tokens.ROUTES,
     ]
     return BriefsApp(

@@ -9,7 +9,8 @@ answers the plain case of four reads with the handlers' own functions (``revisio
 ``stored_body``, ``serve``: one definition of what is read and of conditional requests). Anything
 else goes on to the handler, untouched, which answers it (and any error) as always:
 
-* a query string (other than exactly ``from`` and ``to`` of a diff);
+* a query string (other than exactly ``from`` and ``to`` of a diff: time travel's ``on`` and
+  ``at`` included) or an ``Accept-Datetime`` header (Memento);
 * a path parameter, ``If-None-Match`` or ``Accept`` the handler's constraints would reject: the
   checks use the constants the handlers' ``Parameter`` declarations use (`SLUG_PATTERN`,
   ``MAX_ID_LENGTH``, ``MAX_REVISION``, `HEADER_MAX`);
@@ -77,16 +78,19 @@ def _slug(value: object) -> str | None:
 class _Headers:
     """The request headers a hot read depends on (first occurrence, as Litestar reads them)."""
 
-    __slots__ = ("accept", "if_none_match")
+    __slots__ = ("accept", "if_none_match", "negotiates_time")
 
     def __init__(self, raw: Iterable[tuple[bytes, bytes]]) -> None:
         self.accept: str | None = None
         self.if_none_match: str | None = None
+        self.negotiates_time = False  # Memento's Accept-Datetime: the handler's to answer
         for name, value in raw:
             if name == b"if-none-match" and self.if_none_match is None:
                 self.if_none_match = value.decode("latin-1")
             elif name == b"accept" and self.accept is None:
                 self.accept = value.decode("latin-1")
+            elif name == b"accept-datetime":
+                self.negotiates_time = True
 
 
 class _Read:
@@ -181,6 +185,7 @@ async def _answer(scope: HTTPScope, operation: str) -> Answer | None:
     headers = _Headers(scope["headers"])
     if (
         story_id is None
+        or headers.negotiates_time
         or (headers.if_none_match is not None and len(headers.if_none_match) > HEADER_MAX)
         or (headers.accept is not None and len(headers.accept) > HEADER_MAX)
     ):

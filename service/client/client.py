@@ -9,6 +9,7 @@ from typing import Any, Literal, Unpack
 import httpx
 import msgspec
 
+from service.client.history import HistoryReads
 from service.client.models import BriefFilters, ServiceStatus, Tagged
 from service.client.params import (
     BriefRefLike,
@@ -21,7 +22,7 @@ from service.client.params import (
     service_status,
     story_path,
 )
-from service.client.transport import DEFAULT_TIMEOUT, HttpSession, path_segment
+from service.client.transport import DEFAULT_TIMEOUT, path_segment
 from service.domain.changes import BriefDiff, PatchOp
 from service.domain.models import (
     Brief,
@@ -62,7 +63,7 @@ _token_created = msgspec.json.Decoder(TokenCreated)
 _object = msgspec.json.Decoder(dict[str, Any])
 
 
-class BriefsClient(HttpSession):
+class BriefsClient(HistoryReads):
     """Async client of the Briefs API over an injected `httpx.AsyncClient`.
 
     Use `connect` for a ready client, or inject your own (``httpx.MockTransport`` or
@@ -169,19 +170,31 @@ class BriefsClient(HttpSession):
         return self._tagged_brief(response)
 
     async def get_brief(
-        self, story_id: str, brief_ref: BriefRefLike, *, revision: int | None = None
+        self,
+        story_id: str,
+        brief_ref: BriefRefLike,
+        *,
+        revision: int | None = None,
+        at: dt.datetime | None = None,
     ) -> Brief:
-        """The latest (or a given) revision of a brief, by id or as-of date."""
-        return (await self.get_tagged_brief(story_id, brief_ref, revision=revision)).value
+        """The latest (or a given) revision of a brief, by id or as-of date; with ``at`` (an
+        aware instant), the revision current then (`NotFound` if the brief did not exist)."""
+        tagged = await self.get_tagged_brief(story_id, brief_ref, revision=revision, at=at)
+        return tagged.value
 
     async def get_tagged_brief(
-        self, story_id: str, brief_ref: BriefRefLike, *, revision: int | None = None
+        self,
+        story_id: str,
+        brief_ref: BriefRefLike,
+        *,
+        revision: int | None = None,
+        at: dt.datetime | None = None,
     ) -> Tagged[Brief]:
         """Like `get_brief`, with the ETag to pass as ``if_match`` to `update_brief`."""
         path = brief_path(story_id, brief_ref)
         if revision is not None:
             path += f"/revisions/{revision}"
-        response = await self.send("GET", path)
+        response = await self.send("GET", path, params={"at": at})
         return self._tagged_brief(response)
 
     async def refresh_brief(self, story_id: str, tagged: Tagged[Brief]) -> Tagged[Brief]:
@@ -201,13 +214,20 @@ class BriefsClient(HttpSession):
         """The latest revision of the brief dated ``as_of``."""
         return await self.get_brief(story_id, as_of)
 
-    async def latest_brief(self, story_id: str) -> Brief:
-        """The latest revision of the story's most recent brief (``getLatestBrief``)."""
-        return (await self.get_tagged_latest_brief(story_id)).value
+    async def latest_brief(
+        self, story_id: str, *, on: dt.date | None = None, at: dt.datetime | None = None
+    ) -> Brief:
+        """The latest revision of the story's most recent brief (``getLatestBrief``); with
+        ``on``, the brief in effect that day; with ``at``, the latest brief as it stood then."""
+        return (await self.get_tagged_latest_brief(story_id, on=on, at=at)).value
 
-    async def get_tagged_latest_brief(self, story_id: str) -> Tagged[Brief]:
+    async def get_tagged_latest_brief(
+        self, story_id: str, *, on: dt.date | None = None, at: dt.datetime | None = None
+    ) -> Tagged[Brief]:
         """Like `latest_brief`, with its ETag."""
-        response = await self.send("GET", f"{briefs_path(story_id)}/latest")
+        response = await self.send(
+            "GET", f"{briefs_path(story_id)}/latest", params={"on": on, "at": at}
+        )
         return self._tagged_brief(response)
 
     async def get_revision(self, story_id: str, brief_ref: BriefRefLike, revision: int) -> Brief:
@@ -329,15 +349,20 @@ class BriefsClient(HttpSession):
         )
         return self._decode(response, _object)
 
-    async def timeline(self, story_id: str) -> Timeline:
-        """Every event of the story in chronological order (``getTimeline``)."""
-        return self._decode(await self.send("GET", f"{story_path(story_id)}/timeline"), _timeline)
+    async def timeline(self, story_id: str, *, at: dt.datetime | None = None) -> Timeline:
+        """Every event of the story in chronological order (``getTimeline``); with ``at``, as
+        the briefs stood at that instant."""
+        path = f"{story_path(story_id)}/timeline"
+        return self._decode(await self.send("GET", path, params={"at": at}), _timeline)
 
     async def issue_lifecycles(
-        self, story_id: str, *, state: IssueState = "all"
+        self, story_id: str, *, state: IssueState = "all", at: dt.datetime | None = None
     ) -> IssueLifecycles:
-        """The life of each issue across the story (``listIssueLifecycles``)."""
-        response = await self.send("GET", f"{story_path(story_id)}/issues", params={"state": state})
+        """The life of each issue across the story (``listIssueLifecycles``); with ``at``, as
+        the briefs stood at that instant."""
+        response = await self.send(
+            "GET", f"{story_path(story_id)}/issues", params={"state": state, "at": at}
+        )
         return self._decode(response, _lifecycles)
 
     async def stance_history(self, story_id: str, party_id: str) -> StanceHistory:

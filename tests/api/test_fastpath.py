@@ -56,6 +56,12 @@ PATHS = [
     "/v1/stories/no-such-story/briefs/latest",
     "/v1/stories/Ceasefire-2025/briefs/latest",
     f"{LATEST}?x=1",  # unknown query parameter: 400
+    f"{LATEST}?on=2025-03-14",  # time travel: the handler's, never the plain cache's
+    f"{LATEST}?on=2025-03-01",  # before every brief: 404
+    f"{LATEST}?at=2025-03-15T00:00:00Z",
+    f"{LATEST}?at=yesterday",  # 400
+    f"{STORY}/briefs/brief-2025-03-14?at=2025-03-15T00:00:00Z",
+    f"{STORY}/briefs/2025-03-18?at=2999-01-01T00:00:00%2B02:00",
     DIFF,
     f"{STORY}/diff?from=brief-2025-03-14&to=2025-03-19",
     f"{STORY}/diff?from=2025-03-14&to=2025-03-18&hide_trivial=true",
@@ -118,6 +124,9 @@ async def test_fast_path_matches_the_handlers(matrix: Api, role: str) -> None:
         await _compare(matrix, path, auth)
     await _compare(matrix, LATEST, {**auth, "Origin": "https://desk.example"})
     await _compare(matrix, DIFF, {**auth, "Accept": PATCH})
+    memento = {**auth, "Accept-Datetime": "Sat, 15 Mar 2025 00:00:00 GMT"}
+    for path in (LATEST, f"{STORY}/briefs/brief-2025-03-14"):
+        await _compare(matrix, path, memento)
 
 
 async def test_conditional_requests_match_the_handlers(api: Api) -> None:
@@ -258,7 +267,20 @@ _diff_query = _mostly(
         st.sampled_from(["", "from=2025-03-14", "from=2025%2D03%2D14&to=2025-03-18"]),
     ),
 )
-_other_query = _mostly(st.just(""), st.sampled_from(["x=1", "revision=1", "from=2025-03-14"]))
+_other_query = _mostly(
+    st.just(""),
+    st.sampled_from(
+        [
+            "x=1",
+            "revision=1",
+            "from=2025-03-14",
+            "on=2025-03-14",
+            "on=2025-02-30",
+            "at=2025-03-15T00:00:00Z",
+            "at=2025-03-15",
+        ]
+    ),
+)
 
 
 @st.composite
@@ -282,6 +304,10 @@ def _requests(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
     accept = draw(st.sampled_from([None, None, PATCH, PATCH, "application/json", "x" * 1001]))
     if accept is not None:
         headers["Accept"] = accept
+    # Memento: the handler's to answer, as is any time travel.
+    when = draw(st.sampled_from([None, None, None, "Sat, 15 Mar 2025 00:00:00 GMT", "soon"]))
+    if when is not None:
+        headers["Accept-Datetime"] = when
     # What the layer before the router leaves to Litestar: CORS, and hosts it may refuse.
     origin = draw(st.sampled_from([None, None, None, "https://desk.example", "https://x.example"]))
     if origin is not None:

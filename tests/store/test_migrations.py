@@ -18,6 +18,8 @@ from .factories import NOW, STORY_ID, day, make_content, make_draft, make_story
 PROVENANCE = 5
 """The migration adding the revision provenance columns, which today's writes fill (so an older
 release's database in these tests has them) and which the migrations before it do not touch."""
+LATER = [migration.version for migration in load_migrations("sqlite") if migration.version > 5]
+"""Migrations after the provenance one (indexes: they leave the rows as they are)."""
 
 
 def ship_migrations_up_to(
@@ -57,7 +59,7 @@ async def test_upgrade_backfills_story_summaries(
         await old.close()
     monkeypatch.undo()
 
-    assert await upgrade(settings) == [3, 4]
+    assert await upgrade(settings) == [3, 4, *LATER]
     store = await open_store(settings)
     try:
         summaries = {summary.id: summary for summary in await store.list_stories()}
@@ -88,7 +90,7 @@ async def test_upgrade_moves_a_withdrawn_latest_brief_out_of_the_summary(
         await old.close()
     monkeypatch.undo()
 
-    assert await upgrade(settings) == [4]
+    assert await upgrade(settings) == [4, *LATER]
     store = await open_store(settings)
     try:
         (summary,) = await store.list_stories()
@@ -152,7 +154,7 @@ async def test_upgrade_adds_revision_provenance(
         await old.close()
     monkeypatch.undo()
 
-    assert await upgrade(settings) == [5]
+    assert await upgrade(settings) == [5, *LATER]
     store = await open_store(settings)
     try:
         stored = await store.get_brief(STORY_ID, "opening")

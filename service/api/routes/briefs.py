@@ -28,6 +28,7 @@ from service.api.representations import (
     revision_body,
     serve,
 )
+from service.api.routes import history
 from service.domain import codec
 from service.domain.errors import InvalidContentError
 from service.domain.limits import MAX_ID_LENGTH, MAX_REVISION
@@ -192,10 +193,30 @@ async def create_brief(
     tags=["briefs"],
     responses=read_responses("The latest revision of the most recent brief.", Brief),
 )
-async def get_latest_brief(
-    store: StoreDep, cache: CacheDep, story_id: StoryId, if_none_match: IfNoneMatch
+async def get_latest_brief(  # noqa: PLR0917 - the documented parameters, injected by name
+    store: StoreDep,
+    cache: CacheDep,
+    story_id: StoryId,
+    if_none_match: IfNoneMatch,
+    on: history.OnQuery = None,
+    at: history.AtQuery = None,
+    accept_datetime: history.AcceptDatetime = None,
 ) -> Answer:
-    """The latest revision of the story's most recent brief, with its `ETag`."""
+    """The latest revision of the story's most recent brief, with its `ETag`.
+
+    `on`: the brief in effect that day; `at`: the latest brief as it stood at that instant;
+    `Accept-Datetime`: that, as a Memento (RFC 7089) with `Memento-Datetime` and `Link`.
+    """
+    if on is not None or at is not None or accept_datetime is not None:
+        return await history.latest_then(
+            store,
+            cache,
+            story_id,
+            on=on,
+            at=at,
+            accept_datetime=accept_datetime,
+            if_none_match=if_none_match,
+        )
     return serve(await revision_body(store, cache, story_id, None, None), if_none_match)
 
 
@@ -212,8 +233,24 @@ async def get_brief(
     story_id: StoryId,
     brief_ref: BriefRefParam,
     if_none_match: IfNoneMatch,
+    at: history.AtQuery = None,
+    accept_datetime: history.AcceptDatetime = None,
 ) -> Answer:
-    """The latest revision of a brief (by id or as-of date), with its `ETag`."""
+    """The latest revision of a brief (by id or as-of date), with its `ETag`.
+
+    `at`: the revision current at that instant; `Accept-Datetime`: that revision as a Memento
+    (RFC 7089) with `Memento-Datetime`, `Content-Location` and `Link` headers.
+    """
+    if at is not None or accept_datetime is not None:
+        return await history.brief_then(
+            store,
+            cache,
+            story_id,
+            brief_ref,
+            at=at,
+            accept_datetime=accept_datetime,
+            if_none_match=if_none_match,
+        )
     return serve(await revision_body(store, cache, story_id, brief_ref, None), if_none_match)
 
 

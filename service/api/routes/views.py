@@ -21,6 +21,7 @@ from service.api.representations import (
     read_responses,
     serve,
 )
+from service.api.routes import history
 from service.api.story_views import view_body
 from service.domain.derive import issue_lifecycles, stance_history, timeline
 from service.domain.errors import NotFoundError
@@ -44,14 +45,21 @@ class IssueState(enum.StrEnum):
     responses=read_responses("The story's timeline.", Timeline),
 )
 async def get_timeline(
-    store: StoreDep, cache: CacheDep, story_id: StoryId, if_none_match: IfNoneMatch
+    store: StoreDep,
+    cache: CacheDep,
+    story_id: StoryId,
+    if_none_match: IfNoneMatch,
+    at: history.AtQuery = None,
 ) -> Answer:
     """Every event across the story's briefs, deduplicated by id, in chronological order, with
-    its `ETag`."""
+    its `ETag`; with `at`, from the briefs as they stood at that instant."""
 
     def derive(briefs: list[Brief]) -> Timeline:
         return timeline(story_id, briefs)
 
+    if at is not None:
+        body = await history.view_at_body(store, story_id, ("timeline",), derive, at)
+        return serve(body, if_none_match)
     return serve(await view_body(store, cache, story_id, ("timeline",), derive), if_none_match)
 
 
@@ -63,7 +71,7 @@ async def get_timeline(
         "The lifecycles of the story's issues in that state.", IssueLifecycles
     ),
 )
-async def list_issue_lifecycles(
+async def list_issue_lifecycles(  # noqa: PLR0917 - the documented parameters, injected by name
     store: StoreDep,
     cache: CacheDep,
     story_id: StoryId,
@@ -71,14 +79,17 @@ async def list_issue_lifecycles(
     issue_state: Annotated[
         IssueState, QueryParameter(name="state", description="`open`, `closed` or `all` issues.")
     ] = IssueState.ALL,
+    at: history.AtQuery = None,
 ) -> Answer:
     """The lifecycle of every issue of the story (status per brief, age, resolution), with its
-    `ETag`."""
+    `ETag`; with `at`, from the briefs as they stood at that instant."""
 
     def derive(briefs: list[Brief]) -> IssueLifecycles:
         return _in_state(issue_lifecycles(story_id, briefs), issue_state)
 
     view = ("issues", issue_state.value)
+    if at is not None:
+        return serve(await history.view_at_body(store, story_id, view, derive, at), if_none_match)
     return serve(await view_body(store, cache, story_id, view, derive), if_none_match)
 
 
