@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -10,7 +11,7 @@ from tui_support import press, settle, text_of
 
 from service.domain.models import BriefRef
 from tui.app import BriefsApp
-from tui.screens.diff import DiffScreen
+from tui.screens.diff import DiffScreen, provenance
 from tui.sources.local import DirSource
 from tui.widgets.diff_view import DiffView, HangingLines, SummaryDiff
 from tui.widgets.search import SearchBar
@@ -193,3 +194,13 @@ async def test_a_search_with_no_match_says_so_and_survives_a_toggle(
         assert all(hit.widget.is_attached for hit in screen.search_hits)
         await press(pilot, "f")
         assert all(hit.widget.is_attached for hit in screen.search_hits)
+
+
+def test_the_diff_head_says_who_stored_each_side_and_why() -> None:
+    old = BriefRef(brief_id="b", as_of=dt.date(2025, 3, 18), revision=1, revised_by="desk")
+    new = BriefRef(
+        brief_id="b", as_of=dt.date(2025, 3, 18), revision=2, change_note="Kremlin readout"
+    )
+    assert provenance(old, new) == "old r1 by desk · new r2: Kremlin readout"
+    bare = BriefRef(brief_id="b", as_of=dt.date(2025, 3, 18), revision=1)
+    assert provenance(bare, bare) == ""

@@ -22,6 +22,23 @@ from tui.widgets.diff_view import DiffView
 from tui.widgets.search import SearchBar, SearchMixin, Target, search_bindings
 
 
+def provenance(old: BriefRef, new: BriefRef) -> str:
+    """Who stored each side and why (``old r1 by desk: note · new r2 by desk: note``); empty
+    when neither side says (imported files, authentication off)."""
+
+    def side(name: str, ref: BriefRef) -> str | None:
+        if not (ref.revised_by or ref.change_note):
+            return None
+        said = f"{name} r{ref.revision}"
+        if ref.revised_by:
+            said += f" by {ref.revised_by}"
+        if ref.change_note:
+            said += f": {ref.change_note}"
+        return said
+
+    return " · ".join(filter(None, [side("old", old), side("new", new)]))
+
+
 class DiffScreen(SearchMixin, FittedFooterScreen):
     """The semantic diff from ``old`` to ``new``; ``/`` searches its sections."""
 
@@ -88,6 +105,9 @@ class DiffScreen(SearchMixin, FittedFooterScreen):
         counted = counts(shown)
         if counted:
             said += [Content("\n"), spans(counted)]
+        stored_by = provenance(shown.old, shown.new)
+        if stored_by:
+            said += [Content("\n"), Content.styled(stored_by, "$text-muted")]
         self.query_one("#diff-head", Static).update(Content.assemble(*said))
         await self.query_one(DiffView).show(
             shown,
