@@ -44,8 +44,10 @@ def test_briefs_edit_reopens_on_a_problem_then_previews_and_saves(
         "BRIEFS_TOKEN": token,
         "TMPDIR": str(tmp_path),
     }
-    command = [sys.executable, "-m", "service.cli.main", "edit", "ceasefire-2025", "latest"]
-    command += ["--url", server.base_url, "--color", "never"]
+    edit = [sys.executable, "-m", "service.cli.main", "edit", "ceasefire-2025", "latest"]
+    edit += ["--url", server.base_url, "--color", "never"]
+    # The pane stays open after the command ends, so its last words can still be read.
+    command = ["sh", "-c", f'{shlex.join(edit)}; echo "[exit $?]"; sleep 60']
     pane = TmuxPane(tmux, command, env=env, size=(100, 40))
     try:
         pane.wait_for("1 problem in the file; reopening it", "Save revision 2?")
@@ -57,7 +59,7 @@ def test_briefs_edit_reopens_on_a_problem_then_previews_and_saves(
         pane.wait_for("Change note")
         pane.send("-l", "Kremlin line hardens")
         pane.send("Enter")
-        pane.wait_for("brief-2025-03-19 r2 by tmux-desk: Kremlin line hardens")
+        pane.wait_for("brief-2025-03-19 r2 by tmux-desk: Kremlin line hardens", "[exit 0]")
     finally:
         pane.close()
 
