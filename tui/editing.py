@@ -40,7 +40,7 @@ from service.domain.editing import (
 from service.domain.models import Brief, BriefDraft, PubStatus, Story
 from service.domain.presentation import DiffContext
 from tui.editor import EditorError, EditorHolder, EditorLauncher, run_editor
-from tui.format import ref_label
+from tui.format import provenance, ref_label
 from tui.screens.prompts import AskScreen, check_date, check_note, check_reason, parse_date
 from tui.screens.review import ConflictScreen, PreviewScreen, ProblemsScreen, kept_in
 from tui.source import (
@@ -110,16 +110,6 @@ def diff_context(story: Story, old: Brief, new: Brief) -> DiffContext:
         issues={issue.id: issue for issue in new.issues},
         old_issues={issue.id: issue for issue in old.issues},
     )
-
-
-def provenance(brief: Brief) -> str:
-    """``r3 by desk-editor: why`` (what is known of who stored a revision and why)."""
-    said = f"r{brief.revision}"
-    if brief.revised_by:
-        said += f" by {brief.revised_by}"
-    if brief.change_note:
-        said += f": {brief.change_note}"
-    return said
 
 
 class EditingMixin(Screen[None]):
@@ -266,7 +256,7 @@ class EditingMixin(Screen[None]):
         except SourceError as error:
             self.notify(error.message, title="Not withdrawn", severity="error", timeout=10)
             return
-        self.notify(f"Withdrew {ref_label(brief.ref)} ({provenance(stored)}).")
+        self.notify(f"Withdrew {ref_label(brief.ref)} ({provenance(stored.ref)}).")
         self.published(stored)
 
     @work(exclusive=True, exit_on_error=False, group="edit")
@@ -354,7 +344,7 @@ class EditingMixin(Screen[None]):
             )
             if isinstance(outcome, Brief):
                 _remove(path)
-                self.notify(f"Published {ref_label(outcome.ref)} ({provenance(outcome)}).")
+                self.notify(f"Published {ref_label(outcome.ref)} ({provenance(outcome.ref)}).")
                 self.published(outcome)
                 return
             if outcome is None:
@@ -365,8 +355,8 @@ class EditingMixin(Screen[None]):
                 # (what they left alone takes its values), as ``briefs edit`` does.
                 rebased = rebased_text(text, stored, original=base)
                 reason = (
-                    f"{ref_label(stored.ref)} was stored while you edited ({provenance(stored)}); "
-                    "your changes are re-applied on top of it below"
+                    f"{ref_label(stored.ref)} was stored while you edited "
+                    f"({provenance(stored.ref)}); your changes are re-applied on top of it below"
                 )
                 _save(path, annotate(rebased, [], note=reason))
                 base = stored
@@ -401,11 +391,11 @@ class EditingMixin(Screen[None]):
         if current is not None:
             edited = proposed_revision(current, document, None)
             heading = f"{ref_label(base.ref)} → edited"
-            said = f"Current: {provenance(base)}"
+            said = f"Current: {provenance(base.ref)}"
         else:
             edited = as_new(document, self.story_id)
             heading = f"{ref_label(base.ref)} → new brief {edited.as_of.isoformat()}"
-            said = f"Starts from the latest brief, {ref_label(base.ref)} ({provenance(base)})"
+            said = f"Starts from the latest brief, {ref_label(base.ref)} ({provenance(base.ref)})"
         return PreviewScreen(
             heading, diff_briefs(base, edited), diff_context(story, base, edited), path, note=said
         )
@@ -471,7 +461,9 @@ class EditingMixin(Screen[None]):
                 diff_briefs(base, stored),
                 diff_context(story, base, stored),
                 path,
-                note=f"New: {provenance(stored)}. e opens your text again to publish it on top.",
+                note=(
+                    f"New: {provenance(stored.ref)}. e opens your text again to publish it on top."
+                ),
             )
         )
         if choice == "edit":

@@ -8,7 +8,7 @@ changed meanwhile when it refuses a stale file. Both draw the one diff presentat
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from service.domain.models import Brief, Story
@@ -28,27 +28,12 @@ def print_changes(
     old: Brief, new: Brief, story: Story | None, *, file: TextIO, color: str = "auto"
 ) -> None:
     """Render the diff from ``old`` to ``new`` on ``file`` (``color``: auto, always, never)."""
-    from rich.console import Console
-
-    from service.cli._render import print_diff
+    from service.cli._render import diff_context, make_console, print_diff
     from service.domain.diff import diff_briefs
-    from service.domain.presentation import DiffContext
 
-    common: dict[str, Any] = {"file": file, "highlight": False, "markup": False, "emoji": False}
-    if color == "always":
-        console = Console(force_terminal=True, no_color=False, **common)
-    elif color == "never":
-        console = Console(color_system=None, no_color=True, **common)
-    else:  # auto: colour a terminal unless NO_COLOR is set (rich reads it)
-        console = Console(**common)
+    console = make_console(color, file)
     plain = console.no_color or console.color_system is None
-    context = DiffContext(
-        parties={} if story is None else {party.id: party.name for party in story.parties},
-        sources={source.id: source for source in (*old.sources, *new.sources)},
-        issues={issue.id: issue for issue in new.issues},
-        old_issues={issue.id: issue for issue in old.issues},
-        story=story,
-    )
+    context = diff_context(old, new, story)
     print_diff(console, diff_briefs(old, new), context, plain=plain)
 
 

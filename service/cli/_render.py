@@ -10,13 +10,19 @@ and colons in news text are printed as they are.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.text import Text
 
 from service.domain.changes import BriefDiff
 from service.domain.presentation import DiffContext, Role, Span, header, sections, word_spans
+
+if TYPE_CHECKING:
+    from service.domain.models import Brief, Story
 
 STYLES: Mapping[Role, str] = {
     Role.PLAIN: "",
@@ -82,4 +88,42 @@ def text(spans: Iterable[Span], plain: bool) -> Text:
     """The spans as one rich `Text`; with colour (not ``plain``) the markers are left out."""
     return Text.assemble(
         *((span.text, STYLES[span.role]) for span in spans if plain or span.role != Role.MARKER)
+    )
+
+
+def make_console(color: str, file: TextIO | None = None) -> Console:
+    """A rich console on ``file`` (default stdout): ``always`` forces ANSI colour (even with
+    NO_COLOR set), ``never`` prints plain text, ``auto`` colours a terminal unless NO_COLOR is
+    set."""
+    common: dict[str, Any] = {
+        "file": sys.stdout if file is None else file,
+        "highlight": False,
+        "markup": False,
+        "emoji": False,
+    }
+    if color == "always":
+        truecolor = os.environ.get("COLORTERM", "") in {"truecolor", "24bit"}
+        return Console(
+            force_terminal=True,
+            no_color=False,
+            color_system="truecolor" if truecolor else "256",
+            **common,
+        )
+    if color == "never":
+        return Console(color_system=None, no_color=True, **common)
+    return Console(**common)
+
+
+def diff_context(
+    old: Brief, new: Brief, story: Story | None, *, trivial_hidden: bool = False
+) -> DiffContext:
+    """What the presentation needs beside the diff of ``old`` → ``new``: party names, both
+    sides' sources and issues."""
+    return DiffContext(
+        parties={} if story is None else {party.id: party.name for party in story.parties},
+        sources={source.id: source for source in (*old.sources, *new.sources)},
+        issues={issue.id: issue for issue in new.issues},
+        old_issues={issue.id: issue for issue in old.issues},
+        story=story,
+        trivial_hidden=trivial_hidden,
     )

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from service.domain.models import Brief, Story
 
 _SELECTOR = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?:@(?P<revision>[1-9]\d*))?$")
@@ -179,41 +176,9 @@ def _print(args: argparse.Namespace, story: Story | None, old: Brief, new: Brief
     if args.format == "json":
         sys.stdout.write(codec.encode_pretty(diff).decode())
         return
-    from service.cli._render import print_diff
-    from service.domain.presentation import DiffContext
+    from service.cli._render import diff_context, make_console, print_diff
 
     console = make_console(args.color)
     plain = console.no_color or console.color_system is None
-    context = DiffContext(
-        parties={} if story is None else {party.id: party.name for party in story.parties},
-        sources={source.id: source for source in (*old.sources, *new.sources)},
-        issues={issue.id: issue for issue in new.issues},
-        old_issues={issue.id: issue for issue in old.issues},
-        story=story,
-        trivial_hidden=diff != full,
-    )
+    context = diff_context(old, new, story, trivial_hidden=diff != full)
     print_diff(console, diff, context, plain=plain)
-
-
-def make_console(color: str) -> Console:
-    """A rich console on stdout: ``always`` forces ANSI colour (even with NO_COLOR set),
-    ``never`` prints plain text, ``auto`` colours a terminal unless NO_COLOR is set."""
-    from rich.console import Console
-
-    common: dict[str, Any] = {
-        "file": sys.stdout,
-        "highlight": False,
-        "markup": False,
-        "emoji": False,
-    }
-    if color == "always":
-        truecolor = os.environ.get("COLORTERM", "") in {"truecolor", "24bit"}
-        return Console(
-            force_terminal=True,
-            no_color=False,
-            color_system="truecolor" if truecolor else "256",
-            **common,
-        )
-    if color == "never":
-        return Console(color_system=None, no_color=True, **common)
-    return Console(**common)

@@ -16,6 +16,7 @@ from service.domain.diff import without_trivial
 from service.domain.models import Brief, BriefRef, Issue
 from service.domain.presentation import DiffContext, counts, significance
 from tui.format import pair_label, spans
+from tui.format import provenance as revision_provenance
 from tui.screens.base import FittedFooterScreen
 from tui.source import DataSource
 from tui.widgets.diff_view import DiffView
@@ -26,17 +27,11 @@ def provenance(old: BriefRef, new: BriefRef) -> str:
     """Who stored each side and why (``old r1 by desk: note · new r2 by desk: note``); empty
     when neither side says (imported files, authentication off)."""
 
-    def side(name: str, ref: BriefRef) -> str | None:
-        if not (ref.revised_by or ref.change_note):
-            return None
-        said = f"{name} r{ref.revision}"
-        if ref.revised_by:
-            said += f" by {ref.revised_by}"
-        if ref.change_note:
-            said += f": {ref.change_note}"
-        return said
-
-    return " · ".join(filter(None, [side("old", old), side("new", new)]))
+    return " · ".join(
+        f"{name} {revision_provenance(ref)}"
+        for name, ref in (("old", old), ("new", new))
+        if ref.revised_by or ref.change_note
+    )
 
 
 class DiffScreen(SearchMixin, FittedFooterScreen):
