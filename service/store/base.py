@@ -14,6 +14,7 @@ from typing import Protocol
 
 import msgspec
 
+from service.domain.changelog import Change
 from service.domain.files import StoryFolder
 from service.domain.models import (
     Brief,
@@ -222,6 +223,29 @@ class TokenStore(Protocol):
 
     async def revoke_token(self, name_or_id: str, now: dt.datetime) -> TokenRecord:
         """Mark a token revoked; raises ``NotFoundError``."""
+
+
+ChangeListener = Callable[[int], None]
+"""Told the newest change id the store knows of, after a commit on this process or (PostgreSQL)
+on any replica. A wake-up only: read the log (``changes_after``) for the changes themselves."""
+
+
+class ChangeStore(Protocol):
+    """The durable change log written with every revision and story change (an outbox)."""
+
+    async def changes_after(
+        self, after: int, *, story_id: str | None = None, limit: int = 100
+    ) -> list[Change]:
+        """Up to ``limit`` changes with an id above ``after``, oldest first, of one story or all;
+        raises ``NotFoundError`` for an unknown ``story_id``."""
+
+    async def last_change_id(self, story_id: str | None = None) -> int:
+        """The newest change id (of one story, or of all), 0 when the log is empty."""
+
+    def on_change(self, listener: ChangeListener) -> Callable[[], None]:
+        """Call ``listener`` after every committed change from now on (PostgreSQL: on every
+        replica, through ``LISTEN/NOTIFY``); returns the function that stops it. Listeners
+        run on the event loop and must not block."""
 
 
 class Store(StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore, Protocol):
