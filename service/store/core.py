@@ -35,10 +35,12 @@ from service.store.base import (
     StoryStore,
     TokenRecord,
     TokenStore,
+    WebhookStore,
 )
 from service.store.driver import Dialect, Driver, Row, Tx, UniqueViolationError
 from service.store.listing import CURRENT_JOIN, list_briefs_sql
 from service.store.records import NUL_MESSAGE, encode_cursor, stale_revision
+from service.store.webhooks import WebhookSQL
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -58,14 +60,14 @@ _TOKEN = "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_
 
 OPERATIONS = tuple(
     name
-    for protocol in (StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore)
+    for protocol in (StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore, WebhookStore)
     for name, member in vars(protocol).items()
     if inspect.iscoroutinefunction(member)
 )
 """The store's operations, as its metrics name them (every coroutine method of `Store`)."""
 
 
-class SQLStore:
+class SQLStore(WebhookSQL):
     """A `Store` over a driver; ``SQLiteStore`` and ``PostgresStore`` name their driver."""
 
     def __init__(self, driver: Driver) -> None:
