@@ -69,6 +69,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     in ninjs exports. Unset: the base URL of each request."""
     feed_page_size: Annotated[int, msgspec.Meta(ge=1, le=500)] = 25
     """Entries per page of the Atom feeds; older entries are on the ``next`` pages."""
+    webhook_delivery: bool = True
+    """Run the webhook deliverer in this process (false: it only serves the API; another
+    process or replica sharing the database delivers)."""
     webhook_allow_hosts: tuple[str, ...] = ()
     """Webhook target hosts (names or IP addresses, comma-separated, matched exactly) allowed
     even though they resolve to a loopback, private, link-local or otherwise internal address,

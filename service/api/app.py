@@ -199,8 +199,8 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
             the_store, the_store, targets, DelivererConfig.from_settings(settings)
         )
         try:
-            async with delivering(deliverer):  # stopped before the store closes
-                yield
+            async with delivering(deliverer, enabled=settings.webhook_delivery):
+                yield  # the deliverer stops before the store closes
         finally:
             await the_store.close()
 

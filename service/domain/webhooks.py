@@ -16,8 +16,11 @@ import msgspec
 from service.domain.changelog import Change, ChangeKind
 from service.domain.models import Slug
 
-WebhookUrl = Annotated[str, msgspec.Meta(min_length=8, max_length=2000)]
-"""An ``http://`` or ``https://`` URL whose host is public (or listed as allowed)."""
+WebhookUrl = Annotated[
+    str, msgspec.Meta(min_length=8, max_length=2000, pattern=r"^[hH][tT][tT][pP][sS]?://\S+$")
+]
+"""An ``http://`` or ``https://`` URL whose host is public (or listed as allowed): what the
+pattern cannot check, the server does at registration (a 422 naming ``$.url``)."""
 
 DeliveryOutcome = Literal["delivered", "retrying", "failed"]
 """What one attempt came to: the receiver took it (2xx); it failed and will be retried; it

@@ -50,8 +50,12 @@ Clock = Callable[[], dt.datetime]
 
 
 @contextlib.asynccontextmanager
-async def delivering(deliverer: Deliverer) -> AsyncIterator[Deliverer]:
-    """Run ``deliverer`` in a background task for the block (the app's lifespan)."""
+async def delivering(deliverer: Deliverer, *, enabled: bool = True) -> AsyncIterator[Deliverer]:
+    """Run ``deliverer`` in a background task for the block (the app's lifespan), if
+    ``enabled``."""
+    if not enabled:
+        yield deliverer
+        return
     task = asyncio.create_task(deliverer.run(), name="webhook-deliverer")
     try:
         yield deliverer

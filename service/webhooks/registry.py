@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 import secrets
 
-from service.domain.errors import InvalidBodyError
+from service.domain.errors import InvalidContentError
 from service.domain.webhooks import Webhook, WebhookCreate
 from service.store.base import WebhookProgress, WebhookRecord
 from service.webhooks.targets import TargetGuard, TargetRefusedError
@@ -24,8 +24,8 @@ async def new_webhook_record(
     create: WebhookCreate, guard: TargetGuard, now: dt.datetime, *, start_after: int
 ) -> WebhookRecord:
     """The record of a new endpoint, its URL checked, that delivers the changes after
-    ``start_after`` (the newest change when it is registered); ``InvalidBodyError`` naming the
-    field that is wrong (a refused target, an event listed twice)."""
+    ``start_after`` (the newest change when it is registered); ``InvalidContentError`` naming
+    the field that breaks a rule no schema states (a refused target, an event listed twice)."""
     problems: list[tuple[str, str]] = []
     seen: set[str] = set()
     for index, kind in enumerate(create.events):
@@ -37,7 +37,7 @@ async def new_webhook_record(
     except TargetRefusedError as refused:
         problems.insert(0, ("$.url", str(refused)))
     if problems:
-        raise InvalidBodyError(problems)
+        raise InvalidContentError(problems)
     return WebhookRecord(
         id=secrets.token_hex(8),
         url=create.url,
