@@ -47,15 +47,14 @@ class Report(msgspec.Struct, kw_only=True, frozen=True):
 
 
 def the_extractor() -> Extractor:
-    """``service.domain.extract.extract``, with a clear error while it does not exist yet."""
+    """``service.domain.extract.extract``, with a clear error if it cannot be imported."""
     try:
-        from service.domain.extract import extract as extract_article  # type: ignore[attr-defined]
+        from service.domain.extract import extract as extract_article
     except ImportError as error:
         raise DevsetError(f"the extractor is not available: {error}") from None
 
     def run(text: str, published: datetime.date) -> Extraction:
-        result: Extraction = extract_article(text, published)
-        return result
+        return extract_article(text, published)
 
     return run
 
@@ -86,11 +85,13 @@ def evaluate(articles: Sequence[Article], extract: Extractor, *, devset: str, ru
     totals = rates(scores)
     text = first_words([article.text for article in articles], TIMED_WORDS)
     timing = median_ms(extract, text, articles[-1].published, runs)
-    missed = [
-        f"{name} {getattr(totals, name):.3f} < {target}"
-        for name, target in TARGETS.items()
-        if getattr(totals, name) < target
-    ]
+    missed = []
+    for name, target in TARGETS.items():
+        value: float | None = getattr(totals, name)
+        if value is None:
+            missed.append(f"{name}: nothing to measure")
+        elif value < target:
+            missed.append(f"{name} {value:.3f} < {target}")
     if timing >= TARGET_MS:
         missed.append(f"time {timing:.1f} ms >= {TARGET_MS:.0f} ms")
     return Report(
@@ -104,11 +105,13 @@ def evaluate(articles: Sequence[Article], extract: Extractor, *, devset: str, ru
     )
 
 
+def _rate(value: float | None) -> str:
+    return "    -" if value is None else f"{value:5.2f}"
+
+
 def _row(name: str, score: Rates, counts: str) -> str:
-    return (
-        f"{name:34} {counts} {score.precision:5.2f} {score.recall:5.2f} {score.f1:5.2f} "
-        f"{score.speaker:5.2f} {score.cue:5.2f} {score.dates:5.2f}"
-    )
+    figures = (score.precision, score.recall, score.f1, score.speaker, score.cue, score.dates)
+    return f"{name:34} {counts} " + " ".join(_rate(value) for value in figures)
 
 
 def _counts(scores: Sequence[ArticleScore]) -> str:

@@ -56,58 +56,21 @@ _SURNAME_VARIANTS = {
     "ermak": "yermak",
     "shmygal": "shmyhal",
 }
-_CUE_LEADERS = frozenset(
-    [
-        "also",
-        "has",
-        "have",
-        "had",
-        "was",
-        "were",
-        "is",
-        "are",
-        "be",
-        "been",
-        "being",
-        "then",
-        "later",
-        "further",
-        "again",
-        "earlier",
-        "and",
-        "reportedly",
-        "publicly",
-        "separately",
-        "previously",
-        "once",
-        "would",
-        "will",
-    ]
-)
-_FUNCTION_WORDS = frozenset(
-    [
-        "as",
-        "to",
-        "in",
-        "on",
-        "of",
-        "the",
-        "a",
-        "an",
-        "about",
-        "that",
-        "by",
-        "with",
-        "for",
-        "at",
-        "from",
-        "it",
-        "this",
-    ]
-)
-_DATE_FILLERS = frozenset(
-    ["on", "in", "the", "a", "an", "of", "at", "by", "since", "from", "until"]
-)
+# fmt: off
+_CUE_LEADERS = frozenset({
+    "also", "has", "have", "had", "was", "were", "is", "are", "be", "been", "being", "then",
+    "later", "further", "again", "earlier", "and", "reportedly", "publicly", "separately",
+    "previously", "once", "would", "will",
+})
+"""Auxiliaries and adverbs dropped from the front of a cue before its head word is taken."""
+_FUNCTION_WORDS = frozenset({
+    "as", "to", "in", "on", "of", "the", "a", "an", "about", "that", "by", "with", "for", "at",
+    "from", "it", "this",
+})
+_DATE_FILLERS = frozenset({
+    "on", "in", "the", "a", "an", "of", "at", "by", "since", "from", "until",
+})
+# fmt: on
 
 
 def normalise(text: str) -> str:
@@ -359,30 +322,30 @@ def score_article(article: Article, extraction: Extraction, problems: list[str])
 
 
 class Rates(msgspec.Struct, kw_only=True, frozen=True):
-    """Micro-averaged rates over a set of articles; a rate with no denominator is 1.0."""
+    """Micro-averaged rates over a set of articles; ``None`` where there is nothing to count
+    (no predicted quotes for precision, no matched quotes for speaker and cue ...)."""
 
-    precision: float
-    recall: float
-    f1: float
-    speaker: float
-    cue: float
-    dates: float
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    speaker: float | None
+    cue: float | None
+    dates: float | None
 
 
-def _ratio(part: int, whole: int) -> float:
-    return part / whole if whole else 1.0
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
 
 
 def rates(scores: Sequence[ArticleScore]) -> Rates:
     """Quote precision/recall/F1 and speaker, cue and date accuracy, summed over ``scores``."""
     matched = sum(score.matched for score in scores)
-    precision = _ratio(matched, sum(score.predicted_quotes for score in scores))
-    recall = _ratio(matched, sum(score.gold_quotes for score in scores))
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    predicted = sum(score.predicted_quotes for score in scores)
+    gold = sum(score.gold_quotes for score in scores)
     return Rates(
-        precision=precision,
-        recall=recall,
-        f1=f1,
+        precision=_ratio(matched, predicted),
+        recall=_ratio(matched, gold),
+        f1=_ratio(2 * matched, gold + predicted),
         speaker=_ratio(sum(score.speakers_right for score in scores), matched),
         cue=_ratio(sum(score.cues_right for score in scores), matched),
         dates=_ratio(

@@ -180,6 +180,7 @@ def test_no_predictions_scores_zero_recall_and_f1() -> None:
     score = score_article(article(gold), Extraction(published="2025-03-14"), [])
     total = rates([score])
     assert (total.recall, total.f1) == (0.0, 0.0)
+    assert (total.precision, total.speaker, total.cue, total.dates) == (None, None, None, None)
 
 
 def test_locate_follows_label_order_and_reports_what_is_missing() -> None:
