@@ -62,10 +62,9 @@ class WebhookCreated(msgspec.Struct, kw_only=True, frozen=True):
     secret: str
 
 
-class WebhookDelivery(msgspec.Struct, kw_only=True, frozen=True):
-    """One delivery attempt of one change to an endpoint, as its delivery log lists it."""
+class DeliveryAttempt(msgspec.Struct, kw_only=True, frozen=True):
+    """One delivery attempt of one change to an endpoint."""
 
-    id: int
     change_id: int
     webhook_message_id: str
     """The ``webhook-id`` header sent: the same for every attempt at this change."""
@@ -80,6 +79,12 @@ class WebhookDelivery(msgspec.Struct, kw_only=True, frozen=True):
     duration_ms: float
     next_retry_at: dt.datetime | None = None
     """When the next attempt is due (outcome ``retrying`` only)."""
+
+
+class WebhookDelivery(DeliveryAttempt, kw_only=True, frozen=True):
+    """An attempt as the endpoint's delivery log lists it (the store numbers them)."""
+
+    id: int
 
 
 class WebhookEvent(msgspec.Struct, kw_only=True, frozen=True):

@@ -25,7 +25,7 @@ from service.domain.models import (
     StoryUpdate,
 )
 from service.domain.views import StorySummary
-from service.domain.webhooks import DeliveryOutcome, WebhookDelivery
+from service.domain.webhooks import DeliveryAttempt, WebhookDelivery
 from service.domain.wire import BriefPage, BriefQuery, Scope
 
 Now = dt.datetime
@@ -274,20 +274,6 @@ class WebhookRecord(msgspec.Struct, kw_only=True, frozen=True):
     secret: str
     created_at: dt.datetime
     progress: WebhookProgress
-
-
-class DeliveryAttempt(msgspec.Struct, kw_only=True, frozen=True):
-    """One attempt to store in an endpoint's delivery log (the store numbers it)."""
-
-    change_id: int
-    message_id: str
-    attempt: int
-    at: dt.datetime
-    outcome: DeliveryOutcome
-    status_code: int | None = None
-    error: str | None = None
-    duration_ms: float
-    next_retry_at: dt.datetime | None = None
 
 
 class WebhookStore(Protocol):

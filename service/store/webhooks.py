@@ -17,8 +17,8 @@ import msgspec
 
 from service.domain.changelog import ChangeKind
 from service.domain.errors import NotFoundError
-from service.domain.webhooks import WebhookDelivery
-from service.store.base import DeliveryAttempt, Now, WebhookProgress, WebhookRecord
+from service.domain.webhooks import DeliveryAttempt, WebhookDelivery
+from service.store.base import Now, WebhookProgress, WebhookRecord
 from service.store.driver import Dialect, Driver, ForeignKeyViolationError, Row, Tx
 
 _events_decoder = msgspec.json.Decoder(list[ChangeKind])
@@ -189,7 +189,7 @@ async def _save(
             _INSERT_DELIVERY,
             webhook_id,
             attempt.change_id,
-            attempt.message_id,
+            attempt.webhook_message_id,
             attempt.attempt,
             _text(attempt.at),
             attempt.outcome,

@@ -31,11 +31,10 @@ import msgspec
 
 from service.domain import codec
 from service.domain.changelog import Change
-from service.domain.webhooks import event_of, webhook_message_id
+from service.domain.webhooks import DeliveryAttempt, event_of, webhook_message_id
 from service.settings import Settings
 from service.store.base import (
     ChangeStore,
-    DeliveryAttempt,
     WebhookProgress,
     WebhookRecord,
     WebhookStore,
@@ -259,7 +258,7 @@ class Deliverer:
         )
         attempt = DeliveryAttempt(
             change_id=change.id,
-            message_id=message_id,
+            webhook_message_id=message_id,
             attempt=progress.attempt + 1,
             at=at,
             outcome=step.outcome,

@@ -7,18 +7,16 @@ import asyncio
 import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 import pytest
 
 from service.domain.changelog import Change, ChangeKind
-from service.settings import Settings
 from service.store.base import Store, WebhookProgress, WebhookRecord
-from service.store.factory import open_store
 from service.webhooks.deliverer import Deliverer, DelivererConfig, delivering
 from service.webhooks.policy import RetryPolicy
 from service.webhooks.registry import new_secret
 from service.webhooks.targets import TargetGuard
+from tests.store.conftest import settings, store  # noqa: F401 - the store on each backend
 
 from .receiver import Receiver, receiving
 
@@ -66,23 +64,6 @@ class ChangeFeed:
         return lambda: self._listeners.remove(listener)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings naming a fresh database of each backend."""
-    if request.param == "sqlite":
-        return Settings(database_url=f"sqlite:///{tmp_path}/data/briefs.db")
-    url: str = request.getfixturevalue("postgres_url")
-    return Settings(database_url=url, db_pool_size=4)
-
-
-@pytest.fixture
-async def store(settings: Settings) -> AsyncIterator[Store]:
-    """An opened, migrated, empty store."""
-    opened = await open_store(settings)
-    yield opened
-    await opened.close()
-
-
 @pytest.fixture
 def feed() -> ChangeFeed:
     """An empty change log."""
@@ -108,7 +89,7 @@ def config(policy: RetryPolicy = FAST, **overrides: float) -> DelivererConfig:
 
 
 async def register(
-    store: Store,
+    hooks: Store,
     url: str,
     events: list[ChangeKind] | None = None,
     *,
@@ -125,19 +106,19 @@ async def register(
         created_at=dt.datetime.now(dt.UTC),
         progress=WebhookProgress(),
     )
-    await store.create_webhook(record)
+    await hooks.create_webhook(record)
     return record
 
 
 @contextlib.asynccontextmanager
 async def running(
     feed: ChangeFeed,
-    store: Store,
+    hooks: Store,
     delivery: DelivererConfig | None = None,
     guard: TargetGuard = LOCAL,
 ) -> AsyncIterator[Deliverer]:
     """A deliverer running for the block."""
-    deliverer = Deliverer(feed, store, guard, delivery or config())
+    deliverer = Deliverer(feed, hooks, guard, delivery or config())
     async with delivering(deliverer):
         yield deliverer
 
