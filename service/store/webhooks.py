@@ -29,6 +29,12 @@ _COLUMNS = (
 _SELECT = f"SELECT {_COLUMNS} FROM webhooks"  # noqa: S608 - constant column names
 _LIVE = "deleted_at IS NULL"
 _ACTIVE = f"{_LIVE} AND disabled_at IS NULL"
+_CLAIMABLE = (
+    f"FROM webhooks WHERE {_ACTIVE} AND last_change_id < ?"
+    " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+    " AND (lease_until IS NULL OR lease_until < ?)"
+)
+"""Endpoints behind the log (the first ``?``), due and not leased at the instant (the others)."""
 _DELIVERIES = (
     "SELECT id, change_id, message_id, attempt, at, outcome, status_code, error, duration_ms,"
     " next_retry_at FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?"
@@ -84,7 +90,13 @@ class WebhookSQL:
     async def claim_webhooks(
         self, owner: str, now: Now, *, lease_until: Now, behind: int, limit: int
     ) -> list[WebhookRecord]:
-        """Lease up to ``limit`` due endpoints behind the log that no other deliverer holds."""
+        """Lease up to ``limit`` due endpoints behind the log that no other deliverer holds.
+
+        A read looks first, so that a wake-up with nothing to deliver (most writes, when no
+        endpoint wants them) costs no write transaction."""
+        at = _text(now)
+        if await self.driver.one(f"SELECT 1 {_CLAIMABLE} LIMIT 1", behind, at, at) is None:
+            return []
         return await self.driver.transaction(
             lambda tx: _claim(
                 tx, self._d, owner, now=now, lease_until=lease_until, behind=behind, limit=limit
@@ -153,14 +165,7 @@ async def _claim(
     # SQLite has no row locks (nor their words): BEGIN IMMEDIATE serialises claims there.
     skip_locked = f"{d.for_update} SKIP LOCKED" if d.for_update else ""
     rows = await tx.all(
-        f"{_SELECT} WHERE {_ACTIVE} AND last_change_id < ?"
-        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
-        " AND (lease_until IS NULL OR lease_until < ?)"
-        f" ORDER BY id LIMIT ?{skip_locked}",
-        behind,
-        at,
-        at,
-        limit,
+        f"SELECT {_COLUMNS} {_CLAIMABLE} ORDER BY id LIMIT ?{skip_locked}", behind, at, at, limit
     )
     records = [_record(row) for row in rows]
     await tx.execute_many(
