@@ -40,7 +40,8 @@ _DELIVERIES = (
     " next_retry_at FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?"
 )
 _INSERT_WEBHOOK = (
-    "INSERT INTO webhooks (id, url, events, story_id, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO webhooks (id, url, events, story_id, secret, created_at, last_change_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_DELIVERY = (
     "INSERT INTO webhook_deliveries (webhook_id, change_id, message_id, attempt, at, outcome,"
@@ -142,6 +143,7 @@ async def _create(tx: Tx, record: WebhookRecord) -> None:
             record.story_id,
             record.secret,
             _text(record.created_at),
+            record.progress.last_change_id,  # where its queue starts (the rest is fresh)
         )
     except ForeignKeyViolationError:  # the story's check above is the rule; this the backstop
         raise NotFoundError(f"story {record.story_id!r} does not exist") from None

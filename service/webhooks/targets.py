@@ -92,6 +92,8 @@ class TargetGuard:
             pass  # a name, not an address
         try:
             found = await self._resolve(host, port)
+        except UnicodeError:  # the IDNA codec refuses it: an empty or over-long label
+            raise TargetRefusedError(f"{host[:80]!r} is not a valid host name") from None
         except (OSError, TimeoutError) as error:
             raise TargetRefusedError(
                 f"{host} does not resolve ({error or type(error).__name__})", retryable=True

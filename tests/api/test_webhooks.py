@@ -18,6 +18,8 @@ from tests.webhooks.receiver import Answer, Receiver, receiving
 
 STORY = "ceasefire-2025"
 EVENTS = ["brief.created", "brief.revised"]
+MORE = " (decoding stops at the first type error: more may follow)"
+URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://\S+$"
 _BRIEF = {
     "id": "brief-2025-03-20",
     "as_of": "2025-03-20",
@@ -162,15 +164,15 @@ async def test_a_public_target_is_accepted_without_the_allow_list(api: Api) -> N
     [
         (
             {"url": "https://93.184.216.34/h", "events": EVENTS, "secret": "whsec_x"},
-            [{"path": "$", "message": "Object contains unknown field `secret`"}],
+            [{"path": "$.secret", "message": "unknown field"}],
         ),
         (
             {"url": "https://93.184.216.34/h", "events": ["brief.deleted"]},
-            [{"path": "$.events[0]", "message": "Invalid enum value 'brief.deleted'"}],
+            [{"path": "$.events[0]", "message": f"Invalid enum value 'brief.deleted'{MORE}"}],
         ),
         (
             {"url": "https://93.184.216.34/h", "events": []},
-            [{"path": "$.events", "message": "Expected `array` of length >= 1"}],
+            [{"path": "$.events", "message": f"Expected `array` of length >= 1{MORE}"}],
         ),
         (
             {"url": "https://93.184.216.34/h", "events": ["brief.created", "brief.created"]},
@@ -181,13 +183,13 @@ async def test_a_public_target_is_accepted_without_the_allow_list(api: Api) -> N
             [
                 {
                     "path": "$.url",
-                    "message": "Expected `str` matching regex '^[hH][tT][tT][pP][sS]?://\\S+$'",
+                    "message": f"Expected `str` matching regex {URL_PATTERN!r}{MORE}",
                 }
             ],
         ),
         (
             {"events": EVENTS},
-            [{"path": "$", "message": "Object missing required field `url`"}],
+            [{"path": "$", "message": f"Object missing required field `url`{MORE}"}],
         ),
     ],
 )

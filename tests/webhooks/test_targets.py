@@ -40,6 +40,8 @@ GUARD = TargetGuard([])
         ("http://user:pw@93.184.216.34/", "the URL may not carry credentials (user:password@)"),
         ("http://93.184.216.34:99999/", "the URL is malformed: Port out of range 0-65535"),
         ("http://93.184.216.34/#x", "the URL may not have a fragment (#...)"),
+        ("HTTPS://" + "0" * 300, "'" + "0" * 80 + "' is not a valid host name"),
+        ("http://a..b/", "'a..b' is not a valid host name"),
     ],
 )
 async def test_internal_and_malformed_targets_are_refused(url: str, reason: str) -> None:
