@@ -25,7 +25,7 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|\n")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _TOKEN = re.compile(
     r"(?P<word>(?:[A-Z]\.){2,}|[^\W\d_](?:[\w’'\-.]*[^\W_])?[’']?)"
-    r"|(?P<number>\d[\d.,:/\-]*[^\W_]*)"
+    r"|(?P<number>\d(?:[\d.,:/\-]*\d)?[^\W\d_]*)"
     r"|(?P<punct>—|–|--|[^\s\w])"
 )
 
@@ -37,6 +37,9 @@ class Kind(Enum):
     NUMBER = "number"
     PUNCT = "punct"
     QUOTE = "quote"
+
+
+_KINDS = {kind.value: kind for kind in Kind}
 
 
 class Token(NamedTuple):
@@ -160,5 +163,6 @@ def _tokens(text: str, start: int, end: int, quotes: list[QuoteSpan]) -> list[To
 def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
     found = []
     for match in _TOKEN.finditer(text, start, end):
-        found.append(make_token(match.group(), match.start(), match.end(), Kind(match.lastgroup)))
+        kind = _KINDS[match.lastgroup or "punct"]
+        found.append(make_token(match.group(), match.start(), match.end(), kind))
     return found

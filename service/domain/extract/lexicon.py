@@ -17,9 +17,9 @@ def words(text: str) -> frozenset[str]:
 # Capitalised words that are part of a title before a name, never the name itself.
 TITLE_WORDS = words(
     """
-    president vice prime minister foreign defence defense interior finance deputy secretary
-    state general spokesman spokeswoman spokesperson envoy special ambassador adviser advisor
-    national security chancellor chief senior senator sen. rep. representative congressman
+    president presidential vice prime minister foreign defence defense interior finance deputy
+    secretary state general spokesman spokeswoman spokesperson envoy special ambassador adviser
+    advisor national security chancellor chief senior senator sen. rep. representative congressman
     congresswoman governor mayor leader commander king queen prince princess pope sheikh emir
     crown dr dr. mr mr. mrs mrs. ms ms. chairman chairwoman chair director head premier speaker
     justice judge admiral gen. col. lt. colonel lieutenant major captain sergeant press aide
@@ -94,7 +94,9 @@ NOT_NAME_WORDS = words(
     meanwhile however but and or so the a an this that these those it its he she they we i you
     his her their our in on at for of by with from after before during as while when where if
     asked update breaking exclusive analysis opinion photo video watch live also there here what
-    who why how according
+    who why how according afterwards afterward subsequently separately additionally instead
+    still yet now then thus overall first second third finally previously details source quote
+    quotes background context read more see
     """
 )
 

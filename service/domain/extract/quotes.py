@@ -111,9 +111,14 @@ def _filled(
         cue = attribution.cue.text if attribution else None
         if attribution is None and previous is not None and quotes:
             last_quote, last_paragraph = previous
-            continues = opens_sentence and last_paragraph == paragraph
-            if continues or (not last_quote.closed and last_paragraph == paragraph - 1):
+            if opens_sentence and last_paragraph == paragraph:
                 speaker, cue = quotes[-1].speaker, quotes[-1].cue
+            elif last_paragraph == paragraph - 1 and (
+                not last_quote.closed or (opens_sentence and _ends_sentence(text, quote))
+            ):
+                # the quote goes on in a paragraph of its own: same speaker, no cue written
+                speaker = quotes[-1].speaker
+                cue = quotes[-1].cue if not last_quote.closed else None
         quotes.append(
             ExtractedQuote(
                 text=text[quote.start : quote.end],
@@ -125,6 +130,13 @@ def _filled(
         )
         previous = (quote, paragraph)
     return _echoes(quotes)
+
+
+def _ends_sentence(text: str, quote: QuoteSpan) -> bool:
+    """Whether a quote ends on a stop (a subhead in quotation marks does not)."""
+    inner = text[quote.start : quote.end].rstrip()
+    after = text[quote.end + 1 : quote.end + 3].strip()
+    return bool(inner) and (inner[-1] in ".!?…" or after[:1] in (".", "!", "?"))
 
 
 def _echoes(quotes: list[ExtractedQuote]) -> list[ExtractedQuote]:
