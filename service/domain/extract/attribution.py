@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from service.domain.extract.clauses import Kind, Sentence, Token, sentences
 from service.domain.extract.cues import Cue, CueKind, find_cues
+from service.domain.extract.documents import with_issuers
 from service.domain.extract.mentions import (
     SPEAKING_KINDS,
     Mention,
@@ -62,7 +63,7 @@ def read(text: str) -> Article:
     """Quotes, sentences and attributed cues of ``text`` (cached: quotes and indirect share it)."""
     quotes = find_quote_spans(text)
     parts = sentences(text, quotes)
-    found = [mentions(sentence.tokens) for sentence in parts]
+    found = [with_issuers(s.tokens, mentions(s.tokens)) for s in parts]
     resolver = Resolver.for_text(parts, found)
     readings = [
         _read_sentence(sentence, named, text, resolver)

@@ -100,7 +100,7 @@ def mentions(tokens: list[Token], lo: int = 0, hi: int | None = None) -> list[Me
             continue
         found.append(_marked(tokens, mention, found, lo))
         index = mention.end
-    return _issued(tokens, _coordinated(tokens, found))
+    return _coordinated(tokens, found)
 
 
 def within(found: list[Mention], lo: int, hi: int) -> list[Mention]:
@@ -350,41 +350,3 @@ def _headed(tokens: list[Token], index: int, end: int) -> Mention | None:
         kind = MentionKind.BODY
     text = " ".join(strip_possessive(t.text) for t in run)
     return Mention(kind, text, (), index, end, possessive, False, issuer=issuer)
-
-
-_ISSUERS = frozenset([MentionKind.BODY, MentionKind.PERSON, MentionKind.GROUP, MentionKind.PLACE])
-
-
-def _issued(tokens: list[Token], found: list[Mention]) -> list[Mention]:
-    """Documents with their issuer: "a readout issued by the Kremlin", "the Kremlin in a
-    statement", "a statement from the White House"."""
-    result = list(found)
-    for position, mention in enumerate(found):
-        if mention.kind is not MentionKind.DOCUMENT or mention.issuer:
-            continue
-        issuer = _issuer_after(tokens, found, position) or _issuer_before(tokens, found, position)
-        if issuer is not None:
-            result[position] = mention._replace(issuer=issuer.name)
-    return result
-
-
-def _issuer_after(tokens: list[Token], found: list[Mention], position: int) -> Mention | None:
-    document = found[position]
-    for index in range(document.end, min(document.end + 6, len(tokens))):
-        token = tokens[index]
-        if token.kind is not Kind.WORD:
-            return None
-        if token.lower in ("by", "from"):
-            following = [m for m in found[position + 1 :] if m.first == index + 1]
-            if following and following[0].kind in _ISSUERS:
-                return following[0]
-            return None
-    return None
-
-
-def _issuer_before(tokens: list[Token], found: list[Mention], position: int) -> Mention | None:
-    document = found[position]
-    if position == 0 or document.first < 1 or tokens[document.first - 1].lower != "in":
-        return None
-    previous = found[position - 1]
-    return previous if previous.end == document.first - 1 and previous.kind in _ISSUERS else None
