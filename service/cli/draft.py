@@ -16,61 +16,15 @@ import datetime as dt
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from service.cli._article import add_article_arguments, published_date, read_article, read_registry
+from service.cli._command import Arg, Command
 from service.cli._target import add_target_arguments
-from service.cli.main import EXIT_OK
 
 if TYPE_CHECKING:
     from service.domain.extract.draft import ArticleDraft
     from service.domain.models import BriefDraft, Source
-
-
-def register(subparsers: Any) -> None:
-    """Add the ``draft`` sub-command."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "draft",
-        help="draft the next brief from an article: quotes, dated events and issue notes",
-        description=(
-            "Write the draft `briefs new` would, dated --published (or --as-of), with the\n"
-            "article's quotes, dated events and issue hints drafted into it, each marked as\n"
-            "machine-drafted with its span. Review them, then `briefs validate` and `briefs push`."
-        ),
-        epilog=(
-            "examples:\n"
-            "  briefs draft --article article.txt --published 2025-03-20 \\\n"
-            "      --outlet Reuters --source-url https://example.org/story \\\n"
-            "      fixtures/stories/ceasefire-2025 -o draft.json"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--article", required=True, type=Path, metavar="FILE", help="the article, plain text"
-    )
-    add_article_arguments(parser)
-    add_target_arguments(parser)
-    parser.add_argument(
-        "--as-of",
-        type=published_date,
-        metavar="DATE",
-        help="the brief's date (default: --published)",
-    )
-    parser.add_argument("--outlet", default="Article", help="the source's outlet name")
-    parser.add_argument("--source-url", metavar="URL", help="the article's URL")
-    parser.add_argument("--source-title", default="", metavar="TITLE", help="the article's title")
-    parser.add_argument(
-        "--source-id", metavar="ID", help="the source's id (default: the next free S-number)"
-    )
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the draft to FILE")
-    parser.add_argument(
-        "--items", type=Path, metavar="FILE", help="write the drafted items as JSON"
-    )
-    parser.add_argument("--id", dest="brief_id", metavar="ID", help="the brief's id")
-    parser.add_argument(
-        "--force", action="store_true", help="overwrite FILE, allow a date before the latest"
-    )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -140,4 +94,44 @@ def _print_items(result: ArticleDraft) -> None:
         )
 
 
-__all__ = ["EXIT_OK", "register", "run", "source_of"]
+register = Command(
+    name="draft",
+    handler=run,
+    help="draft the next brief from an article: quotes, dated events and issue notes",
+    description=(
+        "Write the draft `briefs new` would, dated --published (or --as-of), with the\n"
+        "article's quotes, dated events and issue hints drafted into it, each marked as\n"
+        "machine-drafted with its span. Review them, then `briefs validate` and `briefs push`."
+    ),
+    epilog=(
+        "examples:\n"
+        "  briefs draft --article article.txt --published 2025-03-20 \\\n"
+        "      --outlet Reuters --source-url https://example.org/story \\\n"
+        "      fixtures/stories/ceasefire-2025 -o draft.json"
+    ),
+    arguments=(
+        Arg("--article", required=True, type=Path, metavar="FILE", help="the article, plain text"),
+        add_article_arguments,
+        add_target_arguments,
+        Arg(
+            "--as-of",
+            type=published_date,
+            metavar="DATE",
+            help="the brief's date (default: --published)",
+        ),
+        Arg("--outlet", default="Article", help="the source's outlet name"),
+        Arg("--source-url", metavar="URL", help="the article's URL"),
+        Arg("--source-title", default="", metavar="TITLE", help="the article's title"),
+        Arg("--source-id", metavar="ID", help="the source's id (default: the next free S-number)"),
+        Arg(
+            "-o",
+            "--output",
+            type=Path,
+            metavar="FILE",
+            help="write the draft to FILE (default: stdout); an existing FILE needs --force",
+        ),
+        Arg("--items", type=Path, metavar="FILE", help="write the drafted items as JSON"),
+        Arg("--id", dest="brief_id", metavar="ID", help="the brief's id (default: brief-DATE)"),
+        Arg("--force", action="store_true", help="overwrite FILE, allow a date before the latest"),
+    ),
+)

@@ -11,48 +11,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from service.cli._article import add_article_arguments, read_article, read_registry
-from service.cli._preview import add_color_argument
+from service.cli._command import Arg, Command, color_option
 from service.cli._target import add_target_arguments
 from service.cli.main import EXIT_OK
 
 if TYPE_CHECKING:
     from service.domain.extract.registry import Registry
-
-
-def register(subparsers: Any) -> None:
-    """Add the ``extract`` sub-command."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "extract",
-        help="show the quotes, dates, parties and issue hints found in an article",
-        description=(
-            "Extract from an article's plain text its direct quotes (speaker, cue), reported\n"
-            "speech, dated mentions resolved against --published, mentions of the story's\n"
-            "parties and sentences bearing on its open issues."
-        ),
-        epilog=(
-            "examples:\n"
-            "  briefs extract article.txt --published 2025-03-14\n"
-            "  briefs extract article.txt --published 2025-03-14 \\\n"
-            "      --story fixtures/stories/ceasefire-2025 --format json"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("file", type=Path, metavar="FILE", help="the article, UTF-8 plain text")
-    add_article_arguments(parser)
-    add_target_arguments(parser, story_option=True, required=False)
-    parser.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text: the article with its spans highlighted (default); json: the Extraction",
-    )
-    add_color_argument(parser)
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,3 +60,33 @@ def registry_of(args: argparse.Namespace) -> Registry | None:
         # The issues open on the article's day: those of the latest brief up to that day.
         latest = target.latest(before=args.published + dt.timedelta(days=1))
     return registry_for(story, latest.issues if latest else [], extra=extra)
+
+
+register = Command(
+    name="extract",
+    handler=run,
+    help="show the quotes, dates, parties and issue hints found in an article",
+    description=(
+        "Extract from an article's plain text its direct quotes (speaker, cue), reported\n"
+        "speech, dated mentions resolved against --published, mentions of the story's\n"
+        "parties and sentences bearing on its open issues."
+    ),
+    epilog=(
+        "examples:\n"
+        "  briefs extract article.txt --published 2025-03-14\n"
+        "  briefs extract article.txt --published 2025-03-14 \\\n"
+        "      --story fixtures/stories/ceasefire-2025 --format json"
+    ),
+    arguments=(
+        Arg("file", type=Path, metavar="FILE", help="the article, UTF-8 plain text"),
+        add_article_arguments,
+        functools.partial(add_target_arguments, story_option=True, required=False),
+        Arg(
+            "--format",
+            choices=("text", "json"),
+            default="text",
+            help="text: the article with its spans highlighted (default); json: the Extraction",
+        ),
+        color_option("the spans"),
+    ),
+)
