@@ -4,12 +4,12 @@ registry, and the ``--published``/``--registry`` arguments."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from service.cli._target import TargetError
 from service.cli.main import EXIT_USAGE
+from service.cli.new import as_of_date
 
 if TYPE_CHECKING:
     from service.domain.extract.registry import Registry
@@ -18,20 +18,12 @@ MAX_ARTICLE_BYTES = 2_000_000
 """An article larger than this is not an article (the API's body limit is of the same order)."""
 
 
-def published_date(text: str) -> dt.date:
-    """An argparse type: a ``YYYY-MM-DD`` publication date."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-14") from None
-
-
 def add_article_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--published`` and ``--registry``."""
     parser.add_argument(
         "--published",
         required=True,
-        type=published_date,
+        type=as_of_date,
         metavar="DATE",
         help="the article's publication date (YYYY-MM-DD): relative dates resolve against it",
     )

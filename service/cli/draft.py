@@ -18,9 +18,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from service.cli._article import add_article_arguments, published_date, read_article, read_registry
+from service.cli._article import add_article_arguments, read_article, read_registry
 from service.cli._command import Arg, Command
 from service.cli._target import add_target_arguments
+from service.cli.new import as_of_date, output_argument
 
 if TYPE_CHECKING:
     from service.domain.extract.draft import ArticleDraft
@@ -115,7 +116,7 @@ register = Command(
         add_target_arguments,
         Arg(
             "--as-of",
-            type=published_date,
+            type=as_of_date,
             metavar="DATE",
             help="the brief's date (default: --published)",
         ),
@@ -123,13 +124,7 @@ register = Command(
         Arg("--source-url", metavar="URL", help="the article's URL"),
         Arg("--source-title", default="", metavar="TITLE", help="the article's title"),
         Arg("--source-id", metavar="ID", help="the source's id (default: the next free S-number)"),
-        Arg(
-            "-o",
-            "--output",
-            type=Path,
-            metavar="FILE",
-            help="write the draft to FILE (default: stdout); an existing FILE needs --force",
-        ),
+        output_argument,
         Arg("--items", type=Path, metavar="FILE", help="write the drafted items as JSON"),
         Arg("--id", dest="brief_id", metavar="ID", help="the brief's id (default: brief-DATE)"),
         Arg("--force", action="store_true", help="overwrite FILE, allow a date before the latest"),

@@ -70,3 +70,12 @@ def test_the_seed_draft_validates(seed_text: str, ceasefire: StoryFolder) -> Non
     assert "suggests open" in (call.note or "")
     whens = {event.when.date for event in result.brief.events}
     assert {dt.date(2025, 3, 13), dt.date(2025, 3, 14)} <= whens
+    quotes = {
+        (position.party_id, quote.speaker, quote.cue, quote.said_on)
+        for position in result.brief.positions
+        for quote in position.quotes
+    }
+    assert ("russia", "Dmitry Peskov", "stated", published) in quotes
+    assert ("united-states", "Donald Trump", "stated on Truth Social", published) in quotes
+    # Putin's "serious questions" come in the sentence dated "On Thursday".
+    assert ("russia", "Vladimir Putin", "saying", dt.date(2025, 3, 13)) in quotes

@@ -40,6 +40,7 @@ from service.domain.models import (
 _TITLE_LENGTH = 240
 _SLUG_WORDS = 6
 _HINTS_PER_ISSUE = 3
+_GOES_ON = re.compile(r"(?:He|She|They|It)\b")
 
 
 class DraftedKind(enum.StrEnum):
@@ -100,15 +101,20 @@ def draft_from_article(
     return ArticleDraft(brief=msgspec.structs.replace(brief, change_note=note[:500]), drafted=items)
 
 
-def _day_of_sentence(extraction: Extraction, spans: list[tuple[int, int]], offset: int) -> dt.date:
-    sentence = sentence_at(spans, offset)
-    for mention in extraction.dates:
-        if (
-            sentence[0] <= mention.start < sentence[1]
-            and mention.value
-            and len(mention.value) == 10
-        ):
-            return dt.date.fromisoformat(mention.value)
+def _day_of_sentence(
+    extraction: Extraction, text: str, spans: list[tuple[int, int]], offset: int
+) -> dt.date:
+    """The day the sentence at ``offset`` names; a sentence going on with a pronoun ("He
+    added ...") takes the day of the one before; else the publication date."""
+    index = max((i for i, span in enumerate(spans) if span[0] <= offset), default=-1)
+    while index >= 0:
+        start, end = spans[index]
+        for mention in extraction.dates:
+            if start <= mention.start < end and mention.value and len(mention.value) == 10:
+                return dt.date.fromisoformat(mention.value)
+        if not _GOES_ON.match(text, start):
+            break
+        index -= 1
     return dt.date.fromisoformat(extraction.published)
 
 
@@ -140,7 +146,7 @@ def _with_quotes(  # noqa: PLR0917 - private: the one caller passes what the quo
             speaker=quote.speaker[:500],
             cue=(quote.cue or "said")[:500],
             source_id=source_id,
-            said_on=_day_of_sentence(extraction, spans, quote.start),
+            said_on=_day_of_sentence(extraction, text, spans, quote.start),
         )
         positions[party_id] = msgspec.structs.replace(position, quotes=[*position.quotes, drafted])
         items.append(
