@@ -48,6 +48,8 @@ class Reading(NamedTuple):
     sentence: Sentence
     mentions: list[Mention]
     cues: list[Attributed]
+    label: str | None = None
+    """The speaker a headline names before a colon ("Ukraine: Talks … ‘constructive’")."""
 
 
 class Article(NamedTuple):
@@ -82,13 +84,27 @@ def _read_sentence(
         attributed.append(
             _attribute(text, tokens, named, cue, before=attributed, resolver=resolver)
         )
+    label = None
     if not attributed and _dateline_end(tokens) == 0:
         first_quote = next((i for i, t in enumerate(tokens) if t.kind is Kind.QUOTE), len(tokens))
-        mention = subject(named, 0, first_quote)
+        mention = subject(named, 0, first_quote) or _passive_agent(tokens, named)
+        if named and _lower(tokens, named[0].end) == ":" and first_quote < len(tokens):
+            mention = named[0]  # a headline's "Ukraine: Talks … ‘constructive’"
+            label = resolver.resolve(mention, tokens[mention.first].start)
         if mention is not None:
             offset = tokens[mention.first].start
             resolver.observe(mention, resolver.resolve(mention, offset), offset)
+        return Reading(sentence, named, attributed, label)
     return Reading(sentence, named, attributed)
+
+
+def _passive_agent(tokens: list[Token], named: list[Mention]) -> Mention | None:
+    """ "This was reported by Defense Minister Rustem Umerov": the agent is the one in focus."""
+    for mention in named:
+        person = mention.kind in (MentionKind.PERSON, MentionKind.GROUP)
+        if person and mention.first > 0 and tokens[mention.first - 1].lower == "by":
+            return mention
+    return None
 
 
 def _attribute(

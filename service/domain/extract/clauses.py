@@ -12,7 +12,7 @@ import re
 from enum import Enum
 from typing import NamedTuple
 
-from service.domain.extract.lexicon import words
+from service.domain.extract.lexicon import VERB_FORMS, words
 from service.domain.extract.quotemarks import QuoteSpan
 
 _ABBREVIATIONS = words(
@@ -22,6 +22,7 @@ _ABBREVIATIONS = words(
     """
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|\n")
+_WORD = re.compile(r"[^\W\d_]+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _TOKEN = re.compile(
     r"(?P<word>(?:[A-Z]\.){2,}|[^\W\d_](?:[\w’'\-.]*[^\W_])?[’']?)"
@@ -116,12 +117,22 @@ def _sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]
             _is_abbreviation(text, match.start())
             or _continues_lower(text, stop)
             or any(a < stop <= b for a, b in inside)
+            or _attribution_follows(text, match.group(), stop)
         ):
             continue
         _append(text, start, stop, spans)
         start = stop
     _append(text, start, len(text), spans)
     return spans
+
+
+def _attribution_follows(text: str, boundary: str, stop: int) -> bool:
+    """ "‘Vladimir, STOP!’ Trump says …": a quote ending in ! or ? does not end the sentence
+    when a speech verb follows within a few words."""
+    if len(boundary) < 2 or boundary[-1] not in "\"”’'»" or boundary[-2] not in "!?":
+        return False
+    following = _WORD.findall(text, stop, stop + 60)[:5]
+    return any(word in VERB_FORMS for word in following)
 
 
 def _continues_lower(text: str, stop: int) -> bool:

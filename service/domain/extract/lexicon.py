@@ -165,3 +165,74 @@ AUDIENCES = (
     "students",
     "the audience",
 )
+
+# Speech verbs by form (the cues of `service.domain.extract.cues`): form -> lemma.
+_FORMS = """
+say: say says said saying
+tell: tell tells told telling
+state: stated states stating
+add: add adds added adding
+note: notes noted noting
+stress: stresses stressed stressing
+emphasize: emphasizes emphasized emphasizing emphasises emphasised emphasising
+warn: warn warns warned warning
+argue: argue argues argued arguing
+write: writes wrote writing
+post: posted posting
+tweet: tweeted tweeting
+announce: announces announced announcing
+declare: declares declared declaring
+insist: insist insists insisted insisting
+claim: claimed claiming
+explain: explains explained explaining
+confirm: confirms confirmed confirming
+acknowledge: acknowledges acknowledged acknowledging
+admit: admits admitted admitting
+assert: asserts asserted asserting
+reiterate: reiterates reiterated reiterating
+underline: underlines underlined underlining
+underscore: underscores underscored underscoring
+suggest: suggests suggested suggesting
+conclude: concluded concluding
+remark: remarked
+reply: replied replies
+respond: responded
+answer: answered
+ask: asked asking
+urge: urges urged urging
+vow: vowed vowing
+pledge: pledged pledging
+promise: promised
+predict: predicted
+describe: describes described describing
+call: called calling
+hail: hails hailed hailing
+thank: thanks thanked thanking
+dismiss: dismisses dismissed dismissing
+deny: denies denied denying
+mention: mentioned
+point: pointed points
+recall: recalled recalling
+quip: quipped
+complain: complained
+boast: boasted
+accuse: accused accusing
+praise: praised praising
+criticize: criticized criticised
+condemn: condemned
+demand: demanded
+read: reads
+continue: continued
+brand: branded
+label: labelled labeled
+quote: quoted
+press: pressed
+order: ordered
+go: went goes
+"""
+VERB_FORMS: dict[str, str] = {
+    form: lemma
+    for line in _FORMS.strip().splitlines()
+    for lemma, forms in [line.split(":")]
+    for form in forms.split()
+}

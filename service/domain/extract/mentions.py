@@ -13,7 +13,6 @@ from enum import Enum
 from typing import NamedTuple
 
 from service.domain.extract.clauses import Kind, Token, strip_possessive
-from service.domain.extract.cues import VERB_FORMS
 from service.domain.extract.lexicon import (
     BODY_WORDS,
     DOCUMENT_WORDS,
@@ -23,6 +22,7 @@ from service.domain.extract.lexicon import (
     PLACES,
     ROLE_GROUPS,
     TITLE_WORDS,
+    VERB_FORMS,
     words,
 )
 

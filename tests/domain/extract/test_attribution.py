@@ -92,3 +92,19 @@ def test_a_bare_title_gives_way_to_the_name_it_titles() -> None:
         "described the talks as “productive”."
     )
     assert [q.speaker for q in find_quotes(text)] == ["Tomas Lind"]
+
+
+def test_a_passive_agent_is_the_one_in_focus() -> None:
+    text = "This was reported by harbour master Tomas Lind. “The port is open,” he noted."
+    assert attributed(text) == [("The port is open,", "Tomas Lind", "noted")]
+
+
+def test_a_headline_names_its_speaker_before_a_colon() -> None:
+    assert attributed("Harbour Council: storm damage ‘limited’") == [
+        ("limited", "Harbour Council", None)
+    ]
+
+
+def test_an_exclamation_in_quotes_does_not_end_the_sentence_before_its_attribution() -> None:
+    text = "‘Stop the ships!’ Lind says to the crews"
+    assert attributed(text) == [("Stop the ships!", "Lind", "says")]
