@@ -121,10 +121,18 @@ def _phrase_cue(tokens: list[Token], index: int, text: str) -> Cue | None:
 
 
 def _quoted_as(tokens: list[Token], index: int, text: str) -> Cue | None:
-    """ "Interfax quoted Peskov as saying": the speaker is the one quoted."""
-    for probe in range(index + 2, min(index + 9, len(tokens) - 1)):
+    """ "Interfax quoted Peskov as saying": the speaker is the one quoted; in "Peskov was
+    quoted by Interfax as saying" it is the subject, as for any verb."""
+    passive = _lower(tokens, index - 1) in _PASSIVE_AFTER
+    for probe in range(index + 1, min(index + 9, len(tokens) - 1)):
         if tokens[probe].lower == "as" and tokens[probe + 1].lower == "saying":
-            speaker = (index + 1, probe)
+            if passive:
+                return _make(
+                    tokens, text, first=index, verb=index, last=probe + 1, lemma="say",
+                    kind=CueKind.VERB,
+                )  # fmt: skip
+            if probe == index + 1:
+                return None
             return _make(
                 tokens,
                 text,
@@ -133,7 +141,7 @@ def _quoted_as(tokens: list[Token], index: int, text: str) -> Cue | None:
                 last=probe + 1,
                 lemma="say",
                 kind=CueKind.QUOTED_AS,
-                speaker=speaker,
+                speaker=(index + 1, probe),
             )
         if tokens[probe].kind is not Kind.WORD:
             return None
@@ -214,8 +222,8 @@ def _audience_end(tokens: list[Token], index: int) -> int:
         return index + 1
     start = index + 1 if _lower(tokens, index) == "the" else index
     end = start
-    while end < len(tokens) and tokens[end].is_capitalised and not tokens[end].is_possessive:
-        end += 1
+    while end < len(tokens) and tokens[end].is_capitalised:
+        end += 1  # "CNN", "Fox News' Sean Hannity"
     return end if end > start else index
 
 

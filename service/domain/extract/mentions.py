@@ -279,6 +279,10 @@ def _named(tokens: list[Token], index: int, hi: int, *, determiner: bool) -> Men
         # a bare title ("President"), or only a nationality ("Ukrainian and American officials")
         role = Mention(MentionKind.ROLE, lowered[-1], roles, first, end, possessive, False)
         if all(low in NATIONALITY_WORDS for low in lowered):
+            group = _group_noun(tokens, end, hi)  # "Ukrainian officials"
+            if group is not None:
+                name = " ".join([*words, tokens[end].text])
+                return role._replace(kind=MentionKind.BODY, name=name, end=group, roles=())
             role = role._replace(kind=MentionKind.THING, name=" ".join(words), roles=())
         return role._replace(determined=determiner)
     name = " ".join(name_words)
@@ -287,10 +291,28 @@ def _named(tokens: list[Token], index: int, hi: int, *, determiner: bool) -> Men
     return Mention(kind, name, roles, first, end, possessive, False)
 
 
+_GROUP_NOUNS = words(
+    "officials sources diplomats authorities negotiators lawmakers analysts experts military "
+    "forces troops media leaders officers commanders"
+)
+
+
+def _group_noun(tokens: list[Token], index: int, hi: int) -> int | None:
+    """The end of a plural noun naming a group after a nationality, else ``None``."""
+    if index < hi and tokens[index].kind is Kind.WORD and tokens[index].text in _GROUP_NOUNS:
+        return index + 1
+    return None
+
+
+_MODIFIERS = words("senior special former acting deputy chief national foreign vice prime first")
+
+
 def _is_head(token: Token) -> bool:
     word = token.lower
     if token.is_capitalised:
         return word in BODY_WORDS
+    if word in _MODIFIERS:
+        return False
     return (
         word in ROLE_GROUPS or word in TITLE_WORDS or word in BODY_WORDS or word in DOCUMENT_WORDS
     )
@@ -316,12 +338,22 @@ def _described(tokens: list[Token], index: int, hi: int) -> Mention | None:
             break
     if end < hi and tokens[end].is_capitalised and head_at is not None:
         # a titled name: "the Russian Foreign Ministry spokesperson Maria Zakharova"
-        return _named(tokens, index + 1, hi, determiner=True)
+        return _unnamed(tokens, index, _named(tokens, index + 1, hi, determiner=True))
     if head_at is None and not (end > index + 1 and tokens[end - 1].is_capitalised):
         end = min(end, index + 2)
     if end == index + 1:
         return None
-    return _headed(tokens, index, end)
+    return _unnamed(tokens, index, _headed(tokens, index, end))
+
+
+def _unnamed(tokens: list[Token], index: int, mention: Mention | None) -> Mention | None:
+    """ "a senior Ukrainian official" introduces someone new: the description is the speaker."""
+    if mention is None or mention.kind is not MentionKind.ROLE:
+        return mention
+    if tokens[index].lower not in ("a", "an"):
+        return mention
+    described = " ".join(strip_possessive(t.text) for t in tokens[index + 1 : mention.end])
+    return mention._replace(kind=MentionKind.PERSON, name=described)
 
 
 def _headed(tokens: list[Token], index: int, end: int) -> Mention | None:
