@@ -12,7 +12,7 @@ import re
 from enum import Enum
 from typing import NamedTuple
 
-from service.domain.extract.lexicon import words
+from service.domain.extract.lexicon import VERB_FORMS, words
 from service.domain.extract.quotemarks import QuoteSpan
 
 _ABBREVIATIONS = words(
@@ -22,10 +22,11 @@ _ABBREVIATIONS = words(
     """
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|\n")
+_WORD = re.compile(r"[^\W\d_]+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _TOKEN = re.compile(
     r"(?P<word>(?:[A-Z]\.){2,}|[^\W\d_](?:[\w’'\-.]*[^\W_])?[’']?)"
-    r"|(?P<number>\d[\d.,:/\-]*[^\W_]*)"
+    r"|(?P<number>\d(?:[\d.,:/\-]*\d)?[^\W\d_]*)"
     r"|(?P<punct>—|–|--|[^\s\w])"
 )
 
@@ -37,6 +38,9 @@ class Kind(Enum):
     NUMBER = "number"
     PUNCT = "punct"
     QUOTE = "quote"
+
+
+_KINDS = {kind.value: kind for kind in Kind}
 
 
 class Token(NamedTuple):
@@ -113,12 +117,22 @@ def _sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]
             _is_abbreviation(text, match.start())
             or _continues_lower(text, stop)
             or any(a < stop <= b for a, b in inside)
+            or _attribution_follows(text, match.group(), stop)
         ):
             continue
         _append(text, start, stop, spans)
         start = stop
     _append(text, start, len(text), spans)
     return spans
+
+
+def _attribution_follows(text: str, boundary: str, stop: int) -> bool:
+    """ "‘Vladimir, STOP!’ Trump says …": a quote ending in ! or ? does not end the sentence
+    when a speech verb follows within a few words."""
+    if len(boundary) < 2 or boundary[-1] not in "\"”’'»" or boundary[-2] not in "!?":
+        return False
+    following = _WORD.findall(text, stop, stop + 60)[:5]
+    return any(word in VERB_FORMS for word in following)
 
 
 def _continues_lower(text: str, stop: int) -> bool:
@@ -160,5 +174,6 @@ def _tokens(text: str, start: int, end: int, quotes: list[QuoteSpan]) -> list[To
 def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
     found = []
     for match in _TOKEN.finditer(text, start, end):
-        found.append(make_token(match.group(), match.start(), match.end(), Kind(match.lastgroup)))
+        kind = _KINDS[match.lastgroup or "punct"]
+        found.append(make_token(match.group(), match.start(), match.end(), kind))
     return found

@@ -13,7 +13,6 @@ from enum import Enum
 from typing import NamedTuple
 
 from service.domain.extract.clauses import Kind, Token, strip_possessive
-from service.domain.extract.cues import VERB_FORMS
 from service.domain.extract.lexicon import (
     BODY_WORDS,
     DOCUMENT_WORDS,
@@ -23,6 +22,7 @@ from service.domain.extract.lexicon import (
     PLACES,
     ROLE_GROUPS,
     TITLE_WORDS,
+    VERB_FORMS,
     words,
 )
 
@@ -30,7 +30,7 @@ PREPOSITIONS = words(
     """
     in at on during with from for of to by after before near over about under against between
     among into through via than like since until without within across behind toward towards
-    regarding concerning including
+    regarding concerning including despite following amid
     """
 )
 _DETERMINERS = words("the a an his her their its")
@@ -70,6 +70,10 @@ class Mention(NamedTuple):
     possessive: bool
     after_preposition: bool
     members: tuple[Mention, ...] = ()
+    determined: bool = False
+    """Whether an article or possessive opens it ("the spokesman", not "Spokesman ...")."""
+    issuer: str = ""
+    """A document's issuer ("the Kremlin statement", "a readout issued by the Kremlin")."""
 
 
 SPEAKING_KINDS = frozenset(
@@ -105,10 +109,18 @@ def within(found: list[Mention], lo: int, hi: int) -> list[Mention]:
 
 
 def subject(found: list[Mention], lo: int, hi: int) -> Mention | None:
-    """The first mention in ``lo``..``hi`` that can be a speaking subject (places last)."""
+    """The first mention in ``lo``..``hi`` that can be a speaking subject (places last).
+
+    A bare title ("Special envoy of the Russian president ... Kirill Dmitriev") gives way to
+    the name it titles when one follows in the window.
+    """
     candidates = [m for m in within(found, lo, hi) if not m.possessive and not m.after_preposition]
-    for mention in candidates:
+    for position, mention in enumerate(candidates):
         if mention.kind in SPEAKING_KINDS:
+            if mention.kind is MentionKind.ROLE and not mention.determined:
+                named = [m for m in candidates[position + 1 :] if m.kind is MentionKind.PERSON]
+                if named:
+                    return named[0]
             return mention
     for mention in candidates:
         if mention.kind is MentionKind.PLACE:
@@ -118,7 +130,10 @@ def subject(found: list[Mention], lo: int, hi: int) -> Mention | None:
 
 def _marked(tokens: list[Token], mention: Mention, before: list[Mention], lo: int) -> Mention:
     previous = tokens[mention.first - 1] if mention.first > lo else None
-    after_preposition = previous is not None and previous.lower in PREPOSITIONS
+    # after a preposition, or in brackets: "(RDIF)" glosses what stands before it
+    after_preposition = previous is not None and (
+        previous.lower in PREPOSITIONS or previous.text == "("
+    )
     if (
         previous is not None
         and previous.text == ","
@@ -224,10 +239,25 @@ def _run_end(tokens: list[Token], index: int, hi: int) -> int:
     return end
 
 
+def _not_a_name(tokens: list[Token], index: int, hi: int) -> bool:
+    """A capitalised word that opens no name: "Earlier", "Despite", "Shortly afterwards"."""
+    word = tokens[index].lower
+    if word in TITLE_WORDS:
+        return False
+    if word in NOT_NAME_WORDS or word in PREPOSITIONS:
+        return True
+    following = tokens[index + 1] if index + 1 < hi else None
+    return (
+        word.endswith("ly")
+        and following is not None
+        and not following.is_capitalised
+        and following.text not in VERB_FORMS
+    )
+
+
 def _named(tokens: list[Token], index: int, hi: int, *, determiner: bool) -> Mention | None:
     start = index
-    word = tokens[index].lower
-    if tokens[index].is_capitalised and word in NOT_NAME_WORDS and word not in TITLE_WORDS:
+    if tokens[index].is_capitalised and _not_a_name(tokens, index, hi):
         return None
     end = _run_end(tokens, index, hi)
     run = tokens[start:end]
@@ -246,11 +276,15 @@ def _named(tokens: list[Token], index: int, hi: int, *, determiner: bool) -> Men
     name_words = words[split:]
     roles = tuple(lowered[:split])
     if not name_words:
-        return Mention(MentionKind.ROLE, lowered[-1], roles, first, end, possessive, False)
+        # a bare title ("President"), or only a nationality ("Ukrainian and American officials")
+        role = Mention(MentionKind.ROLE, lowered[-1], roles, first, end, possessive, False)
+        if all(low in NATIONALITY_WORDS for low in lowered):
+            role = role._replace(kind=MentionKind.THING, name=" ".join(words), roles=())
+        return role._replace(determined=determiner)
     name = " ".join(name_words)
-    if name.lower() in MULTIWORD_PLACES or all(w.lower() in PLACES for w in name_words):
-        return Mention(MentionKind.PLACE, name, roles, first, end, possessive, False)
-    return Mention(MentionKind.PERSON, name, roles, first, end, possessive, False)
+    place = name.lower() in MULTIWORD_PLACES or all(w.lower() in PLACES for w in name_words)
+    kind = MentionKind.PLACE if place else MentionKind.PERSON
+    return Mention(kind, name, roles, first, end, possessive, False)
 
 
 def _is_head(token: Token) -> bool:
@@ -264,6 +298,9 @@ def _is_head(token: Token) -> bool:
 
 def _described(tokens: list[Token], index: int, hi: int) -> Mention | None:
     """ "the secretary of state", "the Kremlin aide", "the statement", "the Foreign Ministry"."""
+    led = _role_led(tokens, index + 1, hi)  # "the harbour master Tomas Lind"
+    if led is not None:
+        return led._replace(first=index)
     end = index + 1
     head_at: int | None = None
     while end < hi and end - index <= 6:
@@ -298,11 +335,18 @@ def _headed(tokens: list[Token], index: int, end: int) -> Mention | None:
     possessive = run[-1].is_possessive
     if head in ROLE_GROUPS or head in TITLE_WORDS:
         qualifiers = tuple(t.lower for t in run[:-1])
-        return Mention(MentionKind.ROLE, head, qualifiers, index, end, possessive, False)
+        role = Mention(MentionKind.ROLE, head, qualifiers, index, end, possessive, False)
+        return role._replace(determined=True)
     kind = MentionKind.THING
+    issuer = ""
     if head in DOCUMENT_WORDS:
         kind = MentionKind.DOCUMENT
+        issuer = " ".join(
+            strip_possessive(t.text)
+            for t in run[:-1]
+            if t.is_capitalised and t.lower not in NATIONALITY_WORDS
+        )
     elif head in BODY_WORDS:
         kind = MentionKind.BODY
     text = " ".join(strip_possessive(t.text) for t in run)
-    return Mention(kind, text, (), index, end, possessive, False)
+    return Mention(kind, text, (), index, end, possessive, False, issuer=issuer)
