@@ -15,7 +15,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from service.domain.extract.clauses import Kind, Token
-from service.domain.extract.lexicon import AUDIENCES, PLATFORMS, VERB_FORMS, words
+from service.domain.extract.lexicon import AUDIENCES, DETERMINERS, PLATFORMS, VERB_FORMS, words
 
 _LABELLING = words("dismiss describe call brand label hail praise criticize condemn")
 _NOT_AFTER = words(
@@ -35,7 +35,6 @@ _MEDIA_NOUNS = words(
 )
 _MEDIA_TAILS = ("media platform", "platform", "account", "channel", "page", "feed")
 _BROADCAST = ("social media", "state television", "state tv", "television", "tv", "radio")
-_DETERMINERS = words("a an the his her their its")
 
 
 class CueKind(Enum):
@@ -232,7 +231,7 @@ def _medium_end(tokens: list[Token], index: int) -> int:
     word = _lower(tokens, index)
     if word == "in":
         probe = index + 1
-        if _lower(tokens, probe) in _DETERMINERS:
+        if _lower(tokens, probe) in DETERMINERS:
             probe += 1
         for _ in range(3):
             if _lower(tokens, probe) in _MEDIA_NOUNS:
@@ -246,7 +245,7 @@ def _medium_end(tokens: list[Token], index: int) -> int:
         return index
     if word == "on":
         probe = index + 1
-        if _lower(tokens, probe) in _DETERMINERS:
+        if _lower(tokens, probe) in DETERMINERS:
             probe += 1
         end = max(_phrase_at(tokens, probe, PLATFORMS), _phrase_at(tokens, probe, _BROADCAST))
         if end == probe:
