@@ -147,23 +147,11 @@ PLATFORMS = words(
 
 # Who one "told": "told reporters", "told journalists".
 AUDIENCES = (
-    "reporters",
-    "journalists",
-    "correspondents",
-    "the press",
-    "the media",
-    "media",
-    "lawmakers",
-    "parliament",
-    "an audience",
-    "the audience",
-    "supporters",
-    "state television",
-    "state media",
-    "the nation",
-    "the country",
-    "students",
-    "the audience",
+    *("reporters", "journalists", "correspondents", "the press", "the media", "media"),
+    *("lawmakers", "parliament", "an audience", "the audience", "supporters", "students"),
+    *("state television", "state media", "the nation", "the country", "a rally", "a forum"),
+    *("a news conference", "a press conference", "a press briefing", "a news briefing"),
+    *("a briefing", "a conference", "the conference", "the briefing", "a meeting"),
 )
 
 # Phrase-level words the mention chunker stops at or reads (`service.domain.extract.mentions`).
