@@ -325,7 +325,14 @@ class WebhookStore(Protocol):
 
 
 class Store(
-    StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore, WebhookStore, Protocol
+    StoreLifecycle,
+    StoryStore,
+    BriefStore,
+    ImportStore,
+    TokenStore,
+    ChangeStore,
+    WebhookStore,
+    Protocol,
 ):
-    """Durable, versioned storage of stories, brief revisions, API tokens and webhooks: every
-    concern."""
+    """Durable, versioned storage of stories, brief revisions, API tokens, the change log and
+    webhooks: every concern."""

@@ -108,6 +108,7 @@ async def test_request_bodies_are_closed_at_every_depth_and_responses_open(api: 
         "updateBrief",
         "createToken",
         "createWebhook",
+        "draftFromArticle",
     }
     reached = _schemas_reached(document, bodies)
     assert {"QuoteInput", "PositionInput", "PartyInput", "FuzzyDateInput"} <= set(reached)

@@ -9,10 +9,11 @@ never mistaken for the words of the attribution around it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from enum import Enum
 from typing import NamedTuple
 
-from service.domain.extract.lexicon import words
+from service.domain.extract.lexicon import VERB_FORMS, words
 from service.domain.extract.quotemarks import QuoteSpan
 
 _ABBREVIATIONS = words(
@@ -22,10 +23,11 @@ _ABBREVIATIONS = words(
     """
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|\n")
+_WORD = re.compile(r"[^\W\d_]+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _TOKEN = re.compile(
     r"(?P<word>(?:[A-Z]\.){2,}|[^\W\d_](?:[\w’'\-.]*[^\W_])?[’']?)"
-    r"|(?P<number>\d[\d.,:/\-]*[^\W_]*)"
+    r"|(?P<number>\d(?:[\d.,:/\-]*\d)?[^\W\d_]*)"
     r"|(?P<punct>—|–|--|[^\s\w])"
 )
 
@@ -37,6 +39,12 @@ class Kind(Enum):
     NUMBER = "number"
     PUNCT = "punct"
     QUOTE = "quote"
+
+
+_KINDS = {kind.value: kind for kind in Kind}
+# ’ and ' and the modifier letter ʼ some pages set as an apostrophe ("Presidentʼs").
+_APOSTROPHES = "’'ʼ"
+_POSSESSIVE_ENDINGS = ("’s", "'s", "ʼs")
 
 
 class Token(NamedTuple):
@@ -57,7 +65,7 @@ class Token(NamedTuple):
 def make_token(text: str, start: int, end: int, kind: Kind) -> Token:
     """A token with its derived forms worked out once."""
     word = kind is Kind.WORD
-    possessive = word and (text[-2:] in ("’s", "'s") or text[-1] in "’'")
+    possessive = word and (text[-2:] in _POSSESSIVE_ENDINGS or text[-1] in _APOSTROPHES)
     lower = strip_possessive(text).lower() if possessive else text.lower()
     return Token(text, start, end, kind, lower, possessive, word and text[0].isupper())
 
@@ -74,9 +82,9 @@ class Sentence(NamedTuple):
 
 def strip_possessive(word: str) -> str:
     """``Zelensky’s`` → ``Zelensky``; ``leaders’`` → ``leaders``."""
-    if word[-2:] in ("’s", "'s"):
+    if word[-2:] in _POSSESSIVE_ENDINGS:
         return word[:-2]
-    if word[-1:] in ("’", "'"):
+    if word[-1:] in _APOSTROPHES:
         return word[:-1]
     return word
 
@@ -104,7 +112,7 @@ def sentences(text: str, quotes: list[QuoteSpan]) -> list[Sentence]:
 
 
 def _sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
-    inside = [(q.start, q.end) for q in quotes]
+    starts = [q.start for q in quotes]
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -112,13 +120,29 @@ def _sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]
         if match.group() != "\n" and (
             _is_abbreviation(text, match.start())
             or _continues_lower(text, stop)
-            or any(a < stop <= b for a, b in inside)
+            or _inside(quotes, starts, stop)
+            or _attribution_follows(text, match.group(), stop)
         ):
             continue
         _append(text, start, stop, spans)
         start = stop
     _append(text, start, len(text), spans)
     return spans
+
+
+def _inside(quotes: list[QuoteSpan], starts: list[int], stop: int) -> bool:
+    """Whether ``stop`` falls inside a quote (quotes are in order and never overlap)."""
+    at = bisect_left(starts, stop) - 1
+    return at >= 0 and stop <= quotes[at].end
+
+
+def _attribution_follows(text: str, boundary: str, stop: int) -> bool:
+    """ "‘Vladimir, STOP!’ Trump says …": a quote ending in ! or ? does not end the sentence
+    when a speech verb follows within a few words."""
+    if len(boundary) < 2 or boundary[-1] not in "\"”’'»" or boundary[-2] not in "!?":
+        return False
+    following = _WORD.findall(text, stop, stop + 60)[:5]
+    return any(word in VERB_FORMS for word in following)
 
 
 def _continues_lower(text: str, stop: int) -> bool:
@@ -160,5 +184,6 @@ def _tokens(text: str, start: int, end: int, quotes: list[QuoteSpan]) -> list[To
 def _plain_tokens(text: str, start: int, end: int) -> list[Token]:
     found = []
     for match in _TOKEN.finditer(text, start, end):
-        found.append(make_token(match.group(), match.start(), match.end(), Kind(match.lastgroup)))
+        kind = _KINDS[match.lastgroup or "punct"]
+        found.append(make_token(match.group(), match.start(), match.end(), kind))
     return found

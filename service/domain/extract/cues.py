@@ -15,74 +15,15 @@ from enum import Enum
 from typing import NamedTuple
 
 from service.domain.extract.clauses import Kind, Token
-from service.domain.extract.lexicon import AUDIENCES, PLATFORMS, words
+from service.domain.extract.lexicon import (
+    AUDIENCES,
+    DETERMINERS,
+    PHRASE_STOPS,
+    PLATFORMS,
+    VERB_FORMS,
+    words,
+)
 
-_FORMS = """
-say: say says said saying
-tell: tell tells told telling
-state: stated states stating
-add: add adds added adding
-note: notes noted noting
-stress: stresses stressed stressing
-emphasize: emphasizes emphasized emphasizing emphasises emphasised emphasising
-warn: warn warns warned warning
-argue: argue argues argued arguing
-write: writes wrote writing
-post: posted posting
-tweet: tweeted tweeting
-announce: announces announced announcing
-declare: declares declared declaring
-insist: insist insists insisted insisting
-claim: claimed claiming
-explain: explains explained explaining
-confirm: confirms confirmed confirming
-acknowledge: acknowledges acknowledged acknowledging
-admit: admits admitted admitting
-assert: asserts asserted asserting
-reiterate: reiterates reiterated reiterating
-underline: underlines underlined underlining
-underscore: underscores underscored underscoring
-suggest: suggests suggested suggesting
-conclude: concluded concluding
-remark: remarked
-reply: replied replies
-respond: responded
-answer: answered
-ask: asked asking
-urge: urges urged urging
-vow: vowed vowing
-pledge: pledged pledging
-promise: promised
-predict: predicted
-describe: describes described describing
-call: called calling
-hail: hails hailed hailing
-thank: thanks thanked thanking
-dismiss: dismisses dismissed dismissing
-deny: denies denied denying
-mention: mentioned
-point: pointed points
-recall: recalled recalling
-quip: quipped
-complain: complained
-boast: boasted
-accuse: accused accusing
-praise: praised praising
-criticize: criticized criticised
-condemn: condemned
-demand: demanded
-read: reads
-continue: continued
-brand: branded
-label: labelled labeled
-quote: quoted
-"""
-VERB_FORMS: dict[str, str] = {
-    form: lemma
-    for line in _FORMS.strip().splitlines()
-    for lemma, forms in [line.split(":")]
-    for form in forms.split()
-}
 _LABELLING = words("dismiss describe call brand label hail praise criticize condemn")
 _NOT_AFTER = words(
     """
@@ -101,7 +42,6 @@ _MEDIA_NOUNS = words(
 )
 _MEDIA_TAILS = ("media platform", "platform", "account", "channel", "page", "feed")
 _BROADCAST = ("social media", "state television", "state tv", "television", "tv", "radio")
-_DETERMINERS = words("a an the his her their its")
 
 
 class CueKind(Enum):
@@ -110,6 +50,8 @@ class CueKind(Enum):
     VERB = "verb"
     ACCORDING = "according"
     QUOTED_AS = "quoted-as"
+    LABEL = "label"
+    """A house-style label before a quote ("Quote: ..."): the speaker is the one in focus."""
 
 
 class Cue(NamedTuple):
@@ -145,22 +87,10 @@ def _cue_at(tokens: list[Token], index: int, text: str) -> Cue | None:
     token = tokens[index]
     if token.kind is not Kind.WORD:
         return None
-    word = token.text
-    if word.lower() == "according" and _lower(tokens, index + 1) == "to":
-        end = _noun_phrase_end(tokens, index + 2)
-        if end == index + 2:
-            return None
-        return _make(
-            tokens,
-            text,
-            first=index,
-            verb=index,
-            last=index + 1,
-            lemma="according",
-            kind=CueKind.ACCORDING,
-            speaker=(index + 2, end),
-        )
-    lemma = VERB_FORMS.get(word)
+    phrase = _phrase_cue(tokens, index, text)
+    if phrase is not None:
+        return phrase
+    lemma = VERB_FORMS.get(token.text)
     if lemma is None or not _is_verb_here(tokens, index, lemma):
         return None
     if lemma == "quote":
@@ -172,11 +102,43 @@ def _cue_at(tokens: list[Token], index: int, text: str) -> Cue | None:
     return _make(tokens, text, first=first, verb=index, last=last, lemma=lemma, kind=CueKind.VERB)
 
 
+def _phrase_cue(tokens: list[Token], index: int, text: str) -> Cue | None:
+    """ "Quote: …" opening a sentence, and "according to X"."""
+    word = tokens[index].text
+    if word[0] not in "QqAa":
+        return None
+    if index == 0 and word in ("Quote", "Quotes") and _lower(tokens, 1) == ":":
+        return _make(tokens, text, first=0, verb=0, last=0, lemma="quote", kind=CueKind.LABEL)
+    if word.lower() != "according" or _lower(tokens, index + 1) != "to":
+        return None
+    end = _noun_phrase_end(tokens, index + 2)
+    if end == index + 2:
+        return None
+    return _make(
+        tokens,
+        text,
+        first=index,
+        verb=index,
+        last=index + 1,
+        lemma="according",
+        kind=CueKind.ACCORDING,
+        speaker=(index + 2, end),
+    )
+
+
 def _quoted_as(tokens: list[Token], index: int, text: str) -> Cue | None:
-    """ "Interfax quoted Peskov as saying": the speaker is the one quoted."""
-    for probe in range(index + 2, min(index + 9, len(tokens) - 1)):
+    """ "Interfax quoted Peskov as saying": the speaker is the one quoted; in "Peskov was
+    quoted by Interfax as saying" it is the subject, as for any verb."""
+    passive = _lower(tokens, index - 1) in _PASSIVE_AFTER
+    for probe in range(index + 1, min(index + 9, len(tokens) - 1)):
         if tokens[probe].lower == "as" and tokens[probe + 1].lower == "saying":
-            speaker = (index + 1, probe)
+            if passive:
+                return _make(
+                    tokens, text, first=index, verb=index, last=probe + 1, lemma="say",
+                    kind=CueKind.VERB,
+                )  # fmt: skip
+            if probe == index + 1:
+                return None
             return _make(
                 tokens,
                 text,
@@ -185,7 +147,7 @@ def _quoted_as(tokens: list[Token], index: int, text: str) -> Cue | None:
                 last=probe + 1,
                 lemma="say",
                 kind=CueKind.QUOTED_AS,
-                speaker=speaker,
+                speaker=(index + 1, probe),
             )
         if tokens[probe].kind is not Kind.WORD:
             return None
@@ -217,20 +179,21 @@ def _is_verb_here(tokens: list[Token], index: int, lemma: str) -> bool:
     after = _lower(tokens, index + 1)
     if before in _NOT_AFTER or (before in _PASSIVE_AFTER and lemma in ("ask", "tell")):
         return False
-    if lemma == "thank" and after == "to":
-        return False
-    if lemma == "read":
-        return before in ("it", "statement", "declaration", "text", "letter", "document")
-    if lemma == "continue":
-        return index + 1 >= len(tokens) or tokens[index + 1].kind is Kind.PUNCT
-    if lemma == "point":
-        return after == "out"
-    return True
+    ends_clause = index + 1 >= len(tokens) or tokens[index + 1].kind is Kind.PUNCT
+    ends_after_particle = index + 2 >= len(tokens) or tokens[index + 2].kind is Kind.PUNCT
+    special = {
+        "thank": after != "to",  # "thanks to" is a preposition
+        "read": before in ("it", "statement", "declaration", "text", "letter", "document"),
+        "continue": ends_clause,  # "…,” he continued."
+        "point": after == "out",
+        "go": after == "on" and ends_after_particle,  # "the post went on."
+    }
+    return special.get(lemma, True)
 
 
 def _extension_end(tokens: list[Token], verb: int, lemma: str) -> int:
     last = verb
-    if lemma == "point":
+    if lemma in ("point", "go"):
         last += 1
     if lemma == "tell":
         last = _audience_end(tokens, last + 1) - 1
@@ -264,10 +227,19 @@ def _audience_end(tokens: list[Token], index: int) -> int:
     if _lower(tokens, index) in ("him", "her", "them", "us", "me"):
         return index + 1
     start = index + 1 if _lower(tokens, index) == "the" else index
+    while start < min(len(tokens), index + 3) and _is_descriptor(tokens[start]):
+        start += 1  # "told state news agency RIA Novosti"
     end = start
-    while end < len(tokens) and tokens[end].is_capitalised and not tokens[end].is_possessive:
-        end += 1
+    while end < len(tokens) and tokens[end].is_capitalised:
+        end += 1  # "CNN", "Fox News' Sean Hannity"
     return end if end > start else index
+
+
+def _is_descriptor(token: Token) -> bool:
+    """A lower-case word that can describe an audience before its name ("news agency")."""
+    if token.kind is not Kind.WORD or token.is_capitalised or token.text in VERB_FORMS:
+        return False
+    return token.lower not in PHRASE_STOPS and token.lower not in DETERMINERS
 
 
 def _medium_end(tokens: list[Token], index: int) -> int:
@@ -275,11 +247,13 @@ def _medium_end(tokens: list[Token], index: int) -> int:
     word = _lower(tokens, index)
     if word == "in":
         probe = index + 1
-        if _lower(tokens, probe) in _DETERMINERS:
+        if _lower(tokens, probe) in DETERMINERS:
             probe += 1
         for _ in range(3):
             if _lower(tokens, probe) in _MEDIA_NOUNS:
                 end = probe + 1
+                while _lower(tokens, end) in _MEDIA_NOUNS:  # "in his nightly video address"
+                    end += 1
                 if _lower(tokens, end) in ("with", "to") and _is_name(tokens, end + 1):
                     end = _capitalised_end(tokens, end + 1)
                 return end
@@ -289,7 +263,7 @@ def _medium_end(tokens: list[Token], index: int) -> int:
         return index
     if word == "on":
         probe = index + 1
-        if _lower(tokens, probe) in _DETERMINERS:
+        if _lower(tokens, probe) in DETERMINERS:
             probe += 1
         end = max(_phrase_at(tokens, probe, PLATFORMS), _phrase_at(tokens, probe, _BROADCAST))
         if end == probe:

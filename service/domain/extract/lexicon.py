@@ -17,9 +17,9 @@ def words(text: str) -> frozenset[str]:
 # Capitalised words that are part of a title before a name, never the name itself.
 TITLE_WORDS = words(
     """
-    president vice prime minister foreign defence defense interior finance deputy secretary
-    state general spokesman spokeswoman spokesperson envoy special ambassador adviser advisor
-    national security chancellor chief senior senator sen. rep. representative congressman
+    president presidential vice prime minister foreign defence defense interior finance deputy
+    secretary state general spokesman spokeswoman spokesperson envoy special ambassador adviser
+    advisor national security chancellor chief senior senator sen. rep. representative congressman
     congresswoman governor mayor leader commander king queen prince princess pope sheikh emir
     crown dr dr. mr mr. mrs mrs. ms ms. chairman chairwoman chair director head premier speaker
     justice judge admiral gen. col. lt. colonel lieutenant major captain sergeant press aide
@@ -94,7 +94,9 @@ NOT_NAME_WORDS = words(
     meanwhile however but and or so the a an this that these those it its he she they we i you
     his her their our in on at for of by with from after before during as while when where if
     asked update breaking exclusive analysis opinion photo video watch live also there here what
-    who why how according
+    who why how according afterwards afterward subsequently separately additionally instead
+    still yet now then thus overall first second third finally previously details source quote
+    quotes background context read more see
     """
 )
 
@@ -145,21 +147,109 @@ PLATFORMS = words(
 
 # Who one "told": "told reporters", "told journalists".
 AUDIENCES = (
-    "reporters",
-    "journalists",
-    "correspondents",
-    "the press",
-    "the media",
-    "media",
-    "lawmakers",
-    "parliament",
-    "an audience",
-    "the audience",
-    "supporters",
-    "state television",
-    "state media",
-    "the nation",
-    "the country",
-    "students",
-    "the audience",
+    *("reporters", "journalists", "correspondents", "the press", "the media", "media"),
+    *("lawmakers", "parliament", "an audience", "the audience", "supporters", "students"),
+    *("state television", "state media", "the nation", "the country", "a rally", "a forum"),
+    *("a news conference", "a press conference", "a press briefing", "a news briefing"),
+    *("a briefing", "a conference", "the conference", "the briefing", "a meeting"),
 )
+
+# Phrase-level words the mention chunker stops at or reads (`service.domain.extract.mentions`).
+PREPOSITIONS = words(
+    """
+    in at on during with from for of to by after before near over about under against between
+    among into through via than like since until without within across behind toward towards
+    regarding concerning including despite following amid
+    """
+)
+DETERMINERS = words("the a an his her their its")
+PRONOUNS = words("he she they it we i")
+NAME_CONNECTORS = words("de al bin ibn von van da la le el du der del")
+PHRASE_STOPS = PREPOSITIONS | words(
+    """
+    and or but that who which whose while as is was were are be been has have had will would can
+    could may might must should not also
+    """
+)
+
+# Plural nouns naming a group after a nationality ("Ukrainian officials").
+GROUP_NOUNS = words(
+    "officials sources diplomats authorities negotiators lawmakers analysts experts military "
+    "forces troops media leaders officers commanders"
+)
+
+# Title words that modify a head noun rather than being one ("a senior official").
+TITLE_MODIFIERS = words(
+    "senior special former acting deputy chief national foreign vice prime first"
+)
+
+# Speech verbs by form (the cues of `service.domain.extract.cues`): form -> lemma.
+_FORMS = """
+say: say says said saying
+tell: tell tells told telling
+state: stated states stating
+add: add adds added adding
+note: notes noted noting
+stress: stresses stressed stressing
+emphasize: emphasizes emphasized emphasizing emphasises emphasised emphasising
+warn: warn warns warned warning
+argue: argue argues argued arguing
+write: writes wrote writing
+post: posted posting
+tweet: tweeted tweeting
+announce: announces announced announcing
+declare: declares declared declaring
+insist: insist insists insisted insisting
+claim: claimed claiming
+explain: explains explained explaining
+confirm: confirms confirmed confirming
+acknowledge: acknowledges acknowledged acknowledging
+admit: admits admitted admitting
+assert: asserts asserted asserting
+reiterate: reiterates reiterated reiterating
+underline: underlines underlined underlining
+underscore: underscores underscored underscoring
+suggest: suggests suggested suggesting
+conclude: concluded concluding
+remark: remarked
+reply: replied replies
+respond: responded
+answer: answered
+ask: asked asking
+urge: urges urged urging
+vow: vowed vowing
+pledge: pledged pledging
+promise: promised
+predict: predicted
+describe: describes described describing
+call: called calling
+hail: hails hailed hailing
+thank: thanks thanked thanking
+dismiss: dismisses dismissed dismissing
+deny: denies denied denying
+mention: mentioned
+point: pointed points
+recall: recalled recalling
+quip: quipped
+complain: complained
+boast: boasted
+accuse: accused accusing
+praise: praised praising
+criticize: criticized criticised
+condemn: condemned
+demand: demanded
+read: reads
+continue: continued
+brand: branded
+label: labelled labeled
+quote: quoted
+press: pressed
+order: ordered
+go: went goes
+"""
+VERB_FORMS: dict[str, str] = {
+    form: lemma
+    for line in _FORMS.strip().splitlines()
+    for lemma, forms in [line.split(":")]
+    for form in forms.split()
+}

@@ -13,34 +13,23 @@ from enum import Enum
 from typing import NamedTuple
 
 from service.domain.extract.clauses import Kind, Token, strip_possessive
-from service.domain.extract.cues import VERB_FORMS
 from service.domain.extract.lexicon import (
     BODY_WORDS,
+    DETERMINERS,
     DOCUMENT_WORDS,
+    GROUP_NOUNS,
     MULTIWORD_PLACES,
+    NAME_CONNECTORS,
     NATIONALITY_WORDS,
     NOT_NAME_WORDS,
+    PHRASE_STOPS,
     PLACES,
+    PREPOSITIONS,
+    PRONOUNS,
     ROLE_GROUPS,
+    TITLE_MODIFIERS,
     TITLE_WORDS,
-    words,
-)
-
-PREPOSITIONS = words(
-    """
-    in at on during with from for of to by after before near over about under against between
-    among into through via than like since until without within across behind toward towards
-    regarding concerning including
-    """
-)
-_DETERMINERS = words("the a an his her their its")
-_PRONOUNS = words("he she they it we i")
-_NAME_CONNECTORS = words("de al bin ibn von van da la le el du der del")
-_STOP = PREPOSITIONS | words(
-    """
-    and or but that who which whose while as is was were are be been has have had will would can
-    could may might must should not also
-    """
+    VERB_FORMS,
 )
 
 
@@ -70,6 +59,10 @@ class Mention(NamedTuple):
     possessive: bool
     after_preposition: bool
     members: tuple[Mention, ...] = ()
+    determined: bool = False
+    """Whether an article or possessive opens it ("the spokesman", not "Spokesman ...")."""
+    issuer: str = ""
+    """A document's issuer ("the Kremlin statement", "a readout issued by the Kremlin")."""
 
 
 SPEAKING_KINDS = frozenset(
@@ -105,10 +98,24 @@ def within(found: list[Mention], lo: int, hi: int) -> list[Mention]:
 
 
 def subject(found: list[Mention], lo: int, hi: int) -> Mention | None:
-    """The first mention in ``lo``..``hi`` that can be a speaking subject (places last)."""
-    candidates = [m for m in within(found, lo, hi) if not m.possessive and not m.after_preposition]
+    """The first mention in ``lo``..``hi`` that can be a speaking subject (places last).
+
+    A bare title ("Special envoy of the Russian president ... Kirill Dmitriev") gives way to
+    the name it titles when one follows in the window.
+    """
+    window = within(found, lo, hi)
+    candidates = [m for m in window if not m.possessive and not m.after_preposition]
     for mention in candidates:
         if mention.kind in SPEAKING_KINDS:
+            if mention.kind is MentionKind.ROLE and not mention.determined:
+                # "The US President's Special Representative for Ukraine Keith Kellogg"
+                named = [
+                    m
+                    for m in window
+                    if m.first >= mention.end and m.kind is MentionKind.PERSON and not m.possessive
+                ]
+                if named:
+                    return named[0]
             return mention
     for mention in candidates:
         if mention.kind is MentionKind.PLACE:
@@ -118,7 +125,10 @@ def subject(found: list[Mention], lo: int, hi: int) -> Mention | None:
 
 def _marked(tokens: list[Token], mention: Mention, before: list[Mention], lo: int) -> Mention:
     previous = tokens[mention.first - 1] if mention.first > lo else None
-    after_preposition = previous is not None and previous.lower in PREPOSITIONS
+    # after a preposition, or in brackets: "(RDIF)" glosses what stands before it
+    after_preposition = previous is not None and (
+        previous.lower in PREPOSITIONS or previous.text == "("
+    )
     if (
         previous is not None
         and previous.text == ","
@@ -162,20 +172,27 @@ def _mention_at(tokens: list[Token], index: int, hi: int) -> Mention | None:
     if token.kind is not Kind.WORD:
         return None
     word = token.lower
-    if token.text.lower() in _PRONOUNS:
+    if token.text.lower() in PRONOUNS:
         return Mention(MentionKind.PRONOUN, word, (), index, index + 1, False, False)
-    if word in _DETERMINERS:
+    if word in DETERMINERS:
         return _described(tokens, index, hi)
     if token.is_capitalised or word in TITLE_WORDS:
-        named = _named(tokens, index, hi, determiner=False)
-        if named is not None and named.kind is MentionKind.PERSON and " " not in named.name:
-            # "Harbour master Tomas Lind": the capitalised word opens a title, not a name
-            led = _role_led(tokens, named.end, hi)
-            if led is not None:
-                return led._replace(first=index, roles=(word, *led.roles))
+        named = _capitalised(tokens, index, hi)
         if named is not None or word not in TITLE_WORDS:
             return named
+    if not any(t.is_capitalised for t in tokens[index + 1 : min(hi, index + 4)]):
+        return None  # no name within reach: nothing for role words to title
     return _role_led(tokens, index, hi)
+
+
+def _capitalised(tokens: list[Token], index: int, hi: int) -> Mention | None:
+    named = _named(tokens, index, hi, determiner=False)
+    if named is not None and named.kind is MentionKind.PERSON and " " not in named.name:
+        # "Harbour master Tomas Lind": the capitalised word opens a title, not a name
+        led = _role_led(tokens, named.end, hi)
+        if led is not None:
+            return led._replace(first=index, roles=(tokens[index].lower, *led.roles))
+    return named
 
 
 def _role_led(tokens: list[Token], index: int, hi: int) -> Mention | None:
@@ -186,7 +203,7 @@ def _role_led(tokens: list[Token], index: int, hi: int) -> Mention | None:
         word = token.lower
         if token.kind is not Kind.WORD or token.is_capitalised:
             break
-        if word in _STOP or word in _DETERMINERS or token.text in VERB_FORMS:
+        if word in PHRASE_STOPS or word in DETERMINERS or token.text in VERB_FORMS:
             return None
         probe += 1
     if probe == index or probe >= hi or not tokens[probe].is_capitalised:
@@ -211,7 +228,7 @@ def _run_end(tokens: list[Token], index: int, hi: int) -> int:
         if token.is_capitalised:
             if end > index and word in NOT_NAME_WORDS and word not in TITLE_WORDS:
                 break
-        elif word == "of" or word in _NAME_CONNECTORS:
+        elif word == "of" or word in NAME_CONNECTORS:
             if end == index or end + 1 >= hi or not tokens[end + 1].is_capitalised:
                 break
             if word == "of" and tokens[end - 1].lower not in TITLE_WORDS:
@@ -224,10 +241,25 @@ def _run_end(tokens: list[Token], index: int, hi: int) -> int:
     return end
 
 
+def _not_a_name(tokens: list[Token], index: int, hi: int) -> bool:
+    """A capitalised word that opens no name: "Earlier", "Despite", "Shortly afterwards"."""
+    word = tokens[index].lower
+    if word in TITLE_WORDS:
+        return False
+    if word in NOT_NAME_WORDS or word in PREPOSITIONS:
+        return True
+    following = tokens[index + 1] if index + 1 < hi else None
+    return (
+        word.endswith("ly")
+        and following is not None
+        and not following.is_capitalised
+        and following.text not in VERB_FORMS
+    )
+
+
 def _named(tokens: list[Token], index: int, hi: int, *, determiner: bool) -> Mention | None:
     start = index
-    word = tokens[index].lower
-    if tokens[index].is_capitalised and word in NOT_NAME_WORDS and word not in TITLE_WORDS:
+    if tokens[index].is_capitalised and _not_a_name(tokens, index, hi):
         return None
     end = _run_end(tokens, index, hi)
     run = tokens[start:end]
@@ -243,20 +275,39 @@ def _named(tokens: list[Token], index: int, hi: int, *, determiner: bool) -> Men
     for position, (word, low) in enumerate(zip(words, lowered, strict=True)):
         if low in TITLE_WORDS or low in NATIONALITY_WORDS or not word[0].isupper() or low == "of":
             split = position + 1
+    while len(words) - split > 2 and lowered[split] in PLACES:
+        split += 1  # "Special Representative for Ukraine Keith Kellogg"
     name_words = words[split:]
     roles = tuple(lowered[:split])
     if not name_words:
-        return Mention(MentionKind.ROLE, lowered[-1], roles, first, end, possessive, False)
+        # a bare title ("President"), or only a nationality ("Ukrainian and American officials")
+        role = Mention(MentionKind.ROLE, lowered[-1], roles, first, end, possessive, False)
+        if all(low in NATIONALITY_WORDS for low in lowered):
+            group = _group_noun(tokens, end, hi)  # "Ukrainian officials"
+            if group is not None:
+                name = " ".join([*words, tokens[end].text])
+                return role._replace(kind=MentionKind.BODY, name=name, end=group, roles=())
+            role = role._replace(kind=MentionKind.THING, name=" ".join(words), roles=())
+        return role  # a capitalised title opens a name even after "the": not a description
     name = " ".join(name_words)
-    if name.lower() in MULTIWORD_PLACES or all(w.lower() in PLACES for w in name_words):
-        return Mention(MentionKind.PLACE, name, roles, first, end, possessive, False)
-    return Mention(MentionKind.PERSON, name, roles, first, end, possessive, False)
+    place = name.lower() in MULTIWORD_PLACES or all(w.lower() in PLACES for w in name_words)
+    kind = MentionKind.PLACE if place else MentionKind.PERSON
+    return Mention(kind, name, roles, first, end, possessive, False)
+
+
+def _group_noun(tokens: list[Token], index: int, hi: int) -> int | None:
+    """The end of a plural noun naming a group after a nationality, else ``None``."""
+    if index < hi and tokens[index].kind is Kind.WORD and tokens[index].text in GROUP_NOUNS:
+        return index + 1
+    return None
 
 
 def _is_head(token: Token) -> bool:
     word = token.lower
     if token.is_capitalised:
         return word in BODY_WORDS
+    if word in TITLE_MODIFIERS:
+        return False
     return (
         word in ROLE_GROUPS or word in TITLE_WORDS or word in BODY_WORDS or word in DOCUMENT_WORDS
     )
@@ -264,11 +315,14 @@ def _is_head(token: Token) -> bool:
 
 def _described(tokens: list[Token], index: int, hi: int) -> Mention | None:
     """ "the secretary of state", "the Kremlin aide", "the statement", "the Foreign Ministry"."""
+    led = _role_led(tokens, index + 1, hi)  # "the harbour master Tomas Lind"
+    if led is not None:
+        return led._replace(first=index)
     end = index + 1
     head_at: int | None = None
     while end < hi and end - index <= 6:
         token = tokens[end]
-        if token.kind is not Kind.WORD or token.lower in _STOP or token.text in VERB_FORMS:
+        if token.kind is not Kind.WORD or token.lower in PHRASE_STOPS or token.text in VERB_FORMS:
             break
         if _is_head(token):
             head_at = end
@@ -279,12 +333,22 @@ def _described(tokens: list[Token], index: int, hi: int) -> Mention | None:
             break
     if end < hi and tokens[end].is_capitalised and head_at is not None:
         # a titled name: "the Russian Foreign Ministry spokesperson Maria Zakharova"
-        return _named(tokens, index + 1, hi, determiner=True)
+        return _unnamed(tokens, index, _named(tokens, index + 1, hi, determiner=True))
     if head_at is None and not (end > index + 1 and tokens[end - 1].is_capitalised):
         end = min(end, index + 2)
     if end == index + 1:
         return None
-    return _headed(tokens, index, end)
+    return _unnamed(tokens, index, _headed(tokens, index, end))
+
+
+def _unnamed(tokens: list[Token], index: int, mention: Mention | None) -> Mention | None:
+    """ "a senior Ukrainian official" introduces someone new: the description is the speaker."""
+    if mention is None or mention.kind is not MentionKind.ROLE:
+        return mention
+    if tokens[index].lower not in ("a", "an"):
+        return mention
+    described = " ".join(strip_possessive(t.text) for t in tokens[index + 1 : mention.end])
+    return mention._replace(kind=MentionKind.PERSON, name=described)
 
 
 def _headed(tokens: list[Token], index: int, end: int) -> Mention | None:
@@ -298,11 +362,18 @@ def _headed(tokens: list[Token], index: int, end: int) -> Mention | None:
     possessive = run[-1].is_possessive
     if head in ROLE_GROUPS or head in TITLE_WORDS:
         qualifiers = tuple(t.lower for t in run[:-1])
-        return Mention(MentionKind.ROLE, head, qualifiers, index, end, possessive, False)
+        role = Mention(MentionKind.ROLE, head, qualifiers, index, end, possessive, False)
+        return role._replace(determined=True)
     kind = MentionKind.THING
+    issuer = ""
     if head in DOCUMENT_WORDS:
         kind = MentionKind.DOCUMENT
+        issuer = " ".join(
+            strip_possessive(t.text)
+            for t in run[:-1]
+            if t.is_capitalised and t.lower not in NATIONALITY_WORDS
+        )
     elif head in BODY_WORDS:
         kind = MentionKind.BODY
     text = " ".join(strip_possessive(t.text) for t in run)
-    return Mention(kind, text, (), index, end, possessive, False)
+    return Mention(kind, text, (), index, end, possessive, False, issuer=issuer)

@@ -86,13 +86,36 @@ def _double_spans(text: str) -> list[QuoteSpan]:
 
 
 def _paragraph_ends(text: str, newline: int) -> bool:
-    """Whether a line break ends a paragraph, rather than wrapping a line of one."""
-    line_end = text[:newline].rstrip()
-    rest = text[newline + 1 :]
-    next_line = rest.lstrip(" \t")
-    return (
-        not line_end or line_end[-1] in _SENTENCE_END or not next_line or next_line[0] in "\n“‘\"'«"
-    )
+    """Whether a quote open at this line break ends with the paragraph.
+
+    It does when the next paragraph reopens a quote (news style) or opens no quote before the
+    next closing mark; it runs on when the line looks hard-wrapped (no final stop) or when the
+    next quotation mark closes it (one pair of marks around several paragraphs).
+    """
+    line_start = text.rfind("\n", 0, newline) + 1
+    line_end = text[line_start:newline].rstrip()
+    next_start = newline + 1
+    while next_start < len(text) and text[next_start] in " \t\n":
+        next_start += 1
+    if next_start >= len(text) or text[next_start] in "“‘\"'«":
+        return True
+    if line_end and line_end[-1] not in _SENTENCE_END and text[newline + 1 : newline + 2] != "\n":
+        return False
+    following = _DOUBLE_MARKS.search(text, next_start)
+    while following is not None and following.group() == "\n":
+        following = _DOUBLE_MARKS.search(text, following.end())
+    return following is None or not _closes(text, following.start())
+
+
+def _closes(text: str, index: int) -> bool:
+    """Whether the double mark at ``index`` reads as a closing one."""
+    mark = text[index]
+    if mark in "”»":
+        return True
+    if mark in "“„«":
+        return False
+    before, after = _neighbours(text, index)
+    return not _opens_after(before) or _is_space(after)
 
 
 def _unclosed(text: str, open_at: int, end: int) -> QuoteSpan:

@@ -13,6 +13,7 @@ attributed one (a subhead repeating a phrase) takes that one's speaker, with no 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from service.domain.extract.attribution import Attributed, Reading, read
 from service.domain.extract.clauses import Kind, Token
@@ -30,10 +31,19 @@ _POST_GAP = frozenset([",", "—", "–", "-"])
 _ECHO_OVERLAP = 0.8
 
 
+class _Found(NamedTuple):
+    quote: QuoteSpan
+    speaker: str | None
+    cue: str | None
+    attributed: bool
+    paragraph: int
+    opens_sentence: bool
+
+
 def find_quotes(text: str) -> list[ExtractedQuote]:
     """The direct quotes of ``text`` in text order, each with its speaker and cue."""
     article = read(text)
-    found: list[tuple[QuoteSpan, Attributed | None, int, bool]] = []
+    found: list[_Found] = []
     for reading in article.readings:
         sentence = reading.sentence
         quote_tokens = [i for i, t in enumerate(sentence.tokens) if t.kind is Kind.QUOTE]
@@ -43,7 +53,12 @@ def find_quotes(text: str) -> list[ExtractedQuote]:
             if quote is None:
                 continue
             attribution = _attribution(text, reading, quote_tokens, position)
-            found.append((quote, attribution, sentence.paragraph, index == 0))
+            if attribution is not None:
+                speaker, cue = attribution.speaker, attribution.cue.text
+            else:
+                speaker, cue = reading.label, None
+            attributed = attribution is not None or reading.label is not None
+            found.append(_Found(quote, speaker, cue, attributed, sentence.paragraph, index == 0))
     return _filled(text, found)
 
 
@@ -69,9 +84,17 @@ def _attribution(
         after = _post(text, reading, later)
         if after is not None:
             return after
-    before = [a for a in reading.cues if a.cue.last < index]
+    tokens = reading.sentence.tokens
+    floor = -1
+    if index > 0 and tokens[index - 1].text == ":":
+        # "…, prompting Trump to issue a directive to Putin: “…”": a quote after a colon is
+        # introduced by its own clause, not by a cue before the last comma
+        floor = max((i for i in range(index) if tokens[i].text == ","), default=-1)
+    before = [a for a in reading.cues if floor < a.cue.first and a.cue.last < index]
     if before:
         return before[-1]
+    if floor >= 0:
+        return None
     following = [a for a in reading.cues if a.cue.first > index]
     return following[0] if following else None
 
@@ -101,19 +124,20 @@ def _post(text: str, reading: Reading, index: int) -> Attributed | None:
     return following if mention is not None and mention.first == start else None
 
 
-def _filled(
-    text: str, found: list[tuple[QuoteSpan, Attributed | None, int, bool]]
-) -> list[ExtractedQuote]:
+def _filled(text: str, found: list[_Found]) -> list[ExtractedQuote]:
     quotes: list[ExtractedQuote] = []
-    previous: tuple[QuoteSpan, int] | None = None
-    for quote, attribution, paragraph, opens_sentence in found:
-        speaker = attribution.speaker if attribution else None
-        cue = attribution.cue.text if attribution else None
-        if attribution is None and previous is not None and quotes:
-            last_quote, last_paragraph = previous
-            continues = opens_sentence and last_paragraph == paragraph
-            if continues or (not last_quote.closed and last_paragraph == paragraph - 1):
+    previous: _Found | None = None
+    for item in found:
+        speaker, cue, quote, paragraph = item.speaker, item.cue, item.quote, item.paragraph
+        if not item.attributed and previous is not None and quotes:
+            if item.opens_sentence and previous.paragraph == paragraph:
                 speaker, cue = quotes[-1].speaker, quotes[-1].cue
+            elif previous.paragraph == paragraph - 1 and (
+                not previous.quote.closed or (item.opens_sentence and _ends_sentence(text, quote))
+            ):
+                # the quote goes on in a paragraph of its own: same speaker, no cue written
+                speaker = quotes[-1].speaker
+                cue = quotes[-1].cue if not previous.quote.closed else None
         quotes.append(
             ExtractedQuote(
                 text=text[quote.start : quote.end],
@@ -123,8 +147,15 @@ def _filled(
                 end=quote.end,
             )
         )
-        previous = (quote, paragraph)
+        previous = item
     return _echoes(quotes)
+
+
+def _ends_sentence(text: str, quote: QuoteSpan) -> bool:
+    """Whether a quote ends on a stop (a subhead in quotation marks does not)."""
+    inner = text[quote.start : quote.end].rstrip()
+    after = text[quote.end + 1 : quote.end + 3].strip()
+    return bool(inner) and (inner[-1] in ".!?…" or after[:1] in (".", "!", "?"))
 
 
 def _echoes(quotes: list[ExtractedQuote]) -> list[ExtractedQuote]:

@@ -13,9 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from service.domain.extract.clauses import Sentence
-from service.domain.extract.lexicon import GROUP_PRONOUNS, PERSON_PRONOUNS, ROLE_GROUPS, words
+from service.domain.extract.lexicon import (
+    GROUP_PRONOUNS,
+    NATIONALITY_WORDS,
+    PERSON_PRONOUNS,
+    ROLE_GROUPS,
+    words,
+)
 from service.domain.extract.mentions import Mention, MentionKind
 
+_EARLIER = frozenset(["earlier", "previous", "prior", "separate", "another", "last"])
 _QUALIFIER_STOP = words("top senior former new deputy chief")
 
 
@@ -57,6 +64,10 @@ class Resolver:
         person = self.people.setdefault(name, _Person(name))
         person.roles.update(mention.roles)
 
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is a full name, or the surname of one, the text gives."""
+        return " " in name or _key(name) in self.full_names
+
     def full_name(self, name: str, offset: int) -> str:
         """A lone surname as the full name given before ``offset`` (else the first one after)."""
         words = name.split()
@@ -70,20 +81,25 @@ class Resolver:
 
     def resolve(self, mention: Mention, offset: int) -> str | None:
         """The speaker a mention names, as of ``offset`` in the text."""
+        speaker: str | None = None
         match mention.kind:
             case MentionKind.PERSON:
-                return self.full_name(mention.name, offset)
+                speaker = self.full_name(mention.name, offset)
             case MentionKind.GROUP:
-                return " and ".join(self.full_name(m.name, offset) for m in mention.members)
+                speaker = " and ".join(self.full_name(m.name, offset) for m in mention.members)
             case MentionKind.PRONOUN:
-                return self._pronoun(mention.name)
+                speaker = self._pronoun(mention.name)
             case MentionKind.ROLE:
-                return self._role(mention, offset)
-            case MentionKind.DOCUMENT | MentionKind.BODY | MentionKind.PLACE:
-                authors = self.document_authors if mention.kind is MentionKind.DOCUMENT else None
-                return authors or _without_article(mention.name)
+                speaker = self._role(mention, offset)
+            case MentionKind.DOCUMENT if mention.issuer:
+                speaker = self.full_name(mention.issuer, offset)
+            case MentionKind.DOCUMENT:
+                speaker = self.document_authors or _without_article(mention.name)
+            case MentionKind.BODY | MentionKind.PLACE:
+                speaker = _without_article(mention.name)
             case MentionKind.THING:
-                return None
+                speaker = None
+        return speaker
 
     def observe(self, mention: Mention, speaker: str | None, offset: int) -> None:
         """Make ``mention`` (resolved to ``speaker``) the salient one of its kind."""
@@ -106,8 +122,11 @@ class Resolver:
             self.last_body = speaker
 
     def saw(self, sentence: Sentence, named: list[Mention]) -> None:
-        """Note the people ``sentence`` names, however it names them, for "the spokesman"."""
+        """Note the people ``sentence`` names, however it names them, for "the spokesman", and
+        who issued the documents it names, for "the statement"."""
         for mention in named:
+            if mention.kind is MentionKind.DOCUMENT and mention.issuer and not _earlier(mention):
+                self.document_authors = mention.issuer
             for person in mention.members or (mention,):
                 if person.kind is MentionKind.PERSON:
                     offset = sentence.tokens[person.first].start
@@ -138,11 +157,22 @@ class Resolver:
         ]
         if qualifiers:
             qualified = [p for p in fitting if qualifiers & p.roles]
-            fitting = qualified or fitting
+            # "the U.S. president" is not the one titled "Russian President"
+            fitting = qualified or [p for p in fitting if not (p.roles & NATIONALITY_WORDS)]
         if fitting:
             best = max(fitting, key=lambda p: (p.last_seen, p.name == self.last_person))
             return best.name
+        last = self.people.get(self.last_person or "")
+        nationalities = qualifiers & NATIONALITY_WORDS
+        foreign = last is not None and bool(last.roles & NATIONALITY_WORDS - nationalities)
+        if nationalities and foreign and last is not None and not nationalities & last.roles:
+            return None  # the last person is of another country
         return self.last_person if mention.name in ROLE_GROUPS else None
+
+
+def _earlier(document: Mention) -> bool:
+    """ "an earlier statement by the White House" is not the statement the article goes on with."""
+    return bool(set(document.name.lower().split()) & _EARLIER)
 
 
 def _pronoun_kind(pronoun: str, speaker: str, resolver: Resolver) -> MentionKind:

@@ -76,3 +76,8 @@ def test_a_hard_wrapped_line_keeps_its_quote_open() -> None:
 
 def test_empty_marks_are_no_quote() -> None:
     assert inside("He drew “ ” in the air.") == []
+
+
+def test_one_pair_of_marks_around_several_paragraphs() -> None:
+    text = 'Quote: "The first stage is the harbour.\n\nThe second is the bridge."\n\nShe left.'
+    assert inside(text) == ["The first stage is the harbour.\n\nThe second is the bridge."]
