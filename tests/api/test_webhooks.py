@@ -3,6 +3,7 @@ deletion, the delivery log, and a write through the API reaching a real receiver
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,7 +12,7 @@ from standardwebhooks import Webhook
 
 from service.domain.files import StoryFolder
 from service.settings import Settings
-from tests.api.conftest import Api, start
+from tests.api.conftest import Api, replica, start
 from tests.api.test_errors import assert_problem
 from tests.webhooks.conftest import eventually
 from tests.webhooks.receiver import Answer, Receiver, receiving
@@ -123,6 +124,30 @@ async def test_a_brief_written_through_the_api_reaches_the_receiver(hooks_api: A
     assert limited.json() == log[:1]
     hook = (await hooks_api.request("GET", f"/v1/webhooks/{hook_id}", "admin")).json()
     assert hook["last_change_id"] == change["id"]
+
+
+async def test_two_replicas_deliver_each_change_once(hooks_api: Api) -> None:
+    settings: Settings = hooks_api.app.state.settings
+    async with receiving(Receiver()) as receiver, replica(settings) as other:
+        created = (await create(hooks_api, {"url": receiver.url, "events": EVENTS})).json()
+        hook_id = created["webhook"]["id"]
+        headers = hooks_api.tokens.headers("write")
+        for day in range(20, 25):  # written on the other replica; both deliver
+            brief = {**_BRIEF, "id": f"brief-2025-03-{day}", "as_of": f"2025-03-{day}"}
+            written = await other.post(f"/v1/stories/{STORY}/briefs", json=brief, headers=headers)
+            assert written.status_code == 201, written.text
+        await receiver.wait_for(5)
+
+        async def logged() -> bool:
+            log = await hooks_api.request("GET", f"/v1/webhooks/{hook_id}/deliveries", "admin")
+            return len(log.json()) >= 5
+
+        await eventually(logged)
+        await asyncio.sleep(0.5)  # a few polls more: a second delivery would arrive by now
+
+    sent = [request.headers["webhook-id"] for request in receiver.received]
+    assert len(sent) == len(set(sent)) == 5
+    assert sent == sorted(sent, key=lambda message_id: int(message_id.rsplit("_", 1)[1]))
 
 
 @pytest.mark.parametrize(
