@@ -9,6 +9,7 @@ never mistaken for the words of the attribution around it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from enum import Enum
 from typing import NamedTuple
 
@@ -108,7 +109,7 @@ def sentences(text: str, quotes: list[QuoteSpan]) -> list[Sentence]:
 
 
 def _sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
-    inside = [(q.start, q.end) for q in quotes]
+    starts = [q.start for q in quotes]
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -116,7 +117,7 @@ def _sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]
         if match.group() != "\n" and (
             _is_abbreviation(text, match.start())
             or _continues_lower(text, stop)
-            or any(a < stop <= b for a, b in inside)
+            or _inside(quotes, starts, stop)
             or _attribution_follows(text, match.group(), stop)
         ):
             continue
@@ -124,6 +125,12 @@ def _sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]
         start = stop
     _append(text, start, len(text), spans)
     return spans
+
+
+def _inside(quotes: list[QuoteSpan], starts: list[int], stop: int) -> bool:
+    """Whether ``stop`` falls inside a quote (quotes are in order and never overlap)."""
+    at = bisect_left(starts, stop) - 1
+    return at >= 0 and stop <= quotes[at].end
 
 
 def _attribution_follows(text: str, boundary: str, stop: int) -> bool:

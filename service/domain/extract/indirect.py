@@ -81,9 +81,10 @@ def _according(tokens: list[Token], attributed: Attributed) -> tuple[int, int] |
     cue = attributed.cue
     assert cue.speaker is not None
     after = cue.speaker[1]
-    if cue.first == 0 and after < len(tokens) and tokens[after].text == ",":
+    if after + 1 < len(tokens) and tokens[after].text == ",":  # "(However,) according to X, …"
         return _span(tokens, after + 1, len(tokens))
-    if cue.first > 0 and tokens[cue.first - 1].text == ",":
+    ends = after >= len(tokens) or tokens[after].text in (".", "!", "?")
+    if ends and cue.first > 0 and tokens[cue.first - 1].text == ",":  # "…, according to X."
         return _span(tokens, 0, cue.first - 1)
     return None
 
