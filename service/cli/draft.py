@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from service.cli._article import add_article_arguments, read_article, read_registry
 from service.cli._command import Arg, Command
@@ -24,16 +25,15 @@ from service.cli._target import add_target_arguments
 from service.cli.new import as_of_date, output_argument
 
 if TYPE_CHECKING:
+    from service.domain.extract.article import ArticleSource
     from service.domain.extract.draft import ArticleDraft
-    from service.domain.models import BriefDraft, Source
 
 
 def run(args: argparse.Namespace) -> int:
     """Draft the brief from the article and write it; 1 or 2 on what cannot be done."""
     from service.cli._target import TargetError, open_target, report
     from service.cli.new import draft, write
-    from service.domain.extract import extract, registry_for
-    from service.domain.extract.draft import draft_from_article
+    from service.domain.extract.article import ArticleDraftRequest, draft_article
 
     as_of: dt.date = args.as_of or args.published
     try:
@@ -44,18 +44,12 @@ def run(args: argparse.Namespace) -> int:
                 target, as_of, brief_id=args.brief_id, force=args.force, story=args.story
             )
             story = target.story()
-        source = source_of(args, base)
+        request = ArticleDraftRequest(
+            text=text, published=args.published, source=source_of(args), as_of=as_of
+        )
     except TargetError as error:
         return report(args, error)
-    registry = registry_for(story, base.issues, extra=extra)
-    result = draft_from_article(
-        base,
-        extract(text, args.published, registry),
-        text=text,
-        story=story,
-        registry=registry,
-        source=source,
-    )
+    result = draft_article(base, request, story, extra=extra)
     _print_items(result)
     if args.items is not None:
         from service.domain import codec
@@ -64,26 +58,26 @@ def run(args: argparse.Namespace) -> int:
     return write(args, result.brief, f"{note}; {len(result.drafted)} items machine-drafted")
 
 
-def source_of(args: argparse.Namespace, base: BriefDraft) -> Source:
-    """The article as a source of the draft; its id the next free ``S<n>`` unless given."""
+def source_of(args: argparse.Namespace) -> ArticleSource:
+    """The article as a source, from ``--outlet``, ``--source-url`` and the rest."""
     from service.cli._target import TargetError
     from service.cli.main import EXIT_USAGE
-    from service.domain.models import DatePrecision, FuzzyDate, Source
+    from service.domain.extract.article import ArticleSource
 
-    source_id: str | None = args.source_id
-    if source_id is None:
-        numbers = [int(m.group(1)) for s in base.sources if (m := re.fullmatch(r"S(\d+)", s.id))]
-        source_id = f"S{max(numbers, default=0) + 1:02d}"
-    url: str | None = args.source_url
-    if url is not None and not re.fullmatch(r"https?://\S+", url):
-        raise TargetError(f"--source-url {url!r} is not an http(s) URL", code=EXIT_USAGE)
-    return Source(
-        id=source_id,
-        outlet=args.outlet,
-        title=args.source_title,
-        url=url,
-        published=FuzzyDate(date=args.published, precision=DatePrecision.DAY),
-    )
+    try:
+        return msgspec.convert(
+            {
+                "outlet": args.outlet,
+                "title": args.source_title,
+                "url": args.source_url,
+                "id": args.source_id,
+            },
+            ArticleSource,
+        )
+    except msgspec.ValidationError as error:
+        raise TargetError(
+            f"--outlet, --source-url, --source-id: {error}", code=EXIT_USAGE
+        ) from None
 
 
 def _print_items(result: ArticleDraft) -> None:

@@ -9,6 +9,7 @@ never mistaken for the words of the attribution around it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from enum import Enum
 from typing import NamedTuple
 
@@ -41,6 +42,9 @@ class Kind(Enum):
 
 
 _KINDS = {kind.value: kind for kind in Kind}
+# ’ and ' and the modifier letter ʼ some pages set as an apostrophe ("Presidentʼs").
+_APOSTROPHES = "’'ʼ"
+_POSSESSIVE_ENDINGS = ("’s", "'s", "ʼs")
 
 
 class Token(NamedTuple):
@@ -61,7 +65,7 @@ class Token(NamedTuple):
 def make_token(text: str, start: int, end: int, kind: Kind) -> Token:
     """A token with its derived forms worked out once."""
     word = kind is Kind.WORD
-    possessive = word and (text[-2:] in ("’s", "'s") or text[-1] in "’'")
+    possessive = word and (text[-2:] in _POSSESSIVE_ENDINGS or text[-1] in _APOSTROPHES)
     lower = strip_possessive(text).lower() if possessive else text.lower()
     return Token(text, start, end, kind, lower, possessive, word and text[0].isupper())
 
@@ -78,9 +82,9 @@ class Sentence(NamedTuple):
 
 def strip_possessive(word: str) -> str:
     """``Zelensky’s`` → ``Zelensky``; ``leaders’`` → ``leaders``."""
-    if word[-2:] in ("’s", "'s"):
+    if word[-2:] in _POSSESSIVE_ENDINGS:
         return word[:-2]
-    if word[-1:] in ("’", "'"):
+    if word[-1:] in _APOSTROPHES:
         return word[:-1]
     return word
 
@@ -108,7 +112,7 @@ def sentences(text: str, quotes: list[QuoteSpan]) -> list[Sentence]:
 
 
 def _sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
-    inside = [(q.start, q.end) for q in quotes]
+    starts = [q.start for q in quotes]
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -116,7 +120,7 @@ def _sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]
         if match.group() != "\n" and (
             _is_abbreviation(text, match.start())
             or _continues_lower(text, stop)
-            or any(a < stop <= b for a, b in inside)
+            or _inside(quotes, starts, stop)
             or _attribution_follows(text, match.group(), stop)
         ):
             continue
@@ -124,6 +128,12 @@ def _sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]
         start = stop
     _append(text, start, len(text), spans)
     return spans
+
+
+def _inside(quotes: list[QuoteSpan], starts: list[int], stop: int) -> bool:
+    """Whether ``stop`` falls inside a quote (quotes are in order and never overlap)."""
+    at = bisect_left(starts, stop) - 1
+    return at >= 0 and stop <= quotes[at].end
 
 
 def _attribution_follows(text: str, boundary: str, stop: int) -> bool:

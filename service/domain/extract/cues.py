@@ -15,7 +15,14 @@ from enum import Enum
 from typing import NamedTuple
 
 from service.domain.extract.clauses import Kind, Token
-from service.domain.extract.lexicon import AUDIENCES, PLATFORMS, VERB_FORMS, words
+from service.domain.extract.lexicon import (
+    AUDIENCES,
+    DETERMINERS,
+    PHRASE_STOPS,
+    PLATFORMS,
+    VERB_FORMS,
+    words,
+)
 
 _LABELLING = words("dismiss describe call brand label hail praise criticize condemn")
 _NOT_AFTER = words(
@@ -35,7 +42,6 @@ _MEDIA_NOUNS = words(
 )
 _MEDIA_TAILS = ("media platform", "platform", "account", "channel", "page", "feed")
 _BROADCAST = ("social media", "state television", "state tv", "television", "tv", "radio")
-_DETERMINERS = words("a an the his her their its")
 
 
 class CueKind(Enum):
@@ -121,10 +127,18 @@ def _phrase_cue(tokens: list[Token], index: int, text: str) -> Cue | None:
 
 
 def _quoted_as(tokens: list[Token], index: int, text: str) -> Cue | None:
-    """ "Interfax quoted Peskov as saying": the speaker is the one quoted."""
-    for probe in range(index + 2, min(index + 9, len(tokens) - 1)):
+    """ "Interfax quoted Peskov as saying": the speaker is the one quoted; in "Peskov was
+    quoted by Interfax as saying" it is the subject, as for any verb."""
+    passive = _lower(tokens, index - 1) in _PASSIVE_AFTER
+    for probe in range(index + 1, min(index + 9, len(tokens) - 1)):
         if tokens[probe].lower == "as" and tokens[probe + 1].lower == "saying":
-            speaker = (index + 1, probe)
+            if passive:
+                return _make(
+                    tokens, text, first=index, verb=index, last=probe + 1, lemma="say",
+                    kind=CueKind.VERB,
+                )  # fmt: skip
+            if probe == index + 1:
+                return None
             return _make(
                 tokens,
                 text,
@@ -133,7 +147,7 @@ def _quoted_as(tokens: list[Token], index: int, text: str) -> Cue | None:
                 last=probe + 1,
                 lemma="say",
                 kind=CueKind.QUOTED_AS,
-                speaker=speaker,
+                speaker=(index + 1, probe),
             )
         if tokens[probe].kind is not Kind.WORD:
             return None
@@ -213,10 +227,19 @@ def _audience_end(tokens: list[Token], index: int) -> int:
     if _lower(tokens, index) in ("him", "her", "them", "us", "me"):
         return index + 1
     start = index + 1 if _lower(tokens, index) == "the" else index
+    while start < min(len(tokens), index + 3) and _is_descriptor(tokens[start]):
+        start += 1  # "told state news agency RIA Novosti"
     end = start
-    while end < len(tokens) and tokens[end].is_capitalised and not tokens[end].is_possessive:
-        end += 1
+    while end < len(tokens) and tokens[end].is_capitalised:
+        end += 1  # "CNN", "Fox News' Sean Hannity"
     return end if end > start else index
+
+
+def _is_descriptor(token: Token) -> bool:
+    """A lower-case word that can describe an audience before its name ("news agency")."""
+    if token.kind is not Kind.WORD or token.is_capitalised or token.text in VERB_FORMS:
+        return False
+    return token.lower not in PHRASE_STOPS and token.lower not in DETERMINERS
 
 
 def _medium_end(tokens: list[Token], index: int) -> int:
@@ -224,11 +247,13 @@ def _medium_end(tokens: list[Token], index: int) -> int:
     word = _lower(tokens, index)
     if word == "in":
         probe = index + 1
-        if _lower(tokens, probe) in _DETERMINERS:
+        if _lower(tokens, probe) in DETERMINERS:
             probe += 1
         for _ in range(3):
             if _lower(tokens, probe) in _MEDIA_NOUNS:
                 end = probe + 1
+                while _lower(tokens, end) in _MEDIA_NOUNS:  # "in his nightly video address"
+                    end += 1
                 if _lower(tokens, end) in ("with", "to") and _is_name(tokens, end + 1):
                     end = _capitalised_end(tokens, end + 1)
                 return end
@@ -238,7 +263,7 @@ def _medium_end(tokens: list[Token], index: int) -> int:
         return index
     if word == "on":
         probe = index + 1
-        if _lower(tokens, probe) in _DETERMINERS:
+        if _lower(tokens, probe) in DETERMINERS:
             probe += 1
         end = max(_phrase_at(tokens, probe, PLATFORMS), _phrase_at(tokens, probe, _BROADCAST))
         if end == probe:

@@ -147,23 +147,40 @@ PLATFORMS = words(
 
 # Who one "told": "told reporters", "told journalists".
 AUDIENCES = (
-    "reporters",
-    "journalists",
-    "correspondents",
-    "the press",
-    "the media",
-    "media",
-    "lawmakers",
-    "parliament",
-    "an audience",
-    "the audience",
-    "supporters",
-    "state television",
-    "state media",
-    "the nation",
-    "the country",
-    "students",
-    "the audience",
+    *("reporters", "journalists", "correspondents", "the press", "the media", "media"),
+    *("lawmakers", "parliament", "an audience", "the audience", "supporters", "students"),
+    *("state television", "state media", "the nation", "the country", "a rally", "a forum"),
+    *("a news conference", "a press conference", "a press briefing", "a news briefing"),
+    *("a briefing", "a conference", "the conference", "the briefing", "a meeting"),
+)
+
+# Phrase-level words the mention chunker stops at or reads (`service.domain.extract.mentions`).
+PREPOSITIONS = words(
+    """
+    in at on during with from for of to by after before near over about under against between
+    among into through via than like since until without within across behind toward towards
+    regarding concerning including despite following amid
+    """
+)
+DETERMINERS = words("the a an his her their its")
+PRONOUNS = words("he she they it we i")
+NAME_CONNECTORS = words("de al bin ibn von van da la le el du der del")
+PHRASE_STOPS = PREPOSITIONS | words(
+    """
+    and or but that who which whose while as is was were are be been has have had will would can
+    could may might must should not also
+    """
+)
+
+# Plural nouns naming a group after a nationality ("Ukrainian officials").
+GROUP_NOUNS = words(
+    "officials sources diplomats authorities negotiators lawmakers analysts experts military "
+    "forces troops media leaders officers commanders"
+)
+
+# Title words that modify a head noun rather than being one ("a senior official").
+TITLE_MODIFIERS = words(
+    "senior special former acting deputy chief national foreign vice prime first"
 )
 
 # Speech verbs by form (the cues of `service.domain.extract.cues`): form -> lemma.

@@ -15,32 +15,21 @@ from typing import NamedTuple
 from service.domain.extract.clauses import Kind, Token, strip_possessive
 from service.domain.extract.lexicon import (
     BODY_WORDS,
+    DETERMINERS,
     DOCUMENT_WORDS,
+    GROUP_NOUNS,
     MULTIWORD_PLACES,
+    NAME_CONNECTORS,
     NATIONALITY_WORDS,
     NOT_NAME_WORDS,
+    PHRASE_STOPS,
     PLACES,
+    PREPOSITIONS,
+    PRONOUNS,
     ROLE_GROUPS,
+    TITLE_MODIFIERS,
     TITLE_WORDS,
     VERB_FORMS,
-    words,
-)
-
-PREPOSITIONS = words(
-    """
-    in at on during with from for of to by after before near over about under against between
-    among into through via than like since until without within across behind toward towards
-    regarding concerning including despite following amid
-    """
-)
-_DETERMINERS = words("the a an his her their its")
-_PRONOUNS = words("he she they it we i")
-_NAME_CONNECTORS = words("de al bin ibn von van da la le el du der del")
-_STOP = PREPOSITIONS | words(
-    """
-    and or but that who which whose while as is was were are be been has have had will would can
-    could may might must should not also
-    """
 )
 
 
@@ -114,11 +103,17 @@ def subject(found: list[Mention], lo: int, hi: int) -> Mention | None:
     A bare title ("Special envoy of the Russian president ... Kirill Dmitriev") gives way to
     the name it titles when one follows in the window.
     """
-    candidates = [m for m in within(found, lo, hi) if not m.possessive and not m.after_preposition]
-    for position, mention in enumerate(candidates):
+    window = within(found, lo, hi)
+    candidates = [m for m in window if not m.possessive and not m.after_preposition]
+    for mention in candidates:
         if mention.kind in SPEAKING_KINDS:
             if mention.kind is MentionKind.ROLE and not mention.determined:
-                named = [m for m in candidates[position + 1 :] if m.kind is MentionKind.PERSON]
+                # "The US President's Special Representative for Ukraine Keith Kellogg"
+                named = [
+                    m
+                    for m in window
+                    if m.first >= mention.end and m.kind is MentionKind.PERSON and not m.possessive
+                ]
                 if named:
                     return named[0]
             return mention
@@ -177,20 +172,27 @@ def _mention_at(tokens: list[Token], index: int, hi: int) -> Mention | None:
     if token.kind is not Kind.WORD:
         return None
     word = token.lower
-    if token.text.lower() in _PRONOUNS:
+    if token.text.lower() in PRONOUNS:
         return Mention(MentionKind.PRONOUN, word, (), index, index + 1, False, False)
-    if word in _DETERMINERS:
+    if word in DETERMINERS:
         return _described(tokens, index, hi)
     if token.is_capitalised or word in TITLE_WORDS:
-        named = _named(tokens, index, hi, determiner=False)
-        if named is not None and named.kind is MentionKind.PERSON and " " not in named.name:
-            # "Harbour master Tomas Lind": the capitalised word opens a title, not a name
-            led = _role_led(tokens, named.end, hi)
-            if led is not None:
-                return led._replace(first=index, roles=(word, *led.roles))
+        named = _capitalised(tokens, index, hi)
         if named is not None or word not in TITLE_WORDS:
             return named
+    if not any(t.is_capitalised for t in tokens[index + 1 : min(hi, index + 4)]):
+        return None  # no name within reach: nothing for role words to title
     return _role_led(tokens, index, hi)
+
+
+def _capitalised(tokens: list[Token], index: int, hi: int) -> Mention | None:
+    named = _named(tokens, index, hi, determiner=False)
+    if named is not None and named.kind is MentionKind.PERSON and " " not in named.name:
+        # "Harbour master Tomas Lind": the capitalised word opens a title, not a name
+        led = _role_led(tokens, named.end, hi)
+        if led is not None:
+            return led._replace(first=index, roles=(tokens[index].lower, *led.roles))
+    return named
 
 
 def _role_led(tokens: list[Token], index: int, hi: int) -> Mention | None:
@@ -201,7 +203,7 @@ def _role_led(tokens: list[Token], index: int, hi: int) -> Mention | None:
         word = token.lower
         if token.kind is not Kind.WORD or token.is_capitalised:
             break
-        if word in _STOP or word in _DETERMINERS or token.text in VERB_FORMS:
+        if word in PHRASE_STOPS or word in DETERMINERS or token.text in VERB_FORMS:
             return None
         probe += 1
     if probe == index or probe >= hi or not tokens[probe].is_capitalised:
@@ -226,7 +228,7 @@ def _run_end(tokens: list[Token], index: int, hi: int) -> int:
         if token.is_capitalised:
             if end > index and word in NOT_NAME_WORDS and word not in TITLE_WORDS:
                 break
-        elif word == "of" or word in _NAME_CONNECTORS:
+        elif word == "of" or word in NAME_CONNECTORS:
             if end == index or end + 1 >= hi or not tokens[end + 1].is_capitalised:
                 break
             if word == "of" and tokens[end - 1].lower not in TITLE_WORDS:
@@ -273,24 +275,39 @@ def _named(tokens: list[Token], index: int, hi: int, *, determiner: bool) -> Men
     for position, (word, low) in enumerate(zip(words, lowered, strict=True)):
         if low in TITLE_WORDS or low in NATIONALITY_WORDS or not word[0].isupper() or low == "of":
             split = position + 1
+    while len(words) - split > 2 and lowered[split] in PLACES:
+        split += 1  # "Special Representative for Ukraine Keith Kellogg"
     name_words = words[split:]
     roles = tuple(lowered[:split])
     if not name_words:
         # a bare title ("President"), or only a nationality ("Ukrainian and American officials")
         role = Mention(MentionKind.ROLE, lowered[-1], roles, first, end, possessive, False)
         if all(low in NATIONALITY_WORDS for low in lowered):
+            group = _group_noun(tokens, end, hi)  # "Ukrainian officials"
+            if group is not None:
+                name = " ".join([*words, tokens[end].text])
+                return role._replace(kind=MentionKind.BODY, name=name, end=group, roles=())
             role = role._replace(kind=MentionKind.THING, name=" ".join(words), roles=())
-        return role._replace(determined=determiner)
+        return role  # a capitalised title opens a name even after "the": not a description
     name = " ".join(name_words)
     place = name.lower() in MULTIWORD_PLACES or all(w.lower() in PLACES for w in name_words)
     kind = MentionKind.PLACE if place else MentionKind.PERSON
     return Mention(kind, name, roles, first, end, possessive, False)
 
 
+def _group_noun(tokens: list[Token], index: int, hi: int) -> int | None:
+    """The end of a plural noun naming a group after a nationality, else ``None``."""
+    if index < hi and tokens[index].kind is Kind.WORD and tokens[index].text in GROUP_NOUNS:
+        return index + 1
+    return None
+
+
 def _is_head(token: Token) -> bool:
     word = token.lower
     if token.is_capitalised:
         return word in BODY_WORDS
+    if word in TITLE_MODIFIERS:
+        return False
     return (
         word in ROLE_GROUPS or word in TITLE_WORDS or word in BODY_WORDS or word in DOCUMENT_WORDS
     )
@@ -305,7 +322,7 @@ def _described(tokens: list[Token], index: int, hi: int) -> Mention | None:
     head_at: int | None = None
     while end < hi and end - index <= 6:
         token = tokens[end]
-        if token.kind is not Kind.WORD or token.lower in _STOP or token.text in VERB_FORMS:
+        if token.kind is not Kind.WORD or token.lower in PHRASE_STOPS or token.text in VERB_FORMS:
             break
         if _is_head(token):
             head_at = end
@@ -316,12 +333,22 @@ def _described(tokens: list[Token], index: int, hi: int) -> Mention | None:
             break
     if end < hi and tokens[end].is_capitalised and head_at is not None:
         # a titled name: "the Russian Foreign Ministry spokesperson Maria Zakharova"
-        return _named(tokens, index + 1, hi, determiner=True)
+        return _unnamed(tokens, index, _named(tokens, index + 1, hi, determiner=True))
     if head_at is None and not (end > index + 1 and tokens[end - 1].is_capitalised):
         end = min(end, index + 2)
     if end == index + 1:
         return None
-    return _headed(tokens, index, end)
+    return _unnamed(tokens, index, _headed(tokens, index, end))
+
+
+def _unnamed(tokens: list[Token], index: int, mention: Mention | None) -> Mention | None:
+    """ "a senior Ukrainian official" introduces someone new: the description is the speaker."""
+    if mention is None or mention.kind is not MentionKind.ROLE:
+        return mention
+    if tokens[index].lower not in ("a", "an"):
+        return mention
+    described = " ".join(strip_possessive(t.text) for t in tokens[index + 1 : mention.end])
+    return mention._replace(kind=MentionKind.PERSON, name=described)
 
 
 def _headed(tokens: list[Token], index: int, end: int) -> Mention | None:

@@ -84,9 +84,17 @@ def _attribution(
         after = _post(text, reading, later)
         if after is not None:
             return after
-    before = [a for a in reading.cues if a.cue.last < index]
+    tokens = reading.sentence.tokens
+    floor = -1
+    if index > 0 and tokens[index - 1].text == ":":
+        # "…, prompting Trump to issue a directive to Putin: “…”": a quote after a colon is
+        # introduced by its own clause, not by a cue before the last comma
+        floor = max((i for i in range(index) if tokens[i].text == ","), default=-1)
+    before = [a for a in reading.cues if floor < a.cue.first and a.cue.last < index]
     if before:
         return before[-1]
+    if floor >= 0:
+        return None
     following = [a for a in reading.cues if a.cue.first > index]
     return following[0] if following else None
 

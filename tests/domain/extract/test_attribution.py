@@ -108,3 +108,59 @@ def test_a_headline_names_its_speaker_before_a_colon() -> None:
 def test_an_exclamation_in_quotes_does_not_end_the_sentence_before_its_attribution() -> None:
     text = "‘Stop the ships!’ Lind says to the crews"
     assert attributed(text) == [("Stop the ships!", "Lind", "says")]
+
+
+def test_quoted_as_saying_active_and_passive() -> None:
+    active = "The Wire agency quoted Tomas Lind as saying the port was “open”."
+    assert attributed(active) == [("open", "Tomas Lind", "quoted Tomas Lind as saying")]
+    passive = "Tomas Lind was quoted by the Wire agency as saying the port was “open”."
+    assert attributed(passive) == [("open", "Tomas Lind", "quoted by the Wire agency as saying")]
+
+
+def test_an_unnamed_source_is_the_description() -> None:
+    text = "A senior harbour official, who asked not to be named, said the port was “lost”."
+    assert [q.speaker for q in find_quotes(text)] == ["senior harbour official"]
+
+
+def test_officials_of_a_nationality_are_a_body() -> None:
+    text = "The port is “open again”, according to Norwegian officials."
+    assert attributed(text) == [("open again", "Norwegian officials", "according to")]
+
+
+def test_told_an_outlets_host() -> None:
+    text = "“It is a good day,” Tomas Lind told Harbour Radio's Anna Berg."
+    assert attributed(text) == [
+        ("It is a good day,", "Tomas Lind", "told Harbour Radio's Anna Berg")
+    ]
+
+
+def test_a_quote_after_a_colon_belongs_to_its_own_clause() -> None:
+    text = (
+        "The storm hit the port, officials said on Monday, prompting the mayor to send a "
+        "message to the crews: “Stay home.”"
+    )
+    assert [q.speaker for q in find_quotes(text)] == [None]
+
+
+def test_a_titled_name_after_a_capitalised_title_with_its_place() -> None:
+    text = (
+        "The Council Presidentʼs Special Representative for Ukraine Tomas Lind previously said "
+        "that the port was “open”."
+    )
+    assert [q.speaker for q in find_quotes(text)] == ["Tomas Lind"]
+
+
+def test_a_capitalised_common_noun_opening_a_sentence_is_not_salient() -> None:
+    text = (
+        "Mayor Anna Berg spoke first. Negotiations are scheduled for Monday. "
+        "“We will be there,” she said."
+    )
+    assert [q.speaker for q in find_quotes(text)] == ["Anna Berg"]
+
+
+def test_a_description_with_another_nationality_is_not_the_last_person() -> None:
+    text = (
+        "Polish Prime Minister Ola Berg met the crews. "
+        "The Hungarian prime minister said the port was “a model”."
+    )
+    assert [q.speaker for q in find_quotes(text)] == [None]

@@ -62,3 +62,22 @@ def test_a_quote_alone_is_direct_speech_not_reported() -> None:
 
 def test_an_object_is_no_clause() -> None:
     assert reported("Mayor Anna Berg confirmed her support for the plan.") == []
+
+
+def test_according_to_after_an_opening_adverb() -> None:
+    text = "However, according to Tomas Lind, the port stays shut."
+    assert reported(text) == [("Tomas Lind", "according to", "the port stays shut")]
+
+
+def test_told_a_news_conference_is_the_cue_not_the_clause() -> None:
+    text = "Tomas Lind told a news conference that the port was open."
+    assert reported(text) == [("Tomas Lind", "told a news conference", "the port was open")]
+
+
+def test_a_cue_inside_the_reported_clause_does_not_cut_it() -> None:
+    text = "Tomas Lind spoke on Sunday, saying he has ordered the ships to stay in port."
+    assert reported(text)[0] == (
+        "Tomas Lind",
+        "saying",
+        "he has ordered the ships to stay in port",
+    )
