@@ -9,7 +9,7 @@ from textual import events
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Input
 from textual.widgets._footer import FooterKey
-from tui_support import column, press, settle, started, steady
+from tui_support import column, press, settle, shown_brief_date, started, steady
 
 from tests.conftest import CEASEFIRE_DIR
 from tui import config
@@ -55,13 +55,9 @@ async def test_enter_j_j_enter_opens_the_brief_two_rows_down(size: tuple[int, in
     """The issue's own walk, offline on the fixture folder (``--dir fixtures/stories``)."""
     async with started(DirSource(FIXTURES), size=size) as (app, pilot):
         await press(pilot, "enter", "j", "j", "enter")
-        assert isinstance(app.screen, BriefScreen)
-        assert app.screen.brief is not None
-        assert app.screen.brief.as_of.isoformat() == "2025-03-14"
+        assert shown_brief_date(app) == "2025-03-14"
         await press(pilot, "escape", "j", "enter")
-        assert isinstance(app.screen, BriefScreen)
-        assert app.screen.brief is not None
-        assert app.screen.brief.as_of.isoformat() == "2025-03-18"
+        assert shown_brief_date(app) == "2025-03-18"
 
 
 async def test_motions_on_a_table_move_its_cursor(dir_source: DirSource) -> None:

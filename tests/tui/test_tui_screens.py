@@ -10,6 +10,7 @@ from tui_support import (
     press,
     screen_text,
     settle,
+    shown_brief_date,
     started,
     text_of,
 )
@@ -54,9 +55,7 @@ async def test_timeline_marks_changes_and_lists_events(dir_source: DirSource) ->
         assert "closed" in march_18
         assert app.screen.query_one("#events", DataTable).row_count > 5
         await press(pilot, "down", "enter")
-        assert isinstance(app.screen, BriefScreen)
-        assert app.screen.brief is not None
-        assert app.screen.brief.as_of.isoformat() == "2025-03-13"
+        assert shown_brief_date(app) == "2025-03-13"
 
 
 async def test_timeline_diffs_predecessor_and_marked_pair(dir_source: DirSource) -> None:

@@ -166,6 +166,14 @@ async def steady(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+def shown_brief_date(app: App[None]) -> str:
+    """The as-of date of the brief the active screen shows (it must be a `BriefScreen`)."""
+    screen = app.screen
+    assert isinstance(screen, BriefScreen)
+    assert screen.brief is not None
+    return screen.brief.as_of.isoformat()
+
+
 async def open_brief_of_march_18(pilot: Pilot[Any]) -> BriefScreen:
     """From the story list: the ceasefire story's brief of 2025-03-18 (the timeline's 4th row)."""
     screen = await _from_march_18(pilot, "enter", BriefScreen)
