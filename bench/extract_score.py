@@ -5,7 +5,8 @@
   at least 80 % of their word tokens, counted against the longer of the two. Matching is
   one-to-one: the most similar pairs first, ties broken by the distance between their offsets.
 * **Speakers** (on matched quotes): equal sets of surnames, normalised (accents, case,
-  possessives, transliterations such as Zelensky/Zelenskyy/Zelenskiy). Naming one member of a
+  possessives, transliterations such as Zelensky/Zelenskyy/Zelenskiy); a body's document is
+  the body ("Kremlin statement" = "the Kremlin"). Naming one member of a
   jointly attributed quote ("Marco Rubio and Mike Waltz") counts. ``None`` matches only ``None``.
 * **Cues** (on matched quotes): lower-cased words, leading auxiliaries and adverbs dropped
   ("has warned", "also said"); a match when the head words are equal ("said" = "said in a
@@ -43,6 +44,8 @@ _NAME_WORDS = re.compile(r"[^\W_]+")
 _PEOPLE = re.compile(r"\s+(?:and|&)\s+|[,/;]")
 _POSSESSIVE = re.compile(r"'s?\b")
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii"})
+_DOCUMENTS = frozenset({"statement", "readout", "post", "communique", "release", "declaration"})
+"""A body's document named after it ("Kremlin statement") stands for the body, unless joint."""
 _SURNAME_VARIANTS = {
     "zelenskyy": "zelensky",
     "zelenskiy": "zelensky",
@@ -103,11 +106,14 @@ def _strip_accents(text: str) -> str:
 
 def surnames(speaker: str) -> frozenset[str]:
     """The normalised surname of each person a speaker label names ("A and B" names two); a
-    body's label gives its last word ("the Kremlin" -> kremlin)."""
+    body's label gives its last word ("the Kremlin" -> kremlin), and its document's label the
+    body's ("Kremlin statement" -> kremlin, but "joint statement" -> statement)."""
     plain = _POSSESSIVE.sub("", _strip_accents(speaker).translate(_PUNCTUATION).casefold())
     names: set[str] = set()
     for person in _PEOPLE.split(plain):
         words = [word for word in _NAME_WORDS.findall(person) if word not in _NAME_SUFFIXES]
+        if len(words) > 1 and words[-1] in _DOCUMENTS and words[-2] not in {"joint", "the", "a"}:
+            words.pop()
         if words:
             names.add(_SURNAME_VARIANTS.get(words[-1], words[-1]))
     return frozenset(names)

@@ -34,6 +34,16 @@ def as_of_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-20") from None
 
 
+output_argument = Arg(
+    "-o",
+    "--output",
+    type=Path,
+    metavar="FILE",
+    help="write the draft to FILE (default: stdout); an existing FILE needs --force",
+)
+"""``-o FILE``: where `write` puts a draft (``briefs new``, ``briefs draft``)."""
+
+
 def run(args: argparse.Namespace) -> int:
     """Draft the brief and write it; 1 if the story cannot be drafted from or FILE exists."""
     from service.cli._target import TargetError, open_target, report
@@ -71,13 +81,7 @@ register = Command(
     arguments=(
         add_target_arguments,
         Arg("--as-of", required=True, type=as_of_date, metavar="DATE", help="the new brief's date"),
-        Arg(
-            "-o",
-            "--output",
-            type=Path,
-            metavar="FILE",
-            help="write the draft to FILE (default: stdout); an existing FILE needs --force",
-        ),
+        output_argument,
         Arg("--id", dest="brief_id", metavar="ID", help="the new brief's id (default: brief-DATE)"),
         Arg(
             "--force",
