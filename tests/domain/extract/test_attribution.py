@@ -164,3 +164,13 @@ def test_a_description_with_another_nationality_is_not_the_last_person() -> None
         "The Hungarian prime minister said the port was “a model”."
     )
     assert [q.speaker for q in find_quotes(text)] == [None]
+
+
+def test_a_quote_over_several_paragraphs_is_one_quote_where_it_opens() -> None:
+    text = (
+        'Mayor Anna Berg spoke on Sunday.\n\nQuote: "We start with the harbour.\n\n'
+        'Then the bridge."'
+    )
+    assert attributed(text) == [
+        ("We start with the harbour.\n\nThen the bridge.", "Anna Berg", "Quote")
+    ]
