@@ -158,7 +158,9 @@ def _speaker_mention(
             return after, True
     if before:
         return None, False
-    return subject(named, 0, cue.first), False
+    # an opening participle ("Saying “…”, Zelensky urged"): the main clause's subject speaks
+    lo, hi = (cue.last + 1, len(tokens)) if cue.first == 0 else (0, cue.first)
+    return subject(named, lo, hi), False
 
 
 def _after_last_comma(

@@ -155,15 +155,18 @@ class Resolver:
             for person in self.people.values()
             if any(ROLE_GROUPS.get(role, role) == group for role in person.roles)
         ]
-        if qualifiers:
-            qualified = [p for p in fitting if qualifiers & p.roles]
+        nationalities = qualifiers & NATIONALITY_WORDS
+        if nationalities:
             # "the U.S. president" is not the one titled "Russian President"
-            fitting = qualified or [p for p in fitting if not (p.roles & NATIONALITY_WORDS)]
+            fitting = [
+                p for p in fitting if nationalities & p.roles or not p.roles & NATIONALITY_WORDS
+            ]
+        qualified = [p for p in fitting if qualifiers & p.roles]
+        fitting = qualified or fitting
         if fitting:
             best = max(fitting, key=lambda p: (p.last_seen, p.name == self.last_person))
             return best.name
         last = self.people.get(self.last_person or "")
-        nationalities = qualifiers & NATIONALITY_WORDS
         foreign = last is not None and bool(last.roles & NATIONALITY_WORDS - nationalities)
         if nationalities and foreign and last is not None and not nationalities & last.roles:
             return None  # the last person is of another country
