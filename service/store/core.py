@@ -25,20 +25,14 @@ from service.domain.views import StorySummary
 from service.domain.wire import BriefPage, BriefQuery, Scope
 from service.store import outbox, writes
 from service.store.base import (
-    BriefStore,
     ChangeListener,
-    ChangeStore,
     EncodedBriefPage,
     Health,
     ImportReport,
-    ImportStore,
     Now,
     Observer,
-    StoreLifecycle,
-    StoryStore,
+    Store,
     TokenRecord,
-    TokenStore,
-    WebhookStore,
 )
 from service.store.changelog import ChangeLog
 from service.store.driver import Dialect, Driver, Row, Tx, UniqueViolationError
@@ -64,15 +58,7 @@ _TOKEN = "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_
 
 OPERATIONS = tuple(
     name
-    for protocol in (
-        StoreLifecycle,
-        StoryStore,
-        BriefStore,
-        ImportStore,
-        TokenStore,
-        ChangeStore,
-        WebhookStore,
-    )
+    for protocol in Store.__bases__  # the concerns `Store` composes (and ``Protocol``)
     for name, member in vars(protocol).items()
     if inspect.iscoroutinefunction(member)
 )
