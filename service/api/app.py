@@ -41,6 +41,7 @@ from service.api.head import HeadAsGet
 from service.api.routes import (
     briefs,
     diffs,
+    drafts,
     exports,
     feeds,
     health,
@@ -200,6 +201,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         *health.ROUTES,
         *stories.ROUTES,
         *briefs.ROUTES,
+        *drafts.ROUTES,
         *history.ROUTES,
         *diffs.ROUTES,
         *views.ROUTES,

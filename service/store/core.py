@@ -17,14 +17,17 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import msgspec
 
 from service.domain import codec
+from service.domain.changelog import Change
 from service.domain.errors import InvalidContentError, NotFoundError
 from service.domain.files import StoryFolder
 from service.domain.models import Brief, BriefContent, BriefDraft, BriefRef, Story, StoryUpdate
 from service.domain.views import StorySummary
 from service.domain.wire import BriefPage, BriefQuery, Scope
-from service.store import writes
+from service.store import outbox, writes
 from service.store.base import (
     BriefStore,
+    ChangeListener,
+    ChangeStore,
     EncodedBriefPage,
     Health,
     ImportReport,
@@ -36,9 +39,10 @@ from service.store.base import (
     TokenRecord,
     TokenStore,
 )
+from service.store.changelog import ChangeLog
 from service.store.driver import Dialect, Driver, Row, Tx, UniqueViolationError
 from service.store.listing import CURRENT_JOIN, list_briefs_sql
-from service.store.records import NUL_MESSAGE, encode_cursor, stale_revision
+from service.store.records import NUL_MESSAGE, encode_cursor, first_revision, stale_revision
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -58,7 +62,7 @@ _TOKEN = "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_
 
 OPERATIONS = tuple(
     name
-    for protocol in (StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore)
+    for protocol in (StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore, ChangeStore)
     for name, member in vars(protocol).items()
     if inspect.iscoroutinefunction(member)
 )
@@ -73,6 +77,7 @@ class SQLStore:
         self.backend = driver.dialect.backend
         self.applied_migrations: list[int] = []
         self._d = driver.dialect
+        self._changes = ChangeLog(driver, self._require_story)
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -141,8 +146,13 @@ class SQLStore:
     async def create_brief(
         self, story_id: str, draft: BriefDraft, now: dt.datetime, *, revised_by: str | None = None
     ) -> Brief:
-        """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists."""
-        return await self._write(writes.create_brief, story_id, draft, now, revised_by=revised_by)
+        """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists.
+        Its change's diff is computed first, outside the transaction (see `outbox`)."""
+        brief = first_revision(story_id, draft, now, revised_by)
+        counted = await outbox.count_new_brief(self.driver, brief)
+        return await self._write(
+            writes.create_brief, story_id, draft, now, revised_by=revised_by, counted=counted
+        )
 
     async def update_brief(
         self,
@@ -327,6 +337,23 @@ class SQLStore:
         row = await self.driver.one(f"{_TOKEN} WHERE id = ?", token_id)
         assert row is not None  # tokens are never deleted
         return self._token(row)
+
+    # --- the change log ------------------------------------------------------------------------
+
+    async def changes_after(
+        self, after: int, *, story_id: str | None = None, limit: int = 100
+    ) -> list[Change]:
+        """Up to ``limit`` changes after id ``after``, oldest first; ``NotFoundError`` for an
+        unknown ``story_id``."""
+        return await self._changes.changes_after(after, story_id=story_id, limit=limit)
+
+    async def last_change_id(self, story_id: str | None = None) -> int:
+        """The newest change id (of one story, or of all), 0 when there is none."""
+        return await self._changes.last_change_id(story_id)
+
+    def on_change(self, listener: ChangeListener) -> Callable[[], None]:
+        """Call ``listener`` after every committed change, of any process or replica."""
+        return self._changes.on_change(listener)
 
     # --- plumbing -----------------------------------------------------------------------------
 

@@ -4,6 +4,8 @@
 Reads are single statements (no transaction round trips); every write is one transaction, READ
 COMMITTED, whose row locks (``FOR UPDATE``) make concurrent editors on any replica queue. Migrations
 run at open under an advisory lock, so replicas starting together apply each exactly once.
+Writers of the change log take one more advisory lock, so its ids follow commit order (see
+migration 0006), and wake every replica's listeners through ``NOTIFY`` (`postgres_notify`).
 """
 
 from __future__ import annotations
@@ -21,8 +23,16 @@ from psycopg_pool import AsyncConnectionPool
 from service.domain.errors import InvalidContentError, first_line
 from service.store.base import Health
 from service.store.core import SQLStore
-from service.store.driver import Dialect, ForeignKeyViolationError, Row, Tx, UniqueViolationError
+from service.store.driver import (
+    ChangeWake,
+    Dialect,
+    ForeignKeyViolationError,
+    Row,
+    Tx,
+    UniqueViolationError,
+)
 from service.store.migrations import latest_version, load_migrations
+from service.store.postgres_notify import ChangeNotifications, channel_for
 from service.store.records import NUL_MESSAGE
 
 T = TypeVar("T")
@@ -45,6 +55,10 @@ _TEXT_TYPES = ("jsonb", "date", "timestamptz")
 _STORAGE_FAILURES = {"53100", "53200", "58030"}  # disk_full, out_of_memory, io_error
 _HEALTH_TIMEOUT_SECONDS = 5.0
 _MIGRATION_LOCK = 0x42524945  # "BRIE": the advisory lock key of the migration runner
+# The change log's commit lock: the two-key form, a key space apart from the one-key locks
+# (``Tx.lock``'s hashes, the migration lock), so no story's lock can ever be this one.
+_SERIALISE_COMMITS = f"SELECT pg_advisory_xact_lock({0x42524945}, 6)"
+_NOTIFY_NEWEST = "SELECT pg_notify(%s, (SELECT max(id) FROM changes)::text)"
 
 
 class PostgresStore(SQLStore):
@@ -62,6 +76,10 @@ class PostgresDriver:
 
     def __init__(self, url: str, *, pool_size: int) -> None:
         self._write_failure: str | None = None
+        self._url = url
+        self._channel = ""  # named at open, after the schema
+        self._wake: ChangeWake | None = None
+        self._notifications: ChangeNotifications | None = None
         self._pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
             url,
             min_size=pool_size,  # a fixed pool: connection problems show at start-up
@@ -77,14 +95,28 @@ class PostgresDriver:
         await self._pool.open(wait=True, timeout=10.0)
         try:
             async with self._pool.connection() as connection:
-                return await _migrate(connection)
+                applied = await _migrate(connection)
+                cursor = await connection.execute("SELECT current_schema()")
+                row = await cursor.fetchone()
         except BaseException:
             await self._pool.close()
             raise
+        self._channel = channel_for(str(row[0]) if row else "public")
+        self._start_listening()
+        return applied
 
     async def close(self) -> None:
-        """Close every pooled connection."""
+        """Stop listening and close every pooled connection."""
+        if self._notifications is not None:
+            await self._notifications.stop()
+            self._notifications = None
         await self._pool.close()
+
+    def watch_changes(self, wake: ChangeWake) -> None:
+        """Wake after this process's commits, and for every replica's (``LISTEN``)."""
+        self._wake = wake
+        if self._channel:
+            self._start_listening()
 
     async def health(self) -> Health:
         """Reachable, the schema at the version this release expects, and, after a write failed
@@ -121,16 +153,30 @@ class PostgresDriver:
             return rows
 
     async def transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        """``work`` in one transaction on a pooled connection."""
+        """``work`` in one transaction on a pooled connection; then, if it wrote changes, the
+        wake-up of this process's listeners (other replicas hear its ``NOTIFY``)."""
         try:
             async with self._connection() as connection, connection.transaction():
-                result = await work(_PostgresTx(connection))
+                tx = _PostgresTx(connection, self._channel)
+                result = await work(tx)
         except psycopg.Error as error:
             if error.sqlstate in _STORAGE_FAILURES:
                 self._write_failure = first_line(error)
             raise
         self._write_failure = None
+        if tx.change_id and self._wake is not None:
+            self._wake(tx.change_id)
         return result
+
+    @property
+    def notifications(self) -> ChangeNotifications | None:
+        """The listening connection (``None`` until someone listens)."""
+        return self._notifications
+
+    def _start_listening(self) -> None:
+        if self._wake is not None and self._notifications is None:
+            self._notifications = ChangeNotifications(self._url, self._channel, self._wake)
+            self._notifications.start()
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Connection]:
@@ -144,8 +190,10 @@ class PostgresDriver:
 class _PostgresTx:
     """The statements of a transaction, mapping constraint errors to the core's."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, channel: str) -> None:
         self._connection = connection
+        self._channel = channel
+        self.change_id = 0  # the newest change this transaction wrote (0: none)
 
     async def one(self, sql: str, *params: object) -> Row | None:
         async with self._mapped():
@@ -172,6 +220,20 @@ class _PostgresTx:
     async def lock(self, key: str) -> None:
         """A transaction-scoped advisory lock on the key's hash."""
         await self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", key)
+
+    async def append_changes(self, sql: str, rows: Sequence[Sequence[object]]) -> int:
+        """The change log's commit lock (transaction-scoped, on every replica; see migration
+        0006), the inserts, and a ``NOTIFY`` of the newest id (sent at commit, only if it
+        commits), in one round trip (a pipeline); the last id is remembered for this process's
+        wake-up after commit. Under the lock the newest id is this transaction's last one."""
+        async with self._mapped(), self._connection.pipeline():
+            await self._connection.execute(_SERIALISE_COMMITS)
+            cursors = [await self._connection.execute(_sql(sql), row) for row in rows]
+            await self._connection.execute(_NOTIFY_NEWEST, (self._channel,))
+            inserted = await cursors[-1].fetchone()
+        assert inserted is not None  # INSERT ... RETURNING gives the row
+        self.change_id = int(inserted[0])
+        return self.change_id
 
     @asynccontextmanager
     async def _mapped(self) -> AsyncIterator[None]:
