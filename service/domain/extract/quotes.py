@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from service.domain.extract.attribution import Attributed, Reading, read
+from service.domain.extract.attribution import Attributed, Reading, participle_clause_end, read
 from service.domain.extract.clauses import Kind, Token
 from service.domain.extract.cues import CueKind
 from service.domain.extract.indirect import find_indirect
@@ -104,8 +104,14 @@ def _attribution(
 
 
 def _governing(reading: Reading, index: int) -> Attributed | None:
-    """The cue standing right before a quote ("Saying “…”, Zelensky urged", "said: “…”")."""
+    """The cue standing right before a quote ("Saying “…”, Zelensky urged", "said: “…”"), or
+    an opening participle whose clause holds it ("Saying Russia had the “upper hand”, …")."""
     tokens = reading.sentence.tokens
+    opening = reading.cues[0] if reading.cues and reading.cues[0].cue.first == 0 else None
+    if opening is not None and tokens[0].lower.endswith("ing"):
+        comma = participle_clause_end(tokens, opening.cue)
+        if comma is not None and opening.cue.last < index < comma:
+            return opening
     for attributed in reading.cues:
         gap = tokens[attributed.cue.last + 1 : index]
         if attributed.cue.last < index and (not gap or [t.text for t in gap] == [":"]):

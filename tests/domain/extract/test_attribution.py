@@ -197,3 +197,8 @@ def test_an_owners_aide_with_a_name_is_the_name() -> None:
 
 def test_a_newspaper_speaks_as_a_body() -> None:
     assert [q.speaker for q in find_quotes("The port was “busy”, the paper said.")] == ["paper"]
+
+
+def test_an_opening_participles_own_clause_holds_no_speaker() -> None:
+    text = "Saying harbour crews had the “upper hand”, Mayor Anna Berg thanked them."
+    assert attributed(text) == [("upper hand", "Anna Berg", "Saying")]
