@@ -36,10 +36,12 @@ from litestar.openapi.spec import Components, Schema, SecurityScheme
 from litestar.types import ASGIApp
 
 from service.api import auth, bodies, checks, contract, deps, errors, fastpath
+from service.api.broadcast import ChangeBroadcaster
 from service.api.cache import ResponseCache
 from service.api.head import HeadAsGet
 from service.api.routes import (
     briefs,
+    changes,
     diffs,
     exports,
     feeds,
@@ -187,12 +189,17 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
     the_store = store if store is not None else create_store(settings)
     cache = ResponseCache(settings.cache_bytes)
     metrics = Metrics()
+    broadcaster = ChangeBroadcaster(the_store, queue_size=settings.stream_queue_size)
 
     @asynccontextmanager
     async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
         await the_store.open()
         try:
-            yield
+            await broadcaster.start()
+            try:
+                yield
+            finally:  # first: it ends the open change streams, so shutdown does not wait
+                await broadcaster.close()
         finally:
             await the_store.close()
 
@@ -205,6 +212,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         *views.ROUTES,
         *exports.ROUTES,
         *feeds.ROUTES,
+        *changes.ROUTES,
         *tokens.ROUTES,
     ]
     return BriefsApp(
@@ -216,6 +224,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
                 "settings": settings,
                 "store": the_store,
                 "cache": cache,
+                changes.BROADCASTER_STATE: broadcaster,
                 auth.LIMITER_STATE: auth.FailureLimiter.from_settings(settings),
             }
         ),
@@ -232,6 +241,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         on_startup=[
             checks.index_operations,
             _union_responses_as_any_of,
+            changes.document_streams,
             contract.make_truthful,  # after Litestar built the document
         ],
         on_app_init=[app_init_hook(settings, metrics)],
