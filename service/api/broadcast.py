@@ -67,6 +67,13 @@ HEARTBEAT = encoded(ServerSentEventMessage(data=None, comment=HEARTBEAT_COMMENT)
 """``: keep-alive``: a comment readers ignore, sent so proxies keep an idle stream open."""
 
 
+def joined(events: list[ChangeEvent]) -> EncodedEvent:
+    """Several events as one message: one write to the client instead of one per change."""
+    if len(events) == 1:
+        return events[0].message
+    return EncodedEvent(raw=b"".join(event.message.raw for event in events))
+
+
 def position_event(after: int) -> EncodedEvent:
     """The id-only block that opens a stream: the reader's position before any change."""
     return encoded(ServerSentEventMessage(data=None, id=after))
@@ -140,8 +147,10 @@ class Subscription:
         """Every queued event, waiting up to ``within`` seconds for one (none: ``[]``);
         raises `StreamClosedError` once the stream is closed."""
         if not self._events and self.closed_reason is None:
+            # ``asyncio.timeout``, not ``wait_for``: no task per wait (1,000 streams wake at once).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._ready.wait(), within)
+                async with asyncio.timeout(within):
+                    await self._ready.wait()
         if self.closed_reason is not None:
             raise StreamClosedError(self.closed_reason)
         self._ready.clear()

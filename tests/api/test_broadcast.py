@@ -137,13 +137,13 @@ async def test_a_stream_replays_then_goes_live_without_gap_or_repeat(
     events = stream_events(broadcaster, log, None, 1, heartbeat=5)
     received: list[EncodedEvent] = [await anext(events)]  # the position, then the replay
     log.commit()  # 4, committed as the stream starts: in the replay and in its queue
-    for _ in range(3):
-        received.append(await anext(events))
+    received.append(await anext(events))  # the replay, in one message
     for _ in range(2):
         log.commit()
         received.append(await asyncio.wait_for(anext(events), 1))
     ids = [event.last_event_id for event in parse(received)]
     assert ids == ["2", "3", "4", "5", "6"]
+    assert len(received) == 4  # position, replay, 5, 6
     await events.aclose()
     assert broadcaster.subscribers == 0
 

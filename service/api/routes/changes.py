@@ -31,6 +31,7 @@ from service.api.broadcast import (
     StreamClosedError,
     change_event,
     disconnect_event,
+    joined,
     position_event,
 )
 from service.api.deps import StoreDep
@@ -186,9 +187,9 @@ async def stream_events(
         try:
             while True:
                 replayed = await store.changes_after(last, story_id=story_id, limit=READ_LIMIT)
-                for change in replayed:
-                    yield change_event(change).message
-                    last = change.id
+                if replayed:
+                    yield joined([change_event(change) for change in replayed])
+                    last = replayed[-1].id
                 if len(replayed) < READ_LIMIT:
                     break
         except Exception:  # the database failed: end the stream, the client resumes
@@ -203,10 +204,11 @@ async def stream_events(
                 return
             if not events:
                 yield HEARTBEAT
-            for event in events:
-                if event.change_id > last:  # the replay may have sent it already
-                    yield event.message
-                    last = event.change_id
+                continue
+            fresh = [event for event in events if event.change_id > last]  # not replayed yet
+            if fresh:
+                yield joined(fresh)
+                last = fresh[-1].change_id
     finally:
         broadcaster.unsubscribe(subscription)
 
