@@ -248,5 +248,6 @@ class ChangeStore(Protocol):
         run on the event loop and must not block."""
 
 
-class Store(StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore, Protocol):
-    """Durable, versioned storage of stories, brief revisions and API tokens: every concern."""
+class Store(StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore, ChangeStore, Protocol):
+    """Durable, versioned storage of stories, brief revisions, API tokens and the change log:
+    every concern."""

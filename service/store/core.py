@@ -17,6 +17,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import msgspec
 
 from service.domain import codec
+from service.domain.changelog import Change
 from service.domain.errors import InvalidContentError, NotFoundError
 from service.domain.files import StoryFolder
 from service.domain.models import Brief, BriefContent, BriefDraft, BriefRef, Story, StoryUpdate
@@ -25,6 +26,8 @@ from service.domain.wire import BriefPage, BriefQuery, Scope
 from service.store import writes
 from service.store.base import (
     BriefStore,
+    ChangeListener,
+    ChangeStore,
     EncodedBriefPage,
     Health,
     ImportReport,
@@ -36,6 +39,7 @@ from service.store.base import (
     TokenRecord,
     TokenStore,
 )
+from service.store.changelog import ChangeLog
 from service.store.driver import Dialect, Driver, Row, Tx, UniqueViolationError
 from service.store.listing import CURRENT_JOIN, list_briefs_sql
 from service.store.records import NUL_MESSAGE, encode_cursor, stale_revision
@@ -58,7 +62,7 @@ _TOKEN = "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_
 
 OPERATIONS = tuple(
     name
-    for protocol in (StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore)
+    for protocol in (StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore, ChangeStore)
     for name, member in vars(protocol).items()
     if inspect.iscoroutinefunction(member)
 )
@@ -73,6 +77,7 @@ class SQLStore:
         self.backend = driver.dialect.backend
         self.applied_migrations: list[int] = []
         self._d = driver.dialect
+        self._changes = ChangeLog(driver, self._require_story)
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -327,6 +332,23 @@ class SQLStore:
         row = await self.driver.one(f"{_TOKEN} WHERE id = ?", token_id)
         assert row is not None  # tokens are never deleted
         return self._token(row)
+
+    # --- the change log ------------------------------------------------------------------------
+
+    async def changes_after(
+        self, after: int, *, story_id: str | None = None, limit: int = 100
+    ) -> list[Change]:
+        """Up to ``limit`` changes after id ``after``, oldest first; ``NotFoundError`` for an
+        unknown ``story_id``."""
+        return await self._changes.changes_after(after, story_id=story_id, limit=limit)
+
+    async def last_change_id(self, story_id: str | None = None) -> int:
+        """The newest change id (of one story, or of all), 0 when there is none."""
+        return await self._changes.last_change_id(story_id)
+
+    def on_change(self, listener: ChangeListener) -> Callable[[], None]:
+        """Call ``listener`` after every committed change, of any process or replica."""
+        return self._changes.on_change(listener)
 
     # --- plumbing -----------------------------------------------------------------------------
 

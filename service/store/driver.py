@@ -75,6 +75,20 @@ class Tx(Protocol):
     async def lock(self, key: str) -> None:
         """Serialise the transactions that take the same key (released at commit)."""
 
+    async def serialise_commits(self) -> None:
+        """From here to its commit, run one at a time with every other transaction that calls
+        this, in every process: ids taken after it are committed in the order they are taken.
+        Call it only before a transaction's last statements (it must not wait on other locks
+        while holding this one)."""
+
+    async def notify_change(self, change_id: int) -> None:
+        """Tell listeners, once this transaction commits, that ``change_id`` is the newest change
+        (PostgreSQL: a ``NOTIFY`` that every replica's listening connection receives)."""
+
+
+ChangeWake = Callable[[int], None]
+"""Called on the event loop with the newest change id a driver has learnt of."""
+
 
 class Driver(Protocol):
     """A connected backend: single-statement reads and whole write transactions."""
@@ -95,6 +109,12 @@ class Driver(Protocol):
 
     async def all(self, sql: str, *params: object) -> list[Row]:
         """Every row of a read."""
+
+    def watch_changes(self, wake: ChangeWake) -> None:
+        """From now on, call ``wake`` with the change id a committed transaction of this driver
+        notified (right after its commit), and with the newest id when other processes (or
+        replicas) commit changes, until ``close``. Called once, on the event loop; the work of
+        watching other processes starts then, or at ``open`` if the driver is not open yet."""
 
     async def transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
         """Run ``work`` in one transaction: committed when it returns, rolled back if it raises.

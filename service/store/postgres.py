@@ -4,10 +4,13 @@
 Reads are single statements (no transaction round trips); every write is one transaction, READ
 COMMITTED, whose row locks (``FOR UPDATE``) make concurrent editors on any replica queue. Migrations
 run at open under an advisory lock, so replicas starting together apply each exactly once.
+Writers of the change log take one more advisory lock, so its ids follow commit order (see
+migration 0006), and wake every replica's listeners through ``NOTIFY`` (`postgres_notify`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -21,8 +24,16 @@ from psycopg_pool import AsyncConnectionPool
 from service.domain.errors import InvalidContentError, first_line
 from service.store.base import Health
 from service.store.core import SQLStore
-from service.store.driver import Dialect, ForeignKeyViolationError, Row, Tx, UniqueViolationError
+from service.store.driver import (
+    ChangeWake,
+    Dialect,
+    ForeignKeyViolationError,
+    Row,
+    Tx,
+    UniqueViolationError,
+)
 from service.store.migrations import latest_version, load_migrations
+from service.store.postgres_notify import ChangeNotifications, channel_for
 from service.store.records import NUL_MESSAGE
 
 T = TypeVar("T")
@@ -45,6 +56,9 @@ _TEXT_TYPES = ("jsonb", "date", "timestamptz")
 _STORAGE_FAILURES = {"53100", "53200", "58030"}  # disk_full, out_of_memory, io_error
 _HEALTH_TIMEOUT_SECONDS = 5.0
 _MIGRATION_LOCK = 0x42524945  # "BRIE": the advisory lock key of the migration runner
+# The change log's commit lock: the two-key form, a key space apart from the one-key locks
+# (``Tx.lock``'s hashes, the migration lock), so no story's lock can ever be this one.
+_SERIALISE_COMMITS = f"SELECT pg_advisory_xact_lock({0x42524945}, 6)"
 
 
 class PostgresStore(SQLStore):
@@ -62,6 +76,10 @@ class PostgresDriver:
 
     def __init__(self, url: str, *, pool_size: int) -> None:
         self._write_failure: str | None = None
+        self._url = url
+        self._channel = ""  # named at open, after the schema
+        self._wake: ChangeWake | None = None
+        self._notifications: ChangeNotifications | None = None
         self._pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
             url,
             min_size=pool_size,  # a fixed pool: connection problems show at start-up
@@ -77,14 +95,28 @@ class PostgresDriver:
         await self._pool.open(wait=True, timeout=10.0)
         try:
             async with self._pool.connection() as connection:
-                return await _migrate(connection)
+                applied = await _migrate(connection)
+                cursor = await connection.execute("SELECT current_schema()")
+                row = await cursor.fetchone()
         except BaseException:
             await self._pool.close()
             raise
+        self._channel = channel_for(str(row[0]) if row else "public")
+        self._start_listening()
+        return applied
 
     async def close(self) -> None:
-        """Close every pooled connection."""
+        """Stop listening and close every pooled connection."""
+        if self._notifications is not None:
+            await self._notifications.stop()
+            self._notifications = None
         await self._pool.close()
+
+    def watch_changes(self, wake: ChangeWake) -> None:
+        """Wake after this process's commits, and for every replica's (``LISTEN``)."""
+        self._wake = wake
+        if self._channel:
+            self._start_listening()
 
     async def health(self) -> Health:
         """Reachable, the schema at the version this release expects, and, after a write failed
@@ -121,16 +153,30 @@ class PostgresDriver:
             return rows
 
     async def transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        """``work`` in one transaction on a pooled connection."""
+        """``work`` in one transaction on a pooled connection; then, if it wrote changes, the
+        wake-up of this process's listeners (other replicas hear its ``NOTIFY``)."""
         try:
             async with self._connection() as connection, connection.transaction():
-                result = await work(_PostgresTx(connection))
+                tx = _PostgresTx(connection, self._channel)
+                result = await work(tx)
         except psycopg.Error as error:
             if error.sqlstate in _STORAGE_FAILURES:
                 self._write_failure = first_line(error)
             raise
         self._write_failure = None
+        if tx.change_id and self._wake is not None:
+            self._wake(tx.change_id)
         return result
+
+    @property
+    def listening(self) -> asyncio.Event | None:
+        """Set while the listening connection is up (``None`` before anyone listens)."""
+        return None if self._notifications is None else self._notifications.listening
+
+    def _start_listening(self) -> None:
+        if self._wake is not None and self._notifications is None:
+            self._notifications = ChangeNotifications(self._url, self._channel, self._wake)
+            self._notifications.start()
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Connection]:
@@ -144,8 +190,10 @@ class PostgresDriver:
 class _PostgresTx:
     """The statements of a transaction, mapping constraint errors to the core's."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, channel: str) -> None:
         self._connection = connection
+        self._channel = channel
+        self.change_id = 0  # the newest change this transaction wrote (0: none)
 
     async def one(self, sql: str, *params: object) -> Row | None:
         async with self._mapped():
@@ -172,6 +220,15 @@ class _PostgresTx:
     async def lock(self, key: str) -> None:
         """A transaction-scoped advisory lock on the key's hash."""
         await self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", key)
+
+    async def serialise_commits(self) -> None:
+        """The change log's commit lock (transaction-scoped, every replica; see migration 0006)."""
+        await self.execute(_SERIALISE_COMMITS)
+
+    async def notify_change(self, change_id: int) -> None:
+        """``NOTIFY`` (sent at commit, only if it commits) and remember it for this process."""
+        await self.execute("SELECT pg_notify(?, ?)", self._channel, str(change_id))
+        self.change_id = change_id
 
     @asynccontextmanager
     async def _mapped(self) -> AsyncIterator[None]:

@@ -9,6 +9,10 @@ aiosqlite and ~0.4 ms through SQLAlchemy async (see docs/perf/store.md), so:
   dedicated writer thread with its own connection. It serialises this process's writers without
   a lock, and each write is one ``BEGIN IMMEDIATE`` transaction, atomic across processes. The
   core's transaction (a coroutine) runs there in one step: its statements never suspend.
+
+Change-log wake-ups: after each commit that wrote changes, on the event loop; and, while anyone
+listens, a poll of the log's newest id (an index lookup of microseconds) every
+``CHANGE_POLL_SECONDS`` finds the commits of other processes sharing the file (workers).
 """
 
 from __future__ import annotations
@@ -26,7 +30,14 @@ import msgspec
 from service.domain.errors import first_line
 from service.store.base import Health
 from service.store.core import SQLStore
-from service.store.driver import Dialect, ForeignKeyViolationError, Row, Tx, UniqueViolationError
+from service.store.driver import (
+    ChangeWake,
+    Dialect,
+    ForeignKeyViolationError,
+    Row,
+    Tx,
+    UniqueViolationError,
+)
 from service.store.migrations import latest_version
 from service.store.sqlite_health import IntegrityMonitor
 from service.store.sqlite_schema import connect_reader, connect_writer, immediate, migrate
@@ -47,6 +58,9 @@ DIALECT = Dialect(
 # The primary result codes of a write that failed for want of space or on the disk itself.
 _STORAGE_FAILURES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN}
 _PROBE_BYTES = 64 * 1024  # more than a page: the probe must allocate pages, as writes do
+CHANGE_POLL_SECONDS = 0.2
+"""How often a listened-to store looks for changes other processes committed to the file."""
+_NEWEST_CHANGE = "SELECT max(id) FROM changes"
 
 
 class SQLiteStore(SQLStore):
@@ -69,6 +83,8 @@ class SQLiteDriver:
         self._reader: sqlite3.Connection | None = None
         self._integrity = IntegrityMonitor(path)
         self._write_failure: str | None = None
+        self._wake: ChangeWake | None = None
+        self._poll: asyncio.Task[None] | None = None
 
     async def open(self) -> list[int]:
         """Create the file if needed, apply pending migrations, open the reader."""
@@ -82,10 +98,15 @@ class SQLiteDriver:
         except BaseException:
             await self.close()
             raise
+        self._start_polling()
         return applied
 
     async def close(self) -> None:
         """Close both connections and stop the writer and integrity-check threads."""
+        if self._poll is not None:
+            self._poll.cancel()
+            await asyncio.gather(self._poll, return_exceptions=True)
+            self._poll = None
         await self._integrity.close()
         if self._reader is not None:
             self._reader.close()
@@ -119,20 +140,44 @@ class SQLiteDriver:
         """Every row of a read, inline on the event loop."""
         return self._read.execute(sql, params).fetchall()
 
+    def watch_changes(self, wake: ChangeWake) -> None:
+        """Wake after this process's commits, and poll for other processes' (see the module)."""
+        self._wake = wake
+        if self._reader is not None:
+            self._start_polling()
+
     async def transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        """``work`` in one ``BEGIN IMMEDIATE`` transaction on the writer thread."""
+        """``work`` in one ``BEGIN IMMEDIATE`` transaction on the writer thread; then, if it
+        wrote changes, the wake-up."""
         writer = self._writer
         if writer is None:
             raise RuntimeError("the store is not open")
         try:
-            result: T = await self._on_writer(_run, writer, work)
+            done: tuple[T, int] = await self._on_writer(_run, writer, work)
         except sqlite3.Error as error:
             code = getattr(error, "sqlite_errorcode", None)  # None when not raised by SQLite
             if code is not None and code & 0xFF in _STORAGE_FAILURES:
                 self._write_failure = first_line(error)
             raise
         self._write_failure = None
+        result, change_id = done
+        if change_id and self._wake is not None:
+            self._wake(change_id)
         return result
+
+    def _start_polling(self) -> None:
+        if self._wake is not None and self._poll is None:
+            self._poll = asyncio.get_running_loop().create_task(self._poll_changes(self._wake))
+
+    async def _poll_changes(self, wake: ChangeWake) -> None:
+        while True:
+            await asyncio.sleep(CHANGE_POLL_SECONDS)
+            try:
+                row = self._read.execute(_NEWEST_CHANGE).fetchone()
+            except sqlite3.Error:  # busy or failing disk: health reports it; try again later
+                continue
+            if row is not None and row[0] is not None:
+                wake(int(row[0]))
 
     @property
     def _read(self) -> sqlite3.Connection:
@@ -152,6 +197,7 @@ class _WriterTx:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
+        self.change_id = 0  # the newest change this transaction wrote (0: none)
 
     async def one(self, sql: str, *params: object) -> Row | None:
         row: Row | None = self._execute(sql, params).fetchone()
@@ -172,6 +218,13 @@ class _WriterTx:
     async def lock(self, key: str) -> None:
         """Nothing to do: ``BEGIN IMMEDIATE`` serialises every writer of the file."""
 
+    async def serialise_commits(self) -> None:
+        """Nothing to do: ``BEGIN IMMEDIATE`` serialises every writer of the file."""
+
+    async def notify_change(self, change_id: int) -> None:
+        """Remember it: the driver wakes listeners once the transaction has committed."""
+        self.change_id = change_id
+
     def _execute(self, sql: str, params: tuple[object, ...]) -> sqlite3.Cursor:
         try:
             return self._connection.execute(sql, params)
@@ -189,10 +242,13 @@ def _constraint(error: sqlite3.IntegrityError) -> Exception:
     return error
 
 
-def _run(connection: sqlite3.Connection, work: Callable[[Tx], Awaitable[T]]) -> T:
-    """Run the transaction ``work`` to completion on this (the writer) thread."""
+def _run(connection: sqlite3.Connection, work: Callable[[Tx], Awaitable[T]]) -> tuple[T, int]:
+    """Run the transaction ``work`` to completion on this (the writer) thread; its result and
+    the newest change id it wrote (0: none)."""
+    tx = _WriterTx(connection)
     with immediate(connection):
-        return _complete(work(_WriterTx(connection)))
+        result = _complete(work(tx))
+    return result, tx.change_id
 
 
 def _complete(awaitable: Awaitable[T]) -> T:

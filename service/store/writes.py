@@ -5,6 +5,9 @@ SQLite takes the database's write lock up front (``BEGIN IMMEDIATE``); on Postgr
 COMMITTED) a write locks its story row first (``_lock_story``), then the rows it changes, so
 concurrent editors on any replica queue on them and see each other's commit. The unique keys of
 the schema are the backstop of every check made here.
+
+Every write that changes a story or a brief appends its change rows (`service.store.outbox`) as
+its last statements, in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from service.domain.models import Brief, BriefContent, BriefDraft, BriefUpdate, 
 from service.domain.validate import read_only_problems
 from service.store.base import ImportReport, TokenRecord
 from service.store.driver import Dialect, ForeignKeyViolationError, Tx, UniqueViolationError
+from service.store.outbox import PendingChange, append_changes, brief_change, story_change
 from service.store.records import (
     BriefIndex,
     brief_conflict,
@@ -41,6 +45,13 @@ _INSERT_CURRENT = (
     "INSERT INTO briefs (story_id, brief_id, as_of, revision, status, headline, open_issues,"
     " search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# The story's previous brief (not withdrawn), which a new brief's change is diffed against.
+_PREVIOUS_BODY = (
+    "SELECT r.body FROM briefs b JOIN brief_revisions r ON r.story_id = b.story_id"
+    " AND r.brief_id = b.brief_id AND r.revision = b.revision"
+    " WHERE b.story_id = ? AND b.status <> 'canceled' AND b.as_of < ?"
+    " ORDER BY b.as_of DESC LIMIT 1"
+)
 _UPDATE_CURRENT = (
     "UPDATE briefs SET revision = ?, status = ?, headline = ?, open_issues = ?, search_text = ?"
     " WHERE story_id = ? AND brief_id = ?"
@@ -55,6 +66,7 @@ async def create_story(tx: Tx, d: Dialect, story: Story) -> Story:
         await _insert_story(tx, d, story)
     except UniqueViolationError:  # a concurrent creator on another replica committed first
         raise ConflictError(f"story {story.id!r} already exists") from None
+    await append_changes(tx, [story_change("story.created", story)])
     return story
 
 
@@ -64,7 +76,10 @@ async def update_story(tx: Tx, d: Dialect, story_id: str, update: StoryUpdate) -
     row = await tx.one(sql, story_id)
     if row is None:
         raise NotFoundError(f"story {story_id!r} does not exist")
-    story = updated_story(codec.decode_story(row[0]), update)
+    stored = codec.decode_story(row[0])
+    story = updated_story(stored, update)
+    if story == stored:
+        return story  # nothing changed: no write, so no change row
     body = _encoded(story, "$")
     await tx.execute(
         "UPDATE stories SET title = ?, body = ? WHERE id = ?",
@@ -72,6 +87,7 @@ async def update_story(tx: Tx, d: Dialect, story_id: str, update: StoryUpdate) -
         d.json_param(body),
         story_id,
     )
+    await append_changes(tx, [story_change("story.updated", story)])
     return story
 
 
@@ -104,6 +120,7 @@ async def create_brief(
         raise brief_conflict(story_id, brief, clash_id) from None
     except ForeignKeyViolationError:
         raise NotFoundError(f"story {story_id!r} does not exist") from None
+    await append_changes(tx, [brief_change(brief, await _previous_brief(tx, brief))])
     return brief
 
 
@@ -149,19 +166,24 @@ async def append_revision(
     brief = next_revision(stored, content, now, revised_by)
     await _insert_revision(tx, d, brief)
     await _update_current(tx, brief)
+    await append_changes(tx, [brief_change(brief, stored)])
     return brief
 
 
 async def import_folder(tx: Tx, d: Dialect, folder: StoryFolder) -> ImportReport:
-    """Store a story folder idempotently, in one transaction (all or nothing)."""
+    """Store a story folder idempotently, in one transaction (all or nothing), with one change
+    per story or revision stored now (none for those already stored)."""
     story = folder.story
     created = unchanged = 0
+    changes: list[PendingChange] = []
+    seen: dict[tuple[str, int], Brief] = {}  # the folder's revisions so far, stored or found
     # Imports of one story queue behind each other, so a concurrent identical import finds the
     # revisions stored instead of tripping over the unique constraints.
     await tx.lock(story.id)
     story_created = not await _lock_story(tx, d, story.id)
     if story_created:
         await _insert_story(tx, d, story)
+        changes.append(story_change("story.created", story))
     for index, brief in enumerate(sort_briefs(folder.briefs)):
         if brief.story_id != story.id:
             raise InvalidContentError([(f"$.briefs[{index}].story_id", f"expected {story.id!r}")])
@@ -173,9 +195,16 @@ async def import_folder(tx: Tx, d: Dialect, folder: StoryFolder) -> ImportReport
                     " is already stored with different content"
                 )
             unchanged += 1
+            seen[brief.id, brief.revision] = brief
             continue
         await _import_revision(tx, d, brief, f"$.briefs[{index}]")
         created += 1
+        previous = seen.get((brief.id, brief.revision - 1))
+        if previous is None:
+            previous = await _previous_revision(tx, brief)
+        changes.append(brief_change(brief, previous))
+        seen[brief.id, brief.revision] = brief
+    await append_changes(tx, changes)
     return ImportReport(
         stories_created=int(story_created), revisions_created=created, revisions_unchanged=unchanged
     )
@@ -231,6 +260,21 @@ async def _lock_story(tx: Tx, d: Dialect, story_id: str) -> bool:
     sql = f"SELECT 1 FROM stories WHERE id = ?{d.for_no_key_update}"  # noqa: S608 - a dialect constant
     row = await tx.one(sql, story_id)
     return row is not None
+
+
+async def _previous_brief(tx: Tx, brief: Brief) -> Brief | None:
+    """The story's brief dated just before this one that is not withdrawn, as stored now."""
+    row = await tx.one(_PREVIOUS_BODY, brief.story_id, brief.as_of.isoformat())
+    return None if row is None else codec.decode_brief(row[0])
+
+
+async def _previous_revision(tx: Tx, brief: Brief) -> Brief | None:
+    """What a revision's change is diffed against: the brief's previous revision if stored
+    (an import may lack it), the story's previous brief for revision 1."""
+    if brief.revision == 1:
+        return await _previous_brief(tx, brief)
+    row = await tx.one(REVISION_BODY, brief.story_id, brief.id, brief.revision - 1)
+    return None if row is None else codec.decode_brief(row[0])
 
 
 def _encoded(value: Story | Brief, path: str) -> bytes:

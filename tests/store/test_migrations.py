@@ -18,12 +18,19 @@ from .factories import NOW, STORY_ID, day, make_content, make_draft, make_story
 PROVENANCE = 5
 """The migration adding the revision provenance columns, which today's writes fill (so an older
 release's database in these tests has them) and which the migrations before it do not touch."""
-LATER = [migration.version for migration in load_migrations("sqlite") if migration.version > 5]
-"""Migrations after the provenance one (indexes: they leave the rows as they are)."""
+CHANGE_LOG = 6
+"""The migration adding the change log, which today's writes append to (likewise)."""
+WRITTEN_TODAY = (PROVENANCE, CHANGE_LOG)
+LATER = [
+    migration.version
+    for migration in load_migrations("sqlite")
+    if migration.version > PROVENANCE and migration.version not in WRITTEN_TODAY
+]
+"""Migrations after the provenance one that today's writes do not need (indexes)."""
 
 
 def ship_migrations_up_to(
-    last: int, monkeypatch: pytest.MonkeyPatch, *, also: tuple[int, ...] = (PROVENANCE,)
+    last: int, monkeypatch: pytest.MonkeyPatch, *, also: tuple[int, ...] = WRITTEN_TODAY
 ) -> None:
     """Let ``upgrade`` see only migrations up to ``last`` (and ``also``), as an older release
     shipped them; ``monkeypatch.undo()`` brings back the current release."""
@@ -43,7 +50,7 @@ async def test_upgrade_backfills_story_summaries(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ship_migrations_up_to(2, monkeypatch)
-    assert await upgrade(settings) == [1, 2, PROVENANCE]
+    assert await upgrade(settings) == [1, 2, *WRITTEN_TODAY]
     old = await open_store(settings)
     try:
         await old.create_story(make_story())
@@ -77,7 +84,7 @@ async def test_upgrade_moves_a_withdrawn_latest_brief_out_of_the_summary(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ship_migrations_up_to(3, monkeypatch)
-    assert await upgrade(settings) == [1, 2, 3, PROVENANCE]
+    assert await upgrade(settings) == [1, 2, 3, *WRITTEN_TODAY]
     old = await open_store(settings)
     try:
         await old.create_story(make_story())
@@ -112,8 +119,8 @@ _OLD_INSERT_REVISION = (
 async def test_upgrade_adds_revision_provenance(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ship_migrations_up_to(4, monkeypatch, also=())
-    assert await upgrade(settings) == [1, 2, 3, 4]
+    ship_migrations_up_to(4, monkeypatch, also=(CHANGE_LOG,))
+    assert await upgrade(settings) == [1, 2, 3, 4, CHANGE_LOG]
     old = await open_store(settings)
     try:
         await old.create_story(make_story())
@@ -171,5 +178,27 @@ async def test_upgrade_adds_revision_provenance(
         )
         assert [tuple(row) for row in columns] == [(None, None), ("desk", "Corrected the headline")]
         assert (await store.health()).ok
+    finally:
+        await store.close()
+
+
+async def test_upgrade_applies_the_change_log_after_a_later_migration(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0006 landed after 0007 was released: a database at 0007 must still get 0006."""
+    everything = [migration.version for migration in load_migrations("sqlite")]
+    others = tuple(version for version in everything if version != CHANGE_LOG)
+    ship_migrations_up_to(0, monkeypatch, also=others)
+    assert await upgrade(settings) == list(others)
+    monkeypatch.undo()
+
+    assert await upgrade(settings) == [CHANGE_LOG]
+    assert await upgrade(settings) == []
+    store = await open_store(settings)
+    try:
+        assert (await store.health()).ok
+        await store.create_story(make_story())
+        (change,) = await store.changes_after(0)
+        assert (change.kind, change.story_id) == ("story.created", STORY_ID)
     finally:
         await store.close()
