@@ -170,6 +170,28 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (``/proc/PID/stat``)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def measured_round(
+    http: httpx.AsyncClient, server: Server, duration: float, others: list[int]
+) -> tuple[float, float, float]:
+    """Writes/s, the server's CPU ms per write, and the other processes' CPU share of a core."""
+    pids = _group_pids(server.process.pid)
+    server_cpu, other_cpu, begun = cpu_seconds(pids), cpu_seconds(others), time.monotonic()
+    rate = await writes_per_second(http, duration)
+    elapsed = time.monotonic() - begun
+    server_ms = (cpu_seconds(pids) - server_cpu) * 1000 / max(1.0, rate * elapsed)
+    return rate, server_ms, (cpu_seconds(others) - other_cpu) / elapsed
+
+
 def rss_mib(server: Server) -> float:
     """The current RSS (``VmRSS``) summed over the server's process group."""
     total = 0
@@ -211,10 +233,18 @@ async def bench(args: argparse.Namespace, folder: Path) -> int:
             )
             print(f"  server RSS: {idle_rss:.0f} MiB idle, {open_rss:.0f} MiB with the streams")
             without, with_streams = [], []
+            cpu_without, cpu_with, subscriber_cpu = [], [], []
             for _ in range(args.repeats):
-                without.append(await writes_per_second(http, args.duration))
+                rate, server_ms, _ = await measured_round(http, server, args.duration, [])
+                without.append(rate)
+                cpu_without.append(server_ms)
                 subscribers = Subscribers(server, args.subscribers, folder)
-                with_streams.append(await writes_per_second(http, args.duration))
+                rate, server_ms, share_of_core = await measured_round(
+                    http, server, args.duration, [subscribers.process.pid]
+                )
+                with_streams.append(rate)
+                cpu_with.append(server_ms)
+                subscriber_cpu.append(share_of_core)
                 await asyncio.sleep(1.0)
                 _, disconnected = subscribers.stop()
                 if disconnected:
@@ -226,6 +256,11 @@ async def bench(args: argparse.Namespace, folder: Path) -> int:
                 f"  with {args.subscribers}: {statistics.median(with_streams):.0f} "
                 f"({_list(with_streams)}), {share:.0%} of without "
                 f"(target >= {WRITES_SHARE_TARGET:.0%})"
+            )
+            print(
+                f"  server CPU per write: {statistics.median(cpu_without):.1f} ms without, "
+                f"{statistics.median(cpu_with):.1f} ms with the subscribers; the subscriber "
+                f"process used {statistics.median(subscriber_cpu):.0%} of a core"
             )
             print(f"  server peak RSS: {server.peak_rss_mib():.0f} MiB")
     finally:

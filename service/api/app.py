@@ -189,7 +189,11 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
     the_store = store if store is not None else create_store(settings)
     cache = ResponseCache(settings.cache_bytes)
     metrics = Metrics()
-    broadcaster = ChangeBroadcaster(the_store, queue_size=settings.stream_queue_size)
+    broadcaster = ChangeBroadcaster(
+        the_store,
+        queue_size=settings.stream_queue_size,
+        heartbeat=settings.stream_heartbeat_seconds,
+    )
 
     @asynccontextmanager
     async def store_lifespan(app: Litestar) -> AsyncIterator[None]:

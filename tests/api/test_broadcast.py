@@ -14,8 +14,10 @@ from service.api.broadcast import (
     SHUTTING_DOWN,
     SLOW_CLIENT,
     ChangeBroadcaster,
+    ChangeEvent,
     EncodedEvent,
     StreamClosedError,
+    Subscription,
 )
 from service.api.routes.changes import LOG_UNREADABLE, stream_events
 from service.client.sse import EventStreamParser, ServerEvent
@@ -68,7 +70,7 @@ class MemoryChangeLog:
 @pytest.fixture
 async def log_and_broadcaster() -> AsyncIterator[tuple[MemoryChangeLog, ChangeBroadcaster]]:
     log = MemoryChangeLog()
-    broadcaster = ChangeBroadcaster(log, queue_size=8)
+    broadcaster = ChangeBroadcaster(log, queue_size=8, heartbeat=60)
     await broadcaster.start()
     yield log, broadcaster
     await broadcaster.close()
@@ -77,6 +79,15 @@ async def log_and_broadcaster() -> AsyncIterator[tuple[MemoryChangeLog, ChangeBr
 async def settle() -> None:
     for _ in range(20):
         await asyncio.sleep(0)
+
+
+async def settle_and_peek(subscription: Subscription) -> list[ChangeEvent]:
+    """What the subscription has queued after the loop settles (``[]``: nothing)."""
+    await settle()
+    try:
+        return await asyncio.wait_for(subscription.take(), 0.05)
+    except TimeoutError:
+        return []
 
 
 def parse(messages: list[EncodedEvent]) -> list[ServerEvent]:
@@ -92,9 +103,16 @@ async def test_every_subscriber_gets_each_change_once_in_order(
     alpha_only = broadcaster.subscribe("alpha")
     first, second, third = log.commit("alpha"), log.commit("beta"), log.commit("alpha")
     await settle()
-    assert [e.change_id for e in await everyone.take(1)] == [first.id, second.id, third.id]
-    assert [e.change_id for e in await alpha_only.take(1)] == [first.id, third.id]
-    assert await everyone.take(0.01) == []
+    assert [e.change_id for e in await asyncio.wait_for(everyone.take(), 1)] == [
+        first.id,
+        second.id,
+        third.id,
+    ]
+    assert [e.change_id for e in await asyncio.wait_for(alpha_only.take(), 1)] == [
+        first.id,
+        third.id,
+    ]
+    assert not await settle_and_peek(everyone)
 
 
 async def test_one_read_per_wake_up_and_none_without_streams(
@@ -109,7 +127,7 @@ async def test_one_read_per_wake_up_and_none_without_streams(
         log.commit()
     await settle()
     assert log.reads == 1  # three wake-ups before the pump ran: one read
-    assert [e.change_id for e in await subscription.take(1)] == [2, 3, 4]
+    assert [e.change_id for e in await asyncio.wait_for(subscription.take(), 1)] == [2, 3, 4]
 
 
 async def test_a_full_queue_closes_that_stream_only(
@@ -121,9 +139,9 @@ async def test_a_full_queue_closes_that_stream_only(
         for _ in range(5):
             log.commit()
         await settle()
-        assert len(await fast.take(1)) == 5, batch
+        assert len(await asyncio.wait_for(fast.take(), 1)) == 5, batch
     with pytest.raises(StreamClosedError) as closed:
-        await slow.take(1)
+        await asyncio.wait_for(slow.take(), 1)
     assert closed.value.reason == SLOW_CLIENT
     assert broadcaster.subscribers == 1
 
@@ -134,7 +152,7 @@ async def test_a_stream_replays_then_goes_live_without_gap_or_repeat(
     log, broadcaster = log_and_broadcaster
     for _ in range(3):
         log.commit()
-    events = stream_events(broadcaster, log, None, 1, heartbeat=5)
+    events = stream_events(broadcaster, log, None, 1)
     received: list[EncodedEvent] = [await anext(events)]  # the position, then the replay
     log.commit()  # 4, committed as the stream starts: in the replay and in its queue
     received.append(await anext(events))  # the replay, in one message
@@ -148,22 +166,32 @@ async def test_a_stream_replays_then_goes_live_without_gap_or_repeat(
     assert broadcaster.subscribers == 0
 
 
-async def test_an_idle_stream_sends_heartbeats(
-    log_and_broadcaster: tuple[MemoryChangeLog, ChangeBroadcaster],
-) -> None:
-    log, broadcaster = log_and_broadcaster
-    events = stream_events(broadcaster, log, "beta", 0, heartbeat=0.01)
-    assert (await anext(events)).encode() == b"id: 0\r\n\r\n"
-    assert await anext(events) is HEARTBEAT
-    assert HEARTBEAT.encode() == b": keep-alive\r\n\r\n"
-    await events.aclose()
+async def test_an_idle_stream_sends_heartbeats_a_busy_one_does_not() -> None:
+    log = MemoryChangeLog()
+    broadcaster = ChangeBroadcaster(log, queue_size=8, heartbeat=0.1)
+    await broadcaster.start()
+    try:
+        idle = stream_events(broadcaster, log, "beta", 0)
+        assert (await anext(idle)).encode() == b"id: 0\r\n\r\n"
+        begun = asyncio.get_running_loop().time()
+        assert await asyncio.wait_for(anext(idle), 1) is HEARTBEAT
+        assert asyncio.get_running_loop().time() - begun <= 0.15
+        assert HEARTBEAT.encode() == b": keep-alive\r\n\r\n"
+        busy = broadcaster.subscribe("alpha")
+        for _ in range(6):
+            log.commit("alpha")
+            await asyncio.sleep(0.03)
+            assert await asyncio.wait_for(busy.take(), 1) != []  # changes, never a heartbeat
+        await idle.aclose()
+    finally:
+        await broadcaster.close()
 
 
 async def test_shutdown_ends_every_stream_with_a_disconnect(
     log_and_broadcaster: tuple[MemoryChangeLog, ChangeBroadcaster],
 ) -> None:
     log, broadcaster = log_and_broadcaster
-    events = stream_events(broadcaster, log, None, 0, heartbeat=5)
+    events = stream_events(broadcaster, log, None, 0)
     await anext(events)
     pending = asyncio.ensure_future(anext(events))
     await settle()
@@ -176,7 +204,7 @@ async def test_shutdown_ends_every_stream_with_a_disconnect(
         await anext(events)
     late = broadcaster.subscribe(None)
     with pytest.raises(StreamClosedError):
-        await late.take(1)
+        await asyncio.wait_for(late.take(), 1)
 
 
 async def test_a_failed_read_is_retried_and_the_streams_stay_open(
@@ -190,7 +218,7 @@ async def test_a_failed_read_is_retried_and_the_streams_stay_open(
     log.commit()
     await asyncio.sleep(0.05)
     log.fail_reads = False
-    assert [e.change_id for e in await subscription.take(1)] == [1]
+    assert [e.change_id for e in await asyncio.wait_for(subscription.take(), 1)] == [1]
 
 
 async def test_a_replay_that_fails_ends_the_stream_with_a_reason(
@@ -198,7 +226,7 @@ async def test_a_replay_that_fails_ends_the_stream_with_a_reason(
 ) -> None:
     log, broadcaster = log_and_broadcaster
     log.fail_reads = True
-    events = stream_events(broadcaster, log, None, 0, heartbeat=5)
+    events = stream_events(broadcaster, log, None, 0)
     messages = [message async for message in events]
     (disconnect,) = parse(messages)
     assert LOG_UNREADABLE in disconnect.data

@@ -39,7 +39,6 @@ from service.api.errors import problem_responses
 from service.api.representations import JSON, StoryId
 from service.domain.changelog import ChangePage
 from service.domain.stream import EVENT_STREAM, LAST_EVENT_ID
-from service.settings import Settings
 from service.store.base import ChangeStore
 
 logger = logging.getLogger("service.api.changes")
@@ -149,13 +148,9 @@ async def _answer(
     if request.accept.best_match([JSON, EVENT_STREAM], default=JSON) != EVENT_STREAM:
         page = await change_page(store, story_id, after or 0, limit)
         return Response(page, media_type=JSON, headers=headers)
-    settings: Settings = request.app.state.settings
     broadcaster: ChangeBroadcaster = request.app.state[BROADCASTER_STATE]
     start = after if after is not None else await store.last_change_id()
-    events = stream_events(
-        broadcaster, store, story_id, start, heartbeat=settings.stream_heartbeat_seconds
-    )
-    return ServerSentEvent(events, headers=headers)
+    return ServerSentEvent(stream_events(broadcaster, store, story_id, start), headers=headers)
 
 
 async def change_page(
@@ -174,12 +169,10 @@ async def stream_events(
     store: ChangeStore,
     story_id: str | None,
     after: int,
-    *,
-    heartbeat: float,
 ) -> AsyncIterator[ServerSentEventMessage]:
     """The stream's events: its position, the replay after ``after``, then live changes, with
-    a heartbeat whenever ``heartbeat`` seconds pass without one; a ``disconnect`` event last
-    when the broadcaster ends it."""
+    a heartbeat when the broadcaster says one is due; a ``disconnect`` event last when the
+    broadcaster ends it."""
     subscription = broadcaster.subscribe(story_id)  # before the replay is read: no gap
     try:
         yield position_event(after)
@@ -198,7 +191,7 @@ async def stream_events(
             return
         while True:
             try:
-                events = await subscription.take(heartbeat)
+                events = await subscription.take()
             except StreamClosedError as closed:
                 yield disconnect_event(closed.reason)
                 return
