@@ -7,21 +7,16 @@ changed meanwhile when it refuses a stale file. Both draw the one diff presentat
 
 from __future__ import annotations
 
-import argparse
 from typing import TYPE_CHECKING, TextIO
+
+from service.cli._command import color_option
 
 if TYPE_CHECKING:
     from service.domain.models import Brief, Story
 
 
-def add_color_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--color`` (auto, always, never), as ``briefs diff`` has it."""
-    parser.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour the changes: auto (on a terminal, unless NO_COLOR is set), always, never",
-    )
+color_argument = color_option("the changes")
+"""``--color``, as ``briefs diff`` has it, for the commands that print what they changed."""
 
 
 def print_changes(

@@ -122,11 +122,14 @@ class Target(Protocol):
     def __exit__(self, *exc_info: object) -> None: ...
 
 
-def add_target_arguments(parser: argparse.ArgumentParser, *, story_option: bool = False) -> None:
-    """Add ``STORY`` (or ``--story STORY``), ``--url`` and ``--token-file`` to ``parser``."""
+def add_target_arguments(
+    parser: argparse.ArgumentParser, *, story_option: bool = False, required: bool = True
+) -> None:
+    """Add ``STORY`` (or ``--story STORY``, optional unless ``required``), ``--url`` and
+    ``--token-file`` to ``parser``."""
     story_help = "a story folder (holding story.json), or a story id with --url / $BRIEFS_URL"
     if story_option:
-        parser.add_argument("--story", required=True, metavar="STORY", help=story_help)
+        parser.add_argument("--story", required=required, metavar="STORY", help=story_help)
     else:
         parser.add_argument("story", metavar="STORY", help=story_help)
     parser.add_argument(

@@ -16,37 +16,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from service.cli._command import Arg, Command, CommandGroup
 from service.cli._database import settings_or_report
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``db upgrade`` and ``db backup``."""
-    parser = subparsers.add_parser(
-        "db",
-        help="database operations: upgrade (migrations), backup (SQLite)",
-        description="Operate on the database that BRIEFS_DATABASE_URL names.",
-    )
-    commands = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-
-    upgrade = commands.add_parser(
-        "upgrade",
-        help="apply pending schema migrations",
-        description="Apply pending schema migrations; safe while servers run.",
-    )
-    upgrade.set_defaults(handler=run_upgrade)
-
-    backup = commands.add_parser(
-        "backup",
-        help="copy the SQLite database to PATH, consistently, while the server runs",
-        description=(
-            "Write a consistent copy of the SQLite database to PATH using SQLite's online "
-            "backup API (safe while the server writes), then check the copy's integrity. "
-            "For PostgreSQL use pg_dump."
-        ),
-    )
-    backup.add_argument("path", metavar="PATH", type=Path, help="file to write the copy to")
-    backup.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
-    backup.set_defaults(handler=run_backup)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
@@ -123,3 +94,33 @@ def backup_sqlite(source: Path, target: Path) -> int:
         raise BackupError(f"the copy failed its integrity check: {verdict}")
     partial.replace(target)
     return pages
+
+
+register = CommandGroup(
+    name="db",
+    help="database operations: upgrade (migrations), backup (SQLite)",
+    description="Operate on the database that BRIEFS_DATABASE_URL names.",
+    dest="db_command",
+    actions=(
+        Command(
+            name="upgrade",
+            handler=run_upgrade,
+            help="apply pending schema migrations",
+            description="Apply pending schema migrations; safe while servers run.",
+        ),
+        Command(
+            name="backup",
+            handler=run_backup,
+            help="copy the SQLite database to PATH, consistently, while the server runs",
+            description=(
+                "Write a consistent copy of the SQLite database to PATH using SQLite's online "
+                "backup API (safe while the server writes), then check the copy's integrity. "
+                "For PostgreSQL use pg_dump."
+            ),
+            arguments=(
+                Arg("path", metavar="PATH", type=Path, help="file to write the copy to"),
+                Arg("--force", action="store_true", help="overwrite PATH if it exists"),
+            ),
+        ),
+    ),
+)

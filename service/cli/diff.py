@@ -16,7 +16,9 @@ import datetime as dt
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+from service.cli._command import Arg, Command, color_option
 
 if TYPE_CHECKING:
     from service.domain.models import Brief, Story
@@ -35,54 +37,9 @@ class InputError(Exception):
     """An input the command cannot use; ``str()`` is the message shown to the user."""
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``diff`` sub-command."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "diff",
-        help="show what changed between two briefs or revisions",
-        description=(
-            "Show what changed in meaning between two briefs: stances, statements, quotes,\n"
-            "issues opened and closed, events, sources and the summary, word by word."
-        ),
-        usage="%(prog)s [options] OLD NEW | STORY_DIR DATE[@REV] DATE[@REV]",
-        epilog=(
-            "examples:\n"
-            "  briefs diff briefs/2025-03-14.json briefs/2025-03-18.json\n"
-            "  briefs diff fixtures/stories/ceasefire-2025 2025-03-14 2025-03-18\n"
-            "  briefs diff fixtures/stories/ceasefire-2025 2025-03-18@1 2025-03-18@2\n"
-            "  briefs diff --format json --hide-trivial STORY_DIR 2025-03-14@1 2025-03-14@2"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "targets",
-        nargs="+",
-        metavar="TARGET",
-        help="two brief files, or a story folder and two dates (YYYY-MM-DD[@REVISION])",
-    )
-    parser.add_argument(
-        "--format",
-        choices=("text", "json", "patch"),
-        default="text",
-        help="text for people (default), json for the BriefDiff, patch for RFC 6902 JSON Patch",
-    )
-    parser.add_argument(
-        "--hide-trivial",
-        action="store_true",
-        help="leave out changes of case, punctuation and spacing (text and json formats)",
-    )
-    parser.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour the text format: auto (on a terminal, unless NO_COLOR is set), always, never",
-    )
-    parser.set_defaults(handler=run, diff_parser=parser)
-
-
 def run(args: argparse.Namespace) -> int:
     """Load the two briefs, diff them and print the result in the chosen format."""
-    parser: argparse.ArgumentParser = args.diff_parser
+    parser: argparse.ArgumentParser = args.command_parser
     targets: list[str] = args.targets
     if len(targets) == 3:
         selectors = (_parse_selector(parser, targets[1]), _parse_selector(parser, targets[2]))
@@ -98,6 +55,45 @@ def run(args: argparse.Namespace) -> int:
         return 1
     _print(args, *loaded)
     return 0
+
+
+register = Command(
+    name="diff",
+    handler=run,
+    help="show what changed between two briefs or revisions",
+    description=(
+        "Show what changed in meaning between two briefs: stances, statements, quotes,\n"
+        "issues opened and closed, events, sources and the summary, word by word."
+    ),
+    usage="%(prog)s [options] OLD NEW | STORY_DIR DATE[@REV] DATE[@REV]",
+    epilog=(
+        "examples:\n"
+        "  briefs diff briefs/2025-03-14.json briefs/2025-03-18.json\n"
+        "  briefs diff fixtures/stories/ceasefire-2025 2025-03-14 2025-03-18\n"
+        "  briefs diff fixtures/stories/ceasefire-2025 2025-03-18@1 2025-03-18@2\n"
+        "  briefs diff --format json --hide-trivial STORY_DIR 2025-03-14@1 2025-03-14@2"
+    ),
+    arguments=(
+        Arg(
+            "targets",
+            nargs="+",
+            metavar="TARGET",
+            help="two brief files, or a story folder and two dates (YYYY-MM-DD[@REVISION])",
+        ),
+        Arg(
+            "--format",
+            choices=("text", "json", "patch"),
+            default="text",
+            help="text for people (default), json for the BriefDiff, patch for RFC 6902 JSON Patch",
+        ),
+        Arg(
+            "--hide-trivial",
+            action="store_true",
+            help="leave out changes of case, punctuation and spacing (text and json formats)",
+        ),
+        color_option("the text format"),
+    ),
+)
 
 
 def _parse_selector(parser: argparse.ArgumentParser, text: str) -> Selector:

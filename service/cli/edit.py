@@ -20,9 +20,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from service.cli._preview import add_color_argument
+from service.cli._command import Arg, Command
+from service.cli._preview import color_argument
 from service.cli._target import add_target_arguments
 from service.cli.main import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
@@ -30,42 +31,6 @@ if TYPE_CHECKING:
     from service.cli._target import Target
     from service.client.models import Tagged
     from service.domain.models import Brief, BriefDraft, Story
-
-
-def register(subparsers: Any) -> None:
-    """Add the ``edit`` sub-command."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "edit",
-        help="revise a brief in $EDITOR, preview what changes, save a new revision",
-        description=(
-            "Open brief REF in your editor ($VISUAL, else $EDITOR, else vi). On save the file\n"
-            "is validated; problems are listed at its top as // comments and the editor opens\n"
-            "again with your text kept. Then the semantic diff of the edit is shown and, once\n"
-            "you confirm, it is stored as the next revision (If-Match: the revision you began\n"
-            "from). Emptying the file cancels. Whenever nothing is saved, your file is kept\n"
-            "and its path printed."
-        ),
-        epilog=(
-            "examples:\n"
-            "  briefs edit ceasefire-2025 latest --url http://127.0.0.1:8000\n"
-            "  briefs edit ceasefire-2025 2025-03-18 --note 'Kremlin readout added'\n"
-            "  EDITOR='code --wait' briefs edit fixtures/stories/ceasefire-2025 brief-2025-03-19\n"
-            "\n"
-            "The change note comes from --note, else the file's change_note field, else a\n"
-            "prompt. Writing to a server needs a write token ($BRIEFS_TOKEN or --token-file)."
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_target_arguments(parser)
-    parser.add_argument(
-        "ref", metavar="REF", help="the brief: its id, its as-of date (YYYY-MM-DD) or latest"
-    )
-    parser.add_argument("--note", metavar="TEXT", help="the change note: why this revision")
-    parser.add_argument(
-        "--yes", action="store_true", help="save without asking once the edit is valid"
-    )
-    add_color_argument(parser)
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,6 +52,37 @@ def run(args: argparse.Namespace) -> int:
         if session is not None:
             session.keep()
         return EXIT_INTERRUPTED
+
+
+register = Command(
+    name="edit",
+    handler=run,
+    help="revise a brief in $EDITOR, preview what changes, save a new revision",
+    description=(
+        "Open brief REF in your editor ($VISUAL, else $EDITOR, else vi). On save the file\n"
+        "is validated; problems are listed at its top as // comments and the editor opens\n"
+        "again with your text kept. Then the semantic diff of the edit is shown and, once\n"
+        "you confirm, it is stored as the next revision (If-Match: the revision you began\n"
+        "from). Emptying the file cancels. Whenever nothing is saved, your file is kept\n"
+        "and its path printed."
+    ),
+    epilog=(
+        "examples:\n"
+        "  briefs edit ceasefire-2025 latest --url http://127.0.0.1:8000\n"
+        "  briefs edit ceasefire-2025 2025-03-18 --note 'Kremlin readout added'\n"
+        "  EDITOR='code --wait' briefs edit fixtures/stories/ceasefire-2025 brief-2025-03-19\n"
+        "\n"
+        "The change note comes from --note, else the file's change_note field, else a\n"
+        "prompt. Writing to a server needs a write token ($BRIEFS_TOKEN or --token-file)."
+    ),
+    arguments=(
+        add_target_arguments,
+        Arg("ref", metavar="REF", help="the brief: its id, its as-of date (YYYY-MM-DD) or latest"),
+        Arg("--note", metavar="TEXT", help="the change note: why this revision"),
+        Arg("--yes", action="store_true", help="save without asking once the edit is valid"),
+        color_argument,
+    ),
+)
 
 
 class EditSession:

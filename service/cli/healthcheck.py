@@ -14,31 +14,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 
+from service.cli._command import Arg, Command
 from service.settings import ConfigError, load_settings
 
 DEFAULT_TIMEOUT_SECONDS = 3.0
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``healthcheck`` sub-command."""
-    parser = subparsers.add_parser(
-        "healthcheck",
-        help="check that a running server answers /healthz (exit 0 healthy, 1 not)",
-        description=(
-            "Request /healthz of a running server and exit 0 if it answers 200, 1 otherwise. "
-            "Without --url, the server is the one BRIEFS_HOST and BRIEFS_PORT configure."
-        ),
-    )
-    parser.add_argument(
-        "--url", help="URL to probe (default: http://<BRIEFS_HOST>:<BRIEFS_PORT>/healthz)"
-    )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_SECONDS,
-        help=f"seconds to wait for the answer (default {DEFAULT_TIMEOUT_SECONDS:g})",
-    )
-    parser.set_defaults(handler=run)
 
 
 def default_url(environ: Mapping[str, str]) -> str:
@@ -87,3 +66,23 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"healthy: {url}")
     return 0
+
+
+register = Command(
+    name="healthcheck",
+    handler=run,
+    help="check that a running server answers /healthz (exit 0 healthy, 1 not)",
+    description=(
+        "Request /healthz of a running server and exit 0 if it answers 200, 1 otherwise. "
+        "Without --url, the server is the one BRIEFS_HOST and BRIEFS_PORT configure."
+    ),
+    arguments=(
+        Arg("--url", help="URL to probe (default: http://<BRIEFS_HOST>:<BRIEFS_PORT>/healthz)"),
+        Arg(
+            "--timeout",
+            type=float,
+            default=DEFAULT_TIMEOUT_SECONDS,
+            help=f"seconds to wait for the answer (default {DEFAULT_TIMEOUT_SECONDS:g})",
+        ),
+    ),
+)

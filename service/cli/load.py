@@ -12,25 +12,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from service.cli._command import Arg, Command
 from service.cli._database import settings_or_report, with_store
 
 if TYPE_CHECKING:
     from service.settings import Settings
     from service.store.base import Store
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``load``."""
-    parser = subparsers.add_parser(
-        "load",
-        help="import story folders into the database (idempotent)",
-        description="Import story folders (story.json + briefs/*.json) into BRIEFS_DATABASE_URL.",
-    )
-    parser.add_argument("paths", metavar="PATH", nargs="+", type=Path, help="story folder(s)")
-    parser.add_argument(
-        "--database-url", help="sqlite:///PATH or postgresql://... (overrides BRIEFS_DATABASE_URL)"
-    )
-    parser.set_defaults(handler=run)
 
 
 async def load_paths(settings: Settings, paths: list[Path]) -> list[str]:
@@ -79,3 +66,18 @@ def run(args: argparse.Namespace) -> int:
     for line in lines:
         print(line)
     return 0
+
+
+register = Command(
+    name="load",
+    handler=run,
+    help="import story folders into the database (idempotent)",
+    description="Import story folders (story.json + briefs/*.json) into BRIEFS_DATABASE_URL.",
+    arguments=(
+        Arg("paths", metavar="PATH", nargs="+", type=Path, help="story folder(s)"),
+        Arg(
+            "--database-url",
+            help="sqlite:///PATH or postgresql://... (overrides BRIEFS_DATABASE_URL)",
+        ),
+    ),
+)

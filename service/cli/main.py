@@ -2,11 +2,12 @@
 
 Each sub-command lives in its own module of this package and exposes
 ``register(subparsers) -> None``, which adds an ``argparse`` parser whose ``handler`` default is a
-``(args) -> int`` function. Other installed packages add commands the same way through the
-``briefs.commands`` entry point group (the ``tui`` package contributes ``briefs tui``), so this
-package never imports them. Registration must stay cheap: heavy imports (Litestar, Textual, rich)
-happen inside the handler, so ``briefs --help`` stays fast; modules named ``_*`` are helpers,
-not commands, and are not imported here.
+``(args) -> int`` function: a `service.cli._command.Command` declaration (texts, a table of
+arguments, the handler) is such a ``register``. Other installed packages add commands the same
+way through the ``briefs.commands`` entry point group (the ``tui`` package contributes
+``briefs tui``), so this package never imports them. Registration must stay cheap: heavy
+imports (Litestar, Textual, rich) happen inside the handler, so ``briefs --help`` stays fast;
+modules named ``_*`` are helpers, not commands, and are not imported here.
 
 Failures are one line on stderr, never a traceback: handlers report the errors they expect
 themselves, and `main` is the one boundary for the rest (driver errors, a full disk, an

@@ -15,8 +15,9 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from service.cli._command import Arg, Command
 from service.cli._target import add_target_arguments
 from service.cli.main import EXIT_FAILED, EXIT_OK
 
@@ -25,57 +26,22 @@ if TYPE_CHECKING:
     from service.domain.models import BriefDraft
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``new`` sub-command."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "new",
-        help="draft the next brief, carried forward from the latest one",
-        description=(
-            "Write a draft of the brief dated --as-of, carried forward from the story's latest\n"
-            "brief: positions (without the day's quotes), open issues (closed ones dropped),\n"
-            "standing conditions, events and the sources they cite. Write the headline, summary\n"
-            "and takeaways, then check it with `briefs validate` and store it with `briefs push`."
-        ),
-        epilog=(
-            "examples:\n"
-            "  briefs new fixtures/stories/ceasefire-2025 --as-of 2025-03-20 -o draft.json\n"
-            "  export BRIEFS_URL=http://127.0.0.1:8000\n"
-            "  briefs new ceasefire-2025 --as-of 2025-03-20 > draft.json\n"
-            "\n"
-            "A brief dated --as-of that exists already is edited, not drafted: `briefs edit`.\n"
-            "A date before the latest brief's needs --force (the draft is then carried forward\n"
-            "from the latest brief before that date)."
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_target_arguments(parser)
-    parser.add_argument(
-        "--as-of", required=True, type=as_of_date, metavar="DATE", help="the new brief's date"
-    )
-    parser.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="FILE",
-        help="write the draft to FILE (default: stdout); an existing FILE needs --force",
-    )
-    parser.add_argument(
-        "--id", dest="brief_id", metavar="ID", help="the new brief's id (default: brief-DATE)"
-    )
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="overwrite FILE, and allow a date before the latest brief's",
-    )
-    parser.set_defaults(handler=run)
-
-
 def as_of_date(text: str) -> dt.date:
     """An argparse type: a ``YYYY-MM-DD`` date."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-20") from None
+
+
+output_argument = Arg(
+    "-o",
+    "--output",
+    type=Path,
+    metavar="FILE",
+    help="write the draft to FILE (default: stdout); an existing FILE needs --force",
+)
+"""``-o FILE``: where `write` puts a draft (``briefs new``, ``briefs draft``)."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,6 +56,40 @@ def run(args: argparse.Namespace) -> int:
     except TargetError as error:
         return report(args, error)
     return write(args, document, note)
+
+
+register = Command(
+    name="new",
+    handler=run,
+    help="draft the next brief, carried forward from the latest one",
+    description=(
+        "Write a draft of the brief dated --as-of, carried forward from the story's latest\n"
+        "brief: positions (without the day's quotes), open issues (closed ones dropped),\n"
+        "standing conditions, events and the sources they cite. Write the headline, summary\n"
+        "and takeaways, then check it with `briefs validate` and store it with `briefs push`."
+    ),
+    epilog=(
+        "examples:\n"
+        "  briefs new fixtures/stories/ceasefire-2025 --as-of 2025-03-20 -o draft.json\n"
+        "  export BRIEFS_URL=http://127.0.0.1:8000\n"
+        "  briefs new ceasefire-2025 --as-of 2025-03-20 > draft.json\n"
+        "\n"
+        "A brief dated --as-of that exists already is edited, not drafted: `briefs edit`.\n"
+        "A date before the latest brief's needs --force (the draft is then carried forward\n"
+        "from the latest brief before that date)."
+    ),
+    arguments=(
+        add_target_arguments,
+        Arg("--as-of", required=True, type=as_of_date, metavar="DATE", help="the new brief's date"),
+        output_argument,
+        Arg("--id", dest="brief_id", metavar="ID", help="the new brief's id (default: brief-DATE)"),
+        Arg(
+            "--force",
+            action="store_true",
+            help="overwrite FILE, and allow a date before the latest brief's",
+        ),
+    ),
+)
 
 
 def draft(

@@ -13,50 +13,19 @@ On success, stdout is the stored revision in one line: ``brief-2025-03-20 r2 by 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from service.cli._preview import add_color_argument
+from service.cli._command import Arg, Command
+from service.cli._preview import color_argument
 from service.cli._target import add_target_arguments
 from service.cli.main import EXIT_FAILED, EXIT_OK
 
 if TYPE_CHECKING:
     from service.cli._target import Target
     from service.domain.models import Brief, BriefDraft
-
-
-def register(subparsers: Any) -> None:
-    """Add the ``push`` sub-command."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "push",
-        help="store a brief file as a new brief or a new revision",
-        description=(
-            "Validate FILE, then store it in the story: as a new brief (POST) when its id is\n"
-            "new, else as the brief's next revision (PUT with If-Match). If FILE names the\n"
-            "revision it was edited from and someone stored a newer one meanwhile, nothing is\n"
-            "stored: the command shows what changed meanwhile. Writing to a server needs a\n"
-            "write token, from $BRIEFS_TOKEN or --token-file (never on the command line)."
-        ),
-        epilog=(
-            "examples:\n"
-            "  export BRIEFS_TOKEN=$(briefs token create --name desk --scope write)\n"
-            "  briefs push draft.json --url http://127.0.0.1:8000 --story ceasefire-2025 \\\n"
-            '      --note "Kyiv joins the energy truce"\n'
-            "  briefs push draft.json --story fixtures/stories/ceasefire-2025\n"
-            "\n"
-            "The change note is --note, else the file's change_note when the file has no\n"
-            "revision (a draft); a revision read back keeps the note of that revision to itself."
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("file", type=Path, metavar="FILE", help="the brief document to store")
-    add_target_arguments(parser, story_option=True)
-    parser.add_argument(
-        "--note", metavar="TEXT", help="why this revision is made (at most 500 characters)"
-    )
-    add_color_argument(parser)
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,6 +52,36 @@ def run(args: argparse.Namespace) -> int:
             return push(args, target, document, note)
     except TargetError as error:
         return report(args, error)
+
+
+register = Command(
+    name="push",
+    handler=run,
+    help="store a brief file as a new brief or a new revision",
+    description=(
+        "Validate FILE, then store it in the story: as a new brief (POST) when its id is\n"
+        "new, else as the brief's next revision (PUT with If-Match). If FILE names the\n"
+        "revision it was edited from and someone stored a newer one meanwhile, nothing is\n"
+        "stored: the command shows what changed meanwhile. Writing to a server needs a\n"
+        "write token, from $BRIEFS_TOKEN or --token-file (never on the command line)."
+    ),
+    epilog=(
+        "examples:\n"
+        "  export BRIEFS_TOKEN=$(briefs token create --name desk --scope write)\n"
+        "  briefs push draft.json --url http://127.0.0.1:8000 --story ceasefire-2025 \\\n"
+        '      --note "Kyiv joins the energy truce"\n'
+        "  briefs push draft.json --story fixtures/stories/ceasefire-2025\n"
+        "\n"
+        "The change note is --note, else the file's change_note when the file has no\n"
+        "revision (a draft); a revision read back keeps the note of that revision to itself."
+    ),
+    arguments=(
+        Arg("file", type=Path, metavar="FILE", help="the brief document to store"),
+        functools.partial(add_target_arguments, story_option=True),
+        Arg("--note", metavar="TEXT", help="why this revision is made (at most 500 characters)"),
+        color_argument,
+    ),
+)
 
 
 def push(args: argparse.Namespace, target: Target, document: BriefDraft, note: str | None) -> int:

@@ -15,7 +15,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from service.cli._preview import add_color_argument
+from service.cli._command import Arg, Command, Commands
+from service.cli._preview import color_argument
 from service.cli._target import add_target_arguments
 from service.cli.main import EXIT_FAILED, EXIT_OK
 from service.cli.new import as_of_date
@@ -43,66 +44,6 @@ STANCES = ("supports", "conditional", "undecided", "opposes", "unclear")
 """`Stance` values (checked like `ISSUE_STATUSES`)."""
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``issue`` and ``stance`` sub-commands."""
-    issue: argparse.ArgumentParser = subparsers.add_parser(
-        "issue",
-        help="move an issue to a new status in a new revision",
-        description=(
-            "Store a new revision of the latest brief (or of the brief dated --as-of) with\n"
-            "issue ISSUE moved to --status: a closed status (resolved, lapsed, overtaken) sets\n"
-            "closed_on to --on and the resolution; an open one reopens the issue. Prints the\n"
-            "stored revision and what it changed."
-        ),
-        epilog=(
-            "examples:\n"
-            "  briefs issue ceasefire-2025 putin-trump-call --status resolved --on 2025-03-18 \\\n"
-            '      --resolution "They spoke for about two hours" --url http://127.0.0.1:8000\n'
-            "  briefs issue fixtures/stories/ceasefire-2025 energy-truce --status disputed\n"
-            "\n"
-            "--as-of a day without a brief stores a new brief, carried forward from the one\n"
-            "before. Writing to a server needs a write token ($BRIEFS_TOKEN or --token-file)."
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_target_arguments(issue)
-    issue.add_argument("issue_id", metavar="ISSUE", help="the issue's id, e.g. putin-trump-call")
-    issue.add_argument("--status", required=True, choices=ISSUE_STATUSES, help="the new status")
-    issue.add_argument(
-        "--on",
-        type=as_of_date,
-        metavar="DATE",
-        help="when it closed (default: the brief's as-of date); ignored for an open status",
-    )
-    issue.add_argument("--resolution", metavar="TEXT", help="how it closed (closed statuses)")
-    _common_arguments(issue)
-    issue.set_defaults(handler=run_issue)
-
-    stance: argparse.ArgumentParser = subparsers.add_parser(
-        "stance",
-        help="change a party's stance in a new revision",
-        description=(
-            "Store a new revision of the latest brief (or of the brief dated --as-of) with\n"
-            "party PARTY's stance (and, with --statement, its statement) changed; a party the\n"
-            "brief holds no position for gets one. Prints the stored revision and what it\n"
-            "changed."
-        ),
-        epilog=(
-            "examples:\n"
-            "  briefs stance ceasefire-2025 russia --stance conditional --url http://127.0.0.1:8000\n"
-            "  briefs stance fixtures/stories/ceasefire-2025 ukraine --stance supports \\\n"
-            '      --statement "Backs the 30-day truce" --note "Kyiv signs on"'
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_target_arguments(stance)
-    stance.add_argument("party_id", metavar="PARTY", help="the party's id, e.g. russia")
-    stance.add_argument("--stance", required=True, choices=STANCES, help="the new stance")
-    stance.add_argument("--statement", metavar="TEXT", help="the party's position, in a sentence")
-    _common_arguments(stance)
-    stance.set_defaults(handler=run_stance)
-
-
 def _common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as-of",
@@ -111,7 +52,7 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
         help="change the brief of this day (default: the latest brief)",
     )
     parser.add_argument("--note", metavar="TEXT", help="the change note (default: generated)")
-    add_color_argument(parser)
+    color_argument(parser)
 
 
 def run_issue(args: argparse.Namespace) -> int:
@@ -149,6 +90,67 @@ def run_stance(args: argparse.Namespace) -> int:
         return f"{args.party_id} → {stance.value}"
 
     return apply(args, change, default_note)
+
+
+register = Commands(
+    Command(
+        name="issue",
+        handler=run_issue,
+        help="move an issue to a new status in a new revision",
+        description=(
+            "Store a new revision of the latest brief (or of the brief dated --as-of) with\n"
+            "issue ISSUE moved to --status: a closed status (resolved, lapsed, overtaken) sets\n"
+            "closed_on to --on and the resolution; an open one reopens the issue. Prints the\n"
+            "stored revision and what it changed."
+        ),
+        epilog=(
+            "examples:\n"
+            "  briefs issue ceasefire-2025 putin-trump-call --status resolved --on 2025-03-18 \\\n"
+            '      --resolution "They spoke for about two hours" --url http://127.0.0.1:8000\n'
+            "  briefs issue fixtures/stories/ceasefire-2025 energy-truce --status disputed\n"
+            "\n"
+            "--as-of a day without a brief stores a new brief, carried forward from the one\n"
+            "before. Writing to a server needs a write token ($BRIEFS_TOKEN or --token-file)."
+        ),
+        arguments=(
+            add_target_arguments,
+            Arg("issue_id", metavar="ISSUE", help="the issue's id, e.g. putin-trump-call"),
+            Arg("--status", required=True, choices=ISSUE_STATUSES, help="the new status"),
+            Arg(
+                "--on",
+                type=as_of_date,
+                metavar="DATE",
+                help="when it closed (default: the brief's as-of date); ignored for an open status",
+            ),
+            Arg("--resolution", metavar="TEXT", help="how it closed (closed statuses)"),
+            _common_arguments,
+        ),
+    ),
+    Command(
+        name="stance",
+        handler=run_stance,
+        help="change a party's stance in a new revision",
+        description=(
+            "Store a new revision of the latest brief (or of the brief dated --as-of) with\n"
+            "party PARTY's stance (and, with --statement, its statement) changed; a party the\n"
+            "brief holds no position for gets one. Prints the stored revision and what it\n"
+            "changed."
+        ),
+        epilog=(
+            "examples:\n"
+            "  briefs stance ceasefire-2025 russia --stance conditional --url http://127.0.0.1:8000\n"
+            "  briefs stance fixtures/stories/ceasefire-2025 ukraine --stance supports \\\n"
+            '      --statement "Backs the 30-day truce" --note "Kyiv signs on"'
+        ),
+        arguments=(
+            add_target_arguments,
+            Arg("party_id", metavar="PARTY", help="the party's id, e.g. russia"),
+            Arg("--stance", required=True, choices=STANCES, help="the new stance"),
+            Arg("--statement", metavar="TEXT", help="the party's position, in a sentence"),
+            _common_arguments,
+        ),
+    ),
+)
 
 
 def apply(

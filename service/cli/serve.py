@@ -39,38 +39,10 @@ from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from service.cli._command import Arg, Command
 from service.settings import ENV_PREFIX, ConfigError, Settings, load_settings
 
 ASGI_TARGET = "service.api.asgi:app_from_environment"
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``serve``."""
-    parser = subparsers.add_parser(
-        "serve",
-        help="run the REST API (granian, ASGI)",
-        description=(
-            "Run the Briefs REST API until SIGTERM or SIGINT (in-flight requests finish). "
-            "Configuration: BRIEFS_* variables (docs/configuration.md) and these flags, "
-            "which win. An address already in use is refused (exit 1)."
-        ),
-    )
-    defaults = Settings()  # the help shows the real defaults, never a copy of them
-    parser.add_argument(
-        "--host", help=f"interface to listen on (BRIEFS_HOST, default {defaults.host})"
-    )
-    parser.add_argument("--port", type=int, help=f"TCP port (BRIEFS_PORT, default {defaults.port})")
-    parser.add_argument(
-        "--database-url",
-        help="sqlite:///PATH or postgresql://... "
-        f"(BRIEFS_DATABASE_URL, default {defaults.database_url})",
-    )
-    parser.add_argument(
-        "--no-fixtures",
-        action="store_true",
-        help="do not load the fixture stories into an empty database",
-    )
-    parser.set_defaults(handler=run)
 
 
 def overrides_from(args: argparse.Namespace) -> dict[str, object]:
@@ -260,3 +232,31 @@ def run(args: argparse.Namespace) -> int:
     else:  # pragma: no cover - free-threaded Python only
         server.serve()
     return 0
+
+
+_DEFAULTS = Settings()  # the help shows the real defaults, never a copy of them
+
+register = Command(
+    name="serve",
+    handler=run,
+    help="run the REST API (granian, ASGI)",
+    description=(
+        "Run the Briefs REST API until SIGTERM or SIGINT (in-flight requests finish). "
+        "Configuration: BRIEFS_* variables (docs/configuration.md) and these flags, "
+        "which win. An address already in use is refused (exit 1)."
+    ),
+    arguments=(
+        Arg("--host", help=f"interface to listen on (BRIEFS_HOST, default {_DEFAULTS.host})"),
+        Arg("--port", type=int, help=f"TCP port (BRIEFS_PORT, default {_DEFAULTS.port})"),
+        Arg(
+            "--database-url",
+            help="sqlite:///PATH or postgresql://... "
+            f"(BRIEFS_DATABASE_URL, default {_DEFAULTS.database_url})",
+        ),
+        Arg(
+            "--no-fixtures",
+            action="store_true",
+            help="do not load the fixture stories into an empty database",
+        ),
+    ),
+)

@@ -11,58 +11,10 @@ import asyncio
 import datetime as dt
 import sys
 
+from service.cli._command import Arg, Command, CommandGroup
 from service.cli._database import settings_or_report, with_store
 
 SCOPES = ("read", "write", "admin")
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``token create|list|revoke``."""
-    parser = subparsers.add_parser(
-        "token",
-        help="manage API tokens: create, list, revoke",
-        description="Manage the API tokens stored in BRIEFS_DATABASE_URL.",
-    )
-    commands = parser.add_subparsers(dest="token_command", metavar="ACTION", required=True)
-
-    create = commands.add_parser(
-        "create",
-        help="create a token and print it once",
-        description=(
-            "Create a token and print its secret, alone on stdout, once: only its hash is "
-            "stored, so it cannot be shown again."
-        ),
-        epilog="example: TOKEN=$(briefs token create --name ingest-2026-12 --scope write)",
-    )
-    create.add_argument("--name", required=True, help="unique name, e.g. the client's name")
-    create.add_argument(
-        "--scope",
-        choices=SCOPES,
-        action="append",
-        required=True,
-        help="read, write or admin (write implies read, admin implies both); repeatable",
-    )
-    create.set_defaults(handler=run_create)
-
-    listing = commands.add_parser(
-        "list",
-        help="list tokens (never their secrets)",
-        description="Print a table of the tokens: name, id, scopes, created and revoked (UTC).",
-    )
-    listing.set_defaults(handler=run_list)
-
-    revoke = commands.add_parser(
-        "revoke",
-        help="revoke a token by name or id",
-        description=(
-            "Revoke a token: every server refuses it from its next request on. "
-            "Exit 1 if no token has that name or id."
-        ),
-    )
-    revoke.add_argument(
-        "token_ref", metavar="NAME_OR_ID", help="the token's name, or its id from `token list`"
-    )
-    revoke.set_defaults(handler=run_revoke)
 
 
 def _now() -> dt.datetime:
@@ -150,3 +102,57 @@ def run_revoke(args: argparse.Namespace) -> int:
         return 1
     print(f"revoked {record.name} ({record.id}) at {_stamp(record.revoked_at or _now())}")
     return 0
+
+
+register = CommandGroup(
+    name="token",
+    help="manage API tokens: create, list, revoke",
+    description="Manage the API tokens stored in BRIEFS_DATABASE_URL.",
+    dest="token_command",
+    actions=(
+        Command(
+            name="create",
+            handler=run_create,
+            help="create a token and print it once",
+            description=(
+                "Create a token and print its secret, alone on stdout, once: only its hash is "
+                "stored, so it cannot be shown again."
+            ),
+            epilog="example: TOKEN=$(briefs token create --name ingest-2026-12 --scope write)",
+            arguments=(
+                Arg("--name", required=True, help="unique name, e.g. the client's name"),
+                Arg(
+                    "--scope",
+                    choices=SCOPES,
+                    action="append",
+                    required=True,
+                    help=(
+                        "read, write or admin (write implies read, admin implies both); repeatable"
+                    ),
+                ),
+            ),
+        ),
+        Command(
+            name="list",
+            handler=run_list,
+            help="list tokens (never their secrets)",
+            description="Print a table of the tokens: name, id, scopes, created and revoked (UTC).",
+        ),
+        Command(
+            name="revoke",
+            handler=run_revoke,
+            help="revoke a token by name or id",
+            description=(
+                "Revoke a token: every server refuses it from its next request on. "
+                "Exit 1 if no token has that name or id."
+            ),
+            arguments=(
+                Arg(
+                    "token_ref",
+                    metavar="NAME_OR_ID",
+                    help="the token's name, or its id from `token list`",
+                ),
+            ),
+        ),
+    ),
+)

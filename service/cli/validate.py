@@ -10,25 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
-
-def register(subparsers: Any) -> None:
-    """Add the ``validate`` sub-command."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "validate",
-        help="check story folders and brief files for problems",
-        description=(
-            "Check brief files, story.json files, story folders or folders of story folders: "
-            "types and size limits, unknown fields, references to parties and sources, "
-            "duplicate ids and issue lifecycles. A brief file inside <story>/briefs/ is "
-            "checked against <story>/story.json."
-        ),
-    )
-    parser.add_argument(
-        "paths", nargs="+", type=Path, metavar="PATH", help="a file or folder to check"
-    )
-    parser.set_defaults(handler=run)
+from service.cli._command import Arg, Command
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,6 +32,22 @@ def run(args: argparse.Namespace) -> int:
     checked = sum(len(files_checked(path)) for path in paths)
     print(f"OK: {checked} file{_s(checked)} checked, no problems")
     return 0
+
+
+register = Command(
+    name="validate",
+    handler=run,
+    help="check story folders and brief files for problems",
+    description=(
+        "Check brief files, story.json files, story folders or folders of story folders: "
+        "types and size limits, unknown fields, references to parties and sources, "
+        "duplicate ids and issue lifecycles. A brief file inside <story>/briefs/ is "
+        "checked against <story>/story.json."
+    ),
+    arguments=(
+        Arg("paths", nargs="+", type=Path, metavar="PATH", help="a file or folder to check"),
+    ),
+)
 
 
 def _s(count: int) -> str:

@@ -25,6 +25,8 @@ from service.client.params import (
 )
 from service.client.transport import DEFAULT_TIMEOUT, path_segment
 from service.domain.changes import BriefDiff, PatchOp
+from service.domain.extract.article import ArticleDraftRequest
+from service.domain.extract.draft import ArticleDraft
 from service.domain.models import (
     Brief,
     BriefContent,
@@ -50,6 +52,7 @@ IssueState = Literal["all", "open", "closed"]
 _story = msgspec.json.Decoder(Story)
 _stories = msgspec.json.Decoder(list[StorySummary])
 _brief = msgspec.json.Decoder(Brief)
+_article_draft = msgspec.json.Decoder(ArticleDraft)
 _page = msgspec.json.Decoder(BriefPage)
 _projected = msgspec.json.Decoder(BriefProjectionPage)
 _refs = msgspec.json.Decoder(list[BriefRef])
@@ -169,6 +172,11 @@ class BriefsClient(HistoryReads, ChangeReads):
         """Store revision 1 of a new brief (``createBrief``), with its ETag."""
         response = await self.send("POST", briefs_path(story_id), body=draft)
         return self._tagged_brief(response)
+
+    async def draft_from_article(self, story_id: str, request: ArticleDraftRequest) -> ArticleDraft:
+        """The next brief drafted from an article (``draftFromArticle``); stores nothing."""
+        response = await self.send("POST", f"{story_path(story_id)}/drafts", body=request)
+        return self._decode(response, _article_draft)
 
     async def get_brief(
         self,

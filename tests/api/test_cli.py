@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import httpx
 import msgspec
@@ -189,7 +190,8 @@ def test_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "BRIEFS_DEBUG=1" in out
 
 
-def _explode(args: argparse.Namespace) -> int:
+def _explode(*args: object) -> NoReturn:
+    # Stands in for what ``token list`` calls first (the handler itself is bound at import).
     del args
     raise RuntimeError("a bug\nwith a second line")
 
@@ -197,7 +199,7 @@ def _explode(args: argparse.Namespace) -> int:
 def test_an_unexpected_error_is_one_line_and_exit_70(
     database: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("service.cli.token.run_list", _explode)
+    monkeypatch.setattr("service.cli.token.settings_or_report", _explode)
     assert main(["token", "list"]) == 70
     err = capsys.readouterr().err
     assert err == (
@@ -217,7 +219,7 @@ def test_debug_shows_the_traceback(
     argv: list[str],
     environ: dict[str, str],
 ) -> None:
-    monkeypatch.setattr("service.cli.token.run_list", _explode)
+    monkeypatch.setattr("service.cli.token.settings_or_report", _explode)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     assert main(argv) == 70
@@ -256,7 +258,7 @@ def test_expected_errors_map_to_one_line_and_a_code(
 def test_driver_warnings_are_kept_for_the_one_line_not_printed(
     database: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def warn_then_time_out(args: argparse.Namespace) -> int:
+    def warn_then_time_out(*args: object) -> NoReturn:
         del args
         for _ in range(3):
             logging.getLogger("psycopg.pool").warning(
@@ -264,7 +266,7 @@ def test_driver_warnings_are_kept_for_the_one_line_not_printed(
             )
         raise sqlite3.OperationalError("pool initialization incomplete after 10.0 sec")
 
-    monkeypatch.setattr("service.cli.token.run_list", warn_then_time_out)
+    monkeypatch.setattr("service.cli.token.settings_or_report", warn_then_time_out)
     assert main(["token", "list"]) == 1
     assert capsys.readouterr().err == (
         "briefs token list: cannot use the database: pool initialization incomplete after "

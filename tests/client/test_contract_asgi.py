@@ -52,6 +52,7 @@ OPERATIONS = {
     "listTokens": "list_tokens",
     "createToken": "create_token",
     "revokeToken": "revoke_token",
+    "draftFromArticle": "draft_from_article",
 }
 NOT_FOR_THE_CLIENT = {"getMetrics"}
 

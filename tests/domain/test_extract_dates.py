@@ -113,3 +113,30 @@ def test_impossible_dates_are_null_not_errors() -> None:
 
 def test_may_the_verb_is_no_date() -> None:
     assert values("Russia may respond, officials said.") == []
+
+
+SATURDAY = dt.date(2025, 4, 19)
+
+
+def test_a_range_of_whole_days_is_one_span() -> None:
+    text = "A truce holds from Sunday to Monday, the ministry said."
+    assert values(text, SATURDAY) == [("from Sunday to Monday", "2025-04-20/2025-04-21")]
+    # Said of the past, close by: the days before publication.
+    text = "Fighting raged from Monday to Wednesday."
+    assert values(text, SATURDAY) == [("from Monday to Wednesday", "2025-04-14/2025-04-16")]
+
+
+def test_the_second_day_of_a_range_counts_on_from_the_first() -> None:
+    text = "He ordered a halt from Saturday evening through Sunday."
+    assert values(text, SATURDAY) == [
+        ("Saturday evening", "2025-04-19"),
+        ("Sunday", "2025-04-20"),
+    ]
+
+
+def test_that_same_day_is_the_day_last_mentioned() -> None:
+    text = "On 13 March, Putin spoke. That same day, Witkoff was in Moscow."
+    assert values(text, dt.date(2025, 3, 16)) == [
+        ("On 13 March", "2025-03-13"),
+        ("That same day", "2025-03-13"),
+    ]

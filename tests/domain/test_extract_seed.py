@@ -44,3 +44,38 @@ def test_the_seed_hints_the_call_is_still_open(seed_text: str, ceasefire: StoryF
     assert "open" in statuses
     parties = {item.party_id for item in extract(seed_text, dt.date(2025, 3, 14), registry).parties}
     assert {"russia", "ukraine", "united-states"} <= parties
+
+
+def test_the_seed_draft_validates(seed_text: str, ceasefire: StoryFolder) -> None:
+    from service.domain.drafting import carry_forward
+    from service.domain.extract.draft import draft_from_article
+    from service.domain.models import FuzzyDate, Source
+    from service.domain.validate import validate_brief
+
+    latest = ceasefire.brief_on(dt.date(2025, 3, 13))
+    assert latest is not None
+    published = dt.date(2025, 3, 14)
+    base = carry_forward(latest, as_of=published)
+    registry = registry_for(ceasefire.story, base.issues)
+    result = draft_from_article(
+        base,
+        extract(seed_text, published, registry),
+        text=seed_text,
+        story=ceasefire.story,
+        registry=registry,
+        source=Source(id="S90", outlet="Shafaq News", published=FuzzyDate(date=published)),
+    )
+    assert validate_brief(result.brief, ceasefire.story) == []
+    call = next(issue for issue in result.brief.issues if issue.id == "putin-trump-call")
+    assert "suggests open" in (call.note or "")
+    whens = {event.when.date for event in result.brief.events}
+    assert {dt.date(2025, 3, 13), dt.date(2025, 3, 14)} <= whens
+    quotes = {
+        (position.party_id, quote.speaker, quote.cue, quote.said_on)
+        for position in result.brief.positions
+        for quote in position.quotes
+    }
+    assert ("russia", "Dmitry Peskov", "stated", published) in quotes
+    assert ("united-states", "Donald Trump", "stated on Truth Social", published) in quotes
+    # Putin's "serious questions" come in the sentence dated "On Thursday".
+    assert ("russia", "Vladimir Putin", "saying", dt.date(2025, 3, 13)) in quotes

@@ -10,14 +10,12 @@ each family has a module of its own: ``quotes`` (direct and reported speech), `d
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable
-from typing import cast
 
 from service.domain.extract.dates import find_dates
 from service.domain.extract.issues import find_issue_hints
-from service.domain.extract.models import ExtractedQuote, Extraction, IndirectSpeech
+from service.domain.extract.models import Extraction
 from service.domain.extract.parties import find_parties
+from service.domain.extract.quotes import find_indirect, find_quotes
 from service.domain.extract.registry import DEFAULT_REGISTRY, Registry, registry_for
 
 __all__ = ["DEFAULT_REGISTRY", "Extraction", "Registry", "extract", "registry_for"]
@@ -27,7 +25,6 @@ def extract(text: str, published: dt.date, registry: Registry | None = None) -> 
     """Everything found in ``text``, relative dates resolved against ``published``, parties and
     issue hints against ``registry`` (default: `DEFAULT_REGISTRY`)."""
     registry = DEFAULT_REGISTRY if registry is None else registry
-    find_quotes, find_indirect = _speech_finders()
     return Extraction(
         published=published.isoformat(),
         quotes=find_quotes(text),
@@ -35,18 +32,4 @@ def extract(text: str, published: dt.date, registry: Registry | None = None) -> 
         dates=find_dates(text, published),
         parties=find_parties(text, registry),
         issues=find_issue_hints(text, registry),
-    )
-
-
-def _speech_finders() -> tuple[
-    Callable[[str], list[ExtractedQuote]], Callable[[str], list[IndirectSpeech]]
-]:
-    # The quote extractor is written alongside; until it lands the stand-in finds nothing.
-    try:
-        module = importlib.import_module("service.domain.extract.quotes")
-    except ModuleNotFoundError:
-        module = importlib.import_module("service.domain.extract._quotes_standin")
-    return (
-        cast("Callable[[str], list[ExtractedQuote]]", module.find_quotes),
-        cast("Callable[[str], list[IndirectSpeech]]", module.find_indirect),
     )

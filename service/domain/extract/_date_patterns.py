@@ -23,6 +23,7 @@ class Kind(enum.Enum):
     MONTH = "month"
     YEAR = "year"
     WEEKDAY = "weekday"
+    WEEKDAY_RANGE = "weekday-range"
     RELATIVE_DAY = "relative-day"
     AGO = "ago"
     OFFSET = "offset"
@@ -104,6 +105,16 @@ PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             + r"(?:\s+(?:morning|afternoon|evening|night))?\b"
         ),
     ),
+    # "from Sunday to Monday" is one span of whole days; "from Saturday evening through
+    # Sunday" starts at a time of day, so it stays two mentions (the second counts on from the
+    # first: `service.domain.extract.dates`).
+    (
+        Kind.WEEKDAY_RANGE,
+        re.compile(
+            r"\b[Ff]rom\s+" + _WEEKDAY + r"\s+(?:to|through|until|till)\s+"
+            r"(?P<last>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+        ),
+    ),
     (
         Kind.RELATIVE_DAY,
         re.compile(
@@ -113,6 +124,7 @@ PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"|[Tt]his\s+(?:morning|afternoon|evening)"
             r"|(?:a|one)\s+day\s+(?:earlier|later|before|after)"
             r"|the\s+(?:day\s+before|day\s+after|previous\s+day|next\s+day|following\s+day|eve)"
+            r"|(?:[Tt]hat|[Tt]he)\s+same\s+day|[Ll]ater\s+that\s+day"
             r"|(?:just\s+|only\s+|a\s+few\s+|several\s+)?hours\s+(?:later|earlier))\b"
         ),
     ),

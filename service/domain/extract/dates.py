@@ -22,7 +22,12 @@ from service.domain.extract.models import DateMention
 from service.domain.extract.sentences import sentence_at, sentence_spans
 from service.domain.extract.tense import Tense, tense_near
 
-TenseOf = Callable[[], Tense | None]
+TenseOf = Callable[[int, bool], Tense | None]
+"""The tense of the clause around a mention, from markers at most so many words away, the
+attribution's speech verbs counted or not."""
+
+_NEAR = 1_000
+_CLOSE = 8
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {
@@ -78,22 +83,54 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
     mentions: list[DateMention] = []
     anchor = published
     last_end = -1
+    previous: DateMention | None = None
     for start, end, kind, match in found:
         if start < last_end:
             continue
         last_end = end
         sentence = sentence_at(sentences, start)
+        opened = _range_opened(text, previous, start) if kind is Kind.WEEKDAY else None
+        if opened is not None:
+            # "from Saturday evening through Sunday": the Sunday after that Saturday.
+            value: str | None = _on_or_after(opened, match.group("weekday"), strictly=True)
+            previous = DateMention(mention=text[start:end], value=value, start=start, end=end)
+            mentions.append(previous)
+            continue
 
         def tense(
-            sentence: tuple[int, int] = sentence, start: int = start, end: int = end
+            within: int,
+            speech: bool,
+            sentence: tuple[int, int] = sentence,
+            start: int = start,
+            end: int = end,
         ) -> Tense | None:
-            return tense_near(text, sentence, start, end)
+            return tense_near(text, sentence, start, end, within=within, speech=speech)
 
         value = _resolve(kind, match, published, anchor, tense)
         if value is not None and len(value) == 10:
             anchor = dt.date.fromisoformat(value)
-        mentions.append(DateMention(mention=text[start:end], value=value, start=start, end=end))
+        previous = DateMention(mention=text[start:end], value=value, start=start, end=end)
+        mentions.append(previous)
     return mentions
+
+
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|through|until|till|and|or)\s*")
+
+
+def _range_opened(text: str, previous: DateMention | None, start: int) -> dt.date | None:
+    """The day a range opens when a weekday at ``start`` ends it ("Saturday to Sunday")."""
+    if previous is None or previous.value is None or len(previous.value) != 10:
+        return None
+    if _RANGE_JOIN.fullmatch(text, previous.end, start) is None:
+        return None
+    return dt.date.fromisoformat(previous.value)
+
+
+def _on_or_after(day: dt.date, weekday: str, *, strictly: bool = False) -> str:
+    ahead = (_WEEKDAYS.index(weekday.lower()) - day.weekday()) % 7
+    if strictly and ahead == 0:
+        ahead = 7
+    return (day + dt.timedelta(days=ahead)).isoformat()
 
 
 def _resolve(  # noqa: PLR0911 - one return per family of mention reads best as one match
@@ -119,6 +156,8 @@ def _resolve(  # noqa: PLR0911 - one return per family of mention reads best as 
             return groups["year"]
         case Kind.WEEKDAY:
             return _weekday(groups, published, tense)
+        case Kind.WEEKDAY_RANGE:
+            return _weekday_range(groups, published, tense)
         case Kind.RELATIVE_DAY:
             return _relative_day(groups["word"].lower(), published, anchor)
         case Kind.AGO:
@@ -182,9 +221,18 @@ def _weekday(groups: dict[str, str], published: dt.date, tense: TenseOf) -> str:
         return (published + dt.timedelta(days=ahead or 7)).isoformat()
     if modifier == "this past":
         return (published - dt.timedelta(days=back or 7)).isoformat()
-    if tense() is Tense.FUTURE:
+    if tense(_NEAR, True) is Tense.FUTURE:
         return (published + dt.timedelta(days=ahead)).isoformat()
     return (published - dt.timedelta(days=back)).isoformat()
+
+
+def _weekday_range(groups: dict[str, str], published: dt.date, tense: TenseOf) -> str:
+    # A range of days is mostly announced ahead: past only when the clause says so, close by.
+    first = dt.date.fromisoformat(_on_or_after(published, groups["weekday"]))
+    if tense(_CLOSE, False) is Tense.PAST:
+        first = dt.date.fromisoformat(_weekday(groups, published, tense))
+    last = dt.date.fromisoformat(_on_or_after(first, groups["last"], strictly=True))
+    return _span(first, last)
 
 
 def _relative_day(word: str, published: dt.date, anchor: dt.date) -> str:
@@ -206,6 +254,8 @@ def _relative_day(word: str, published: dt.date, anchor: dt.date) -> str:
     for key, days in offsets.items():
         if word.startswith(key):
             return (published + dt.timedelta(days=days)).isoformat()
+    if "same" in word or "that day" in word:
+        return anchor.isoformat()
     if "hours" in word:
         # "Hours later" in wire copy moves the story to its own day: the publication's.
         return published.isoformat()
@@ -279,4 +329,4 @@ def _period(groups: dict[str, str], published: dt.date, tense: TenseOf) -> str |
 
 
 def _past(tense: TenseOf) -> bool:
-    return tense() is Tense.PAST
+    return tense(_NEAR, True) is Tense.PAST

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from service.domain.extract.models import IssueHint
 from service.domain.extract.registry import IssueKeywords, Registry
 from service.domain.extract.sentences import sentence_spans
 
-_WORD = re.compile(r"[\w][\w'’-]*")
 _STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "open",
@@ -49,9 +49,8 @@ def find_issue_hints(text: str, registry: Registry) -> list[IssueHint]:
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         lowered = sentence.lower()
-        words = [word.lower() for word in _WORD.findall(sentence)]
         for entry in registry.issues:
-            if _bears_on(entry, lowered, words, spread):
+            if _bears_on(entry, lowered, spread):
                 hints.append(
                     IssueHint(
                         issue_id=entry.issue_id,
@@ -64,16 +63,23 @@ def find_issue_hints(text: str, registry: Registry) -> list[IssueHint]:
     return hints
 
 
-def _bears_on(entry: IssueKeywords, lowered: str, words: list[str], spread: Counter[str]) -> bool:
+def _bears_on(entry: IssueKeywords, lowered: str, spread: Counter[str]) -> bool:
     if any(phrase.lower() in lowered for phrase in entry.phrases):
         return True
-    matched = [
-        keyword.lower()
-        for keyword in entry.keywords
-        if (" " in keyword and keyword.lower() in lowered)
-        or any(word.startswith(keyword.lower()) for word in words)
-    ]
+    pattern = _keywords_pattern(tuple(entry.keywords))
+    if pattern is None:
+        return False
+    matched = {match.group(1) for match in pattern.finditer(lowered)}
     return len(matched) >= 2 and any(spread[keyword] == 1 for keyword in matched)
+
+
+@lru_cache(maxsize=1024)
+def _keywords_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation matching any keyword at a word's start (a prefix: "call" in "calls")."""
+    lowered = sorted({keyword.lower() for keyword in keywords if keyword}, key=len, reverse=True)
+    if not lowered:
+        return None
+    return re.compile(r"\b(" + "|".join(re.escape(keyword) for keyword in lowered) + ")")
 
 
 def _status(sentence: str) -> str | None:

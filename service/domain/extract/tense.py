@@ -30,10 +30,21 @@ _PAST = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\S+")
+_SPEECH = frozenset({"said", "says", "told", "announced", "stated", "added", "wrote", "posted"})
 
 
-def tense_near(text: str, sentence: tuple[int, int], start: int, end: int) -> Tense | None:
-    """The tense of the marker nearest to ``text[start:end]`` within ``sentence``, in words."""
+def tense_near(
+    text: str,
+    sentence: tuple[int, int],
+    start: int,
+    end: int,
+    *,
+    within: int = 1_000,
+    speech: bool = True,
+) -> Tense | None:
+    """The tense of the marker nearest to ``text[start:end]`` within ``sentence``, in words
+    (none further than ``within`` words counts; without ``speech``, the attribution's "said"
+    does not count, being the time of the saying, not of what was said)."""
     best: tuple[int, int, Tense] | None = None
     for pattern, tense, rank in ((_PAST, Tense.PAST, 0), (_FUTURE, Tense.FUTURE, 1)):
         for match in pattern.finditer(text, sentence[0], sentence[1]):
@@ -44,6 +55,8 @@ def tense_near(text: str, sentence: tuple[int, int], start: int, end: int) -> Te
             else:
                 continue
             distance = len(_WORD.findall(gap))
+            if distance > within or (not speech and match.group().lower() in _SPEECH):
+                continue
             candidate = (distance, rank, tense)
             if best is None or candidate[:2] < best[:2]:
                 best = candidate

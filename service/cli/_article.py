@@ -1,0 +1,79 @@
+"""What ``briefs extract`` and ``briefs draft`` share: reading an article file, the story's
+registry, and the ``--published``/``--registry`` arguments."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from service.cli._target import TargetError
+from service.cli.main import EXIT_USAGE
+from service.cli.new import as_of_date
+
+if TYPE_CHECKING:
+    from service.domain.extract.registry import Registry
+
+MAX_ARTICLE_BYTES = 2_000_000
+"""An article larger than this is not an article (the API's body limit is of the same order)."""
+
+
+def add_article_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--published`` and ``--registry``."""
+    parser.add_argument(
+        "--published",
+        required=True,
+        type=as_of_date,
+        metavar="DATE",
+        help="the article's publication date (YYYY-MM-DD): relative dates resolve against it",
+    )
+    parser.add_argument(
+        "--registry",
+        type=Path,
+        metavar="FILE",
+        help="a JSON registry of extra party names and issue keywords (docs/extraction.md)",
+    )
+
+
+def read_article(path: Path) -> str:
+    """The article's text (UTF-8 plain text); `TargetError` (code 2) when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise TargetError(f"{path}: {error.strerror or error}", code=EXIT_USAGE) from None
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise TargetError(
+            f"{path}: {len(data)} bytes is over the {MAX_ARTICLE_BYTES} an article may have",
+            code=EXIT_USAGE,
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TargetError(
+            f"{path}: not UTF-8 text (byte {error.start}); save the article as UTF-8 plain text",
+            code=EXIT_USAGE,
+        ) from None
+    if text.lstrip()[:1] == "<" and "</" in text:
+        raise TargetError(
+            f"{path}: looks like HTML; give the article's plain text (HTML is not read yet)",
+            code=EXIT_USAGE,
+        )
+    return text
+
+
+def read_registry(path: Path | None) -> Registry | None:
+    """The ``--registry`` file, or None; `TargetError` (code 2) naming the bad field."""
+    if path is None:
+        return None
+    import msgspec
+
+    from service.domain.extract.registry import Registry
+
+    try:
+        return msgspec.json.decode(path.read_bytes(), type=Registry)
+    except OSError as error:
+        raise TargetError(
+            f"--registry {path}: {error.strerror or error}", code=EXIT_USAGE
+        ) from None
+    except msgspec.DecodeError as error:
+        raise TargetError(f"--registry {path}: {error}", code=EXIT_USAGE) from None
