@@ -17,6 +17,10 @@ loaded, access log off), then:
    median writes/s of each; target: with subscribers within 10 % of without.
 
 The load average is printed first and last: the figures are only as quiet as the machine.
+
+``--cpu`` measures instead, in this process, the CPU time one change costs the server to hand to
+``--subscribers`` streams (the app driven through ASGI, no sockets, no client): the figure that
+does not move with the machine's load.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import re
@@ -34,10 +39,11 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from bench.api_load import Server, _group_pids, start_briefs
+from bench.api_load import Server, _group_pids, _lifespan, start_briefs
 
 STORY = "ceasefire-2025"
 P99_TARGET_MS = 250.0
@@ -80,7 +86,7 @@ async def subscribe(host: str, port: int, count: int, out: Path) -> None:
     for _ in range(count):
         connected = asyncio.Event()
         transport, stream = await loop.create_connection(
-            lambda c=connected: _Stream(arrivals, c), host, port
+            functools.partial(_Stream, arrivals, connected), host, port
         )
         transport.write(request)
         streams.append(stream)
@@ -269,6 +275,68 @@ async def bench(args: argparse.Namespace, folder: Path) -> int:
     return 0
 
 
+async def fan_out_cpu(subscribers: int, changes: int = 20) -> int:
+    """CPU per change delivered to ``subscribers`` in-process streams (see the docstring)."""
+    from service.api.app import create_app
+    from service.domain.models import Story, StoryUpdate
+    from service.settings import Settings
+
+    delivered = 0
+    gone = asyncio.Event()
+
+    async def receive_for() -> Any:
+        sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await gone.wait()
+            return {"type": "http.disconnect"}
+
+        return receive
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal delivered
+        delivered += message["type"] == "http.response.body"
+
+    with tempfile.TemporaryDirectory(prefix="bench-sse-cpu-") as folder:
+        settings = Settings(database_url=f"sqlite:///{folder}/b.db", load_fixtures=False)
+        app: Any = create_app(settings)  # driven with plain dicts as the ASGI messages
+        async with _lifespan(app):
+            await app.state.store.create_story(Story(id="bench", title="Bench"))
+            scope = {
+                "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                "method": "GET", "scheme": "http", "path": "/v1/changes",
+                "raw_path": b"/v1/changes", "query_string": b"", "root_path": "",
+                "headers": [(b"accept", b"text/event-stream"), (b"host", b"bench")],
+                "client": ("127.0.0.1", 1), "server": ("bench", 80),
+            }  # fmt: skip
+            streams = [
+                asyncio.create_task(app({**scope, "state": {}}, await receive_for(), send))
+                for _ in range(subscribers)
+            ]
+            while app.state.change_broadcaster.subscribers < subscribers:  # noqa: ASYNC110 - polled state
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.2)
+            cpu_begun, expected = time.process_time(), delivered
+            for n in range(changes):
+                await app.state.store.update_story("bench", StoryUpdate(title=f"Bench {n}"))
+                expected += subscribers
+                while delivered < expected:  # noqa: ASYNC110 - a count other tasks raise
+                    await asyncio.sleep(0)
+            per_change = (time.process_time() - cpu_begun) / changes
+            gone.set()
+            await asyncio.gather(*streams)
+    print(
+        f"{subscribers} in-process streams, {changes} changes one at a time: "
+        f"{per_change * 1000:.1f} ms CPU per change, "
+        f"{per_change / subscribers * 1e6:.1f} us per stream (the write included)"
+    )
+    return 0
+
+
 def _list(values: list[float]) -> str:
     return ", ".join(f"{value:.0f}" for value in values)
 
@@ -300,12 +368,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--writes", type=int, default=30)
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cpu", action="store_true", help="in-process CPU per change instead")
     parser.add_argument("--subscribe", type=int, help=argparse.SUPPRESS)  # the child process
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.subscribe:
         asyncio.run(subscribe("127.0.0.1", args.subscribe, args.subscribers, args.out))
         return 0
+    if args.cpu:
+        return asyncio.run(fan_out_cpu(args.subscribers))
     with tempfile.TemporaryDirectory(prefix="bench-sse-") as folder:
         return asyncio.run(bench(args, Path(folder)))
 

@@ -57,6 +57,21 @@ class Subscriber:
             await self._task
 
 
+async def assert_a_write_arrives_within_a_second(
+    writer: BriefsClient, reader: BriefsClient
+) -> None:
+    """A story created through ``writer`` reaches a subscriber of ``reader`` within 1 s."""
+    subscriber = Subscriber(reader)
+    await wait_for(lambda: subscriber.statuses == ["live"], within=5)
+    written = time.monotonic()
+    await writer.create_story(STORY)
+    await wait_for(lambda: bool(subscriber.received), within=1.0)
+    change, arrived = subscriber.received[0]
+    assert (change.kind, change.story_id) == ("story.created", STORY.id)
+    assert arrived - written < 1.0
+    await subscriber.stop()
+
+
 def database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     if backend == "postgres":
         url: str = request.getfixturevalue("postgres_url")
@@ -76,15 +91,7 @@ async def test_a_write_arrives_within_a_second_and_a_stop_ends_the_stream(
     )
     token = server.create_token("write")
     async with server.client(token) as client:
-        subscriber = Subscriber(client)
-        await wait_for(lambda: subscriber.statuses == ["live"], within=5)
-        written = time.monotonic()
-        await client.create_story(STORY)
-        await wait_for(lambda: bool(subscriber.received), within=1.0)
-        change, arrived = subscriber.received[0]
-        assert (change.kind, change.story_id) == ("story.created", STORY.id)
-        assert arrived - written < 1.0
-        await subscriber.stop()
+        await assert_a_write_arrives_within_a_second(client, client)
     async with (
         httpx.AsyncClient(base_url=server.base_url, timeout=5) as http,
         http.stream("GET", "/v1/changes", headers={"Accept": "text/event-stream"}) as response,
@@ -112,15 +119,7 @@ async def test_a_write_on_replica_a_reaches_a_subscriber_on_replica_b(
     replica_b = briefs_server(postgres_url)
     token = replica_a.create_token("write")
     async with replica_a.client(token) as writer, replica_b.client() as reader:
-        subscriber = Subscriber(reader)
-        await wait_for(lambda: subscriber.statuses == ["live"], within=5)
-        written = time.monotonic()
-        await writer.create_story(STORY)
-        await wait_for(lambda: bool(subscriber.received), within=1.0)
-        change, arrived = subscriber.received[0]
-        assert change.story_id == STORY.id
-        assert arrived - written < 1.0
-        await subscriber.stop()
+        await assert_a_write_arrives_within_a_second(writer, reader)
 
 
 class FailoverProxy:
