@@ -14,9 +14,6 @@ from service.cli.new import as_of_date
 if TYPE_CHECKING:
     from service.domain.extract.registry import Registry
 
-MAX_ARTICLE_BYTES = 2_000_000
-"""An article larger than this is not an article (the API's body limit is of the same order)."""
-
 
 def add_article_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--published`` and ``--registry``."""
@@ -37,28 +34,14 @@ def add_article_arguments(parser: argparse.ArgumentParser) -> None:
 
 def read_article(path: Path) -> str:
     """The article's text (UTF-8 plain text); `TargetError` (code 2) when it cannot be read."""
+    from service.domain.extract.article import ArticleTextError, article_text
+
     try:
-        data = path.read_bytes()
+        return article_text(path.read_bytes())
     except OSError as error:
         raise TargetError(f"{path}: {error.strerror or error}", code=EXIT_USAGE) from None
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise TargetError(
-            f"{path}: {len(data)} bytes is over the {MAX_ARTICLE_BYTES} an article may have",
-            code=EXIT_USAGE,
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise TargetError(
-            f"{path}: not UTF-8 text (byte {error.start}); save the article as UTF-8 plain text",
-            code=EXIT_USAGE,
-        ) from None
-    if text.lstrip()[:1] == "<" and "</" in text:
-        raise TargetError(
-            f"{path}: looks like HTML; give the article's plain text (HTML is not read yet)",
-            code=EXIT_USAGE,
-        )
-    return text
+    except ArticleTextError as error:
+        raise TargetError(f"{path}: {error}", code=EXIT_USAGE) from None
 
 
 def read_registry(path: Path | None) -> Registry | None:

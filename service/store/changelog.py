@@ -75,10 +75,10 @@ class ChangeLog:
         """Call ``listener`` with the newest change id after changes commit; returns the
         function that stops it. Must be called on the event loop (the first call starts the
         driver's watching of other processes or replicas)."""
-        self._listeners.append(listener)
         if not self._watching:
+            self._driver.watch_changes(self.wake)  # raises without a running event loop
             self._watching = True
-            self._driver.watch_changes(self.wake)
+        self._listeners.append(listener)
 
         def stop() -> None:
             if listener in self._listeners:

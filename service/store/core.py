@@ -23,7 +23,7 @@ from service.domain.files import StoryFolder
 from service.domain.models import Brief, BriefContent, BriefDraft, BriefRef, Story, StoryUpdate
 from service.domain.views import StorySummary
 from service.domain.wire import BriefPage, BriefQuery, Scope
-from service.store import writes
+from service.store import outbox, writes
 from service.store.base import (
     BriefStore,
     ChangeListener,
@@ -42,7 +42,7 @@ from service.store.base import (
 from service.store.changelog import ChangeLog
 from service.store.driver import Dialect, Driver, Row, Tx, UniqueViolationError
 from service.store.listing import CURRENT_JOIN, list_briefs_sql
-from service.store.records import NUL_MESSAGE, encode_cursor, stale_revision
+from service.store.records import NUL_MESSAGE, encode_cursor, first_revision, stale_revision
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -146,8 +146,13 @@ class SQLStore:
     async def create_brief(
         self, story_id: str, draft: BriefDraft, now: dt.datetime, *, revised_by: str | None = None
     ) -> Brief:
-        """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists."""
-        return await self._write(writes.create_brief, story_id, draft, now, revised_by=revised_by)
+        """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists.
+        Its change's diff is computed first, outside the transaction (see `outbox`)."""
+        brief = first_revision(story_id, draft, now, revised_by)
+        counted = await outbox.count_new_brief(self.driver, brief)
+        return await self._write(
+            writes.create_brief, story_id, draft, now, revised_by=revised_by, counted=counted
+        )
 
     async def update_brief(
         self,

@@ -75,15 +75,15 @@ class Tx(Protocol):
     async def lock(self, key: str) -> None:
         """Serialise the transactions that take the same key (released at commit)."""
 
-    async def serialise_commits(self) -> None:
-        """From here to its commit, run one at a time with every other transaction that calls
-        this, in every process: ids taken after it are committed in the order they are taken.
-        Call it only before a transaction's last statements (it must not wait on other locks
-        while holding this one)."""
+    async def append_changes(self, sql: str, rows: Sequence[Sequence[object]]) -> int:
+        """Run ``sql`` (an ``INSERT ... RETURNING id`` into ``changes``) for each row, in order,
+        as the transaction's last statements; the last id.
 
-    async def notify_change(self, change_id: int) -> None:
-        """Tell listeners, once this transaction commits, that ``change_id`` is the newest change
-        (PostgreSQL: a ``NOTIFY`` that every replica's listening connection receives)."""
+        From here to its commit the transaction runs one at a time with every other that appends
+        changes, in every process, so ids are committed in the order they are taken. Once it
+        commits, listeners are told of the last id (PostgreSQL: a ``NOTIFY`` every replica's
+        listening connection receives).
+        """
 
 
 ChangeWake = Callable[[int], None]

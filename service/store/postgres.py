@@ -10,7 +10,6 @@ migration 0006), and wake every replica's listeners through ``NOTIFY`` (`postgre
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -59,6 +58,7 @@ _MIGRATION_LOCK = 0x42524945  # "BRIE": the advisory lock key of the migration r
 # The change log's commit lock: the two-key form, a key space apart from the one-key locks
 # (``Tx.lock``'s hashes, the migration lock), so no story's lock can ever be this one.
 _SERIALISE_COMMITS = f"SELECT pg_advisory_xact_lock({0x42524945}, 6)"
+_NOTIFY_NEWEST = "SELECT pg_notify(%s, (SELECT max(id) FROM changes)::text)"
 
 
 class PostgresStore(SQLStore):
@@ -169,9 +169,9 @@ class PostgresDriver:
         return result
 
     @property
-    def listening(self) -> asyncio.Event | None:
-        """Set while the listening connection is up (``None`` before anyone listens)."""
-        return None if self._notifications is None else self._notifications.listening
+    def notifications(self) -> ChangeNotifications | None:
+        """The listening connection (``None`` until someone listens)."""
+        return self._notifications
 
     def _start_listening(self) -> None:
         if self._wake is not None and self._notifications is None:
@@ -221,14 +221,19 @@ class _PostgresTx:
         """A transaction-scoped advisory lock on the key's hash."""
         await self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", key)
 
-    async def serialise_commits(self) -> None:
-        """The change log's commit lock (transaction-scoped, every replica; see migration 0006)."""
-        await self.execute(_SERIALISE_COMMITS)
-
-    async def notify_change(self, change_id: int) -> None:
-        """``NOTIFY`` (sent at commit, only if it commits) and remember it for this process."""
-        await self.execute("SELECT pg_notify(?, ?)", self._channel, str(change_id))
-        self.change_id = change_id
+    async def append_changes(self, sql: str, rows: Sequence[Sequence[object]]) -> int:
+        """The change log's commit lock (transaction-scoped, on every replica; see migration
+        0006), the inserts, and a ``NOTIFY`` of the newest id (sent at commit, only if it
+        commits), in one round trip (a pipeline); the last id is remembered for this process's
+        wake-up after commit. Under the lock the newest id is this transaction's last one."""
+        async with self._mapped(), self._connection.pipeline():
+            await self._connection.execute(_SERIALISE_COMMITS)
+            cursors = [await self._connection.execute(_sql(sql), row) for row in rows]
+            await self._connection.execute(_NOTIFY_NEWEST, (self._channel,))
+            inserted = await cursors[-1].fetchone()
+        assert inserted is not None  # INSERT ... RETURNING gives the row
+        self.change_id = int(inserted[0])
+        return self.change_id
 
     @asynccontextmanager
     async def _mapped(self) -> AsyncIterator[None]:

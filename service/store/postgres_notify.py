@@ -27,6 +27,8 @@ from service.store.driver import ChangeWake
 RECHECK_SECONDS = 10.0
 """How long the listener waits for a notification before it reads the newest id anyway (which
 also proves the connection alive)."""
+APPLICATION_NAME = "briefs-change-listener"
+"""How the listening connection shows in ``pg_stat_activity``."""
 FIRST_BACKOFF_SECONDS = 0.1
 MAX_BACKOFF_SECONDS = 5.0
 _NEWEST_CHANGE = "SELECT max(id) FROM changes"
@@ -55,6 +57,8 @@ class ChangeNotifications:
         self._backoff = FIRST_BACKOFF_SECONDS
         self.listening = asyncio.Event()
         """Set while ``LISTEN`` is in effect (tests wait for it)."""
+        self.backend_pid: int | None = None
+        """The server process of the listening connection while it is up."""
 
     def start(self) -> None:
         """Start listening, on the running event loop."""
@@ -73,18 +77,20 @@ class ChangeNotifications:
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                    self._url, autocommit=True
+                    self._url, autocommit=True, application_name=APPLICATION_NAME
                 ) as connection:
                     await self._listen(connection)
             except (psycopg.Error, OSError) as error:
                 _logger.warning("change notifications interrupted: %s", first_line(error))
             finally:
                 self.listening.clear()
+                self.backend_pid = None
             await asyncio.sleep(self._backoff)
             self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
 
     async def _listen(self, connection: psycopg.AsyncConnection[Any]) -> None:
         await connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
+        self.backend_pid = connection.info.backend_pid
         self.listening.set()
         self._backoff = FIRST_BACKOFF_SECONDS
         while True:

@@ -218,12 +218,14 @@ class _WriterTx:
     async def lock(self, key: str) -> None:
         """Nothing to do: ``BEGIN IMMEDIATE`` serialises every writer of the file."""
 
-    async def serialise_commits(self) -> None:
-        """Nothing to do: ``BEGIN IMMEDIATE`` serialises every writer of the file."""
-
-    async def notify_change(self, change_id: int) -> None:
-        """Remember it: the driver wakes listeners once the transaction has committed."""
-        self.change_id = change_id
+    async def append_changes(self, sql: str, rows: Sequence[Sequence[object]]) -> int:
+        """The inserts, in order (``BEGIN IMMEDIATE`` already serialises every writer of the
+        file); the last id is remembered for the wake-up after commit."""
+        for row in rows:
+            inserted = self._execute(sql, tuple(row)).fetchone()
+            assert inserted is not None  # INSERT ... RETURNING gives the row
+            self.change_id = int(inserted[0])
+        return self.change_id
 
     def _execute(self, sql: str, params: tuple[object, ...]) -> sqlite3.Cursor:
         try:

@@ -21,7 +21,15 @@ from service.domain.models import Brief, BriefContent, BriefDraft, BriefUpdate, 
 from service.domain.validate import read_only_problems
 from service.store.base import ImportReport, TokenRecord
 from service.store.driver import Dialect, ForeignKeyViolationError, Tx, UniqueViolationError
-from service.store.outbox import PendingChange, append_changes, brief_change, story_change
+from service.store.outbox import (
+    Counted,
+    PendingChange,
+    append_changes,
+    brief_change,
+    new_brief_change,
+    previous_brief,
+    story_change,
+)
 from service.store.records import (
     BriefIndex,
     brief_conflict,
@@ -44,13 +52,6 @@ _INSERT_REVISION = (
 _INSERT_CURRENT = (
     "INSERT INTO briefs (story_id, brief_id, as_of, revision, status, headline, open_issues,"
     " search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
-# The story's previous brief (not withdrawn), which a new brief's change is diffed against.
-_PREVIOUS_BODY = (
-    "SELECT r.body FROM briefs b JOIN brief_revisions r ON r.story_id = b.story_id"
-    " AND r.brief_id = b.brief_id AND r.revision = b.revision"
-    " WHERE b.story_id = ? AND b.status <> 'canceled' AND b.as_of < ?"
-    " ORDER BY b.as_of DESC LIMIT 1"
 )
 _UPDATE_CURRENT = (
     "UPDATE briefs SET revision = ?, status = ?, headline = ?, open_issues = ?, search_text = ?"
@@ -99,8 +100,10 @@ async def create_brief(
     now: dt.datetime,
     *,
     revised_by: str | None = None,
+    counted: Counted | None = None,
 ) -> Brief:
-    """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists."""
+    """Store revision 1 of a new brief; ``ConflictError`` if its id or as-of date exists.
+    ``counted``: its change's counts, if computed before the transaction (``count_new_brief``)."""
     brief = first_revision(story_id, draft, now, revised_by)
     if not await _lock_story(tx, d, story_id):
         raise NotFoundError(f"story {story_id!r} does not exist")
@@ -120,7 +123,7 @@ async def create_brief(
         raise brief_conflict(story_id, brief, clash_id) from None
     except ForeignKeyViolationError:
         raise NotFoundError(f"story {story_id!r} does not exist") from None
-    await append_changes(tx, [brief_change(brief, await _previous_brief(tx, brief))])
+    await append_changes(tx, [await new_brief_change(tx, brief, counted)])
     return brief
 
 
@@ -262,17 +265,11 @@ async def _lock_story(tx: Tx, d: Dialect, story_id: str) -> bool:
     return row is not None
 
 
-async def _previous_brief(tx: Tx, brief: Brief) -> Brief | None:
-    """The story's brief dated just before this one that is not withdrawn, as stored now."""
-    row = await tx.one(_PREVIOUS_BODY, brief.story_id, brief.as_of.isoformat())
-    return None if row is None else codec.decode_brief(row[0])
-
-
 async def _previous_revision(tx: Tx, brief: Brief) -> Brief | None:
     """What a revision's change is diffed against: the brief's previous revision if stored
     (an import may lack it), the story's previous brief for revision 1."""
     if brief.revision == 1:
-        return await _previous_brief(tx, brief)
+        return await previous_brief(tx, brief)
     row = await tx.one(REVISION_BODY, brief.story_id, brief.id, brief.revision - 1)
     return None if row is None else codec.decode_brief(row[0])
 

@@ -140,3 +140,8 @@ def test_that_same_day_is_the_day_last_mentioned() -> None:
         ("On 13 March", "2025-03-13"),
         ("That same day", "2025-03-13"),
     ]
+
+
+def test_every_apostrophe_makes_a_possessive() -> None:
+    for apostrophe in ("'", "\u2019", "\u02bc"):
+        assert values(f"Today{apostrophe}s talks.") == [(f"Today{apostrophe}s", "2025-03-14")]

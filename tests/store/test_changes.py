@@ -22,8 +22,9 @@ from service.domain.models import (
     StoryUpdate,
 )
 from service.settings import Settings
-from service.store import writes
+from service.store import outbox, writes
 from service.store.base import Store
+from service.store.core import SQLStore
 from service.store.factory import open_store
 
 from .factories import NOW, STORY_ID, day, make_content, make_draft, make_story
@@ -109,6 +110,30 @@ async def test_counts_are_the_diff_against_the_previous_revision_or_brief(
     assert (revision.issues_opened, revision.issues_closed) == (0, 0)
     assert (revision.stance_shifts, revision.events_added) == (1, 1)
     assert 0 < revision.significance <= 1
+
+
+async def test_a_new_briefs_counts_computed_before_its_transaction_are_checked_in_it(
+    store: Store, story: Story
+) -> None:
+    """``create_brief`` diffs outside its transaction; the transaction keeps those counts only
+    if the story's previous brief is still the revision they were computed against."""
+    await store.create_brief(STORY_ID, make_draft("first", day(1)), NOW)
+    assert isinstance(store, SQLStore)
+    marked = ChangeCounts(issues_opened=99)
+
+    async def create(brief_id: str, as_of: dt.date, against: tuple[str, int]) -> Change:
+        counted = outbox.Counted(against=against, counts=marked)
+        draft = make_draft(brief_id, as_of, issues=[("toll", IssueStatus.OPEN)])
+        await store.driver.transaction(
+            lambda tx: writes.create_brief(tx, store._d, STORY_ID, draft, NOW, counted=counted)
+        )
+        (change,) = await store.changes_after(await store.last_change_id() - 1)
+        return change
+
+    assert (await create("second", day(2), ("first", 1))).counts == marked  # still current
+    stale = await create("third", day(3), ("first", 1))  # "second" came in between
+    assert stale.counts is not None
+    assert stale.counts.issues_opened == 0  # recounted: "second" has the toll question too
 
 
 async def test_a_write_that_fails_leaves_no_change(store: Store, story: Story) -> None:

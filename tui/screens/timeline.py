@@ -18,8 +18,9 @@ from textual.widgets.data_table import CellDoesNotExist
 from service.domain.changes import BriefDiff
 from service.domain.derive import is_withdrawn
 from service.domain.models import Brief, BriefRef, Story
-from tui.editing import EditingMixin, edit_bindings
+from tui.editing import edit_bindings
 from tui.format import change_marks, fuzzy_date, ref_label
+from tui.importing import ArticleImportMixin, import_binding
 from tui.screens.base import DataScreen
 from tui.screens.brief import BriefScreen
 from tui.screens.diff import DiffScreen
@@ -41,7 +42,7 @@ AS_OF_WIDTH = 13
 CELL_PADDING = 2
 
 
-class TimelineScreen(EditingMixin, DataScreen):
+class TimelineScreen(ArticleImportMixin, DataScreen):
     """Briefs of a story, newest change marks included; Enter opens a brief; ``n``/``e``/``w``
     draft, edit and withdraw briefs (see `tui.editing`)."""
 
@@ -53,6 +54,7 @@ class TimelineScreen(EditingMixin, DataScreen):
         Binding("i", "issues", "Issues", id="timeline.issues"),
         Binding("p", "party", "Party", id="timeline.party"),
         *edit_bindings("timeline"),
+        import_binding("timeline"),
     ]
 
     def __init__(self, source: DataSource, story_id: str) -> None:

@@ -69,6 +69,31 @@ class ArticleDraftRequest(msgspec.Struct, kw_only=True, frozen=True, forbid_unkn
     brief_id: Slug | None = None
 
 
+class ArticleTextError(ValueError):
+    """Bytes that are not an article's plain text (too large, not UTF-8, HTML)."""
+
+
+def article_text(data: bytes) -> str:
+    """The article's text from a file's bytes: UTF-8 plain text, a BOM allowed."""
+    if len(data) > MAX_ARTICLE_CHARS * 4:
+        raise ArticleTextError(f"{len(data)} bytes is too large for an article")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ArticleTextError(
+            f"not UTF-8 text (byte {error.start}); save the article as UTF-8 plain text"
+        ) from None
+    if text.lstrip()[:1] == "<" and "</" in text:
+        raise ArticleTextError("looks like HTML; give the article's plain text")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ArticleTextError(
+            f"{len(text)} characters is over the {MAX_ARTICLE_CHARS} an article may have"
+        )
+    if not text.strip():
+        raise ArticleTextError("the file is empty")
+    return text
+
+
 def next_source_id(brief: BriefDraft) -> str:
     """The next free ``S<n>`` id of ``brief`` (``S01`` in a brief without numbered sources)."""
     numbers = [int(m.group(1)) for s in brief.sources if (m := re.fullmatch(r"S(\d+)", s.id))]

@@ -91,6 +91,9 @@ def _read_sentence(
         if named and _lower(tokens, named[0].end) == ":" and first_quote < len(tokens):
             mention = named[0]  # a headline's "Ukraine: Talks … ‘constructive’"
             label = resolver.resolve(mention, tokens[mention.first].start)
+        lone = mention is not None and mention.kind is MentionKind.PERSON
+        if lone and mention is not None and not resolver.knows(mention.name):
+            mention = None  # "Negotiations between …": a capitalised word, no known name
         if mention is not None:
             offset = tokens[mention.first].start
             resolver.observe(mention, resolver.resolve(mention, offset), offset)

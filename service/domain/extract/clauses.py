@@ -42,6 +42,9 @@ class Kind(Enum):
 
 
 _KINDS = {kind.value: kind for kind in Kind}
+# ’ and ' and the modifier letter ʼ some pages set as an apostrophe ("Presidentʼs").
+_APOSTROPHES = "’'ʼ"
+_POSSESSIVE_ENDINGS = ("’s", "'s", "ʼs")
 
 
 class Token(NamedTuple):
@@ -62,7 +65,7 @@ class Token(NamedTuple):
 def make_token(text: str, start: int, end: int, kind: Kind) -> Token:
     """A token with its derived forms worked out once."""
     word = kind is Kind.WORD
-    possessive = word and (text[-2:] in ("’s", "'s") or text[-1] in "’'")
+    possessive = word and (text[-2:] in _POSSESSIVE_ENDINGS or text[-1] in _APOSTROPHES)
     lower = strip_possessive(text).lower() if possessive else text.lower()
     return Token(text, start, end, kind, lower, possessive, word and text[0].isupper())
 
@@ -79,9 +82,9 @@ class Sentence(NamedTuple):
 
 def strip_possessive(word: str) -> str:
     """``Zelensky’s`` → ``Zelensky``; ``leaders’`` → ``leaders``."""
-    if word[-2:] in ("’s", "'s"):
+    if word[-2:] in _POSSESSIVE_ENDINGS:
         return word[:-2]
-    if word[-1:] in ("’", "'"):
+    if word[-1:] in _APOSTROPHES:
         return word[:-1]
     return word
 

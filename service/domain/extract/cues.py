@@ -15,7 +15,14 @@ from enum import Enum
 from typing import NamedTuple
 
 from service.domain.extract.clauses import Kind, Token
-from service.domain.extract.lexicon import AUDIENCES, DETERMINERS, PLATFORMS, VERB_FORMS, words
+from service.domain.extract.lexicon import (
+    AUDIENCES,
+    DETERMINERS,
+    PHRASE_STOPS,
+    PLATFORMS,
+    VERB_FORMS,
+    words,
+)
 
 _LABELLING = words("dismiss describe call brand label hail praise criticize condemn")
 _NOT_AFTER = words(
@@ -220,10 +227,19 @@ def _audience_end(tokens: list[Token], index: int) -> int:
     if _lower(tokens, index) in ("him", "her", "them", "us", "me"):
         return index + 1
     start = index + 1 if _lower(tokens, index) == "the" else index
+    while start < min(len(tokens), index + 3) and _is_descriptor(tokens[start]):
+        start += 1  # "told state news agency RIA Novosti"
     end = start
     while end < len(tokens) and tokens[end].is_capitalised:
         end += 1  # "CNN", "Fox News' Sean Hannity"
     return end if end > start else index
+
+
+def _is_descriptor(token: Token) -> bool:
+    """A lower-case word that can describe an audience before its name ("news agency")."""
+    if token.kind is not Kind.WORD or token.is_capitalised or token.text in VERB_FORMS:
+        return False
+    return token.lower not in PHRASE_STOPS and token.lower not in DETERMINERS
 
 
 def _medium_end(tokens: list[Token], index: int) -> int:
@@ -236,6 +252,8 @@ def _medium_end(tokens: list[Token], index: int) -> int:
         for _ in range(3):
             if _lower(tokens, probe) in _MEDIA_NOUNS:
                 end = probe + 1
+                while _lower(tokens, end) in _MEDIA_NOUNS:  # "in his nightly video address"
+                    end += 1
                 if _lower(tokens, end) in ("with", "to") and _is_name(tokens, end + 1):
                     end = _capitalised_end(tokens, end + 1)
                 return end

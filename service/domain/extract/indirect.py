@@ -32,6 +32,7 @@ _TIME_WORDS = words(
     """
 )
 _TRIM = words("and but or while as , ; : — – - .")
+_CLAUSE_PUNCTUATION = words(", ; : — – ( )")
 
 
 def find_indirect(text: str) -> list[IndirectSpeech]:
@@ -40,8 +41,7 @@ def find_indirect(text: str) -> list[IndirectSpeech]:
     for reading in read(text).readings:
         tokens = reading.sentence.tokens
         for position, attributed in enumerate(reading.cues):
-            following = reading.cues[position + 1 : position + 2]
-            stop = following[0].cue.first if following else len(tokens)
+            stop = _clause_stop(tokens, reading.cues, position)
             span = _clause(tokens, attributed, stop)
             if span is None:
                 continue
@@ -56,6 +56,17 @@ def find_indirect(text: str) -> list[IndirectSpeech]:
                 )
             )
     return found
+
+
+def _clause_stop(tokens: list[Token], cues: list[Attributed], position: int) -> int:
+    """Where the clause reported by ``cues[position]`` stops: at the next cue, unless that cue
+    stands inside it with no punctuation between ("saying he has ordered all hostilities …")."""
+    start = cues[position].cue.last + 1
+    for later in cues[position + 1 :]:
+        between = tokens[start : later.cue.first]
+        if any(t.kind is Kind.PUNCT and t.text in _CLAUSE_PUNCTUATION for t in between):
+            return later.cue.first
+    return len(tokens)
 
 
 def _clause(tokens: list[Token], attributed: Attributed, stop: int) -> tuple[int, int] | None:

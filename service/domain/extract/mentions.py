@@ -103,11 +103,17 @@ def subject(found: list[Mention], lo: int, hi: int) -> Mention | None:
     A bare title ("Special envoy of the Russian president ... Kirill Dmitriev") gives way to
     the name it titles when one follows in the window.
     """
-    candidates = [m for m in within(found, lo, hi) if not m.possessive and not m.after_preposition]
-    for position, mention in enumerate(candidates):
+    window = within(found, lo, hi)
+    candidates = [m for m in window if not m.possessive and not m.after_preposition]
+    for mention in candidates:
         if mention.kind in SPEAKING_KINDS:
             if mention.kind is MentionKind.ROLE and not mention.determined:
-                named = [m for m in candidates[position + 1 :] if m.kind is MentionKind.PERSON]
+                # "The US President's Special Representative for Ukraine Keith Kellogg"
+                named = [
+                    m
+                    for m in window
+                    if m.first >= mention.end and m.kind is MentionKind.PERSON and not m.possessive
+                ]
                 if named:
                     return named[0]
             return mention
@@ -269,6 +275,8 @@ def _named(tokens: list[Token], index: int, hi: int, *, determiner: bool) -> Men
     for position, (word, low) in enumerate(zip(words, lowered, strict=True)):
         if low in TITLE_WORDS or low in NATIONALITY_WORDS or not word[0].isupper() or low == "of":
             split = position + 1
+    while len(words) - split > 2 and lowered[split] in PLACES:
+        split += 1  # "Special Representative for Ukraine Keith Kellogg"
     name_words = words[split:]
     roles = tuple(lowered[:split])
     if not name_words:
@@ -280,7 +288,7 @@ def _named(tokens: list[Token], index: int, hi: int, *, determiner: bool) -> Men
                 name = " ".join([*words, tokens[end].text])
                 return role._replace(kind=MentionKind.BODY, name=name, end=group, roles=())
             role = role._replace(kind=MentionKind.THING, name=" ".join(words), roles=())
-        return role._replace(determined=determiner)
+        return role  # a capitalised title opens a name even after "the": not a description
     name = " ".join(name_words)
     place = name.lower() in MULTIWORD_PLACES or all(w.lower() in PLACES for w in name_words)
     kind = MentionKind.PLACE if place else MentionKind.PERSON

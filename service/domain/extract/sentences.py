@@ -9,6 +9,7 @@ ends one (headlines and datelines stand on lines of their own).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ABBREVIATIONS = frozenset(
     [
@@ -65,6 +66,11 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` of each sentence of ``text``, white space trimmed, in text order."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=8)  # dates, issue hints and the draft all split the same article
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -73,7 +79,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         _append(text, start, match.end(), spans)
         start = match.end()
     _append(text, start, len(text), spans)
-    return spans
+    return tuple(spans)
 
 
 def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:

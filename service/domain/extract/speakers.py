@@ -13,7 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from service.domain.extract.clauses import Sentence
-from service.domain.extract.lexicon import GROUP_PRONOUNS, PERSON_PRONOUNS, ROLE_GROUPS, words
+from service.domain.extract.lexicon import (
+    GROUP_PRONOUNS,
+    NATIONALITY_WORDS,
+    PERSON_PRONOUNS,
+    ROLE_GROUPS,
+    words,
+)
 from service.domain.extract.mentions import Mention, MentionKind
 
 _EARLIER = frozenset(["earlier", "previous", "prior", "separate", "another", "last"])
@@ -57,6 +63,10 @@ class Resolver:
         name = self.full_name(mention.name, offset)
         person = self.people.setdefault(name, _Person(name))
         person.roles.update(mention.roles)
+
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is a full name, or the surname of one, the text gives."""
+        return " " in name or _key(name) in self.full_names
 
     def full_name(self, name: str, offset: int) -> str:
         """A lone surname as the full name given before ``offset`` (else the first one after)."""
@@ -145,12 +155,21 @@ class Resolver:
             for person in self.people.values()
             if any(ROLE_GROUPS.get(role, role) == group for role in person.roles)
         ]
-        if qualifiers:
-            qualified = [p for p in fitting if qualifiers & p.roles]
-            fitting = qualified or fitting
+        nationalities = qualifiers & NATIONALITY_WORDS
+        if nationalities:
+            # "the U.S. president" is not the one titled "Russian President"
+            fitting = [
+                p for p in fitting if nationalities & p.roles or not p.roles & NATIONALITY_WORDS
+            ]
+        qualified = [p for p in fitting if qualifiers & p.roles]
+        fitting = qualified or fitting
         if fitting:
             best = max(fitting, key=lambda p: (p.last_seen, p.name == self.last_person))
             return best.name
+        last = self.people.get(self.last_person or "")
+        foreign = last is not None and bool(last.roles & NATIONALITY_WORDS - nationalities)
+        if nationalities and foreign and last is not None and not nationalities & last.roles:
+            return None  # the last person is of another country
         return self.last_person if mention.name in ROLE_GROUPS else None
 
 

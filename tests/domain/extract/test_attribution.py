@@ -140,3 +140,27 @@ def test_a_quote_after_a_colon_belongs_to_its_own_clause() -> None:
         "message to the crews: “Stay home.”"
     )
     assert [q.speaker for q in find_quotes(text)] == [None]
+
+
+def test_a_titled_name_after_a_capitalised_title_with_its_place() -> None:
+    text = (
+        "The Council Presidentʼs Special Representative for Ukraine Tomas Lind previously said "
+        "that the port was “open”."
+    )
+    assert [q.speaker for q in find_quotes(text)] == ["Tomas Lind"]
+
+
+def test_a_capitalised_common_noun_opening_a_sentence_is_not_salient() -> None:
+    text = (
+        "Mayor Anna Berg spoke first. Negotiations are scheduled for Monday. "
+        "“We will be there,” she said."
+    )
+    assert [q.speaker for q in find_quotes(text)] == ["Anna Berg"]
+
+
+def test_a_description_with_another_nationality_is_not_the_last_person() -> None:
+    text = (
+        "Polish Prime Minister Ola Berg met the crews. "
+        "The Hungarian prime minister said the port was “a model”."
+    )
+    assert [q.speaker for q in find_quotes(text)] == [None]

@@ -72,3 +72,12 @@ def test_according_to_after_an_opening_adverb() -> None:
 def test_told_a_news_conference_is_the_cue_not_the_clause() -> None:
     text = "Tomas Lind told a news conference that the port was open."
     assert reported(text) == [("Tomas Lind", "told a news conference", "the port was open")]
+
+
+def test_a_cue_inside_the_reported_clause_does_not_cut_it() -> None:
+    text = "Tomas Lind spoke on Sunday, saying he has ordered the ships to stay in port."
+    assert reported(text)[0] == (
+        "Tomas Lind",
+        "saying",
+        "he has ordered the ships to stay in port",
+    )

@@ -105,6 +105,15 @@ def test_descriptions_are_the_last_person_with_a_fitting_title(
         ("Tomas Lind said in a statement that the port was “open”.", "said in a statement"),
         ("Tomas Lind posted on X stating that the port was “open”.", "posted on X stating"),
         ("Tomas Lind dismissed the reports as “nonsense”.", "dismissed the reports as"),
+        (
+            "Tomas Lind said in his nightly video address that the port was “open”.",
+            "said in his nightly video address",
+        ),
+        (
+            "“It is open,” Tomas Lind told city radio station Harbour FM.",
+            "told city radio station Harbour FM",
+        ),
+        ("“It is open,” Tomas Lind told a news conference.", "told a news conference"),
     ],
 )
 def test_cues_as_written(sentence: str, cue: str) -> None:
