@@ -265,5 +265,8 @@ async def test_the_openapi_document_describes_both_representations(api: Api) -> 
         assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/ChangePage"}
         assert content["text/event-stream"]["schema"]["type"] == "string"
         assert {"400", "401", "403", "404", "500"} <= set(operation["responses"])
-        names = {parameter["name"] for parameter in operation["parameters"]}
-        assert {"after", "limit", "Last-Event-ID"} <= names
+        schemas = {parameter["name"]: parameter["schema"] for parameter in operation["parameters"]}
+        assert schemas["Last-Event-ID"]["type"] == "string"
+        assert schemas["after"]["type"] == "integer"
+        assert schemas["after"]["minimum"] == 0
+        assert schemas["limit"]["minimum"] == 1

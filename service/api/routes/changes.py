@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from litestar import Litestar, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Parameter, Schema
 from litestar.params import HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
@@ -52,7 +52,7 @@ OPERATIONS = ("listChanges", "listStoryChanges")
 LOG_UNREADABLE = "the change log could not be read; resume with Last-Event-ID"
 
 AfterQuery = Annotated[
-    int | None,
+    int,
     QueryParameter(
         name="after",
         description="Start after this change id (0: from the first change). A stream without "
@@ -103,13 +103,13 @@ async def list_changes(
     request: Request[Any, Any, Any],
     store: StoreDep,
     last_event_id: LastEventId,
-    after: AfterQuery = None,
+    after: AfterQuery = 0,
     limit: LimitQuery = 100,
 ) -> Response[Any]:
     """The change log of every story: briefs created, revised or withdrawn and stories created
     or updated, in commit order. `Accept: text/event-stream` streams it live (resuming after
     `Last-Event-ID` or `after`); otherwise one cursor page (`ChangePage`)."""
-    return await _answer(request, store, None, _start(last_event_id, after), limit)
+    return await _answer(request, store, None, _start(request, last_event_id, after), limit)
 
 
 @get(
@@ -124,17 +124,21 @@ async def list_story_changes(
     store: StoreDep,
     story_id: StoryId,
     last_event_id: LastEventId,
-    after: AfterQuery = None,
+    after: AfterQuery = 0,
     limit: LimitQuery = 100,
 ) -> Response[Any]:
     """The change log of one story, as `listChanges` (ids are the log's, shared by every
     story); 404 for an unknown story."""
     await store.get_story(story_id)  # 404 before a stream starts
-    return await _answer(request, store, story_id, _start(last_event_id, after), limit)
+    return await _answer(request, store, story_id, _start(request, last_event_id, after), limit)
 
 
-def _start(last_event_id: str | None, after: int | None) -> int | None:
-    return int(last_event_id) if last_event_id is not None else after
+def _start(request: Request[Any, Any, Any], last_event_id: str | None, after: int) -> int | None:
+    """Where to start: ``Last-Event-ID``, else ``after`` when given, else ``None`` (a page
+    starts at 0 then, a stream at the newest change)."""
+    if last_event_id is not None:
+        return int(last_event_id)
+    return after if "after" in request.query_params else None
 
 
 async def _answer(
@@ -208,11 +212,28 @@ async def stream_events(
 
 def document_streams(app: Litestar) -> None:
     """Startup hook: the 200 of the change operations is also a ``text/event-stream``, which
-    Litestar cannot say (one media type per response)."""
+    Litestar cannot say (one media type per response); ``Last-Event-ID`` and ``after`` are a
+    string and an integer of at least 0, not Litestar's ``oneOf`` with ``null`` (a header or a
+    query value is never null) that drops the minimum of 0."""
     for path_item in (app.openapi_schema.paths or {}).values():
         operation = path_item.get
         if operation is None or operation.operation_id not in OPERATIONS:
             continue
+        for parameter in operation.parameters or ():
+            if not isinstance(parameter, Parameter) or not isinstance(parameter.schema, Schema):
+                continue
+            schema = parameter.schema
+            if parameter.name == LAST_EVENT_ID:
+                parameter.schema = Schema(
+                    type=OpenAPIType.STRING, pattern=schema.pattern, description=schema.description
+                )
+            elif parameter.name == "after":
+                parameter.schema = Schema(
+                    type=OpenAPIType.INTEGER,
+                    minimum=0,
+                    maximum=MAX_CHANGE_ID,
+                    description=schema.description,
+                )
         ok = (operation.responses or {}).get("200")
         content = getattr(ok, "content", None)
         if content is not None:
