@@ -36,6 +36,7 @@ NEEDS: dict[tuple[str, str], str] = {
     ("PATCH", "/v1/stories/{story_id:str}"): "write",
     ("GET", "/v1/stories/{story_id:str}/briefs"): "read",
     ("POST", "/v1/stories/{story_id:str}/briefs"): "write",
+    ("POST", "/v1/stories/{story_id:str}/drafts"): "write",
     ("GET", "/v1/stories/{story_id:str}/briefs/latest"): "read",
     ("GET", "/v1/stories/{story_id:str}/briefs/{brief_ref:str}"): "read",
     ("PUT", "/v1/stories/{story_id:str}/briefs/{brief_ref:str}"): "write",

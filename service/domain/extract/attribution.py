@@ -145,11 +145,11 @@ def _speaker_mention(
         found = subject(named, lo, hi) or next(iter(within(named, lo, hi)), None)
         return found, False
     start = _clause_start(tokens, cue, before)
-    if start > 0 and tokens[start - 1].lower == "with":  # "…, with the Kremlin saying"
-        after_with = [m for m in within(named, start, cue.first) if m.kind in SPEAKING_KINDS]
-        if after_with:
-            return after_with[0], False
-    found = _after_last_comma(tokens, named, start, cue.first) or subject(named, start, cue.first)
+    found = (
+        _after_with(tokens, named, start, cue.first)
+        or _after_last_comma(tokens, named, start, cue.first)
+        or subject(named, start, cue.first)
+    )
     if found is not None:
         return found, False
     if start == cue.first and _after_quote(tokens, cue.first):
@@ -158,7 +158,24 @@ def _speaker_mention(
             return after, True
     if before:
         return None, False
+    if cue.first == 0:
+        # an opening participle ("Saying Russia had “…”, Putin urged"): the main clause's
+        # subject speaks, after the comma that closes the participle's own clause
+        comma = participle_clause_end(tokens, cue)
+        return subject(named, comma + 1, len(tokens)) if comma else None, False
     return subject(named, 0, cue.first), False
+
+
+def participle_clause_end(tokens: list[Token], cue: Cue) -> int | None:
+    """The comma closing an opening participle's clause ("Saying …, Putin urged")."""
+    return next((i for i in range(cue.last + 1, len(tokens)) if tokens[i].text == ","), None)
+
+
+def _after_with(tokens: list[Token], named: list[Mention], lo: int, hi: int) -> Mention | None:
+    """ "…, with the Kremlin saying": the subject right after "with"."""
+    if lo == 0 or tokens[lo - 1].lower != "with":
+        return None
+    return next((m for m in within(named, lo, hi) if m.kind in SPEAKING_KINDS), None)
 
 
 def _after_last_comma(

@@ -91,6 +91,8 @@ def _cue_at(tokens: list[Token], index: int, text: str) -> Cue | None:
     if phrase is not None:
         return phrase
     lemma = VERB_FORMS.get(token.text)
+    if lemma is None and index == 0 and token.lower.endswith("ing"):
+        lemma = VERB_FORMS.get(token.lower)  # "Saying “…”, Zelensky urged …"
     if lemma is None or not _is_verb_here(tokens, index, lemma):
         return None
     if lemma == "quote":
