@@ -51,6 +51,7 @@ from service.api.routes import (
     stories,
     tokens,
     views,
+    webhooks,
 )
 from service.observability import app_init_hook
 from service.observability.metrics import Metrics
@@ -58,6 +59,8 @@ from service.observability.requests import RequestObserver
 from service.settings import Settings
 from service.store.base import Store
 from service.store.factory import create_store
+from service.webhooks.deliverer import Deliverer, DelivererConfig, delivering
+from service.webhooks.targets import TargetGuard
 
 API_VERSION = "1.0.0"
 
@@ -105,7 +108,7 @@ def _cors(settings: Settings) -> CORSConfig | None:
         return None  # CORS stays off unless origins are configured: never a wildcard default
     return CORSConfig(
         allow_origins=list(settings.cors_origins),
-        allow_methods=["GET", "POST", "PUT", "PATCH", "OPTIONS"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=[
             "Authorization",
             "Content-Type",
@@ -195,16 +198,21 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         queue_size=settings.stream_queue_size,
         heartbeat=settings.stream_heartbeat_seconds,
     )
+    targets = TargetGuard(settings.webhook_allow_hosts)
 
     @asynccontextmanager
     async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
         await the_store.open()
+        deliverer = Deliverer(
+            the_store, the_store, targets, DelivererConfig.from_settings(settings)
+        )
         try:
-            await broadcaster.start()
-            try:
-                yield
-            finally:  # first: it ends the open change streams, so shutdown does not wait
-                await broadcaster.close()
+            async with delivering(deliverer, enabled=settings.webhook_delivery):
+                await broadcaster.start()
+                try:
+                    yield  # the deliverer stops before the store closes
+                finally:  # first: it ends the open change streams, so shutdown does not wait
+                    await broadcaster.close()
         finally:
             await the_store.close()
 
@@ -220,6 +228,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         *feeds.ROUTES,
         *changes.ROUTES,
         *tokens.ROUTES,
+        *webhooks.ROUTES,
     ]
     return BriefsApp(
         outer=_outer_layers(metrics),
@@ -231,6 +240,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
                 "store": the_store,
                 "cache": cache,
                 changes.BROADCASTER_STATE: broadcaster,
+                webhooks.TARGETS_STATE: targets,
                 auth.LIMITER_STATE: auth.FailureLimiter.from_settings(settings),
             }
         ),
