@@ -11,6 +11,7 @@ import pytest
 
 from service.api.broadcast import (
     HEARTBEAT,
+    MAX_COALESCE_SECONDS,
     SHUTTING_DOWN,
     SLOW_CLIENT,
     ChangeBroadcaster,
@@ -231,3 +232,37 @@ async def test_a_replay_that_fails_ends_the_stream_with_a_reason(
     (disconnect,) = parse(messages)
     assert LOG_UNREADABLE in disconnect.data
     assert broadcaster.subscribers == 0
+
+
+async def test_changes_soon_after_a_fan_out_go_out_together(
+    log_and_broadcaster: tuple[MemoryChangeLog, ChangeBroadcaster],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Any cost is then far over its share: the next fan-out waits the longest it may.
+    monkeypatch.setattr("service.api.broadcast.FAN_OUT_SHARE", 1e-9)
+    log, broadcaster = log_and_broadcaster
+    loop = asyncio.get_running_loop()
+    received: list[tuple[float, EncodedEvent]] = []
+
+    async def read() -> None:
+        async for message in stream_events(broadcaster, log, None, 0):
+            received.append((loop.time(), message))
+
+    reader = asyncio.create_task(read())
+    await settle()
+    log.commit()
+    await asyncio.wait_for(wait_until(lambda: len(received) == 2), 1)  # position, change 1
+    first = received[-1][0]  # a quiet spell before it: out at once
+    for _ in range(3):
+        log.commit()
+        await asyncio.sleep(0.02)
+    await asyncio.wait_for(wait_until(lambda: len(received) == 3), 1)
+    arrived, batch = received[-1]
+    assert [event.last_event_id for event in parse([batch])] == ["2", "3", "4"]  # one write
+    assert MAX_COALESCE_SECONDS - 0.05 <= arrived - first <= MAX_COALESCE_SECONDS + 0.2
+    reader.cancel()
+
+
+async def wait_until(condition: Callable[[], bool]) -> None:
+    while not condition():  # noqa: ASYNC110 - state other tasks change
+        await asyncio.sleep(0.005)

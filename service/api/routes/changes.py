@@ -15,19 +15,20 @@ by ``Accept``:
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 from litestar import Litestar, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Parameter, Schema
 from litestar.params import HeaderParameter, QueryParameter
-from litestar.response import ServerSentEvent, ServerSentEventMessage
+from litestar.response import ServerSentEvent
 
 from service.api.broadcast import (
     HEARTBEAT,
     READ_LIMIT,
     ChangeBroadcaster,
+    EncodedEvent,
     StreamClosedError,
     change_event,
     disconnect_event,
@@ -173,7 +174,7 @@ async def stream_events(
     store: ChangeStore,
     story_id: str | None,
     after: int,
-) -> AsyncIterator[ServerSentEventMessage]:
+) -> AsyncGenerator[EncodedEvent]:
     """The stream's events: its position, the replay after ``after``, then live changes, with
     a heartbeat when the broadcaster says one is due; a ``disconnect`` event last when the
     broadcaster ends it."""
