@@ -49,6 +49,7 @@ from service.api.routes import (
     stories,
     tokens,
     views,
+    webhooks,
 )
 from service.observability import app_init_hook
 from service.observability.metrics import Metrics
@@ -56,6 +57,8 @@ from service.observability.requests import RequestObserver
 from service.settings import Settings
 from service.store.base import Store
 from service.store.factory import create_store
+from service.webhooks.deliverer import Deliverer, DelivererConfig, delivering
+from service.webhooks.targets import TargetGuard
 
 API_VERSION = "1.0.0"
 
@@ -103,7 +106,7 @@ def _cors(settings: Settings) -> CORSConfig | None:
         return None  # CORS stays off unless origins are configured: never a wildcard default
     return CORSConfig(
         allow_origins=list(settings.cors_origins),
-        allow_methods=["GET", "POST", "PUT", "PATCH", "OPTIONS"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=[
             "Authorization",
             "Content-Type",
@@ -188,12 +191,17 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
     the_store = store if store is not None else create_store(settings)
     cache = ResponseCache(settings.cache_bytes)
     metrics = Metrics()
+    targets = TargetGuard(settings.webhook_allow_hosts)
 
     @asynccontextmanager
     async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
         await the_store.open()
+        deliverer = Deliverer(
+            the_store, the_store, targets, DelivererConfig.from_settings(settings)
+        )
         try:
-            yield
+            async with delivering(deliverer, enabled=settings.webhook_delivery):
+                yield  # the deliverer stops before the store closes
         finally:
             await the_store.close()
 
@@ -208,6 +216,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         *exports.ROUTES,
         *feeds.ROUTES,
         *tokens.ROUTES,
+        *webhooks.ROUTES,
     ]
     return BriefsApp(
         outer=_outer_layers(metrics),
@@ -218,6 +227,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
                 "settings": settings,
                 "store": the_store,
                 "cache": cache,
+                webhooks.TARGETS_STATE: targets,
                 auth.LIMITER_STATE: auth.FailureLimiter.from_settings(settings),
             }
         ),

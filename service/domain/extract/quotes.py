@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from service.domain.extract.attribution import Attributed, Reading, read
+from service.domain.extract.attribution import Attributed, Reading, participle_clause_end, read
 from service.domain.extract.clauses import Kind, Token
 from service.domain.extract.cues import CueKind
 from service.domain.extract.indirect import find_indirect
@@ -76,6 +76,10 @@ def _attribution(
     text: str, reading: Reading, quote_tokens: list[int], position: int
 ) -> Attributed | None:
     index = quote_tokens[position]
+    tokens = reading.sentence.tokens
+    governing = _governing(reading, index)
+    if governing is not None:
+        return governing
     after = _post(text, reading, index)
     if after is not None:
         return after
@@ -85,7 +89,6 @@ def _attribution(
         after = _post(text, reading, later)
         if after is not None:
             return after
-    tokens = reading.sentence.tokens
     floor = -1
     if index > 0 and tokens[index - 1].text == ":":
         # "…, prompting Trump to issue a directive to Putin: “…”": a quote after a colon is
@@ -98,6 +101,22 @@ def _attribution(
         return None
     following = [a for a in reading.cues if a.cue.first > index]
     return following[0] if following else None
+
+
+def _governing(reading: Reading, index: int) -> Attributed | None:
+    """The cue standing right before a quote ("Saying “…”, Zelensky urged", "said: “…”"), or
+    an opening participle whose clause holds it ("Saying Russia had the “upper hand”, …")."""
+    tokens = reading.sentence.tokens
+    opening = reading.cues[0] if reading.cues and reading.cues[0].cue.first == 0 else None
+    if opening is not None and tokens[0].lower.endswith("ing"):
+        comma = participle_clause_end(tokens, opening.cue)
+        if comma is not None and opening.cue.last < index < comma:
+            return opening
+    for attributed in reading.cues:
+        gap = tokens[attributed.cue.last + 1 : index]
+        if attributed.cue.last < index and (not gap or [t.text for t in gap] == [":"]):
+            return attributed
+    return None
 
 
 def _post(text: str, reading: Reading, index: int) -> Attributed | None:
