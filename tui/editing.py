@@ -35,12 +35,13 @@ from service.domain.editing import (
     is_unchanged,
     parse_document,
     proposed_revision,
+    provenance,
     rebased_text,
 )
 from service.domain.models import Brief, BriefDraft, PubStatus, Story
 from service.domain.presentation import DiffContext
 from tui.editor import EditorError, EditorHolder, EditorLauncher, run_editor
-from tui.format import provenance, ref_label
+from tui.format import ref_label
 from tui.screens.prompts import AskScreen, check_date, check_note, check_reason, parse_date
 from tui.screens.review import ConflictScreen, PreviewScreen, ProblemsScreen, kept_in
 from tui.source import (
@@ -150,19 +151,20 @@ class EditingMixin(Screen[None]):
 
     def action_edit_brief(self) -> None:
         """Edit the selected (or shown) brief, preview, publish."""
-        brief = self.editing_target()
-        if brief is None:
-            self.notify("No brief selected.", severity="warning")
-        elif self.can_write():
-            self.edit_brief(brief.id)
+        self._on_target(self.edit_brief)
 
     def action_withdraw_brief(self) -> None:
         """Withdraw the selected (or shown) brief, with a reason."""
+        self._on_target(self.withdraw_brief)
+
+    def _on_target(self, start: Callable[[str], object]) -> None:
+        """Start ``start`` (a worker) on the selected or shown brief's id, if there is one and
+        the source may write; otherwise say why not."""
         brief = self.editing_target()
         if brief is None:
             self.notify("No brief selected.", severity="warning")
         elif self.can_write():
-            self.withdraw_brief(brief.id)
+            start(brief.id)
 
     # --- the workers --------------------------------------------------------------------------
 

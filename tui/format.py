@@ -144,16 +144,6 @@ def ref_label(ref: BriefRef) -> str:
     return f"{ref.as_of.isoformat()}{suffix}"
 
 
-def provenance(ref: BriefRef) -> str:
-    """``r3 by desk-editor: why`` (what is known of who stored a revision and why)."""
-    said = f"r{ref.revision}"
-    if ref.revised_by:
-        said += f" by {ref.revised_by}"
-    if ref.change_note:
-        said += f": {ref.change_note}"
-    return said
-
-
 def age_days(opened_on: dt.date, until: dt.date) -> str:
     """``12d``: days from opening to ``until``."""
     return f"{max((until - opened_on).days, 0)}d"

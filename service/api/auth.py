@@ -30,6 +30,7 @@ import secrets
 import time
 from collections.abc import Callable
 
+import msgspec
 from litestar.datastructures import State
 from litestar.enums import ScopeType
 from litestar.exceptions import (
@@ -95,13 +96,7 @@ def new_token_record(name: str, scopes: list[Scope], now: dt.datetime) -> tuple[
 
 def token_info(record: TokenRecord) -> TokenInfo:
     """The listable view of a token record (no secret, no hash)."""
-    return TokenInfo(
-        id=record.id,
-        name=record.name,
-        scopes=record.scopes,
-        created_at=record.created_at,
-        revoked_at=record.revoked_at,
-    )
+    return msgspec.convert(record, TokenInfo, from_attributes=True)
 
 
 def grants(scopes: list[Scope], needed: Scope) -> bool:

@@ -34,9 +34,6 @@ def print_changes(
 
 def revision_line(brief: Brief) -> str:
     """``brief-2025-03-20 r3 by desk-editor: the note``: a stored revision, in one line."""
-    line = f"{brief.id} r{brief.revision}"
-    if brief.revised_by:
-        line += f" by {brief.revised_by}"
-    if brief.change_note:
-        line += f": {brief.change_note}"
-    return line
+    from service.domain.editing import provenance
+
+    return f"{brief.id} {provenance(brief.ref)}"

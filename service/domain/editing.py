@@ -27,6 +27,7 @@ from service.domain.models import (
     Brief,
     BriefContent,
     BriefDraft,
+    BriefRef,
     Story,
     content_of,
 )
@@ -218,3 +219,14 @@ def proposed_revision(current: Brief, draft: BriefDraft, change_note: str | None
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def provenance(ref: BriefRef) -> str:
+    """``r3 by desk-editor: why``: what is known of who stored a revision and why, as both
+    editors (``briefs edit``/``push``/``issue``, the TUI's keys) announce a stored revision."""
+    said = f"r{ref.revision}"
+    if ref.revised_by:
+        said += f" by {ref.revised_by}"
+    if ref.change_note:
+        said += f": {ref.change_note}"
+    return said

@@ -42,24 +42,30 @@ from service.domain import limits
 
 # --- constrained scalar types ---------------------------------------------------------------
 
-Slug = Annotated[
-    str,
-    msgspec.Meta(
-        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+
+def _identifier(pattern: str, description: str, example: str) -> msgspec.Meta:
+    """The constraints of an identifier: ``pattern``, 1 to `limits.MAX_ID_LENGTH` characters."""
+    return msgspec.Meta(
+        pattern=pattern,
         min_length=1,
         max_length=limits.MAX_ID_LENGTH,
-        description="Stable kebab-case identifier, e.g. `putin-trump-call`.",
-        examples=["putin-trump-call"],
+        description=description,
+        examples=[example],
+    )
+
+
+Slug = Annotated[
+    str,
+    _identifier(
+        r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        "Stable kebab-case identifier, e.g. `putin-trump-call`.",
+        "putin-trump-call",
     ),
 ]
 SourceId = Annotated[
     str,
-    msgspec.Meta(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-        min_length=1,
-        max_length=limits.MAX_ID_LENGTH,
-        description="Identifier of a source within a brief, e.g. `S25`.",
-        examples=["S25"],
+    _identifier(
+        r"^[A-Za-z0-9][A-Za-z0-9._-]*$", "Identifier of a source within a brief, e.g. `S25`.", "S25"
     ),
 ]
 ShortText = Annotated[str, msgspec.Meta(max_length=limits.MAX_SHORT_TEXT)]

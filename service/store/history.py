@@ -50,14 +50,7 @@ class RevisionRecord(msgspec.Struct, kw_only=True, frozen=True):
     @property
     def ref(self) -> BriefRef:
         """The revision as a `BriefRef` with its provenance."""
-        return BriefRef(
-            brief_id=self.brief_id,
-            as_of=self.as_of,
-            revision=self.revision,
-            revised_at=self.revised_at,
-            revised_by=self.revised_by,
-            change_note=self.change_note,
-        )
+        return msgspec.convert(self, BriefRef, from_attributes=True)
 
 
 def aware(instant: dt.datetime) -> dt.datetime:

@@ -24,6 +24,7 @@ from service.domain.wire import BriefQuery
 from service.settings import Settings
 
 from .conftest import Api, replica, start
+from .read_paths import DIFF, LATEST, READ_PATHS, STORY
 
 
 def body(size: int, tag: str = "x") -> CachedBody:
@@ -116,32 +117,6 @@ def test_conditional_header_matching() -> None:
     assert not matches_strongly('"s/b/r0:abc"', etag)
 
 
-STORY = "/v1/stories/ceasefire-2025"
-LATEST = f"{STORY}/briefs/latest"
-DIFF = f"{STORY}/diff?from=2025-03-14&to=2025-03-18"
-
-PATHS = [
-    LATEST,
-    f"{LATEST}/",
-    f"{STORY}/briefs/brief-2025-03-14",
-    f"{STORY}/briefs/2025-03-18",
-    f"{STORY}/briefs/2025-02-30",  # not a calendar date: 404
-    f"{STORY}/briefs/no-such-brief",
-    f"{STORY}/briefs/Bad_Ref",  # fails the slug pattern: 400
-    f"{STORY}/briefs/brief-2025-03-14/revisions/1",
-    f"{STORY}/briefs/brief-2025-03-14/revisions/2",
-    f"{STORY}/briefs/2025-03-18/revisions/1",
-    f"{STORY}/briefs/brief-2025-03-14/revisions/9",  # no such revision: 404
-    "/v1/stories/no-such-story/briefs/latest",
-    DIFF,
-    f"{STORY}/diff?from=2025-03-14&to=2025-03-18&hide_trivial=true",
-    f"{STORY}/diff?from=2025-03-14&to=2025-03-18&to_revision=1",
-    f"{STORY}/diff?from=2025-03-14&to=no-such-brief",
-    f"{STORY}/briefs/2025-03-18/diff",
-    f"{STORY}/timeline",
-]
-
-
 async def _exchange(api: Api, path: str, headers: dict[str, str]) -> tuple[object, ...]:
     response = await api.client.get(path, headers={"X-Request-ID": "fixed-id", **headers})
     return response.status_code, response.headers.multi_items(), response.content
@@ -162,7 +137,7 @@ async def matrix(
 async def test_a_warm_cache_answers_as_a_cold_one(matrix: Api, role: str) -> None:
     auth = matrix.tokens.headers(role)
     patch = {"Accept": "application/json-patch+json"}
-    for path, headers in [*((path, auth) for path in PATHS), (DIFF, {**auth, **patch})]:
+    for path, headers in [*((path, auth) for path in READ_PATHS), (DIFF, {**auth, **patch})]:
         matrix.app.state.cache = ResponseCache(matrix.app.state.cache.max_bytes)
         cold = await _exchange(matrix, path, headers)
         warm = await _exchange(matrix, path, headers)

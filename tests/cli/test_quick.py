@@ -11,7 +11,7 @@ from service.cli.main import EXIT_FAILED, EXIT_USAGE
 from service.cli.quick import ISSUE_STATUSES, STANCES
 from service.domain.files import load_story_dir
 from service.domain.models import IssueStatus, Stance
-from tests.cli.conftest import CliServer, run_briefs
+from tests.cli.conftest import CliServer, Result, run_briefs
 
 LATEST_DAY = dt.date(2025, 3, 19)
 
@@ -82,13 +82,19 @@ def test_a_stance_change_with_a_note(capsys: pytest.CaptureFixture[str], story_d
     assert (position.stance, position.statement) == (Stance.OPPOSES, "Rejects the plan.")
 
 
+def _opposes_on(
+    capsys: pytest.CaptureFixture[str], story_dir: Path, party: str, as_of: str
+) -> Result:
+    """``briefs stance STORY PARTY --stance opposes --as-of AS_OF``, which must succeed."""
+    result = run_briefs(capsys, "stance", story_dir, party, "--stance", "opposes", "--as-of", as_of)
+    assert result.code == 0, result.err
+    return result
+
+
 def test_as_of_a_day_without_a_brief_creates_one_carried_forward(
     capsys: pytest.CaptureFixture[str], story_dir: Path
 ) -> None:
-    result = run_briefs(
-        capsys, "stance", story_dir, "ukraine", "--stance", "opposes", "--as-of", "2025-03-21"
-    )
-    assert result.code == 0, result.err
+    result = _opposes_on(capsys, story_dir, "ukraine", "2025-03-21")
     assert result.out.splitlines()[0] == "brief-2025-03-21 r1: ukraine → opposes"
     assert "a new brief, carried forward from brief-2025-03-19 r1" in result.err
     assert "Ukraine: conditional -> opposes" in result.out
@@ -101,10 +107,7 @@ def test_as_of_a_day_without_a_brief_creates_one_carried_forward(
 def test_as_of_a_day_with_a_brief_revises_that_brief(
     capsys: pytest.CaptureFixture[str], story_dir: Path
 ) -> None:
-    result = run_briefs(
-        capsys, "stance", story_dir, "russia", "--stance", "opposes", "--as-of", "2025-03-14"
-    )
-    assert result.code == 0, result.err
+    result = _opposes_on(capsys, story_dir, "russia", "2025-03-14")
     assert result.out.splitlines()[0] == "brief-2025-03-14 r3: russia → opposes"
     assert (story_dir / "briefs" / "2025-03-14.r3.json").is_file()
 

@@ -140,3 +140,18 @@ def test_that_same_day_is_the_day_last_mentioned() -> None:
         ("On 13 March", "2025-03-13"),
         ("That same day", "2025-03-13"),
     ]
+
+
+def test_every_apostrophe_makes_a_possessive() -> None:
+    for apostrophe in ("'", "\u2019", "\u02bc"):
+        assert values(f"Today{apostrophe}s talks.") == [(f"Today{apostrophe}s", "2025-03-14")]
+
+
+def test_a_passive_participle_is_no_past() -> None:
+    assert values("The summit will be held this weekend.") == [
+        ("this weekend", "2025-03-15/2025-03-16")
+    ]
+    assert values("Talks will be resumed on Monday.") == [("on Monday", "2025-03-17")]
+    assert values("They met this weekend, officials said.") == [
+        ("this weekend", "2025-03-08/2025-03-09")
+    ]

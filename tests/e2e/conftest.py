@@ -245,3 +245,13 @@ def pane_env() -> dict[str, str]:
     # The TUI's settings file (theme, keys): never the real ~/.config of whoever runs the tests.
     env["BRIEFS_TUI_CONFIG"] = os.devnull
     return env
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend: SQLite in a temporary folder, or a fresh PostgreSQL
+    schema."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return f"sqlite:///{tmp_path / 'briefs.db'}"

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import sqlite3
-from pathlib import Path
 
 import msgspec
 import pytest
@@ -84,15 +83,6 @@ async def writer(client: BriefsClient, number: int, ledger: Ledger) -> None:
         ledger.interrupted += 1  # the server was killed: the write in flight is unacknowledged
     except APIError as error:
         ledger.fail(error)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """SQLite in a temporary folder, or a fresh PostgreSQL schema."""
-    if request.param == "postgres":
-        url: str = request.getfixturevalue("postgres_url")
-        return url
-    return f"sqlite:///{tmp_path / 'crash.db'}"
 
 
 async def test_acknowledged_writes_survive_sigkill(

@@ -28,15 +28,6 @@ BRIEF = "brief-2025-03-20"
 EDITOR = "desk-editor"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database on each backend."""
-    if request.param == "postgres":
-        url: str = request.getfixturevalue("postgres_url")
-        return url
-    return f"sqlite:///{tmp_path / 'briefs.db'}"
-
-
 def briefs(server: BriefsServer, token: str, *args: str | Path, cwd: Path) -> str:
     """Run ``briefs ARGS`` as an editor would (``BRIEFS_URL``, ``BRIEFS_TOKEN``); its stdout."""
     env = {**server.env, "BRIEFS_URL": server.base_url, "BRIEFS_TOKEN": token}

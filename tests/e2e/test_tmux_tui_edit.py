@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux_tui import open_tui
+from tests.e2e.test_tmux_tui import TmuxPane, open_tui
 
 from .conftest import ServerFactory
 
@@ -34,6 +34,17 @@ STEPS = [
 def keys_of(text: str) -> list[str]:
     """``text`` as tmux key names, one per character."""
     return ["Space" if char == " " else char for char in text]
+
+
+def publish(pane: TmuxPane, previewed: str, note: str, published: str) -> str:
+    """On the preview (showing ``previewed``): ``p``, type ``note``, and wait until the
+    timeline shows ``published``; returns the pane's text then."""
+    pane.wait_for("Preview: what publishing changes", previewed)
+    pane.send("p")
+    pane.wait_for("Change note")
+    pane.send(*keys_of(note))
+    pane.send("Enter")
+    return pane.wait_for("Published", published)
 
 
 def test_n_then_e_in_the_tui_publish_new_revisions_seen_in_the_timeline(
@@ -65,22 +76,12 @@ def test_n_then_e_in_the_tui_publish_new_revisions_seen_in_the_timeline(
         pane.send("n")
         pane.wait_for("As of which date?")
         pane.send("Enter")
-        pane.wait_for("Preview: what publishing changes", "new brief")
-        pane.send("p")
-        pane.wait_for("Change note")
-        pane.send(*keys_of("first scripted brief"))
-        pane.send("Enter")
-        text = pane.wait_for("Published", "Scripted edit 1")
+        text = publish(pane, "new brief", "first scripted brief", "Scripted edit 1")
         assert "Scripted edit 1" in text, text
 
         # e on the new brief (the cursor is on it): the editor again, the preview, publish.
         pane.send("e")
-        pane.wait_for("Preview: what publishing changes", "→ edited")
-        pane.send("p")
-        pane.wait_for("Change note")
-        pane.send(*keys_of("sharper headline"))
-        pane.send("Enter")
-        text = pane.wait_for("Published", "Scripted edit 2")
+        text = publish(pane, "→ edited", "sharper headline", "Scripted edit 2")
         assert " r2 " in text, text
         pane.send("q")
 

@@ -3,40 +3,24 @@ links, search and a visible focus (issue 14, items 4, 6 and 8)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
-from tui_support import column, press, screen_text, settle
+from tui_support import column, open_brief_of_march_18, press, screen_text, settle, started
 
 from tui.app import BriefsApp
-from tui.screens.brief import BriefScreen
 from tui.screens.issue import IssueScreen
 from tui.sources.local import DirSource
 from tui.widgets.search import SearchBar
-
-
-async def _open_march_18(pilot: Pilot[Any]) -> BriefScreen:
-    await settle(pilot.app)
-    await press(pilot, "enter")
-    await press(pilot, "down", "down", "down", "enter")
-    screen = pilot.app.screen
-    assert isinstance(screen, BriefScreen)
-    assert screen.brief is not None
-    assert screen.brief.as_of.isoformat() == "2025-03-18"
-    return screen
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_every_brief_table_fits_the_screen(
     dir_source: DirSource, size: tuple[int, int]
 ) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=size) as pilot:
-        screen = await _open_march_18(pilot)
+    async with started(dir_source, size=size) as (_app, pilot):
+        screen = await open_brief_of_march_18(pilot)
         await pilot.pause()
         for table in screen.query(DataTable):
             widths = sum(column.get_render_width(table) for column in table.columns.values())
@@ -44,9 +28,8 @@ async def test_every_brief_table_fits_the_screen(
 
 
 async def test_narrow_brief_stacks_statement_and_conditions(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _open_march_18(pilot)
+    async with started(dir_source, size=(80, 24)) as (app, pilot):
+        await open_brief_of_march_18(pilot)
         positions = app.screen.query_one("#positions", DataTable)
         assert [str(column.label) for column in positions.columns.values()] == [
             "Party",
@@ -64,9 +47,8 @@ async def test_narrow_brief_stacks_statement_and_conditions(dir_source: DirSourc
 async def test_brief_footer_keeps_help_quit_and_the_time_keys(
     dir_source: DirSource, size: tuple[int, int]
 ) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=size) as pilot:
-        await _open_march_18(pilot)
+    async with started(dir_source, size=size) as (app, pilot):
+        await open_brief_of_march_18(pilot)
         keys = list(app.screen.query(FooterKey))
         palette = next(key for key in keys if key.has_class("-command-palette"))
         visible = {
@@ -89,7 +71,7 @@ async def test_sources_separate_outlet_and_title_and_open_their_link(
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_march_18(pilot)
+        screen = await open_brief_of_march_18(pilot)
         assert screen.brief is not None
         first = screen.brief.sources[0]
         outlets = column(app, "#sources", "outlet")
@@ -108,9 +90,8 @@ async def test_sources_separate_outlet_and_title_and_open_their_link(
 
 
 async def test_slash_searches_the_brief_and_n_steps_through_matches(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_march_18(pilot)
+    async with started(dir_source, size=(80, 24)) as (app, pilot):
+        screen = await open_brief_of_march_18(pilot)
         await pilot.press("slash")
         bar = app.screen.query_one(SearchBar)
         assert bar.has_focus
@@ -140,9 +121,8 @@ async def test_slash_searches_the_brief_and_n_steps_through_matches(dir_source: 
 
 
 async def test_focused_brief_section_is_marked(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _open_march_18(pilot)
+    async with started(dir_source) as (app, pilot):
+        await open_brief_of_march_18(pilot)
         positions = app.screen.query_one("#positions", DataTable)
         sources = app.screen.query_one("#sources", DataTable)
         sources.focus()
@@ -154,9 +134,8 @@ async def test_focused_brief_section_is_marked(dir_source: DirSource) -> None:
 
 
 async def test_enter_on_a_brief_issue_opens_the_issue_screen(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await _open_march_18(pilot)
+    async with started(dir_source) as (app, pilot):
+        await open_brief_of_march_18(pilot)
         issues = app.screen.query_one("#issues", DataTable)
         issues.focus()
         issues.move_cursor(row=issues.get_row_index("putin-trump-call"))
@@ -167,9 +146,8 @@ async def test_enter_on_a_brief_issue_opens_the_issue_screen(dir_source: DirSour
 
 
 async def test_n_and_shift_n_step_through_matches_after_the_bar(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open_march_18(pilot)
+    async with started(dir_source) as (app, pilot):
+        screen = await open_brief_of_march_18(pilot)
         await pilot.press("slash", *"ceasefire")
         await settle(app)
         hits = screen.search_hits
@@ -182,9 +160,7 @@ async def test_n_and_shift_n_step_through_matches_after_the_bar(dir_source: DirS
 
 
 async def test_help_spells_out_the_terse_footer_labels(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app)
+    async with started(dir_source) as (app, pilot):
         await pilot.press("question_mark")
         text = screen_text(app)
         for words in ("Diff with the marked brief", "Open the source's link", "The next party"):

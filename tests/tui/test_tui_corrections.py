@@ -6,12 +6,11 @@ from pathlib import Path
 
 import msgspec
 from textual.widgets import DataTable
-from tui_support import column, press, settle, text_of
+from tui_support import column, press, settle, started, text_of
 
 from service.domain.diff import diff_briefs
 from service.domain.files import StoryFolder, write_story_dir
 from service.domain.models import Brief, PubStatus
-from tui.app import BriefsApp
 from tui.format import change_marks
 from tui.screens.brief import BriefScreen
 from tui.screens.diff import DiffScreen
@@ -41,9 +40,7 @@ async def test_diff_screen_shows_a_corrected_quote(tmp_path: Path, ceasefire: St
     positions[index] = msgspec.structs.replace(position, quotes=[quote, *position.quotes[1:]])
     corrected = _revised(last, positions=positions)
     source = _folder_with(tmp_path, ceasefire, corrected)
-    app = BriefsApp(source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(source, size=SIZE) as (app, pilot):
         app.push_screen(DiffScreen(source, last.story_id, last.ref, corrected.ref))
         await settle(app)
         await pilot.pause()
@@ -67,9 +64,7 @@ async def test_timeline_marks_a_withdrawn_brief_and_skips_it(
     names = {party.id: party.name for party in ceasefire.story.parties}
     # The brief after the withdrawn one is compared with the one before it.
     expected = change_marks(diff_briefs(latest["2025-03-14"], latest["2025-03-19"]), names)
-    app = BriefsApp(source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(source, size=SIZE) as (app, pilot):
         await press(pilot, "enter")
         assert isinstance(app.screen, TimelineScreen)
         dates = column(app, "#briefs", "as_of")
@@ -91,9 +86,7 @@ async def test_a_withdrawn_last_brief_neither_dates_the_story_nor_adds_events(
     withdrawn = _withdrawing(ceasefire, "2025-03-19")
     source = _folder_with(tmp_path, ceasefire, withdrawn)
     earlier = {event.id for brief in ceasefire.latest()[:-1] for event in brief.events}
-    app = BriefsApp(source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(source, size=SIZE) as (app, pilot):
         assert isinstance(app.screen, StoriesScreen)
         assert column(app, "#stories", "briefs") == ["5"]
         assert column(app, "#stories", "latest") == ["2025-03-18"]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from textual.content import Content
-from tui_support import press, settle, text_of
+from tui_support import open_diff_of_march_18, press, settle, started, text_of
 
 from service.domain.models import BriefRef
 from tui.app import BriefsApp
@@ -40,12 +40,8 @@ def _visible_text(app: BriefsApp) -> str:
 async def test_first_screen_shows_counts_and_the_resolved_issue(
     dir_source: DirSource, size: tuple[int, int]
 ) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=size) as pilot:
-        await settle(app)
-        await press(pilot, "enter")
-        await press(pilot, "down", "down", "down", "d")
-        assert isinstance(app.screen, DiffScreen)
+    async with started(dir_source, size=size) as (app, pilot):
+        await open_diff_of_march_18(pilot)
         head = text_of(app, "#diff-head")
         assert "✓1 resolved · +5 opened · 1 stance shift · +5 events" in head
         assert app.screen.query_one("#diff").scroll_y == 0
@@ -65,9 +61,7 @@ async def test_revision_diff_labels_both_sides_and_says_only_trivial(
     dir_source: DirSource,
 ) -> None:
     refs = await _refs(dir_source)
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app)
+    async with started(dir_source) as (app, pilot):
         old, new = refs["2025-03-14@1"], refs["2025-03-14"]
         await app.push_screen(DiffScreen(dir_source, STORY, old, new))
         await settle(app)
@@ -117,15 +111,6 @@ def test_wrapped_lines_hang_under_their_text() -> None:
     assert widget.get_content_height(None, None, 44) == len(wrapped)  # type: ignore[arg-type]
 
 
-async def _open_march_18_diff(app: BriefsApp, pilot: object) -> DiffScreen:
-    await settle(app)
-    await press(pilot, "enter")  # type: ignore[arg-type]
-    await press(pilot, "down", "down", "down", "d")  # type: ignore[arg-type]
-    screen = app.screen
-    assert isinstance(screen, DiffScreen)
-    return screen
-
-
 def _marked(widget: object) -> bool:
     """Whether a section draws a search match (reverse video)."""
     assert isinstance(widget, (HangingLines, SummaryDiff))
@@ -134,9 +119,8 @@ def _marked(widget: object) -> bool:
 
 
 async def test_slash_searches_the_diff_and_n_steps_through_matches(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_march_18_diff(app, pilot)
+    async with started(dir_source, size=(80, 24)) as (app, pilot):
+        screen = await open_diff_of_march_18(pilot)
         await pilot.press("slash")
         bar = screen.query_one(SearchBar)
         assert bar.has_focus
@@ -166,9 +150,8 @@ async def test_slash_searches_the_diff_and_n_steps_through_matches(dir_source: D
 
 
 async def test_without_a_search_n_still_steps_sections(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_march_18_diff(app, pilot)
+    async with started(dir_source, size=(80, 24)) as (_app, pilot):
+        screen = await open_diff_of_march_18(pilot)
         view = screen.query_one(DiffView)
         assert view.scroll_y == 0
         await press(pilot, "n")
@@ -178,9 +161,8 @@ async def test_without_a_search_n_still_steps_sections(dir_source: DirSource) ->
 async def test_a_search_with_no_match_says_so_and_survives_a_toggle(
     dir_source: DirSource,
 ) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open_march_18_diff(app, pilot)
+    async with started(dir_source) as (app, pilot):
+        screen = await open_diff_of_march_18(pilot)
         await pilot.press("slash", *"no such words")
         await settle(app)
         assert screen.query_one(SearchBar).has_class("-nomatch")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from tui.screens.party import PartyScreen
 from tui.screens.prompts import AskScreen, IssueStatusScreen, StanceScreen
 from tui.screens.review import ConflictScreen, PreviewScreen, ProblemsScreen
 from tui.screens.timeline import TimelineScreen
+from tui.source import DataSource
 from tui.sources.http import NOT_SIGNED_IN, HttpSource
 from tui.sources.local import READ_ONLY, DirSource
 
@@ -90,6 +92,17 @@ async def open_timeline(pilot: Pilot[Any]) -> TimelineScreen:
     return screen
 
 
+@asynccontextmanager
+async def on_the_timeline(
+    source: DataSource, editor: ScriptedEditor | None = None
+) -> AsyncIterator[tuple[BriefsApp, Pilot[Any], TimelineScreen]]:
+    """The app over ``source`` with ``editor`` (one with no edits by default), 120x40, open on
+    the story's timeline."""
+    app = BriefsApp(source, editor=ScriptedEditor() if editor is None else editor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        yield app, pilot, await open_timeline(pilot)
+
+
 async def until(pilot: Pilot[Any], kind: type[Any]) -> Any:
     """Wait until the active screen is a ``kind`` (a modal pushed from a worker)."""
     for _ in range(200):
@@ -116,9 +129,7 @@ def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def test_n_drafts_from_the_latest_brief_previews_and_publishes(asgi_app: AsgiServer) -> None:
     editor = ScriptedEditor(headline("Day 20: talks continue in Riyadh"))
-    app = BriefsApp(write_source(asgi_app), editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        timeline = await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app), editor) as (app, pilot, timeline):
         await pilot.press("n")
         prompt = await until(pilot, AskScreen)
         # The latest brief is dated today: the default is the day after it.
@@ -146,9 +157,7 @@ async def test_n_drafts_from_the_latest_brief_previews_and_publishes(asgi_app: A
 async def test_n_refuses_a_date_that_has_a_brief_and_keeps_what_was_typed(
     asgi_app: AsgiServer,
 ) -> None:
-    app = BriefsApp(write_source(asgi_app), editor=ScriptedEditor())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app)) as (app, pilot, _):
         await pilot.press("n")
         for typed, wrong in (("2025-03-18", "exists already"), ("20 March", "not a date")):
             await answer(pilot, typed)
@@ -165,9 +174,7 @@ async def test_e_on_the_timeline_edits_the_selected_brief_with_if_match(
     asgi_app: AsgiServer,
 ) -> None:
     editor = ScriptedEditor(headline("Putin agrees to an energy pause only"))
-    app = BriefsApp(write_source(asgi_app), editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        timeline = await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app), editor) as (app, pilot, timeline):
         await pilot.press("G", "e")
         await until(pilot, PreviewScreen)
         assert "2025-03-19 → edited" in text_of(app, "#review-head")
@@ -193,9 +200,7 @@ async def test_e_on_the_brief_screen_shows_problems_then_edits_again(
         return document
 
     editor = ScriptedEditor(break_it, fix_it)
-    app = BriefsApp(write_source(asgi_app), editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app), editor) as (app, pilot, _):
         await pilot.press("G", "enter")
         await steady(pilot)
         brief_screen = app.screen
@@ -224,9 +229,7 @@ async def test_discarding_an_invalid_edit_keeps_the_text_and_says_where(
     asgi_app: AsgiServer,
 ) -> None:
     editor = ScriptedEditor(lambda document: "{ not json")
-    app = BriefsApp(write_source(asgi_app), editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        timeline = await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app), editor) as (app, pilot, timeline):
         await pilot.press("G", "e")
         await until(pilot, ProblemsScreen)
         await pilot.press("d")
@@ -239,9 +242,7 @@ async def test_discarding_an_invalid_edit_keeps_the_text_and_says_where(
 
 
 async def test_w_withdraws_with_a_reason_after_confirming(asgi_app: AsgiServer) -> None:
-    app = BriefsApp(write_source(asgi_app), editor=ScriptedEditor())
-    async with app.run_test(size=(120, 40)) as pilot:
-        timeline = await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app)) as (app, pilot, timeline):
         await pilot.press("G", "w")
         await answer(pilot, "")  # a reason is required: the prompt stays, saying so
         assert isinstance(app.screen, AskScreen)
@@ -255,9 +256,7 @@ async def test_w_withdraws_with_a_reason_after_confirming(asgi_app: AsgiServer) 
 
 
 async def test_escape_on_the_withdraw_prompt_changes_nothing(asgi_app: AsgiServer) -> None:
-    app = BriefsApp(write_source(asgi_app), editor=ScriptedEditor())
-    async with app.run_test(size=(120, 40)) as pilot:
-        timeline = await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app)) as (app, pilot, timeline):
         await pilot.press("G", "w")
         await until(pilot, AskScreen)
         await pilot.press("escape")
@@ -284,9 +283,7 @@ async def test_a_412_during_an_edit_shows_what_changed_and_re_edits_on_it(
         )
 
     editor = ScriptedEditor(headline("My headline"), lambda document: document)
-    app = BriefsApp(write_source(asgi_app), editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        timeline = await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app), editor) as (app, pilot, timeline):
         await pilot.press("G", "e")
         await until(pilot, PreviewScreen)
         await meanwhile()
@@ -316,9 +313,7 @@ async def test_a_412_during_an_edit_shows_what_changed_and_re_edits_on_it(
 async def test_cancelling_after_a_412_keeps_the_edited_text(asgi_app: AsgiServer) -> None:
     other = BriefsClient(asgi_app.http, token=asgi_app.tokens["write"])
     editor = ScriptedEditor(headline("Mine"))
-    app = BriefsApp(write_source(asgi_app), editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app), editor) as (app, pilot, _):
         await pilot.press("G", "e")
         await until(pilot, PreviewScreen)
         tagged = await other.get_tagged_brief(STORY, LATEST)
@@ -337,9 +332,7 @@ async def test_cancelling_after_a_412_keeps_the_edited_text(asgi_app: AsgiServer
 async def test_issue_status_modal_stores_a_new_revision_of_the_latest_brief(
     asgi_app: AsgiServer,
 ) -> None:
-    app = BriefsApp(write_source(asgi_app), editor=ScriptedEditor())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app)) as (app, pilot, _):
         await pilot.press("i")
         await steady(pilot)
         issues = app.screen
@@ -366,9 +359,7 @@ async def test_issue_status_modal_stores_a_new_revision_of_the_latest_brief(
 
 
 async def test_issue_status_modal_says_what_is_wrong_with_the_date(asgi_app: AsgiServer) -> None:
-    app = BriefsApp(write_source(asgi_app), editor=ScriptedEditor())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app)) as (app, pilot, _):
         await pilot.press("i")
         await steady(pilot)
         await pilot.press("s")
@@ -382,9 +373,7 @@ async def test_issue_status_modal_says_what_is_wrong_with_the_date(asgi_app: Asg
 
 
 async def test_stance_modal_changes_the_partys_stance(asgi_app: AsgiServer) -> None:
-    app = BriefsApp(write_source(asgi_app), editor=ScriptedEditor())
-    async with app.run_test(size=(120, 40)) as pilot:
-        timeline = await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app)) as (app, pilot, timeline):
         timeline.open_party("russia")
         await steady(pilot)
         assert isinstance(app.screen, PartyScreen)
@@ -407,9 +396,7 @@ async def test_saving_unchanged_or_emptying_the_file_stores_nothing(
     asgi_app: AsgiServer,
 ) -> None:
     editor = ScriptedEditor(lambda document: document, lambda document: "")
-    app = BriefsApp(write_source(asgi_app), editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        timeline = await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app), editor) as (app, pilot, timeline):
         for _ in range(2):
             await pilot.press("G", "e")
             await settle(app)
@@ -424,9 +411,7 @@ async def test_saving_unchanged_or_emptying_the_file_stores_nothing(
 async def test_after_a_412_the_file_says_why_it_is_open_again(asgi_app: AsgiServer) -> None:
     other = BriefsClient(asgi_app.http, token=asgi_app.tokens["write"])
     editor = ScriptedEditor(headline("Mine"), lambda document: document)
-    app = BriefsApp(write_source(asgi_app), editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app), editor) as (app, pilot, _):
         await pilot.press("G", "e")
         await until(pilot, PreviewScreen)
         tagged = await other.get_tagged_brief(STORY, LATEST)
@@ -448,9 +433,7 @@ async def test_after_a_412_the_file_says_why_it_is_open_again(asgi_app: AsgiServ
 async def test_n_on_the_brief_screen_is_the_next_match_while_searching(
     asgi_app: AsgiServer,
 ) -> None:
-    app = BriefsApp(write_source(asgi_app), editor=ScriptedEditor())
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app)) as (app, pilot, _):
         await pilot.press("G", "enter")
         await steady(pilot)
         brief_screen = app.screen
@@ -476,9 +459,7 @@ async def test_n_on_the_brief_screen_is_the_next_match_while_searching(
 @pytest.mark.parametrize("key", ["n", "e", "w"])
 async def test_an_offline_folder_says_it_is_read_only(key: str) -> None:
     editor = ScriptedEditor()
-    app = BriefsApp(DirSource(CEASEFIRE_DIR), editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_timeline(pilot)
+    async with on_the_timeline(DirSource(CEASEFIRE_DIR), editor) as (app, pilot, _):
         await pilot.press(key)
         await settle(app)
         assert READ_ONLY in messages(app)
@@ -488,9 +469,7 @@ async def test_an_offline_folder_says_it_is_read_only(key: str) -> None:
 
 
 async def test_the_quick_change_keys_are_off_on_an_offline_folder() -> None:
-    app = BriefsApp(DirSource(CEASEFIRE_DIR), editor=ScriptedEditor())
-    async with app.run_test(size=(120, 40)) as pilot:
-        timeline = await open_timeline(pilot)
+    async with on_the_timeline(DirSource(CEASEFIRE_DIR)) as (app, pilot, timeline):
         await pilot.press("i")
         await steady(pilot)
         await pilot.press("s")
@@ -517,9 +496,7 @@ async def test_without_a_token_the_keys_say_how_to_get_one(folder_server: Folder
         BriefsClient(http, owns_http=True), label=BASE_URL, read_only_reason=NOT_SIGNED_IN
     )
     editor = ScriptedEditor()
-    app = BriefsApp(source, editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_timeline(pilot)
+    async with on_the_timeline(source, editor) as (app, pilot, _):
         for key in ("n", "e", "w"):
             await pilot.press(key)
             await settle(app)
@@ -533,9 +510,7 @@ async def test_a_read_token_is_refused_on_publish_and_the_text_is_kept(
     asgi_app: AsgiServer,
 ) -> None:
     editor = ScriptedEditor(headline("Not mine to change"))
-    app = BriefsApp(write_source(asgi_app, "read"), editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        timeline = await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app, "read"), editor) as (app, pilot, timeline):
         await pilot.press("G", "e")
         await until(pilot, PreviewScreen)
         await pilot.press("p")
@@ -556,9 +531,7 @@ async def test_a_read_token_is_refused_on_publish_and_the_text_is_kept(
 
 async def test_a_failing_editor_is_reported_and_the_file_kept(asgi_app: AsgiServer) -> None:
     editor = ScriptedEditor()  # no edits: it raises EditorError
-    app = BriefsApp(write_source(asgi_app), editor=editor)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_timeline(pilot)
+    async with on_the_timeline(write_source(asgi_app), editor) as (app, pilot, _):
         await pilot.press("G", "e")
         await settle(app)
         assert any("no edit left" in message for message in messages(app))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 from textual.widgets import DataTable, Input, Static
-from tui_support import BASE_URL, FolderServer, mock_source, press, settle
+from tui_support import BASE_URL, FolderServer, mock_source, press, settle, started
 
 from tui.app import BriefsApp
 from tui.screens.stories import StoriesScreen
@@ -66,9 +66,7 @@ def notices(app: BriefsApp) -> list[str]:
 async def test_failure_notifies_and_retry_recovers(name: str, folder_server: FolderServer) -> None:
     failure, expected = FAILURES[name]
     folder_server.failure = failure
-    app = BriefsApp(mock_source(folder_server))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(mock_source(folder_server), size=SIZE) as (app, pilot):
         screen = app.screen
         assert isinstance(screen, StoriesScreen)
         assert any(expected in message for message in notices(app)), notices(app)
@@ -86,9 +84,7 @@ async def test_failure_notifies_and_retry_recovers(name: str, folder_server: Fol
 
 
 async def test_failure_on_a_later_screen_keeps_the_app_usable(folder_server: FolderServer) -> None:
-    app = BriefsApp(mock_source(folder_server))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(mock_source(folder_server), size=SIZE) as (app, pilot):
         folder_server.failure = problem(500, "Internal Server Error")
         await pilot.press("enter")
         await settle(app)
@@ -109,9 +105,7 @@ async def test_a_server_that_never_answers_times_out(folder_server: FolderServer
         await asyncio.sleep(30)
         raise AssertionError("unreachable")
 
-    app = BriefsApp(mock_source(hang, timeout=0.2))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(mock_source(hang, timeout=0.2), size=SIZE) as (app, pilot):
         assert any("No answer within" in message for message in notices(app)), notices(app)
         await pilot.press("q")
 
@@ -136,9 +130,7 @@ async def test_timeline_title_recovers_when_the_server_returns(
 ) -> None:
     """The timeline failed; another screen loads fine later: back on the timeline, it loads
     again by itself and the "⚠ Cannot reach…" subtitle is gone."""
-    app = BriefsApp(mock_source(folder_server))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(mock_source(folder_server), size=SIZE) as (app, pilot):
         await press(pilot, "enter")
         folder_server.failure = refuse
         await press(pilot, "r")
@@ -164,9 +156,7 @@ async def test_reconnecting_shows_in_the_status_bar(folder_server: FolderServer)
         return await folder_server(request)
 
     folder_server.failure = refuse
-    app = BriefsApp(mock_source(folder_server))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(mock_source(folder_server), size=SIZE) as (app, pilot):
         assert status_line(app).startswith("✗ cannot reach http://briefs.test")
         folder_server.failure = None
         app.screen.source = mock_source(slow)  # the next load waits until released
@@ -181,9 +171,7 @@ async def test_reconnecting_shows_in_the_status_bar(folder_server: FolderServer)
 
 
 async def test_r_on_the_timeline_keeps_the_cursor(folder_server: FolderServer) -> None:
-    app = BriefsApp(mock_source(folder_server))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(mock_source(folder_server), size=SIZE) as (app, pilot):
         await press(pilot, "enter", "j", "j", "j")
         events = app.screen.query_one("#events", DataTable)
         events.move_cursor(row=4)
@@ -194,9 +182,7 @@ async def test_r_on_the_timeline_keeps_the_cursor(folder_server: FolderServer) -
 
 async def test_retry_from_a_focused_filter_does_not_type(folder_server: FolderServer) -> None:
     folder_server.failure = refuse
-    app = BriefsApp(mock_source(folder_server))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(mock_source(folder_server), size=SIZE) as (app, pilot):
         assert app.screen.sub_title.endswith("Press F5 to retry.")
         await pilot.press("slash")
         folder_server.failure = None
@@ -207,9 +193,7 @@ async def test_retry_from_a_focused_filter_does_not_type(folder_server: FolderSe
 
 
 async def test_timeline_hint_names_r(folder_server: FolderServer) -> None:
-    app = BriefsApp(mock_source(folder_server))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(mock_source(folder_server), size=SIZE) as (app, pilot):
         folder_server.failure = refuse
         await press(pilot, "enter")
         assert app.screen.sub_title.endswith("Press r to retry.")
@@ -253,9 +237,7 @@ async def test_an_empty_list_after_a_failure_says_why(folder_server: FolderServe
 
 
 async def test_an_empty_filter_result_says_why(folder_server: FolderServer) -> None:
-    app = BriefsApp(mock_source(folder_server))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(mock_source(folder_server), size=SIZE) as (app, pilot):
         await pilot.press("slash", "z", "z")
         line = str(app.screen.query_one("#stories-empty", Static).content)
         assert line == "No story matches 'zz'. Esc clears the filter."

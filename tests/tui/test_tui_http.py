@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable
-from tui_support import AsgiServer, column, settle, text_of
+from tui_support import AsgiServer, column, settle, started, text_of
 
 from tui.app import BriefsApp
 from tui.screens.brief import BriefScreen
@@ -15,9 +15,7 @@ from tui.source import DataSource
 
 
 async def test_walk_through_every_screen_over_http(asgi_source: DataSource) -> None:
-    app = BriefsApp(asgi_source)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app)
+    async with started(asgi_source) as (app, pilot):
         assert column(app, "#stories", "briefs") == ["5"]
         await pilot.press("enter")
         await settle(app)

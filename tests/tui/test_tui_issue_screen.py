@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable
-from tui_support import column, press, settle, text_of
+from tui_support import column, press, settle, started, text_of
 
 from tui.app import BriefsApp
 from tui.screens.brief import BriefScreen
@@ -30,9 +30,7 @@ async def _open_issue(app: BriefsApp, pilot: Pilot[Any], issue_id: str) -> Issue
 
 
 async def test_issue_lanes_show_titles_with_the_slug_below(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app)
+    async with started(dir_source, size=(80, 24)) as (app, pilot):
         await press(pilot, "enter")
         await press(pilot, "i")
         issues = column(app, "#lanes", "issue")
@@ -43,8 +41,7 @@ async def test_issue_lanes_show_titles_with_the_slug_below(dir_source: DirSource
 
 
 async def test_enter_on_a_lane_opens_the_issue_history(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with started(dir_source) as (app, pilot):
         screen = await _open_issue(app, pilot, "putin-trump-call")
         assert screen.issue is not None
         assert "A Putin\N{EN DASH}Trump phone call on the truce" in text_of(app, "#issue-title")
@@ -66,8 +63,7 @@ async def test_enter_on_a_lane_opens_the_issue_history(dir_source: DirSource) ->
 
 
 async def test_issue_history_opens_the_brief_of_a_row(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with started(dir_source) as (app, pilot):
         screen = await _open_issue(app, pilot, "putin-trump-call")
         assert screen.issue is not None
         last = screen.issue.statuses[-1].brief
@@ -84,17 +80,14 @@ async def test_issue_notes_are_listed(dir_source: DirSource) -> None:
     noted = next(
         issue for issue in lifecycles.issues if any(point.note for point in issue.statuses)
     )
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with started(dir_source) as (app, pilot):
         await _open_issue(app, pilot, noted.issue_id)
         notes = column(app, "#history", "note")
         assert [point.note or "—" for point in noted.statuses] == notes
 
 
 async def test_an_unknown_issue_says_so(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app)
+    async with started(dir_source) as (app, pilot):
         app.push_screen(IssueScreen(dir_source, "ceasefire-2025", "no-such-issue"))
         await pilot.pause()
         await settle(app)

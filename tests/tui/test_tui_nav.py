@@ -9,7 +9,7 @@ from textual import events
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Input
 from textual.widgets._footer import FooterKey
-from tui_support import column, press, settle, steady
+from tui_support import column, press, settle, shown_brief_date, started, steady
 
 from tests.conftest import CEASEFIRE_DIR
 from tui import config
@@ -53,23 +53,15 @@ def footer_keys(app: BriefsApp) -> list[str]:
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 async def test_enter_j_j_enter_opens_the_brief_two_rows_down(size: tuple[int, int]) -> None:
     """The issue's own walk, offline on the fixture folder (``--dir fixtures/stories``)."""
-    app = BriefsApp(DirSource(FIXTURES))
-    async with app.run_test(size=size) as pilot:
-        await settle(app)
+    async with started(DirSource(FIXTURES), size=size) as (app, pilot):
         await press(pilot, "enter", "j", "j", "enter")
-        assert isinstance(app.screen, BriefScreen)
-        assert app.screen.brief is not None
-        assert app.screen.brief.as_of.isoformat() == "2025-03-14"
+        assert shown_brief_date(app) == "2025-03-14"
         await press(pilot, "escape", "j", "enter")
-        assert isinstance(app.screen, BriefScreen)
-        assert app.screen.brief is not None
-        assert app.screen.brief.as_of.isoformat() == "2025-03-18"
+        assert shown_brief_date(app) == "2025-03-18"
 
 
 async def test_motions_on_a_table_move_its_cursor(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=LARGE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=LARGE) as (app, pilot):
         await press(pilot, "enter")
         assert cursor(app, "#briefs") == 0
         await pilot.press("G")
@@ -91,9 +83,7 @@ async def test_motions_on_a_table_move_its_cursor(dir_source: DirSource) -> None
 
 
 async def test_motions_reach_issues_brief_diff_and_help(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SMALL) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SMALL) as (app, pilot):
         await press(pilot, "enter", "i")
         assert isinstance(app.screen, IssuesScreen)
         await pilot.press("j", "j")
@@ -126,9 +116,7 @@ async def test_motions_reach_issues_brief_diff_and_help(dir_source: DirSource) -
 
 
 async def test_motion_keys_typed_into_the_filter_still_type(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=LARGE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=LARGE) as (app, pilot):
         await pilot.press("slash", "j", "k", "g", "G")
         assert app.screen.query_one("#filter", Input).value == "jkgG"
         await pilot.press("ctrl+u")  # the Input's own key: delete to the start
@@ -137,9 +125,7 @@ async def test_motion_keys_typed_into_the_filter_still_type(dir_source: DirSourc
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 async def test_timeline_headline_is_on_screen(size: tuple[int, int], dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=size) as pilot:
-        await settle(app)
+    async with started(dir_source, size=size) as (app, pilot):
         await press(pilot, "enter")
         await steady(pilot)
         table = app.screen.query_one("#briefs", DataTable)
@@ -166,9 +152,7 @@ async def test_footers_lead_with_help_and_quit_at_80_columns(
         "diff": ("enter", "j", "d"),
         "issues": ("enter", "i"),
     }[path]
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SMALL) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SMALL) as (app, pilot):
         await press(pilot, *keys)
         await steady(pilot)
         shown = footer_keys(app)
@@ -180,9 +164,7 @@ async def test_footers_lead_with_help_and_quit_at_80_columns(
 
 
 async def test_the_mark_shows_in_the_timeline(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=LARGE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=LARGE) as (app, pilot):
         await press(pilot, "enter", "j", "m")
         assert column(app, "#briefs", "mark") == ["", "◉", "", "", ""]
         assert "marked 2025-03-13" in status_line(app)
@@ -197,9 +179,7 @@ async def test_the_mark_shows_in_the_timeline(dir_source: DirSource) -> None:
 
 
 async def test_the_mark_survives_a_resize_and_a_reload(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=LARGE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=LARGE) as (app, pilot):
         await press(pilot, "enter", "j", "j", "m")
         await pilot.resize_terminal(*SMALL)
         await steady(pilot)
@@ -211,9 +191,7 @@ async def test_the_mark_survives_a_resize_and_a_reload(dir_source: DirSource) ->
 
 
 async def test_status_bar_says_offline_folder_and_last_refresh(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SMALL) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SMALL) as (app, pilot):
         line = status_line(app)
         assert line.startswith("◌ offline folder ")
         assert "refreshed 09:30:00" in line
@@ -237,9 +215,7 @@ async def test_keys_are_overridable_in_the_settings_file(
     dir_source: DirSource, settings_file: Path
 ) -> None:
     _write(settings_file, '[keys]\n"timeline.diff" = "D"\n"motion.down" = "j,J"\n')
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=LARGE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=LARGE) as (app, pilot):
         await press(pilot, "enter", "J", "d")
         assert isinstance(app.screen, TimelineScreen)  # d is no longer bound
         assert cursor(app, "#briefs") == 1
@@ -273,9 +249,7 @@ async def test_a_failed_screenshot_says_where_it_tried_to_write(
     dir_source: DirSource, tmp_path: Path
 ) -> None:
     missing = tmp_path / "no" / "such" / "folder"
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SMALL) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SMALL) as (app, pilot):
         app.action_screenshot("shot.svg", str(missing))
         for _ in range(50):
             await pilot.pause(0.02)

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
-from tui_support import press, screen_text, settle, text_of
+from tui_support import press, screen_text, settle, started, text_of
 
 from tui.app import BriefsApp
 from tui.screens.party import PartyPickerScreen, PartyScreen
@@ -29,8 +29,7 @@ async def _open_russia(app: BriefsApp, pilot: Pilot[Any]) -> PartyScreen:
 
 
 async def test_party_points_list_their_conditions(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with started(dir_source, size=(80, 24)) as (app, pilot):
         await _open_russia(app, pilot)
         text = screen_text(app)
         assert "Conditions: none stated" in text  # 2025-03-11: no conditions yet
@@ -38,8 +37,7 @@ async def test_party_points_list_their_conditions(dir_source: DirSource) -> None
 
 
 async def test_party_switcher_cycles_and_picks(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with started(dir_source) as (app, pilot):
         screen = await _open_russia(app, pilot)
         parties = [party.id for party in screen.parties]
         assert parties[0] == "russia"
@@ -61,8 +59,7 @@ async def test_party_switcher_cycles_and_picks(dir_source: DirSource) -> None:
 
 
 async def test_party_point_text_hangs_under_itself(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with started(dir_source, size=(80, 24)) as (app, pilot):
         await _open_russia(app, pilot)
         when = app.screen.query(".point .when").first(Static)
         what = app.screen.query(".point .what").first(Static)

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from textual.widgets import Collapsible, DataTable, Input, OptionList
-from tui_support import column, press, screen_text, settle, text_of
+from tui_support import (
+    column,
+    open_brief_of_march_18,
+    open_diff_of_march_18,
+    press,
+    screen_text,
+    settle,
+    shown_brief_date,
+    started,
+    text_of,
+)
 
-from tui.app import BriefsApp
 from tui.screens.brief import BriefScreen
 from tui.screens.diff import DiffScreen
 from tui.screens.help import HelpScreen
@@ -19,9 +28,7 @@ SIZE = (120, 40)
 
 
 async def test_stories_lists_counts_and_filters_as_you_type(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SIZE) as (app, pilot):
         assert isinstance(app.screen, StoriesScreen)
         assert column(app, "#stories", "briefs") == ["5"]
         assert column(app, "#stories", "latest") == ["2025-03-19"]
@@ -36,9 +43,7 @@ async def test_stories_lists_counts_and_filters_as_you_type(dir_source: DirSourc
 
 
 async def test_timeline_marks_changes_and_lists_events(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SIZE) as (app, pilot):
         await press(pilot, "enter")
         dates = column(app, "#briefs", "as_of")
         assert dates[0] == "2025-03-11"
@@ -50,15 +55,11 @@ async def test_timeline_marks_changes_and_lists_events(dir_source: DirSource) ->
         assert "closed" in march_18
         assert app.screen.query_one("#events", DataTable).row_count > 5
         await press(pilot, "down", "enter")
-        assert isinstance(app.screen, BriefScreen)
-        assert app.screen.brief is not None
-        assert app.screen.brief.as_of.isoformat() == "2025-03-13"
+        assert shown_brief_date(app) == "2025-03-13"
 
 
 async def test_timeline_diffs_predecessor_and_marked_pair(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SIZE) as (app, pilot):
         await press(pilot, "enter")
         await press(pilot, "down", "down", "d")
         screen = app.screen
@@ -77,13 +78,8 @@ async def test_timeline_diffs_predecessor_and_marked_pair(dir_source: DirSource)
 
 
 async def test_diff_screen_sections_steps_and_toggles(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
-        await press(pilot, "enter")
-        await press(pilot, "down", "down", "down", "d")
-        screen = app.screen
-        assert isinstance(screen, DiffScreen)
+    async with started(dir_source, size=SIZE) as (app, pilot):
+        screen = await open_diff_of_march_18(pilot)
         issues = text_of(app, "#issues")
         assert "resolved 2025-03-18: putin-trump-call" in issues
         assert "opened 2025-03-18: energy-strike-moratorium" in issues
@@ -114,13 +110,8 @@ async def test_diff_screen_sections_steps_and_toggles(dir_source: DirSource) -> 
 
 
 async def test_brief_screen_sections_quotes_and_revisions(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
-        await press(pilot, "enter")
-        await press(pilot, "down", "down", "down", "enter")
-        screen = app.screen
-        assert isinstance(screen, BriefScreen)
+    async with started(dir_source, size=SIZE) as (app, pilot):
+        screen = await open_brief_of_march_18(pilot)
         assert screen.brief is not None
         assert screen.brief.revision == 2
         assert text_of(app, "#headline") == screen.brief.headline
@@ -151,9 +142,7 @@ async def test_brief_screen_sections_quotes_and_revisions(dir_source: DirSource)
 
 
 async def test_issue_lanes_filter_open_and_closed(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SIZE) as (app, pilot):
         await press(pilot, "enter")
         await press(pilot, "i")
         assert isinstance(app.screen, IssuesScreen)
@@ -175,9 +164,7 @@ async def test_issue_lanes_filter_open_and_closed(dir_source: DirSource) -> None
 
 
 async def test_party_picker_and_stance_history(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SIZE) as (app, pilot):
         await press(pilot, "enter")
         await pilot.press("p")
         assert isinstance(app.screen, PartyPickerScreen)
@@ -199,9 +186,7 @@ async def test_party_picker_and_stance_history(dir_source: DirSource) -> None:
 
 
 async def test_help_screen_and_palette_commands(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SIZE) as (app, pilot):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         help_text = screen_text(app)
@@ -222,9 +207,7 @@ async def test_help_screen_and_palette_commands(dir_source: DirSource) -> None:
 
 
 async def test_mouse_opens_a_story_and_a_brief(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SIZE) as (app, pilot):
         # A click on the highlighted row selects it (the first row starts highlighted); a click
         # elsewhere moves the highlight first.
         await pilot.click("#stories", offset=(3, 1))
@@ -243,9 +226,7 @@ async def test_mouse_opens_a_story_and_a_brief(dir_source: DirSource) -> None:
 
 
 async def test_theme_change_recolours_table_cells(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SIZE) as (app, pilot):
         await press(pilot, "enter")
         await press(pilot, "i")
         table = app.screen.query_one("#lanes", DataTable)
@@ -258,9 +239,7 @@ async def test_theme_change_recolours_table_cells(dir_source: DirSource) -> None
 
 
 async def test_any_two_revisions_compare_through_the_mark(dir_source: DirSource) -> None:
-    app = BriefsApp(dir_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+    async with started(dir_source, size=SIZE) as (app, pilot):
         await press(pilot, "enter")
         await pilot.press("down", "down", "enter")  # 2025-03-14, shown at revision 2
         await settle(app)

@@ -3,23 +3,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 import httpx
 from textual.app import App
 from textual.content import Content
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from service.client import BriefsClient
 from service.domain import codec
 from service.domain.files import StoryFolder
 from tests.conftest import CEASEFIRE_DIR
+from tui.app import BriefsApp
+from tui.screens.brief import BriefScreen
+from tui.screens.diff import DiffScreen
+from tui.source import DataSource
 from tui.sources.http import HttpSource
 from tui.sources.local import DirSource
 
 BASE_URL = "http://briefs.test"
+S = TypeVar("S", bound=Screen[Any])
 
 
 class AsgiServer:
@@ -106,6 +113,17 @@ async def settle(app: App[None]) -> None:
     await app.workers.wait_for_complete()
 
 
+@asynccontextmanager
+async def started(
+    source: DataSource, size: tuple[int, int] = (120, 40)
+) -> AsyncIterator[tuple[BriefsApp, Pilot[None]]]:
+    """The app over ``source`` running headless at ``size``, its first screen loaded."""
+    app = BriefsApp(source)
+    async with app.run_test(size=size) as pilot:
+        await settle(app)
+        yield app, pilot
+
+
 async def press(pilot: Pilot[Any], *keys: str) -> None:
     """Press ``keys``, then wait until the app has settled (workers done, screen painted)."""
     await pilot.press(*keys)
@@ -146,3 +164,33 @@ async def steady(pilot: Pilot[Any]) -> None:
         if not any(table._require_update_dimensions for table in pilot.app.screen.query(DataTable)):
             break
     await pilot.pause()
+
+
+def shown_brief_date(app: App[None]) -> str:
+    """The as-of date of the brief the active screen shows (it must be a `BriefScreen`)."""
+    screen = app.screen
+    assert isinstance(screen, BriefScreen)
+    assert screen.brief is not None
+    return screen.brief.as_of.isoformat()
+
+
+async def open_brief_of_march_18(pilot: Pilot[Any]) -> BriefScreen:
+    """From the story list: the ceasefire story's brief of 2025-03-18 (the timeline's 4th row)."""
+    screen = await _from_march_18(pilot, "enter", BriefScreen)
+    assert screen.brief is not None
+    assert screen.brief.as_of.isoformat() == "2025-03-18"
+    return screen
+
+
+async def open_diff_of_march_18(pilot: Pilot[Any]) -> DiffScreen:
+    """From the story list: the diff of the brief of 2025-03-18 from its predecessor."""
+    return await _from_march_18(pilot, "d", DiffScreen)
+
+
+async def _from_march_18(pilot: Pilot[Any], key: str, kind: type[S]) -> S:
+    await settle(pilot.app)
+    await press(pilot, "enter")
+    await press(pilot, "down", "down", "down", key)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen

@@ -13,10 +13,10 @@ from textual.widgets import Footer, Header, Static
 
 from service.domain.changes import BriefDiff
 from service.domain.diff import without_trivial
+from service.domain.editing import provenance as revision_provenance
 from service.domain.models import Brief, BriefRef, Issue
 from service.domain.presentation import DiffContext, counts, significance
 from tui.format import pair_label, spans
-from tui.format import provenance as revision_provenance
 from tui.screens.base import FittedFooterScreen
 from tui.source import DataSource
 from tui.widgets.diff_view import DiffView

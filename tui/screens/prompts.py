@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from service.domain.limits import MAX_CHANGE_NOTE
@@ -64,6 +65,32 @@ class PromptScreen(ModalScreen[T | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
     ]
+    FOCUS: ClassVar[type[Widget]] = Input
+    """The control that has the focus when the prompt opens."""
+    heading: str
+    """The title on the prompt's border."""
+    question: str
+    """The line above the fields."""
+    ok: str = "Save"
+    """The confirm button's label."""
+
+    def compose(self) -> ComposeResult:
+        """The question, the fields, the error line, the buttons."""
+        with Vertical(classes="prompt"):
+            yield Label(self.question, classes="prompt-question")
+            yield from self.fields()
+            yield Static(classes="prompt-error")
+            yield self.buttons(self.ok)
+
+    def fields(self) -> ComposeResult:
+        """The prompt's own inputs."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        """Title the border, hide the empty error line, focus the first control."""
+        self.query_one(".prompt").border_title = self.heading
+        self.problem(None)
+        self.query_one(self.FOCUS).focus()
 
     def action_cancel(self) -> None:
         """Close without an answer."""
@@ -133,19 +160,9 @@ class AskScreen(PromptScreen[str]):
         self.check = check
         self.ok = ok
 
-    def compose(self) -> ComposeResult:
-        """Question, box, error line, buttons."""
-        with Vertical(classes="prompt"):
-            yield Label(self.question, classes="prompt-question")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Static(classes="prompt-error")
-            yield self.buttons(self.ok)
-
-    def on_mount(self) -> None:
-        """Title the border, hide the empty error line, focus the box."""
-        self.query_one(".prompt").border_title = self.heading
-        self.problem(None)
-        self.query_one(Input).focus()
+    def fields(self) -> ComposeResult:
+        """The one box."""
+        yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
 
     def answer(self) -> str | None:
         """The text typed, if ``check`` has nothing against it."""
@@ -168,34 +185,27 @@ class IssueStatusScreen(PromptScreen[IssueStatusChange]):
     """Change one issue's status: a status list, the date (default: the latest as-of) and an
     optional resolution."""
 
+    FOCUS = Select
+    heading = "Change the issue's status"
+
     def __init__(self, issue_title: str, current: IssueStatus, on: dt.date) -> None:
         super().__init__()
-        self.issue_title = issue_title
+        self.question = issue_title
         self.current = current
         self.on = on
 
-    def compose(self) -> ComposeResult:
-        """Status, date, resolution, error line, buttons."""
-        with Vertical(classes="prompt"):
-            yield Label(self.issue_title, classes="prompt-question")
-            yield Select(
-                [(status.value, status) for status in IssueStatus],
-                value=self.current,
-                allow_blank=False,
-                id="issue-status",
-            )
-            yield Label("On (YYYY-MM-DD)")
-            yield Input(self.on.isoformat(), id="issue-on")
-            yield Label("Resolution (optional; kept when closing)")
-            yield Input(placeholder="what settled it", id="issue-resolution")
-            yield Static(classes="prompt-error")
-            yield self.buttons("Save")
-
-    def on_mount(self) -> None:
-        """Title the border, focus the status list."""
-        self.query_one(".prompt").border_title = "Change the issue's status"
-        self.problem(None)
-        self.query_one(Select).focus()
+    def fields(self) -> ComposeResult:
+        """Status, date, resolution."""
+        yield Select(
+            [(status.value, status) for status in IssueStatus],
+            value=self.current,
+            allow_blank=False,
+            id="issue-status",
+        )
+        yield Label("On (YYYY-MM-DD)")
+        yield Input(self.on.isoformat(), id="issue-on")
+        yield Label("Resolution (optional; kept when closing)")
+        yield Input(placeholder="what settled it", id="issue-resolution")
 
     def answer(self) -> IssueStatusChange | None:
         """The status, date and resolution, if the date is one."""
@@ -225,32 +235,25 @@ class StanceChange:
 class StanceScreen(PromptScreen[StanceChange]):
     """Change one party's stance: a stance list and an optional new statement."""
 
+    FOCUS = Select
+    heading = "Change the stance"
+
     def __init__(self, party_name: str, current: Stance | None, stances: Sequence[Stance]) -> None:
         super().__init__()
-        self.party_name = party_name
+        self.question = party_name
         self.current = current
         self.stances = list(stances)
 
-    def compose(self) -> ComposeResult:
-        """Stance, statement, error line, buttons."""
-        with Vertical(classes="prompt"):
-            yield Label(self.party_name, classes="prompt-question")
-            yield Select(
-                [(stance.value, stance) for stance in self.stances],
-                value=self.current if self.current is not None else self.stances[0],
-                allow_blank=False,
-                id="stance",
-            )
-            yield Label("Statement (optional; empty keeps the current one)")
-            yield Input(placeholder="what the party now says", id="stance-statement")
-            yield Static(classes="prompt-error")
-            yield self.buttons("Save")
-
-    def on_mount(self) -> None:
-        """Title the border, focus the stance list."""
-        self.query_one(".prompt").border_title = "Change the stance"
-        self.problem(None)
-        self.query_one(Select).focus()
+    def fields(self) -> ComposeResult:
+        """Stance, statement."""
+        yield Select(
+            [(stance.value, stance) for stance in self.stances],
+            value=self.current if self.current is not None else self.stances[0],
+            allow_blank=False,
+            id="stance",
+        )
+        yield Label("Statement (optional; empty keeps the current one)")
+        yield Input(placeholder="what the party now says", id="stance-statement")
 
     def answer(self) -> StanceChange | None:
         """The stance, and the statement if one was typed."""

@@ -172,11 +172,7 @@ class HttpSource:
             detail = _detail(error, "") or "the server rejected the brief"
             raise InvalidDocumentError(f"Not stored: {detail}.", problems) from None
         except BriefsClientError as error:
-            raise SourceError(
-                explain(error, self._label),
-                retryable=_retryable(error),
-                unreachable=isinstance(error, TransportError),
-            ) from None
+            raise self._source_error(error) from None
 
     async def _all_briefs(self, story_id: str) -> list[Brief]:
         return [brief async for brief in self._client.iter_briefs(story_id, page_size=200)]
@@ -185,11 +181,15 @@ class HttpSource:
         try:
             return await call
         except BriefsClientError as error:
-            raise SourceError(
-                explain(error, self._label),
-                retryable=_retryable(error),
-                unreachable=isinstance(error, TransportError),
-            ) from None
+            raise self._source_error(error) from None
+
+    def _source_error(self, error: BriefsClientError) -> SourceError:
+        """The client's error as the TUI's: explained, and whether retrying may help."""
+        return SourceError(
+            explain(error, self._label),
+            retryable=_retryable(error),
+            unreachable=isinstance(error, TransportError),
+        )
 
 
 NOT_SIGNED_IN = (

@@ -9,8 +9,9 @@ holding joined `Content` lines, so even a diff of very large briefs mounts a han
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from rich import box
@@ -92,9 +93,20 @@ class DiffView(VerticalScroll):
 
 
 class Searchable(Static):
-    """A section that ``/`` searches: its plain text, and matches drawn on request."""
+    """A section that ``/`` searches: its plain text, and matches drawn on request.
 
-    search_text: str = ""
+    The text is worked out on the first search, not on every render: most diffs are read
+    without one, and the summary's text is the whole 10,000-word summary twice over.
+    """
+
+    def __init__(self, *args: Any, search_text: Callable[[], str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._search_text = search_text
+
+    @cached_property
+    def search_text(self) -> str:
+        """The plain text a search looks in."""
+        return self._search_text()
 
     def mark(self, query: str) -> None:
         """Draw the matches of ``query`` (none for an empty query)."""
@@ -109,10 +121,12 @@ class HangingLines(Searchable):
     """Narrower than this (plus the indent) the lines wrap as usual: an indent would not fit."""
 
     def __init__(self, lines: Sequence[Content], **kwargs: Any) -> None:
-        super().__init__(Content("\n").join(lines), **kwargs)
+        super().__init__(Content("\n").join(lines), search_text=self._plain, **kwargs)
         self._lines = list(lines)
-        self.search_text = "\n".join(line.plain for line in self._lines)
         self._set_lines(self._lines)
+
+    def _plain(self) -> str:
+        return "\n".join(line.plain for line in self._lines)
 
     def mark(self, query: str) -> None:
         """Redraw the lines with the matches of ``query`` highlighted."""
@@ -178,10 +192,9 @@ class SummaryDiff(Searchable):
     """The summary's word diff: one `Content` (inline, or before and after) or, side by side,
     one table; matches are drawn in the first two, and found in all three."""
 
-    def __init__(self, body: Content | Table, *, search_text: str, **kwargs: Any) -> None:
+    def __init__(self, body: Content | Table, **kwargs: Any) -> None:
         super().__init__(body, **kwargs)
         self._body = body
-        self.search_text = search_text
 
     def mark(self, query: str) -> None:
         """Redraw with the matches of ``query`` highlighted (the side-by-side table keeps its
@@ -230,10 +243,14 @@ def _summary(section: Section, layout: _Layout) -> Static:
     where = "whole text" if full else f"{len(hunks)} {places}"
     if not full and rewritten:
         where = "rewritten"  # "1 changed place" would undersell a new text
-    old_words, new_words = side_word_diff(runs)
+
+    def search_text() -> str:
+        old_words, new_words = side_word_diff(runs)
+        return "\n".join([counted.plain, old_words.plain, new_words.plain])
+
     summary = SummaryDiff(
         body,
-        search_text="\n".join([counted.plain, old_words.plain, new_words.plain]),
+        search_text=search_text,
         id=section.key,
         classes="section sides" if layout.side_by_side else "section",
     )

@@ -39,33 +39,41 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _UNTIL = r"(?:\s*(?:-|–|—|to|and|through|until)\s*(?P<until>[0-3]?\d)(?:st|nd|rd|th)?)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_ON = r"(?:\b[Oo]n\s+)?"
-_WEEKDAY_PREFIX = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
 _COUNT = (
     r"(?P<count>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|a\s+couple\s+of|a\s+few|several)"
 )
 _UNIT = r"(?P<unit>days?|weeks?|months?|years?)"
 
+# What may stand before a mention and belongs to it, matched backwards from the mention's
+# start (a leading optional group would make every pattern try every position of the text).
+_WEEKDAY_BEFORE = r"(?:\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+ON_BEFORE = re.compile(r"(?:\b[Oo]n\s+)?\Z")
+DAY_BEFORE = re.compile(r"(?:\b[Oo]n\s+)?" + _WEEKDAY_BEFORE + r"\Z")
+MODIFIER_BEFORE = re.compile(
+    r"(?:\b(?P<modifier>[Ll]ast|[Nn]ext|[Tt]his\s+coming|[Tt]his\s+past|[Cc]oming)\s+"
+    r"|\b(?:[Ee]arly|[Ll]ate|[Ll]ater)\s+[Oo]n\s+|\b[Oo]n\s+)?\Z"
+)
+
 PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
-    (Kind.ISO, re.compile(_ON + r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
+    (Kind.ISO, re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
     (
         Kind.NUMERIC,
         re.compile(
-            _ON + r"\b(?P<first>\d{1,2})(?P<sep>[./])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4})\b"
+            r"\b(?P<first>\d{1,2})(?P<sep>[./])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4})\b"
         ),
     ),
     (
         Kind.MONTH_DAY,
         re.compile(
-            _ON + _WEEKDAY_PREFIX + r"\b" + _MONTH + r"\s+" + _DAY + _UNTIL + r"\b(?!:)"
+            r"\b" + _MONTH + r"\s+" + _DAY + _UNTIL + r"\b(?!:)"
             r"(?:,?\s+" + _YEAR + r"\b)?"
         ),
     ),
     (
         Kind.DAY_MONTH,
         re.compile(
-            _ON + _WEEKDAY_PREFIX + r"\b(?:the\s+)?"
+            r"\b(?:the\s+)?"
             r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
             r"(?:\s*(?:-|–|—|to|and)\s*(?P<until>[0-3]?\d)(?:st|nd|rd|th)?)?"
             r"\s+(?:of\s+)?" + _MONTH + r"\b(?:,?\s+" + _YEAR + r"\b)?"
@@ -98,12 +106,7 @@ PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ),
     (
         Kind.WEEKDAY,
-        re.compile(
-            r"(?:\b(?:(?P<modifier>[Ll]ast|[Nn]ext|[Tt]his\s+coming|[Tt]his\s+past|[Cc]oming)\s+"
-            r"|(?:[Ee]arly|[Ll]ate|[Ll]ater)\s+[Oo]n\s+|[Oo]n\s+))?\b"
-            + _WEEKDAY
-            + r"(?:\s+(?:morning|afternoon|evening|night))?\b"
-        ),
+        re.compile(r"\b" + _WEEKDAY + r"(?:\s+(?:morning|afternoon|evening|night))?\b"),
     ),
     # "from Sunday to Monday" is one span of whole days; "from Saturday evening through
     # Sunday" starts at a time of day, so it stays two mentions (the second counts on from the
@@ -119,8 +122,8 @@ PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         Kind.RELATIVE_DAY,
         re.compile(
             r"\b(?P<word>(?:[Tt]he\s+day\s+(?:before|after)\s+(?:yesterday|tomorrow))"
-            r"|(?:[Ee]arlier|[Ll]ater)\s+today|[Tt]oday(?:['’]s)?|[Tt]onight(?:['’]s)?"
-            r"|[Yy]esterday(?:['’]s)?|[Tt]omorrow(?:['’]s)?|[Ll]ast\s+night(?:['’]s)?"
+            r"|(?:[Ee]arlier|[Ll]ater)\s+today|[Tt]oday(?:['’ʼ]s)?|[Tt]onight(?:['’ʼ]s)?"
+            r"|[Yy]esterday(?:['’ʼ]s)?|[Tt]omorrow(?:['’ʼ]s)?|[Ll]ast\s+night(?:['’ʼ]s)?"
             r"|[Tt]his\s+(?:morning|afternoon|evening)"
             r"|(?:a|one)\s+day\s+(?:earlier|later|before|after)"
             r"|the\s+(?:day\s+before|day\s+after|previous\s+day|next\s+day|following\s+day|eve)"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from service.domain.extract.clauses import Kind, Sentence, Token, sentences
+from service.domain.extract.clauses import Kind, Sentence, Token, lower_at, sentences
 from service.domain.extract.cues import Cue, CueKind, find_cues
 from service.domain.extract.documents import with_issuers
 from service.domain.extract.mentions import (
@@ -88,7 +88,7 @@ def _read_sentence(
     if not attributed and _dateline_end(tokens) == 0:
         first_quote = next((i for i, t in enumerate(tokens) if t.kind is Kind.QUOTE), len(tokens))
         mention = subject(named, 0, first_quote) or _passive_agent(tokens, named)
-        if named and _lower(tokens, named[0].end) == ":" and first_quote < len(tokens):
+        if named and lower_at(tokens, named[0].end) == ":" and first_quote < len(tokens):
             mention = named[0]  # a headline's "Ukraine: Talks … ‘constructive’"
             label = resolver.resolve(mention, tokens[mention.first].start)
         lone = mention is not None and mention.kind is MentionKind.PERSON
@@ -145,11 +145,11 @@ def _speaker_mention(
         found = subject(named, lo, hi) or next(iter(within(named, lo, hi)), None)
         return found, False
     start = _clause_start(tokens, cue, before)
-    if start > 0 and tokens[start - 1].lower == "with":  # "…, with the Kremlin saying"
-        after_with = [m for m in within(named, start, cue.first) if m.kind in SPEAKING_KINDS]
-        if after_with:
-            return after_with[0], False
-    found = _after_last_comma(tokens, named, start, cue.first) or subject(named, start, cue.first)
+    found = (
+        _after_with(tokens, named, start, cue.first)
+        or _after_last_comma(tokens, named, start, cue.first)
+        or subject(named, start, cue.first)
+    )
     if found is not None:
         return found, False
     if start == cue.first and _after_quote(tokens, cue.first):
@@ -158,7 +158,24 @@ def _speaker_mention(
             return after, True
     if before:
         return None, False
+    if cue.first == 0:
+        # an opening participle ("Saying Russia had “…”, Putin urged"): the main clause's
+        # subject speaks, after the comma that closes the participle's own clause
+        comma = participle_clause_end(tokens, cue)
+        return subject(named, comma + 1, len(tokens)) if comma else None, False
     return subject(named, 0, cue.first), False
+
+
+def participle_clause_end(tokens: list[Token], cue: Cue) -> int | None:
+    """The comma closing an opening participle's clause ("Saying …, Putin urged")."""
+    return next((i for i in range(cue.last + 1, len(tokens)) if tokens[i].text == ","), None)
+
+
+def _after_with(tokens: list[Token], named: list[Mention], lo: int, hi: int) -> Mention | None:
+    """ "…, with the Kremlin saying": the subject right after "with"."""
+    if lo == 0 or tokens[lo - 1].lower != "with":
+        return None
+    return next((m for m in within(named, lo, hi) if m.kind in SPEAKING_KINDS), None)
 
 
 def _after_last_comma(
@@ -195,7 +212,7 @@ def _clause_start(tokens: list[Token], cue: Cue, before: list[Attributed]) -> in
         if participle and token.lower == "with":  # "…, with the Kremlin saying"
             return index + 1
         if token.text == "," and (
-            index == cue.first - 1 or _lower(tokens, index + 1) in _CONJUNCTIONS
+            index == cue.first - 1 or lower_at(tokens, index + 1) in _CONJUNCTIONS
         ):
             return index + 1
         index -= 1
@@ -207,7 +224,3 @@ def _after_quote(tokens: list[Token], index: int) -> bool:
     while probe >= 0 and tokens[probe].kind is Kind.PUNCT and tokens[probe].text in ",—–-":
         probe -= 1
     return probe >= 0 and tokens[probe].kind is Kind.QUOTE
-
-
-def _lower(tokens: list[Token], index: int) -> str:
-    return tokens[index].lower if 0 <= index < len(tokens) else ""

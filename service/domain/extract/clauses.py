@@ -13,18 +13,12 @@ from bisect import bisect_left
 from enum import Enum
 from typing import NamedTuple
 
-from service.domain.extract.lexicon import VERB_FORMS, words
+from service.domain.extract.lexicon import VERB_FORMS
 from service.domain.extract.quotemarks import QuoteSpan
+from service.domain.extract.sentences import append_trimmed, is_abbreviation
 
-_ABBREVIATIONS = words(
-    """
-    mr mrs ms dr prof gen col lt sgt capt adm gov sen rep st jr sr vs no jan feb mar apr jun jul
-    aug sep sept oct nov dec inc ltd co corp dept approx u.s u.k u.n e.u a.m p.m
-    """
-)
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|\n")
 _WORD = re.compile(r"[^\W\d_]+")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _TOKEN = re.compile(
     r"(?P<word>(?:[A-Z]\.){2,}|[^\W\d_](?:[\w’'\-.]*[^\W_])?[’']?)"
     r"|(?P<number>\d(?:[\d.,:/\-]*\d)?[^\W\d_]*)"
@@ -80,6 +74,11 @@ class Sentence(NamedTuple):
     paragraph: int
 
 
+def lower_at(tokens: list[Token], index: int) -> str:
+    """``tokens[index].lower``, or ``""`` past either end."""
+    return tokens[index].lower if 0 <= index < len(tokens) else ""
+
+
 def strip_possessive(word: str) -> str:
     """``Zelensky’s`` → ``Zelensky``; ``leaders’`` → ``leaders``."""
     if word[-2:] in _POSSESSIVE_ENDINGS:
@@ -118,15 +117,15 @@ def _sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]
     for match in _BOUNDARY.finditer(text):
         stop = match.end()
         if match.group() != "\n" and (
-            _is_abbreviation(text, match.start())
+            is_abbreviation(text, match.start())
             or _continues_lower(text, stop)
             or _inside(quotes, starts, stop)
             or _attribution_follows(text, match.group(), stop)
         ):
             continue
-        _append(text, start, stop, spans)
+        append_trimmed(text, start, stop, spans)
         start = stop
-    _append(text, start, len(text), spans)
+    append_trimmed(text, start, len(text), spans)
     return spans
 
 
@@ -149,23 +148,6 @@ def _continues_lower(text: str, stop: int) -> bool:
     """A stop followed by a lower-case word ends no sentence ("the U.S. could")."""
     rest = text[stop : stop + 3].lstrip(" \t")
     return bool(rest) and rest[0].islower()
-
-
-def _is_abbreviation(text: str, stop: int) -> bool:
-    word = _WORD_BEFORE.search(text, max(0, stop - 12), stop)
-    if word is None:
-        return False
-    token = word.group(1).lower().rstrip(".")
-    return token in _ABBREVIATIONS or (len(token) == 1 and text[word.start()].isupper())
-
-
-def _append(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        spans.append((start, end))
 
 
 def _tokens(text: str, start: int, end: int, quotes: list[QuoteSpan]) -> list[Token]:

@@ -17,7 +17,13 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from service.domain.extract._date_patterns import PATTERNS, Kind
+from service.domain.extract._date_patterns import (
+    DAY_BEFORE,
+    MODIFIER_BEFORE,
+    ON_BEFORE,
+    PATTERNS,
+    Kind,
+)
 from service.domain.extract.models import DateMention
 from service.domain.extract.sentences import sentence_at, sentence_spans
 from service.domain.extract.tense import Tense, tense_near
@@ -72,19 +78,26 @@ _NUMBERS = {
 
 def find_dates(text: str, published: dt.date) -> list[DateMention]:
     """Every dated mention of ``text`` in text order, each resolved against ``published``."""
-    found: list[tuple[int, int, Kind, re.Match[str]]] = []
+    found: list[tuple[int, int, Kind, dict[str, str]]] = []
     for kind, pattern in PATTERNS:
         for match in pattern.finditer(text):
             # A pattern may need context its mention leaves out ("in 2024"): group ``m``.
             start, end = match.span("m") if "m" in pattern.groupindex else match.span()
-            found.append((start, end, kind, match))
+            groups = {key: value for key, value in match.groupdict().items() if value}
+            before = _BEFORE.get(kind)
+            if before is not None:
+                prefix = before.search(text, max(0, start - 40), start)
+                if prefix is not None:
+                    start = prefix.start()
+                    groups.update({k: v for k, v in prefix.groupdict().items() if v})
+            found.append((start, end, kind, groups))
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     sentences = sentence_spans(text)
     mentions: list[DateMention] = []
     anchor = published
     last_end = -1
     previous: DateMention | None = None
-    for start, end, kind, match in found:
+    for start, end, kind, groups in found:
         if start < last_end:
             continue
         last_end = end
@@ -92,7 +105,7 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
         opened = _range_opened(text, previous, start) if kind is Kind.WEEKDAY else None
         if opened is not None:
             # "from Saturday evening through Sunday": the Sunday after that Saturday.
-            value: str | None = _on_or_after(opened, match.group("weekday"), strictly=True)
+            value: str | None = _on_or_after(opened, groups["weekday"], strictly=True)
             previous = DateMention(mention=text[start:end], value=value, start=start, end=end)
             mentions.append(previous)
             continue
@@ -106,7 +119,7 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
         ) -> Tense | None:
             return tense_near(text, sentence, start, end, within=within, speech=speech)
 
-        value = _resolve(kind, match, published, anchor, tense)
+        value = _resolve(kind, groups, published, anchor, tense)
         if value is not None and len(value) == 10:
             anchor = dt.date.fromisoformat(value)
         previous = DateMention(mention=text[start:end], value=value, start=start, end=end)
@@ -114,6 +127,13 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
     return mentions
 
 
+_BEFORE = {
+    Kind.ISO: ON_BEFORE,
+    Kind.NUMERIC: ON_BEFORE,
+    Kind.MONTH_DAY: DAY_BEFORE,
+    Kind.DAY_MONTH: DAY_BEFORE,
+    Kind.WEEKDAY: MODIFIER_BEFORE,
+}
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|through|until|till|and|or)\s*")
 
 
@@ -135,12 +155,11 @@ def _on_or_after(day: dt.date, weekday: str, *, strictly: bool = False) -> str:
 
 def _resolve(  # noqa: PLR0911 - one return per family of mention reads best as one match
     kind: Kind,
-    match: re.Match[str],
+    groups: dict[str, str],
     published: dt.date,
     anchor: dt.date,
     tense: TenseOf,
 ) -> str | None:
-    groups = {key: value for key, value in match.groupdict().items() if value is not None}
     match kind:
         case Kind.ISO:
             return _day(int(groups["year"]), int(groups["month"]), int(groups["day"]))
@@ -236,7 +255,7 @@ def _weekday_range(groups: dict[str, str], published: dt.date, tense: TenseOf) -
 
 
 def _relative_day(word: str, published: dt.date, anchor: dt.date) -> str:
-    word = " ".join(word.replace("’", "'").split())
+    word = " ".join(word.replace("’", "'").replace("ʼ", "'").split())
     offsets = {
         "today": 0,
         "tonight": 0,

@@ -10,6 +10,7 @@ from cue words: still to be decided is ``open``, a date set is ``scheduled``, a 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from functools import lru_cache
@@ -26,14 +27,13 @@ _STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|has not|have not|hasn['’]t|haven['’]t|remains? (?:unclear|open|unresolved)"
             r"|unresolved|to be (?:determined|decided|set)|might be|may be|could be|would need"
             r"|needs? to|needed|necessary|still|awaiting|waiting|once)\b",
-            re.IGNORECASE,
         ),
     ),
-    ("disputed", re.compile(r"\b(?:denied|denies|disputed|disputes|rejected|dismissed)\b", re.I)),
-    ("scheduled", re.compile(r"\b(?:scheduled|set for|will take place|is due|are due)\b", re.I)),
+    ("disputed", re.compile(r"\b(?:denied|denies|disputed|disputes|rejected|dismissed)\b")),
+    ("scheduled", re.compile(r"\b(?:scheduled|set for|will take place|is due|are due)\b")),
     (
         "resolved",
-        re.compile(r"\b(?:took place|was held|were held|signed|concluded|agreed to|ended)\b", re.I),
+        re.compile(r"\b(?:took place|was held|were held|signed|concluded|agreed to|ended)\b"),
     ),
 )
 
@@ -45,32 +45,56 @@ def find_issue_hints(text: str, registry: Registry) -> list[IssueHint]:
     spread = Counter(
         word for entry in registry.issues for word in {k.lower() for k in entry.keywords}
     )
+    spans = sentence_spans(text)
+    starts = [start for start, _ in spans]
+    lowered = text.lower()  # lower() keeps offsets for the scripts news is written in
+    if len(lowered) != len(text):
+        lowered = "".join(char.lower()[:1] or char for char in text)
+    bearing: set[tuple[int, int]] = set()  # (sentence index, issue index)
+    for number, entry in enumerate(registry.issues):
+        for index in _bearing_sentences(entry, lowered, starts, spread):
+            bearing.add((index, number))
     hints: list[IssueHint] = []
-    for start, end in sentence_spans(text):
+    statuses: dict[int, str | None] = {}
+    for index, number in sorted(bearing):
+        start, end = spans[index]
         sentence = text[start:end]
-        lowered = sentence.lower()
-        for entry in registry.issues:
-            if _bears_on(entry, lowered, spread):
-                hints.append(
-                    IssueHint(
-                        issue_id=entry.issue_id,
-                        sentence=sentence,
-                        status=_status(sentence),
-                        start=start,
-                        end=end,
-                    )
-                )
+        if index not in statuses:
+            statuses[index] = _status(lowered[start:end])
+        hints.append(
+            IssueHint(
+                issue_id=registry.issues[number].issue_id,
+                sentence=sentence,
+                status=statuses[index],
+                start=start,
+                end=end,
+            )
+        )
     return hints
 
 
-def _bears_on(entry: IssueKeywords, lowered: str, spread: Counter[str]) -> bool:
-    if any(phrase.lower() in lowered for phrase in entry.phrases):
-        return True
+def _bearing_sentences(
+    entry: IssueKeywords, lowered: str, starts: list[int], spread: Counter[str]
+) -> set[int]:
+    """The indices of the sentences bearing on ``entry``: one scan of the text per issue."""
+    found: set[int] = set()
+    for phrase in (phrase.lower() for phrase in entry.phrases if phrase):
+        at = lowered.find(phrase)
+        while at != -1:
+            found.add(bisect.bisect_right(starts, at) - 1)
+            at = lowered.find(phrase, at + 1)
     pattern = _keywords_pattern(tuple(entry.keywords))
     if pattern is None:
-        return False
-    matched = {match.group(1) for match in pattern.finditer(lowered)}
-    return len(matched) >= 2 and any(spread[keyword] == 1 for keyword in matched)
+        return found
+    matched: dict[int, set[str]] = {}
+    for match in pattern.finditer(lowered):
+        matched.setdefault(bisect.bisect_right(starts, match.start()) - 1, set()).add(
+            match.group(1)
+        )
+    for index, keywords in matched.items():
+        if len(keywords) >= 2 and any(spread[keyword] == 1 for keyword in keywords):
+            found.add(index)
+    return {index for index in found if index >= 0}
 
 
 @lru_cache(maxsize=1024)
@@ -82,8 +106,9 @@ def _keywords_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"\b(" + "|".join(re.escape(keyword) for keyword in lowered) + ")")
 
 
-def _status(sentence: str) -> str | None:
+def _status(lowered: str) -> str | None:
+    """The status the (lower-cased) sentence's cue words suggest, in `_STATUS_CUES` order."""
     for status, pattern in _STATUS_CUES:
-        if pattern.search(sentence):
+        if pattern.search(lowered):
             return status
     return None

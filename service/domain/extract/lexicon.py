@@ -69,7 +69,8 @@ BODY_WORDS = words(
     republic corporation company group channel network tv television radio reuters afp ap bbc
     cnn tass interfax ria xinhua bloomberg guardian telegraph journal statement declaration
     communique communiqué report readout letter document memo agreement spokesman's pentagon
-    nato un eu delegation team side headquarters secretariat mission
+    nato un eu delegation team side headquarters secretariat mission paper newspaper
+    broadcaster outlet magazine website portal
     """
 )
 
@@ -83,8 +84,6 @@ DOCUMENT_WORDS = words(
 
 PERSON_PRONOUNS = frozenset(["he", "she"])
 GROUP_PRONOUNS = frozenset(["they", "we"])
-THING_PRONOUNS = frozenset(["it"])
-FIRST_PERSON = frozenset(["i", "we"])
 
 # Capitalised words that start no name: weekdays, months, sentence openers.
 NOT_NAME_WORDS = words(

@@ -87,9 +87,32 @@ def mentions(tokens: list[Token], lo: int = 0, hi: int | None = None) -> list[Me
         if mention is None:
             index += 1
             continue
+        if mention.possessive:
+            mention = _owned(tokens, mention, hi)
         found.append(_marked(tokens, mention, found, lo))
         index = mention.end
     return _coordinated(tokens, found)
+
+
+def _owned(tokens: list[Token], owner: Mention, hi: int) -> Mention:
+    """ "Zelensky’s office" is a body, "Putin’s spokesman" someone described by the owner's
+    title, when no name follows ("Putin’s spokesman Dmitry Peskov" is Peskov)."""
+    end = owner.end
+    while end < min(hi, owner.end + 3) and tokens[end].kind is Kind.WORD:
+        token = tokens[end]
+        if token.is_capitalised or token.lower in PHRASE_STOPS or token.text in VERB_FORMS:
+            return owner
+        end += 1
+        head = token.lower
+        if head in BODY_WORDS or head in ROLE_GROUPS or head in TITLE_WORDS:
+            named_next = end < hi and tokens[end].is_capitalised
+            apposed = end + 1 < hi and tokens[end].text == "," and tokens[end + 1].is_capitalised
+            if named_next or apposed or head in TITLE_MODIFIERS:
+                return owner  # "…’s top aide, Andriy Yermak": the name is the mention
+            kind = MentionKind.BODY if head in BODY_WORDS else MentionKind.PERSON
+            name = " ".join(t.text for t in tokens[owner.first : end])
+            return owner._replace(kind=kind, name=name, end=end, possessive=False, members=())
+    return owner
 
 
 def within(found: list[Mention], lo: int, hi: int) -> list[Mention]:

@@ -21,9 +21,10 @@ def find_parties(text: str, registry: Registry) -> list[PartyMention]:
         pattern = _pattern(tuple(entry.names))
         if pattern is None:
             continue
-        found.extend(
-            (match.start(), match.end(), entry.party_id) for match in pattern.finditer(text)
-        )
+        for match in pattern.finditer(text):
+            the = _THE_BEFORE.search(text, max(0, match.start() - 5), match.start())
+            start = the.start() if the is not None else match.start()
+            found.append((start, match.end(), entry.party_id))
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     mentions: list[PartyMention] = []
     last_end = -1
@@ -37,6 +38,11 @@ def find_parties(text: str, registry: Registry) -> list[PartyMention]:
     return mentions
 
 
+# "the" before a name belongs to the mention ("the Kremlin"); looked for backwards, as a
+# leading optional group would make the alternation be tried at every position.
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+\Z")
+
+
 @lru_cache(maxsize=256)
 def _pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     """One alternation per party, longest names first; compiled once per set of names."""
@@ -44,4 +50,4 @@ def _pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     if not escaped:
         return None
     # A name ending in a dot ("U.S.") cannot end on a word boundary.
-    return re.compile(r"(?:\b[Tt]he\s+)?(?<![\w.])(?:" + "|".join(escaped) + r")(?:['’]s)?(?![\w])")
+    return re.compile(r"(?<![\w.])(?:" + "|".join(escaped) + r")(?:['’ʼ]s)?(?![\w])")

@@ -4,10 +4,12 @@ A quote takes the attribution right after it (``“…,” Rubio told reporters`
 Trump``, ``“…,” according to the statement``); else the one after a later quote of the same
 sentence with no cue between them (``thanked Trump “…” in Jeddah … “…,” according to the
 statement``); else the nearest cue before it in its sentence (``Peskov stated that Putin expressed
-“cautious optimism”``, split quotes' second half); else the first cue after it. A quote that opens
-a sentence of its own continues the speaker of the quote before it in the paragraph (or of the
-quote that ran on from the previous paragraph). A quote with no attribution that echoes an
-attributed one (a subhead repeating a phrase) takes that one's speaker, with no cue.
+“cautious optimism”``, split quotes' second half; after a colon, only a cue of the clause before
+the colon); else the first cue after it; else the speaker a headline names before a colon
+(``Ukraine: Talks … ‘constructive’``). A quote that opens a sentence of its own continues the
+speaker and cue of the quote before it in the paragraph; one standing in the next paragraph keeps
+the speaker with no cue written. A quote with no attribution that echoes an attributed one (a
+subhead repeating a phrase) takes that one's speaker, with no cue.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from service.domain.extract.attribution import Attributed, Reading, read
+from service.domain.extract.attribution import Attributed, Reading, participle_clause_end, read
 from service.domain.extract.clauses import Kind, Token
 from service.domain.extract.cues import CueKind
 from service.domain.extract.indirect import find_indirect
@@ -47,9 +49,8 @@ def find_quotes(text: str) -> list[ExtractedQuote]:
     for reading in article.readings:
         sentence = reading.sentence
         quote_tokens = [i for i, t in enumerate(sentence.tokens) if t.kind is Kind.QUOTE]
-        spans = {q.start - 1 if q.start > 0 else q.start: q for q in sentence.quotes}
         for position, index in enumerate(quote_tokens):
-            quote = _span_of(spans, sentence.tokens[index], sentence.quotes)
+            quote = _span_of(sentence.tokens[index], sentence.quotes)
             if quote is None:
                 continue
             attribution = _attribution(text, reading, quote_tokens, position)
@@ -62,19 +63,23 @@ def find_quotes(text: str) -> list[ExtractedQuote]:
     return _filled(text, found)
 
 
-def _span_of(
-    spans: dict[int, QuoteSpan], token: Token, quotes: list[QuoteSpan]
-) -> QuoteSpan | None:
+def _span_of(token: Token, quotes: list[QuoteSpan]) -> QuoteSpan | None:
+    """The quote a ``QUOTE`` token opens (the token holds the opening mark; a quote running over
+    several sentences is counted once, where it opens)."""
     for quote in quotes:
-        if token.start <= quote.start <= token.end and quote.end <= token.end:
+        if token.start <= quote.start <= token.start + 1:
             return quote
-    return spans.get(token.start)
+    return None
 
 
 def _attribution(
     text: str, reading: Reading, quote_tokens: list[int], position: int
 ) -> Attributed | None:
     index = quote_tokens[position]
+    tokens = reading.sentence.tokens
+    governing = _governing(reading, index)
+    if governing is not None:
+        return governing
     after = _post(text, reading, index)
     if after is not None:
         return after
@@ -84,7 +89,6 @@ def _attribution(
         after = _post(text, reading, later)
         if after is not None:
             return after
-    tokens = reading.sentence.tokens
     floor = -1
     if index > 0 and tokens[index - 1].text == ":":
         # "…, prompting Trump to issue a directive to Putin: “…”": a quote after a colon is
@@ -97,6 +101,22 @@ def _attribution(
         return None
     following = [a for a in reading.cues if a.cue.first > index]
     return following[0] if following else None
+
+
+def _governing(reading: Reading, index: int) -> Attributed | None:
+    """The cue standing right before a quote ("Saying “…”, Zelensky urged", "said: “…”"), or
+    an opening participle whose clause holds it ("Saying Russia had the “upper hand”, …")."""
+    tokens = reading.sentence.tokens
+    opening = reading.cues[0] if reading.cues and reading.cues[0].cue.first == 0 else None
+    if opening is not None and tokens[0].lower.endswith("ing"):
+        comma = participle_clause_end(tokens, opening.cue)
+        if comma is not None and opening.cue.last < index < comma:
+            return opening
+    for attributed in reading.cues:
+        gap = tokens[attributed.cue.last + 1 : index]
+        if attributed.cue.last < index and (not gap or [t.text for t in gap] == [":"]):
+            return attributed
+    return None
 
 
 def _post(text: str, reading: Reading, index: int) -> Attributed | None:

@@ -9,6 +9,7 @@ ends one (headlines and datelines stand on lines of their own).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ABBREVIATIONS = frozenset(
     [
@@ -65,15 +66,20 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` of each sentence of ``text``, white space trimmed, in text order."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=8)  # dates, issue hints and the draft all split the same article
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        if match.group() != "\n" and _is_abbreviation(text, match.start()):
+        if match.group() != "\n" and is_abbreviation(text, match.start()):
             continue
-        _append(text, start, match.end(), spans)
+        append_trimmed(text, start, match.end(), spans)
         start = match.end()
-    _append(text, start, len(text), spans)
-    return spans
+    append_trimmed(text, start, len(text), spans)
+    return tuple(spans)
 
 
 def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
@@ -86,7 +92,8 @@ def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
     return found
 
 
-def _is_abbreviation(text: str, stop: int) -> bool:
+def is_abbreviation(text: str, stop: int) -> bool:
+    """Whether the stop at ``stop`` ends an abbreviation ("Mr.", "U.S.") or an initial."""
     word = _WORD_BEFORE.search(text, max(0, stop - 12), stop)
     if word is None:
         return False
@@ -95,7 +102,8 @@ def _is_abbreviation(text: str, stop: int) -> bool:
     return token in _ABBREVIATIONS or (len(token) == 1 and text[word.start()].isupper())
 
 
-def _append(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+def append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    """Append ``(start, end)`` to ``spans`` with white space trimmed, unless nothing is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

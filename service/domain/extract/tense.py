@@ -30,6 +30,7 @@ _PAST = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\S+")
+_PASSIVE = re.compile(r"\b(?:be|been|being)\s+\Z", re.IGNORECASE)
 _SPEECH = frozenset({"said", "says", "told", "announced", "stated", "added", "wrote", "posted"})
 
 
@@ -57,6 +58,10 @@ def tense_near(
             distance = len(_WORD.findall(gap))
             if distance > within or (not speech and match.group().lower() in _SPEECH):
                 continue
+            if tense is Tense.PAST and _PASSIVE.search(
+                text, max(0, match.start() - 8), match.start()
+            ):
+                continue  # "will be held": the participle of a passive says no tense
             candidate = (distance, rank, tense)
             if best is None or candidate[:2] < best[:2]:
                 best = candidate

@@ -164,3 +164,41 @@ def test_a_description_with_another_nationality_is_not_the_last_person() -> None
         "The Hungarian prime minister said the port was “a model”."
     )
     assert [q.speaker for q in find_quotes(text)] == [None]
+
+
+def test_a_quote_over_several_paragraphs_is_one_quote_where_it_opens() -> None:
+    text = (
+        'Mayor Anna Berg spoke on Sunday.\n\nQuote: "We start with the harbour.\n\n'
+        'Then the bridge."'
+    )
+    assert attributed(text) == [
+        ("We start with the harbour.\n\nThen the bridge.", "Anna Berg", "Quote")
+    ]
+
+
+def test_an_opening_participle_governs_its_quote() -> None:
+    text = "Saying “the port is open”, Tomas Lind urged the crews to return."
+    assert attributed(text) == [("the port is open", "Tomas Lind", "Saying")]
+
+
+def test_an_owners_office_or_aide_without_a_name() -> None:
+    office = "Mayor Anna Berg’s office said the bridge was “safe”."
+    assert [q.speaker for q in find_quotes(office)] == ["Mayor Anna Berg’s office"]
+    aide = "Anna Berg’s spokesman said the bridge was “safe”."
+    assert [q.speaker for q in find_quotes(aide)] == ["Anna Berg’s spokesman"]
+
+
+def test_an_owners_aide_with_a_name_is_the_name() -> None:
+    apposed = "Anna Berg’s top aide, Tomas Lind, said the bridge was “safe”."
+    assert [q.speaker for q in find_quotes(apposed)] == ["Tomas Lind"]
+    titled = "Anna Berg’s spokesman Tomas Lind said the bridge was “safe”."
+    assert [q.speaker for q in find_quotes(titled)] == ["Tomas Lind"]
+
+
+def test_a_newspaper_speaks_as_a_body() -> None:
+    assert [q.speaker for q in find_quotes("The port was “busy”, the paper said.")] == ["paper"]
+
+
+def test_an_opening_participles_own_clause_holds_no_speaker() -> None:
+    text = "Saying harbour crews had the “upper hand”, Mayor Anna Berg thanked them."
+    assert attributed(text) == [("upper hand", "Anna Berg", "Saying")]
