@@ -69,6 +69,30 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     in ninjs exports. Unset: the base URL of each request."""
     feed_page_size: Annotated[int, msgspec.Meta(ge=1, le=500)] = 25
     """Entries per page of the Atom feeds; older entries are on the ``next`` pages."""
+    stream_heartbeat_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 15.0
+    """Seconds between the heartbeat comments of an idle change stream (so proxies keep it)."""
+    stream_queue_size: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 256
+    """Changes queued per change stream; a client that falls further behind is disconnected."""
+    webhook_delivery: bool = True
+    """Run the webhook deliverer in this process (false: it only serves the API; another
+    process or replica sharing the database delivers)."""
+    webhook_allow_hosts: tuple[str, ...] = ()
+    """Webhook target hosts (names or IP addresses, comma-separated, matched exactly) allowed
+    even though they resolve to a loopback, private, link-local or otherwise internal address,
+    which are refused by default."""
+    webhook_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=120)] = 10.0
+    """How long one webhook delivery may take (connect, send, response); then it is retried."""
+    webhook_max_attempts: Annotated[int, msgspec.Meta(ge=1, le=30)] = 8
+    """Attempts at each change before the endpoint gives up on it and moves on."""
+    webhook_retry_base_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 5.0
+    """The first retry's delay; each later one doubles it (at most six hours), with jitter."""
+    webhook_disable_after_failures: Annotated[int, msgspec.Meta(ge=1)] = 10
+    """Changes given up on in a row after which an endpoint is disabled."""
+    webhook_disable_after_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5 * 86400.0
+    """How long an endpoint may fail without a success before it is disabled (default 5 days)."""
+    webhook_poll_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 5.0
+    """How often the deliverer looks for work without a wake-up (changes on other replicas of
+    SQLite, retries due on other replicas)."""
 
     @property
     def is_postgres(self) -> bool:
@@ -82,6 +106,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
 
 
 _TRUE = {"1", "true", "yes", "on"}
+_LISTS = {"cors_origins", "webhook_allow_hosts"}
+"""The settings given as comma-separated lists."""
 _FALSE = {"0", "false", "no", "off"}
 
 
@@ -117,8 +143,8 @@ def _parse(name: str, value: str) -> object:
         if lowered in _FALSE:
             return False
         raise ConfigError(f"{ENV_PREFIX}{name.upper()}: expected true or false, got {value!r}")
-    if name == "cors_origins":
-        return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+    if name in _LISTS:
+        return tuple(item.strip() for item in value.split(",") if item.strip())
     return value
 
 

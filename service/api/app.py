@@ -36,10 +36,12 @@ from litestar.openapi.spec import Components, Schema, SecurityScheme
 from litestar.types import ASGIApp
 
 from service.api import auth, bodies, checks, contract, deps, errors, fastpath
+from service.api.broadcast import ChangeBroadcaster
 from service.api.cache import ResponseCache
 from service.api.head import HeadAsGet
 from service.api.routes import (
     briefs,
+    changes,
     diffs,
     drafts,
     exports,
@@ -49,6 +51,7 @@ from service.api.routes import (
     stories,
     tokens,
     views,
+    webhooks,
 )
 from service.observability import app_init_hook
 from service.observability.metrics import Metrics
@@ -56,6 +59,8 @@ from service.observability.requests import RequestObserver
 from service.settings import Settings
 from service.store.base import Store
 from service.store.factory import create_store
+from service.webhooks.deliverer import Deliverer, DelivererConfig, delivering
+from service.webhooks.targets import TargetGuard
 
 API_VERSION = "1.0.0"
 
@@ -103,7 +108,7 @@ def _cors(settings: Settings) -> CORSConfig | None:
         return None  # CORS stays off unless origins are configured: never a wildcard default
     return CORSConfig(
         allow_origins=list(settings.cors_origins),
-        allow_methods=["GET", "POST", "PUT", "PATCH", "OPTIONS"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=[
             "Authorization",
             "Content-Type",
@@ -188,12 +193,26 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
     the_store = store if store is not None else create_store(settings)
     cache = ResponseCache(settings.cache_bytes)
     metrics = Metrics()
+    broadcaster = ChangeBroadcaster(
+        the_store,
+        queue_size=settings.stream_queue_size,
+        heartbeat=settings.stream_heartbeat_seconds,
+    )
+    targets = TargetGuard(settings.webhook_allow_hosts)
 
     @asynccontextmanager
     async def store_lifespan(app: Litestar) -> AsyncIterator[None]:
         await the_store.open()
+        deliverer = Deliverer(
+            the_store, the_store, targets, DelivererConfig.from_settings(settings)
+        )
         try:
-            yield
+            async with delivering(deliverer, enabled=settings.webhook_delivery):
+                await broadcaster.start()
+                try:
+                    yield  # the deliverer stops before the store closes
+                finally:  # first: it ends the open change streams, so shutdown does not wait
+                    await broadcaster.close()
         finally:
             await the_store.close()
 
@@ -207,7 +226,9 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         *views.ROUTES,
         *exports.ROUTES,
         *feeds.ROUTES,
+        *changes.ROUTES,
         *tokens.ROUTES,
+        *webhooks.ROUTES,
     ]
     return BriefsApp(
         outer=_outer_layers(metrics),
@@ -218,6 +239,8 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
                 "settings": settings,
                 "store": the_store,
                 "cache": cache,
+                changes.BROADCASTER_STATE: broadcaster,
+                webhooks.TARGETS_STATE: targets,
                 auth.LIMITER_STATE: auth.FailureLimiter.from_settings(settings),
             }
         ),
@@ -234,6 +257,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         on_startup=[
             checks.index_operations,
             _union_responses_as_any_of,
+            changes.document_streams,
             contract.make_truthful,  # after Litestar built the document
         ],
         on_app_init=[app_init_hook(settings, metrics)],

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import msgspec
 
-from service.domain.changelog import Change
+from service.domain.changelog import Change, ChangeKind
 from service.domain.files import StoryFolder
 from service.domain.models import (
     Brief,
@@ -25,6 +25,7 @@ from service.domain.models import (
     StoryUpdate,
 )
 from service.domain.views import StorySummary
+from service.domain.webhooks import DeliveryAttempt, WebhookDelivery
 from service.domain.wire import BriefPage, BriefQuery, Scope
 
 Now = dt.datetime
@@ -248,6 +249,90 @@ class ChangeStore(Protocol):
         run on the event loop and must not block."""
 
 
-class Store(StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore, ChangeStore, Protocol):
-    """Durable, versioned storage of stories, brief revisions, API tokens and the change log:
-    every concern."""
+class WebhookProgress(msgspec.Struct, kw_only=True, frozen=True):
+    """Where an endpoint's queue stands: every change up to ``last_change_id`` is delivered or
+    given up on; ``attempt`` attempts were made at the next one it wants."""
+
+    last_change_id: int = 0
+    attempt: int = 0
+    next_attempt_at: dt.datetime | None = None
+    """When the next attempt is due; ``None``: as soon as there is a change to send."""
+    failing_since: dt.datetime | None = None
+    failed_changes: int = 0
+    """Changes given up on in a row (reset by a delivery)."""
+    disabled_at: dt.datetime | None = None
+    disabled_reason: str | None = None
+
+
+class WebhookRecord(msgspec.Struct, kw_only=True, frozen=True):
+    """A stored webhook endpoint with its secret and the state of its delivery queue."""
+
+    id: str
+    url: str
+    events: list[ChangeKind]
+    story_id: str | None
+    secret: str
+    created_at: dt.datetime
+    progress: WebhookProgress
+
+
+class WebhookStore(Protocol):
+    """Webhook endpoints, their delivery queues (a cursor into the change log each) and their
+    delivery logs. A deliverer leases an endpoint (``claim_webhooks``) before sending to it, so
+    one process at a time delivers to an endpoint, on any number of replicas."""
+
+    async def create_webhook(self, record: WebhookRecord) -> None:
+        """Store a new endpoint; ``NotFoundError`` if its ``story_id`` names no story."""
+
+    async def list_webhooks(self) -> list[WebhookRecord]:
+        """Every endpoint not deleted, by creation time."""
+
+    async def get_webhook(self, webhook_id: str) -> WebhookRecord:
+        """One endpoint; raises ``NotFoundError`` (a deleted one too)."""
+
+    async def delete_webhook(self, webhook_id: str, now: Now) -> None:
+        """Stop deliveries to an endpoint and hide it; its log is kept. ``NotFoundError``."""
+
+    async def webhook_deliveries(
+        self, webhook_id: str, *, limit: int = 100
+    ) -> list[WebhookDelivery]:
+        """The newest ``limit`` attempts of an endpoint's delivery log, newest first;
+        raises ``NotFoundError``."""
+
+    async def claim_webhooks(
+        self, owner: str, now: Now, *, lease_until: Now, behind: int, limit: int
+    ) -> list[WebhookRecord]:
+        """Lease up to ``limit`` enabled endpoints that are due (no retry pending later than
+        ``now``), behind the change log (``last_change_id < behind``) and not leased by another
+        deliverer: ``owner`` holds them until ``lease_until``. Claims on several replicas never
+        return the same endpoint while its lease lasts."""
+
+    async def save_webhook_progress(
+        self,
+        webhook_id: str,
+        owner: str,
+        progress: WebhookProgress,
+        *,
+        attempt: DeliveryAttempt | None,
+        lease_until: Now,
+    ) -> bool:
+        """Store an endpoint's new progress and log ``attempt`` (if any), extending the lease,
+        all in one transaction; false (and nothing stored) if ``owner`` no longer holds the
+        lease or the endpoint is deleted or disabled."""
+
+    async def release_webhooks(self, owner: str, webhook_ids: list[str] | None = None) -> None:
+        """End ``owner``'s leases (of these endpoints, or of all it holds)."""
+
+
+class Store(
+    StoreLifecycle,
+    StoryStore,
+    BriefStore,
+    ImportStore,
+    TokenStore,
+    ChangeStore,
+    WebhookStore,
+    Protocol,
+):
+    """Durable, versioned storage of stories, brief revisions, API tokens, the change log and
+    webhooks: every concern."""

@@ -25,24 +25,20 @@ from service.domain.views import StorySummary
 from service.domain.wire import BriefPage, BriefQuery, Scope
 from service.store import outbox, writes
 from service.store.base import (
-    BriefStore,
     ChangeListener,
-    ChangeStore,
     EncodedBriefPage,
     Health,
     ImportReport,
-    ImportStore,
     Now,
     Observer,
-    StoreLifecycle,
-    StoryStore,
+    Store,
     TokenRecord,
-    TokenStore,
 )
 from service.store.changelog import ChangeLog
 from service.store.driver import Dialect, Driver, Row, Tx, UniqueViolationError
 from service.store.listing import CURRENT_JOIN, list_briefs_sql
 from service.store.records import NUL_MESSAGE, encode_cursor, first_revision, stale_revision
+from service.store.webhooks import WebhookSQL
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -62,14 +58,14 @@ _TOKEN = "SELECT id, name, scopes, secret_hash, created_at, revoked_at FROM api_
 
 OPERATIONS = tuple(
     name
-    for protocol in (StoreLifecycle, StoryStore, BriefStore, ImportStore, TokenStore, ChangeStore)
+    for protocol in Store.__bases__  # the concerns `Store` composes (and ``Protocol``)
     for name, member in vars(protocol).items()
     if inspect.iscoroutinefunction(member)
 )
 """The store's operations, as its metrics name them (every coroutine method of `Store`)."""
 
 
-class SQLStore:
+class SQLStore(WebhookSQL):
     """A `Store` over a driver; ``SQLiteStore`` and ``PostgresStore`` name their driver."""
 
     def __init__(self, driver: Driver) -> None:

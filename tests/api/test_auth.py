@@ -52,9 +52,16 @@ NEEDS: dict[tuple[str, str], str] = {
     ("GET", "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/timemap"): "read",
     ("GET", "/v1/stories/{story_id:str}/feed.atom"): "read",
     ("GET", "/v1/feed.atom"): "read",
+    ("GET", "/v1/changes"): "read",
+    ("GET", "/v1/stories/{story_id:str}/changes"): "read",
     ("GET", "/v1/tokens"): "admin",
     ("POST", "/v1/tokens"): "admin",
     ("POST", "/v1/tokens/{token_ref:str}/revoke"): "admin",
+    ("GET", "/v1/webhooks"): "admin",
+    ("POST", "/v1/webhooks"): "admin",
+    ("GET", "/v1/webhooks/{webhook_id:str}"): "admin",
+    ("DELETE", "/v1/webhooks/{webhook_id:str}"): "admin",
+    ("GET", "/v1/webhooks/{webhook_id:str}/deliveries"): "admin",
 }
 
 EXAMPLES = {
@@ -63,6 +70,7 @@ EXAMPLES = {
     "revision": "1",
     "party_id": "russia",
     "token_ref": "no-such-token",
+    "webhook_id": "00000000000000ff",
     "path": "openapi.yaml",
 }
 RANK = {"read": 1, "write": 2, "admin": 3}

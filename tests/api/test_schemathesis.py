@@ -79,7 +79,11 @@ def seeded(
 ) -> tuple[Settings, str]:
     """A SQLite database with the fixture story and a write+admin token."""
     path = tmp_path_factory.mktemp("schemathesis") / "briefs.db"
-    settings_ = Settings(database_url=f"sqlite:///{path}", load_fixtures=False)
+    # No deliveries: a generated webhook may name any public address, and tests send nothing
+    # to the internet.
+    settings_ = Settings(
+        database_url=f"sqlite:///{path}", load_fixtures=False, webhook_delivery=False
+    )
     return settings_, asyncio.run(_seed(settings_, ceasefire))
 
 

@@ -95,6 +95,27 @@ async def drive_every_endpoint(
             assert revoked.revoked_at is not None
             with pytest.raises(Unauthorized, match="revoked"):
                 await read_only.update_story(story_id, StoryUpdate(description="x"))
+            await check_webhooks(admin, writer, story_id)
+
+
+async def check_webhooks(admin: BriefsClient, writer: BriefsClient, story_id: str) -> None:
+    """Register, read and delete an endpoint, after the last write (so that nothing is ever
+    delivered to its public address), and the refusals."""
+    with pytest.raises(Unprocessable, match="loopback"):
+        await admin.create_webhook("http://127.0.0.1:9/hook", ["brief.created"])
+    with pytest.raises(Forbidden):
+        await writer.list_webhooks()
+    created = await admin.create_webhook(
+        "https://93.184.216.34/hook", ["brief.revised"], story_id=story_id
+    )
+    assert created.secret.startswith("whsec_")
+    hook = created.webhook
+    assert await admin.list_webhooks() == [hook]
+    assert await admin.get_webhook(hook.id) == hook
+    assert await admin.webhook_deliveries(hook.id, limit=5) == []
+    await admin.delete_webhook(hook.id)
+    with pytest.raises(NotFound):
+        await admin.get_webhook(hook.id)
 
 
 async def load_story(writer: BriefsClient, folder: StoryFolder) -> dict[str, Tagged[Brief]]:

@@ -53,6 +53,11 @@ OPERATIONS = {
     "createToken": "create_token",
     "revokeToken": "revoke_token",
     "draftFromArticle": "draft_from_article",
+    "createWebhook": "create_webhook",
+    "listWebhooks": "list_webhooks",
+    "getWebhook": "get_webhook",
+    "deleteWebhook": "delete_webhook",
+    "listWebhookDeliveries": "webhook_deliveries",
 }
 NOT_FOR_THE_CLIENT = {"getMetrics"}
 

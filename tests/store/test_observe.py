@@ -28,4 +28,4 @@ def test_the_operations_are_the_store_protocols_coroutines() -> None:
         OPERATIONS
     )
     assert "observe" not in OPERATIONS
-    assert len(OPERATIONS) == len(set(OPERATIONS)) == 30
+    assert len(OPERATIONS) == len(set(OPERATIONS)) == 38
