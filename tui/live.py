@@ -35,7 +35,7 @@ class LiveMixin(DataScreen):
 
     @on(events.Mount)
     def _start_following(self) -> None:
-        if isinstance(self.source, ChangeFeed):
+        if isinstance(self.source, ChangeFeed) and self.source.live:
             self.follow(self.source)
 
     @work(exclusive=True, exit_on_error=False, group="live")

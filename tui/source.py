@@ -68,6 +68,10 @@ StreamStatus = Literal["live", "reconnecting"]
 class ChangeFeed(Protocol):
     """A source that can follow a story as it changes (a server; a folder cannot)."""
 
+    @property
+    def live(self) -> bool:
+        """Whether screens should follow the stream (``briefs tui --url`` sources do)."""
+
     def changes(
         self,
         story_id: str,

@@ -10,13 +10,15 @@ import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
-from tui_support import screen_text, started, steady, text_of
+from tui_support import mock_source, screen_text, started, steady, text_of
 
 import tui.live
+from service.domain import codec
 from service.domain.changelog import Change, ChangeKind
 from tests.conftest import CEASEFIRE_DIR
 from tui.app import BriefsApp
@@ -24,6 +26,7 @@ from tui.screens.brief import BriefScreen
 from tui.screens.diff import DiffScreen
 from tui.screens.timeline import TimelineScreen
 from tui.source import SourceError, StreamStatus
+from tui.sources.http import HttpSource
 from tui.sources.local import DirSource
 from tui.widgets.live import RevisionBanner
 
@@ -37,6 +40,8 @@ Drop = object()
 
 class LiveFolder(DirSource):
     """A story folder with a change stream fed by the test."""
+
+    live = True
 
     def __init__(self, root: Path, held: Path) -> None:
         super().__init__(root)
@@ -285,3 +290,40 @@ def test_snapshot_of_the_revision_banner_and_the_reconnecting_status(
 
     app = BriefsApp(DirSource(CEASEFIRE_DIR))
     assert snap_compare(app, terminal_size=(80, 24), run_before=offered_while_reconnecting)
+
+
+async def test_the_server_source_streams_and_resumes_with_last_event_id() -> None:
+    new_brief = change(5, "brief.created", "brief-2025-03-19", "2025-03-19", 1)
+    resumed_from: list[str | None] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        resumed_from.append(request.headers.get("last-event-id"))
+        if len(resumed_from) == 1:  # one change, then the connection ends
+            body = b"id: 4\n\nid: 5\nevent: brief.created\ndata: " + codec.encode(new_brief)
+            return httpx.Response(
+                200, content=body + b"\n\n", headers={"content-type": "text/event-stream"}
+            )
+        problem = {"title": "Forbidden", "status": 403, "detail": "The token lacks read."}
+        return httpx.Response(403, json=problem)
+
+    source = mock_source(server)
+    heard: list[int] = []
+    said: list[StreamStatus] = []
+
+    async def follow() -> None:
+        async for item in source.changes(STORY, on_status=said.append):
+            heard.append(item.id)
+
+    with pytest.raises(SourceError) as stopped:
+        await follow()
+    await source.aclose()
+    assert heard == [5]
+    assert resumed_from == [None, "5"]
+    assert said == ["live", "reconnecting"]
+    assert not stopped.value.retryable
+    assert "403" in stopped.value.message
+
+
+def test_briefs_tui_url_follows_the_stream_a_source_of_ones_own_client_need_not() -> None:
+    assert HttpSource.connect("http://127.0.0.1:9").live
+    assert not mock_source(lambda request: httpx.Response(404)).live
