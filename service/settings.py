@@ -69,6 +69,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     in ninjs exports. Unset: the base URL of each request."""
     feed_page_size: Annotated[int, msgspec.Meta(ge=1, le=500)] = 25
     """Entries per page of the Atom feeds; older entries are on the ``next`` pages."""
+    stream_heartbeat_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 15.0
+    """Seconds between the heartbeat comments of an idle change stream (so proxies keep it)."""
+    stream_queue_size: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 256
+    """Changes queued per change stream; a client that falls further behind is disconnected."""
     webhook_delivery: bool = True
     """Run the webhook deliverer in this process (false: it only serves the API; another
     process or replica sharing the database delivers)."""

@@ -15,12 +15,22 @@ from urllib.parse import quote
 
 import pytest
 
+from service.domain.changes import WordRun
 from service.domain.files import StoryFolder, load_story_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES_ROOT = REPO_ROOT / "fixtures" / "stories"
 CEASEFIRE_DIR = FIXTURES_ROOT / "ceasefire-2025"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+_OPS = {"=": "equal", "-": "delete", "+": "insert"}
+
+
+def word_runs(*marked: str) -> list[WordRun]:
+    """Word-diff runs written ``"=kept"``, ``"-deleted"``, ``"+inserted"``: the first character
+    is the run's op, the rest its text."""
+    return [WordRun(op=_OPS[text[0]], text=text[1:]) for text in marked]  # type: ignore[arg-type]
 
 
 def in_ci() -> bool:

@@ -166,17 +166,25 @@ class EditingMixin(Screen[None]):
         elif self.can_write():
             start(brief.id)
 
+    async def story_and_briefs(self, title: str) -> tuple[Story, list[Brief]] | None:
+        """The story and its briefs; None, once the failure is shown under ``title``."""
+        try:
+            story = await self.source.get_story(self.story_id)
+            briefs = await self.source.list_briefs(self.story_id)
+        except SourceError as error:
+            self.notify(error.message, title=title, severity="error", timeout=8)
+            return None
+        return story, briefs
+
     # --- the workers --------------------------------------------------------------------------
 
     @work(exclusive=True, exit_on_error=False, group="edit")
     async def new_brief(self) -> None:
         """Ask the as-of date, carry the latest brief forward, and edit the draft."""
-        try:
-            story = await self.source.get_story(self.story_id)
-            briefs = await self.source.list_briefs(self.story_id)
-        except SourceError as error:
-            self.notify(error.message, title="New brief", severity="error", timeout=8)
+        loaded = await self.story_and_briefs("New brief")
+        if loaded is None:
             return
+        story, briefs = loaded
         standing = standing_briefs(briefs)
         if not standing:
             self.notify("No standing brief to carry forward.", severity="warning")

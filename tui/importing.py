@@ -30,7 +30,6 @@ from service.domain.extract.draft import without_items
 from tui.editing import EditingMixin, document_text, today
 from tui.screens.article import ArticleReviewScreen
 from tui.screens.prompts import AskScreen, check_date, parse_date
-from tui.source import SourceError
 
 
 def import_binding(prefix: str) -> Binding:
@@ -78,12 +77,10 @@ class ArticleImportMixin(EditingMixin):
             reason = getattr(error, "strerror", None) or str(error)
             self.notify(f"{path}: {reason}", title="Article", severity="error", timeout=8)
             return
-        try:
-            story = await self.source.get_story(self.story_id)
-            briefs = await self.source.list_briefs(self.story_id)
-        except SourceError as error:
-            self.notify(error.message, title="Article", severity="error", timeout=8)
+        loaded = await self.story_and_briefs("Article")
+        if loaded is None:
             return
+        story, briefs = loaded
         if any(brief.as_of == published for brief in briefs):
             self.notify(
                 f"A brief dated {published} exists already: press e on it to edit it.",

@@ -8,9 +8,11 @@ either backend becomes the same kind of notification.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import AsyncIterator, Callable
+from typing import Literal, Protocol, runtime_checkable
 
 from service.client import Tagged
+from service.domain.changelog import Change
 from service.domain.changes import BriefDiff
 from service.domain.models import Brief, BriefDraft, BriefRef, Story
 from service.domain.views import IssueLifecycles, StanceHistory, StorySummary, Timeline
@@ -56,6 +58,30 @@ class InvalidDocumentError(SourceError):
     def __init__(self, message: str, problems: list[str]) -> None:
         super().__init__(message, retryable=False)
         self.problems = problems
+
+
+StreamStatus = Literal["live", "reconnecting"]
+"""What a change stream reports: connected, or trying again after a drop."""
+
+
+@runtime_checkable
+class ChangeFeed(Protocol):
+    """A source that can follow a story as it changes (a server; a folder cannot)."""
+
+    @property
+    def live(self) -> bool:
+        """Whether screens should follow the stream (``briefs tui --url`` sources do)."""
+
+    def changes(
+        self,
+        story_id: str,
+        *,
+        after: int | None = None,
+        on_status: Callable[[StreamStatus], None] | None = None,
+    ) -> AsyncIterator[Change]:
+        """Every change of the story after the change id ``after`` (from now on when None), as
+        it is committed. Drops are resumed from the last change received; ``on_status`` hears
+        each connect and drop. Raises `SourceError` when the stream cannot go on."""
 
 
 class DataSource(Protocol):

@@ -36,10 +36,12 @@ from litestar.openapi.spec import Components, Schema, SecurityScheme
 from litestar.types import ASGIApp
 
 from service.api import auth, bodies, checks, contract, deps, errors, fastpath
+from service.api.broadcast import ChangeBroadcaster
 from service.api.cache import ResponseCache
 from service.api.head import HeadAsGet
 from service.api.routes import (
     briefs,
+    changes,
     diffs,
     drafts,
     exports,
@@ -191,6 +193,11 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
     the_store = store if store is not None else create_store(settings)
     cache = ResponseCache(settings.cache_bytes)
     metrics = Metrics()
+    broadcaster = ChangeBroadcaster(
+        the_store,
+        queue_size=settings.stream_queue_size,
+        heartbeat=settings.stream_heartbeat_seconds,
+    )
     targets = TargetGuard(settings.webhook_allow_hosts)
 
     @asynccontextmanager
@@ -201,7 +208,11 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         )
         try:
             async with delivering(deliverer, enabled=settings.webhook_delivery):
-                yield  # the deliverer stops before the store closes
+                await broadcaster.start()
+                try:
+                    yield  # the deliverer stops before the store closes
+                finally:  # first: it ends the open change streams, so shutdown does not wait
+                    await broadcaster.close()
         finally:
             await the_store.close()
 
@@ -215,6 +226,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         *views.ROUTES,
         *exports.ROUTES,
         *feeds.ROUTES,
+        *changes.ROUTES,
         *tokens.ROUTES,
         *webhooks.ROUTES,
     ]
@@ -227,6 +239,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
                 "settings": settings,
                 "store": the_store,
                 "cache": cache,
+                changes.BROADCASTER_STATE: broadcaster,
                 webhooks.TARGETS_STATE: targets,
                 auth.LIMITER_STATE: auth.FailureLimiter.from_settings(settings),
             }
@@ -244,6 +257,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         on_startup=[
             checks.index_operations,
             _union_responses_as_any_of,
+            changes.document_streams,
             contract.make_truthful,  # after Litestar built the document
         ],
         on_app_init=[app_init_hook(settings, metrics)],

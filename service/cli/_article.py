@@ -7,9 +7,9 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from service.cli._command import date_option
 from service.cli._target import TargetError
 from service.cli.main import EXIT_USAGE
-from service.cli.new import as_of_date
 
 if TYPE_CHECKING:
     from service.domain.extract.registry import Registry
@@ -17,13 +17,11 @@ if TYPE_CHECKING:
 
 def add_article_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--published`` and ``--registry``."""
-    parser.add_argument(
+    date_option(
         "--published",
+        "the article's publication date (YYYY-MM-DD): relative dates resolve against it",
         required=True,
-        type=as_of_date,
-        metavar="DATE",
-        help="the article's publication date (YYYY-MM-DD): relative dates resolve against it",
-    )
+    )(parser)
     parser.add_argument(
         "--registry",
         type=Path,

@@ -28,6 +28,7 @@ lists); one without is wrapped to the terminal, as argparse does by default.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,19 @@ class Commands:
     def __call__(self, subparsers: Any) -> None:
         for command in self.commands:
             command(subparsers)
+
+
+def as_of_date(text: str) -> dt.date:
+    """An argparse type: a ``YYYY-MM-DD`` date."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-20") from None
+
+
+def date_option(name: str, help: str, *, required: bool = False) -> Arg:
+    """``NAME DATE``: an option taking a ``YYYY-MM-DD`` date (`as_of_date`)."""
+    return Arg(name, type=as_of_date, metavar="DATE", required=required, help=help)
 
 
 def color_option(what: str) -> Arg:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from service.cli._target import (
     LATEST,
+    ClosingTarget,
     TargetConflict,
     TargetError,
     TargetNotFound,
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from service.domain.models import Brief, BriefDraft, BriefUpdate, Story
 
 
-class FolderTarget:
+class FolderTarget(ClosingTarget):
     """A story folder on disk (the fixtures' layout); every call reads the folder afresh."""
 
     def __init__(self, folder: Path) -> None:
@@ -34,15 +35,6 @@ class FolderTarget:
     @property
     def where(self) -> str:
         return str(self.folder)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Nothing to release."""
 
     def _load(self) -> tuple[Story, list[Brief]]:
         from service.domain.files import StoryFileError, load_story_dir

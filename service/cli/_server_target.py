@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from service.cli._target import (
     LATEST,
     TOKEN_ENV,
+    ClosingTarget,
     TargetConflict,
     TargetError,
     TargetNotFound,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class ServerTarget:
+class ServerTarget(ClosingTarget):
     """A story on a Briefs server, through `BriefsClient` on one event loop of its own."""
 
     def __init__(self, url: str, story_id: str, *, token: str | None) -> None:
@@ -52,12 +53,6 @@ class ServerTarget:
     @property
     def where(self) -> str:
         return f"{self.url} story {self.story_id}"
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close the HTTP client and the event loop."""

@@ -122,6 +122,19 @@ class Target(Protocol):
     def __exit__(self, *exc_info: object) -> None: ...
 
 
+class ClosingTarget:
+    """What the targets share: used as a context manager, a target is closed at its end."""
+
+    def close(self) -> None:
+        """Release what the target holds (nothing, unless a subclass says otherwise)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 def add_target_arguments(
     parser: argparse.ArgumentParser, *, story_option: bool = False, required: bool = True
 ) -> None:

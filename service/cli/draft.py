@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from service.cli._article import add_article_arguments, read_article, read_registry
-from service.cli._command import Arg, Command
+from service.cli._command import Arg, Command, date_option
 from service.cli._target import add_target_arguments
-from service.cli.new import as_of_date, output_argument
+from service.cli.new import output_argument
 
 if TYPE_CHECKING:
     from service.domain.extract.article import ArticleSource
@@ -108,12 +108,7 @@ register = Command(
         Arg("--article", required=True, type=Path, metavar="FILE", help="the article, plain text"),
         add_article_arguments,
         add_target_arguments,
-        Arg(
-            "--as-of",
-            type=as_of_date,
-            metavar="DATE",
-            help="the brief's date (default: --published)",
-        ),
+        date_option("--as-of", "the brief's date (default: --published)"),
         Arg("--outlet", default="Article", help="the source's outlet name"),
         Arg("--source-url", metavar="URL", help="the article's URL"),
         Arg("--source-title", default="", metavar="TITLE", help="the article's title"),

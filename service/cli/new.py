@@ -17,21 +17,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from service.cli._command import Arg, Command
+from service.cli._command import Arg, Command, date_option
 from service.cli._target import add_target_arguments
 from service.cli.main import EXIT_FAILED, EXIT_OK
 
 if TYPE_CHECKING:
     from service.cli._target import Target
     from service.domain.models import BriefDraft
-
-
-def as_of_date(text: str) -> dt.date:
-    """An argparse type: a ``YYYY-MM-DD`` date."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-20") from None
 
 
 output_argument = Arg(
@@ -80,7 +72,7 @@ register = Command(
     ),
     arguments=(
         add_target_arguments,
-        Arg("--as-of", required=True, type=as_of_date, metavar="DATE", help="the new brief's date"),
+        date_option("--as-of", "the new brief's date", required=True),
         output_argument,
         Arg("--id", dest="brief_id", metavar="ID", help="the new brief's id (default: brief-DATE)"),
         Arg(

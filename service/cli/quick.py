@@ -15,11 +15,10 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from service.cli._command import Arg, Command, Commands
+from service.cli._command import Arg, Command, Commands, date_option
 from service.cli._preview import color_argument
 from service.cli._target import add_target_arguments
 from service.cli.main import EXIT_FAILED, EXIT_OK
-from service.cli.new import as_of_date
 
 if TYPE_CHECKING:
     from service.cli._target import Target
@@ -45,12 +44,7 @@ STANCES = ("supports", "conditional", "undecided", "opposes", "unclear")
 
 
 def _common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--as-of",
-        type=as_of_date,
-        metavar="DATE",
-        help="change the brief of this day (default: the latest brief)",
-    )
+    date_option("--as-of", "change the brief of this day (default: the latest brief)")(parser)
     parser.add_argument("--note", metavar="TEXT", help="the change note (default: generated)")
     color_argument(parser)
 
@@ -116,11 +110,9 @@ register = Commands(
             add_target_arguments,
             Arg("issue_id", metavar="ISSUE", help="the issue's id, e.g. putin-trump-call"),
             Arg("--status", required=True, choices=ISSUE_STATUSES, help="the new status"),
-            Arg(
+            date_option(
                 "--on",
-                type=as_of_date,
-                metavar="DATE",
-                help="when it closed (default: the brief's as-of date); ignored for an open status",
+                "when it closed (default: the brief's as-of date); ignored for an open status",
             ),
             Arg("--resolution", metavar="TEXT", help="how it closed (closed statuses)"),
             _common_arguments,

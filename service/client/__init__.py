@@ -4,6 +4,7 @@ Responses decode into the domain models (``service.domain``); failures raise the
 of `service.client.errors` and never an httpx exception. See ``docs/client.md``.
 """
 
+from service.client.changes import StreamStatus
 from service.client.client import BriefsClient, IssueState
 from service.client.errors import (
     APIError,
@@ -54,6 +55,7 @@ __all__ = [
     "ResponseDecodeError",
     "ServerError",
     "ServiceStatus",
+    "StreamStatus",
     "Tagged",
     "TaggedBrief",
     "TransportError",

@@ -9,6 +9,7 @@ from typing import Any, Literal, Unpack
 import httpx
 import msgspec
 
+from service.client.changes import ChangeReads
 from service.client.history import HistoryReads
 from service.client.models import BriefFilters, ServiceStatus, Tagged
 from service.client.params import (
@@ -67,7 +68,7 @@ _token_created = msgspec.json.Decoder(TokenCreated)
 _object = msgspec.json.Decoder(dict[str, Any])
 
 
-class BriefsClient(HistoryReads, WebhookCalls):
+class BriefsClient(HistoryReads, ChangeReads, WebhookCalls):
     """Async client of the Briefs API over an injected `httpx.AsyncClient`.
 
     Use `connect` for a ready client, or inject your own (``httpx.MockTransport`` or

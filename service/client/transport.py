@@ -3,9 +3,10 @@ are turned into the client's exceptions and models."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import quote
@@ -119,17 +120,8 @@ class HttpSession:
                 if method not in IDEMPOTENT_METHODS:
                     raise
                 response = await self.http.send(request)
-        except httpx.TimeoutException:
-            raise RequestTimeoutError(
-                f"The server at {self._origin()} did not answer {where} in time."
-            ) from None
-        except httpx.ConnectError as error:
-            reason = _reason(error)
-            raise ConnectError(
-                f"Cannot connect to the server at {self._origin()} ({reason}).", reason=reason
-            ) from None
         except (httpx.HTTPError, httpx.InvalidURL) as error:
-            raise TransportError(f"{where} failed: {_reason(error)}.") from None
+            raise self.transport_error(error, where) from None
         request_id = response.headers.get(REQUEST_ID_HEADER)
         if response.status_code in accept_statuses:
             return response
@@ -147,6 +139,75 @@ class HttpSession:
                 request_id=request_id,
             )
         return response
+
+    def transport_error(self, error: Exception, where: str) -> TransportError:
+        """The client's error for an httpx failure of ``where`` (``GET /v1/...``)."""
+        if isinstance(error, httpx.TimeoutException):
+            return RequestTimeoutError(
+                f"The server at {self._origin()} did not answer {where} in time."
+            )
+        reason = _reason(error)
+        if isinstance(error, httpx.ConnectError):
+            return ConnectError(
+                f"Cannot connect to the server at {self._origin()} ({reason}).", reason=reason
+            )
+        return TransportError(f"{where} failed: {reason}.")
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self,
+        path: str,
+        expected_media_type: str,
+        *,
+        params: Mapping[str, QueryValue] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeouts: httpx.Timeout | None = None,
+    ) -> AsyncIterator[AsyncIterator[bytes]]:
+        """``GET`` a streamed body of ``expected_media_type``: its chunks as they arrive, for the
+        block. An error status raises its `APIError`; another media type, a
+        `ResponseDecodeError`; a failure before or while reading, a `TransportError`."""
+        request_headers = {**self._headers, REQUEST_ID_HEADER: uuid.uuid4().hex, **(headers or {})}
+        where = f"GET {path}"
+        try:
+            request = self.http.build_request(
+                "GET",
+                path,
+                params=_query(params),
+                headers=request_headers,
+                timeout=timeouts if timeouts is not None else httpx.USE_CLIENT_DEFAULT,
+            )
+            response = await self.http.send(request, stream=True)
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
+            raise self.transport_error(error, where) from None
+        try:
+            if response.status_code >= 400:
+                body = await self._read_all(response, where)
+                raise api_error(
+                    response.status_code,
+                    response.headers.get("content-type", ""),
+                    body,
+                    response.headers.get(REQUEST_ID_HEADER),
+                ) from None
+            found = media_type(response)
+            if found != expected_media_type:
+                why = f"expected {expected_media_type}, got {found or 'no content type'}"
+                raise self._decode_error(response, why)
+            yield self._chunks(response, where)
+        finally:
+            await response.aclose()
+
+    async def _read_all(self, response: httpx.Response, where: str) -> bytes:
+        try:
+            return await response.aread()
+        except httpx.HTTPError as error:
+            raise self.transport_error(error, where) from None
+
+    async def _chunks(self, response: httpx.Response, where: str) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in response.aiter_bytes():
+                yield chunk
+        except httpx.HTTPError as error:
+            raise self.transport_error(error, where) from None
 
     def _decode(self, response: httpx.Response, decoder: msgspec.json.Decoder[T]) -> T:
         """Decode a JSON body; a wrong media type or an invalid body is a `ResponseDecodeError`."""

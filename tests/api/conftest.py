@@ -83,6 +83,15 @@ class Api:
         headers = {**self.tokens.headers(role), **kwargs.pop("headers", {})}
         return await self.client.request(method, path, headers=headers, **kwargs)
 
+    async def revalidate(self, path: str, etag: str) -> Any:
+        """GET ``path`` again with ``If-None-Match: etag`` (a 304 when it still holds)."""
+        return await self.request("GET", path, headers={"If-None-Match": etag})
+
+    async def put_json(self, path: str, content: bytes, *, if_match: str) -> Any:
+        """PUT the JSON ``content`` to ``path`` as the writer, with ``If-Match: if_match``."""
+        headers = {"Content-Type": "application/json", "If-Match": if_match}
+        return await self.request("PUT", path, "write", content=content, headers=headers)
+
 
 async def start(settings: Settings, ceasefire: StoryFolder) -> AsyncIterator[Api]:
     """Start the app (its lifespan opens the store), seed it and yield it.

@@ -52,6 +52,8 @@ NEEDS: dict[tuple[str, str], str] = {
     ("GET", "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/timemap"): "read",
     ("GET", "/v1/stories/{story_id:str}/feed.atom"): "read",
     ("GET", "/v1/feed.atom"): "read",
+    ("GET", "/v1/changes"): "read",
+    ("GET", "/v1/stories/{story_id:str}/changes"): "read",
     ("GET", "/v1/tokens"): "admin",
     ("POST", "/v1/tokens"): "admin",
     ("POST", "/v1/tokens/{token_ref:str}/revoke"): "admin",

@@ -91,11 +91,11 @@ async def test_etag_and_if_none_match(api: Api) -> None:
     etag = first.headers["etag"]
     assert etag.startswith('"')
     assert etag.endswith('"')
-    not_modified = await api.request("GET", BRIEF, headers={"If-None-Match": etag})
+    not_modified = await api.revalidate(BRIEF, etag)
     assert not_modified.status_code == 304
     assert not_modified.content == b""
     assert not_modified.headers["etag"] == etag
-    other = await api.request("GET", BRIEF, headers={"If-None-Match": '"something-else"'})
+    other = await api.revalidate(BRIEF, '"something-else"')
     assert other.status_code == 200
 
 
@@ -180,12 +180,10 @@ async def test_update_needs_if_match(api: Api) -> None:
 async def test_update_by_date_reference(api: Api) -> None:
     current = await api.request("GET", f"{STORY}/briefs/2025-03-19")
     brief = msgspec.json.decode(current.content, type=Brief)
-    response = await api.request(
-        "PUT",
+    response = await api.put_json(
         f"{STORY}/briefs/2025-03-19",
-        "write",
-        content=edited(brief, "Edited by date"),
-        headers={"Content-Type": "application/json", "If-Match": current.headers["etag"]},
+        edited(brief, "Edited by date"),
+        if_match=current.headers["etag"],
     )
     assert response.status_code == 200
     assert response.json()["id"] == "brief-2025-03-19"

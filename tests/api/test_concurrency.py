@@ -21,12 +21,8 @@ async def test_concurrent_puts_with_the_same_if_match(api: Api) -> None:
 
     async def put(writer: int) -> int:
         content = msgspec.structs.replace(content_of(brief), headline=f"Edit by writer {writer}")
-        response = await api.request(
-            "PUT",
-            BRIEF,
-            "write",
-            content=codec.encode(content),
-            headers={"Content-Type": "application/json", "If-Match": current.headers["etag"]},
+        response = await api.put_json(
+            BRIEF, codec.encode(content), if_match=current.headers["etag"]
         )
         if response.status_code == 412:
             assert response.json()["current_revision"] == brief.revision + 1

@@ -143,11 +143,7 @@ async def test_brief_at_carries_the_revisions_etag(api: Api) -> None:
     then = await api.request("GET", f"{BRIEFS}/first?at={rfc3339(T1 + HOUR)}")
     assert then.headers["etag"] == plain.headers["etag"]
     assert then.content == plain.content
-    again = await api.request(
-        "GET",
-        f"{BRIEFS}/first?at={rfc3339(T1 + HOUR)}",
-        headers={"If-None-Match": then.headers["etag"]},
-    )
+    again = await api.revalidate(f"{BRIEFS}/first?at={rfc3339(T1 + HOUR)}", then.headers["etag"])
     assert again.status_code == 304
 
 
@@ -170,10 +166,8 @@ async def test_timeline_and_issues_at_derive_from_the_briefs_of_then(api: Api) -
     assert [ref["brief_id"] for ref in withdrawn.json()["withdrawn"]] == ["second"]
     etag = view.headers["etag"]
     assert etag.startswith('"harbour-talks/timeline/at/')
-    again = await api.request(
-        "GET",
-        f"/v1/stories/harbour-talks/timeline?at={rfc3339(T3 + HOUR)}",
-        headers={"If-None-Match": etag},
+    again = await api.revalidate(
+        f"/v1/stories/harbour-talks/timeline?at={rfc3339(T3 + HOUR)}", etag
     )
     assert again.status_code == 304
 
@@ -368,9 +362,7 @@ async def test_timemap_lists_every_revision(api: Api) -> None:
     ]
     by_date = await api.request("GET", f"{BRIEFS}/2025-03-01/timemap")
     assert by_date.content == response.content
-    cached = await api.request(
-        "GET", f"{BRIEFS}/first/timemap", headers={"If-None-Match": response.headers["etag"]}
-    )
+    cached = await api.revalidate(f"{BRIEFS}/first/timemap", response.headers["etag"])
     assert cached.status_code == 304
 
 

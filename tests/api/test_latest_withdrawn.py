@@ -17,12 +17,8 @@ async def test_latest_skips_a_withdrawn_brief(api: Api) -> None:
     response = await api.request("GET", LATEST)
     newest = msgspec.json.decode(response.content, type=Brief)
     withdrawn = msgspec.structs.replace(content_of(newest), status=PubStatus.CANCELED)
-    put = await api.request(
-        "PUT",
-        f"{STORY}/briefs/{newest.id}",
-        "write",
-        content=codec.encode(withdrawn),
-        headers={"Content-Type": "application/json", "If-Match": response.headers["etag"]},
+    put = await api.put_json(
+        f"{STORY}/briefs/{newest.id}", codec.encode(withdrawn), if_match=response.headers["etag"]
     )
     assert put.status_code == 200, put.text
     latest = (await api.request("GET", LATEST)).json()

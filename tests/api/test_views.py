@@ -26,11 +26,7 @@ async def test_brief_diff_against_predecessor(api: Api) -> None:
     assert response.headers["etag"].startswith(
         '"ceasefire-2025/brief-2025-03-13/r1..brief-2025-03-14/r2/'
     )
-    cached = await api.request(
-        "GET",
-        f"{STORY}/briefs/2025-03-14/diff",
-        headers={"If-None-Match": response.headers["etag"]},
-    )
+    cached = await api.revalidate(f"{STORY}/briefs/2025-03-14/diff", response.headers["etag"])
     assert cached.status_code == 304
 
 
@@ -136,13 +132,13 @@ async def test_a_view_is_cached_with_a_strong_etag(api: Api) -> None:
     second = await api.request("GET", TIMELINE)
     assert cache.stats().hits == hits + 1
     assert (second.content, second.headers["etag"]) == (first.content, etag)
-    not_modified = await api.request("GET", TIMELINE, headers={"If-None-Match": etag})
+    not_modified = await api.revalidate(TIMELINE, etag)
     assert not_modified.status_code == 304
     assert not_modified.content == b""
     assert not_modified.headers["etag"] == etag
-    weak = await api.request("GET", TIMELINE, headers={"If-None-Match": f"W/{etag}"})
+    weak = await api.revalidate(TIMELINE, f"W/{etag}")
     assert weak.status_code == 304
-    other = await api.request("GET", TIMELINE, headers={"If-None-Match": '"another"'})
+    other = await api.revalidate(TIMELINE, '"another"')
     assert (other.status_code, other.content) == (200, first.content)
 
 
@@ -156,9 +152,7 @@ async def test_each_filter_and_party_is_cached_apart(api: Api) -> None:
         again = await api.request("GET", path)
         assert again.content == first[path].content
         assert again.headers["etag"] == first[path].headers["etag"]
-        not_modified = await api.request(
-            "GET", path, headers={"If-None-Match": first[path].headers["etag"]}
-        )
+        not_modified = await api.revalidate(path, first[path].headers["etag"])
         assert not_modified.status_code == 304
     assert cache.stats().entries == entries
     assert cache.stats().hits == hits + 2 * len(VIEWS)

@@ -14,12 +14,10 @@ from tests.api.test_briefs import STORY
 async def _set_status(api: Api, brief_id: str, status: PubStatus) -> Brief:
     response = await api.request("GET", f"{STORY}/briefs/{brief_id}")
     brief = msgspec.json.decode(response.content, type=Brief)
-    put = await api.request(
-        "PUT",
+    put = await api.put_json(
         f"{STORY}/briefs/{brief_id}",
-        "write",
-        content=codec.encode(msgspec.structs.replace(content_of(brief), status=status)),
-        headers={"Content-Type": "application/json", "If-Match": response.headers["etag"]},
+        codec.encode(msgspec.structs.replace(content_of(brief), status=status)),
+        if_match=response.headers["etag"],
     )
     assert put.status_code == 200, put.text
     return msgspec.json.decode(put.content, type=Brief)

@@ -9,6 +9,7 @@ import pytest
 
 from service.domain.changes import SummaryDiff, WordRun
 from service.domain.worddiff import word_diff
+from tests.conftest import word_runs
 
 
 def _old(diff: SummaryDiff) -> str:
@@ -34,12 +35,7 @@ def test_empty_texts_have_no_runs() -> None:
 def test_replaced_word_is_a_delete_then_an_insert() -> None:
     diff = word_diff("The truce holds in the north.", "The truce frays in the north.")
 
-    assert diff.runs == [
-        WordRun(op="equal", text="The truce "),
-        WordRun(op="delete", text="holds"),
-        WordRun(op="insert", text="frays"),
-        WordRun(op="equal", text=" in the north."),
-    ]
+    assert diff.runs == word_runs("=The truce ", "-holds", "+frays", "= in the north.")
     assert (diff.words_added, diff.words_removed) == (1, 1)
 
 
@@ -49,14 +45,9 @@ def test_insertion_and_deletion_keep_original_spacing() -> None:
 
     diff = word_diff(old, new)
 
-    assert diff.runs == [
-        WordRun(op="equal", text="Envoys  met\n"),
-        WordRun(op="insert", text="again "),
-        WordRun(op="equal", text="in Geneva on Monday"),
-        WordRun(op="delete", text="  "),
-        WordRun(op="insert", text=" "),
-        WordRun(op="equal", text="to talk."),
-    ]
+    assert diff.runs == word_runs(
+        "=Envoys  met\n", "+again ", "=in Geneva on Monday", "-  ", "+ ", "=to talk."
+    )
     assert (diff.words_added, diff.words_removed) == (1, 0)
 
 
@@ -181,11 +172,7 @@ def _change_blocks(diff: SummaryDiff) -> int:
 def test_punctuation_is_diffed_apart_from_its_word() -> None:
     diff = word_diff("It killed 20 people.", "It killed 20 people and injured more than 110.")
 
-    assert diff.runs == [
-        WordRun(op="equal", text="It killed 20 people"),
-        WordRun(op="insert", text=" and injured more than 110"),
-        WordRun(op="equal", text="."),
-    ]
+    assert diff.runs == word_runs("=It killed 20 people", "+ and injured more than 110", "=.")
     assert (diff.words_added, diff.words_removed) == (5, 0)
 
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from service.domain.changes import WordRun
 from service.domain.models import DatePrecision, FuzzyDate, IssueStatus
+from tests.conftest import word_runs
 from tui.format import (
     fuzzy_date,
     inline_word_diff,
@@ -19,15 +20,15 @@ from tui.format import (
 
 
 def test_hunks_keep_context_and_cut_long_equal_stretches() -> None:
-    runs = [
-        WordRun(op="equal", text="one two three four five six seven "),
-        WordRun(op="delete", text="old "),
-        WordRun(op="insert", text="new "),
-        WordRun(op="equal", text="a b "),
-        WordRun(op="insert", text="X "),
-        WordRun(op="equal", text="p q r s t u v w x y z"),
-        WordRun(op="delete", text=" END"),
-    ]
+    runs = word_runs(
+        "=one two three four five six seven ",
+        "-old ",
+        "+new ",
+        "=a b ",
+        "+X ",
+        "=p q r s t u v w x y z",
+        "- END",
+    )
     hunks = [inline_word_diff(hunk).plain for hunk in summary_hunks(runs, context=3)]
     assert hunks == ["… five six seven old new a b X p q r … ", "… x y z END"]
 
@@ -45,12 +46,7 @@ def test_hunks_keep_every_change_in_order(pairs: list[tuple[str, str]]) -> None:
 
 
 def test_inline_and_side_by_side_texts() -> None:
-    runs = [
-        WordRun(op="equal", text="the "),
-        WordRun(op="delete", text="old"),
-        WordRun(op="insert", text="new"),
-        WordRun(op="equal", text=" text"),
-    ]
+    runs = word_runs("=the ", "-old", "+new", "= text")
     inline = inline_word_diff(runs)
     # One marking style: colour, and strike for deletions; no brackets, no underline.
     assert inline.plain == "the oldnew text"

@@ -25,6 +25,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 import tui.screens.issue as issue_screens
+from service.domain.changelog import Change
 from service.domain.derive import is_withdrawn
 from service.domain.models import Brief, BriefRef, Event, Story
 from tui.editing import EditingMixin, edit_bindings
@@ -37,11 +38,13 @@ from tui.format import (
     stance_label,
     status_badge,
 )
+from tui.live import LiveMixin
 from tui.screens.base import FittedFooterScreen
 from tui.screens.diff import DiffScreen
 from tui.screens.party import PartyScreen
 from tui.source import DataSource
 from tui.widgets.cells import fit_widths, themed_cell
+from tui.widgets.live import RevisionBanner
 from tui.widgets.search import SearchBar, SearchMixin, Target, highlight, search_bindings
 
 Cell = Callable[[Content | str], Text]
@@ -51,7 +54,7 @@ STACK_BELOW = 100
 """Narrower than this, a position's statement and conditions stack in one column."""
 
 
-class BriefScreen(EditingMixin, SearchMixin, FittedFooterScreen):
+class BriefScreen(EditingMixin, SearchMixin, LiveMixin, FittedFooterScreen):
     """Headline, summary, positions with quotes, issues, events, sources and revisions;
     ``n``/``e``/``w`` draft, edit and withdraw (see `tui.editing`)."""
 
@@ -104,6 +107,14 @@ class BriefScreen(EditingMixin, SearchMixin, FittedFooterScreen):
             id="brief.diff_rev",
         ),
         Binding("x", "expand_quotes", "Quotes", tooltip="Expand every quote", id="brief.quotes"),
+        Binding(
+            "u",
+            "load_offered",
+            "Load new revision",
+            show=False,
+            tooltip="Load the revision stored since this one opened",
+            id="brief.load_new",
+        ),
     ]
 
     def __init__(
@@ -139,6 +150,7 @@ class BriefScreen(EditingMixin, SearchMixin, FittedFooterScreen):
             yield DataTable(id="sources", cursor_type="row")
             yield Label("Revisions (Enter opens one)", classes="section-title")
             yield OptionList(id="revisions")
+        yield RevisionBanner()
         yield SearchBar()
         yield Footer(compact=True)
 
@@ -152,6 +164,23 @@ class BriefScreen(EditingMixin, SearchMixin, FittedFooterScreen):
     def editing_target(self) -> Brief | None:
         """``e`` and ``w`` act on the brief shown (its current revision)."""
         return self.brief
+
+    def change_arrived(self, change: Change) -> None:
+        """A newer revision of this brief: offer it (``u``) rather than swap the text away
+        under the reader."""
+        shown = self.brief.revision if self.brief is not None else 0
+        if change.brief_id == self.brief_id and (change.revision or 0) > shown:
+            self.query_one(RevisionBanner).offer(change, "u")
+
+    def action_load_offered(self) -> None:
+        """Load the revision the banner offers."""
+        banner = self.query_one(RevisionBanner)
+        if banner.change is None or banner.change.revision is None:
+            self.notify("No newer revision has been stored.", severity="information")
+            return
+        self.revision = banner.change.revision
+        banner.withdraw()
+        self.reload()
 
     def published(self, brief: Brief) -> None:
         """Show the stored revision (of a new brief, that brief)."""

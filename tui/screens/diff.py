@@ -11,15 +11,18 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
+from service.domain.changelog import Change
 from service.domain.changes import BriefDiff
 from service.domain.diff import without_trivial
 from service.domain.editing import provenance as revision_provenance
 from service.domain.models import Brief, BriefRef, Issue
 from service.domain.presentation import DiffContext, counts, significance
 from tui.format import pair_label, spans
+from tui.live import LiveMixin
 from tui.screens.base import FittedFooterScreen
 from tui.source import DataSource
 from tui.widgets.diff_view import DiffView
+from tui.widgets.live import RevisionBanner
 from tui.widgets.search import SearchBar, SearchMixin, Target, search_bindings
 
 
@@ -34,7 +37,7 @@ def provenance(old: BriefRef, new: BriefRef) -> str:
     )
 
 
-class DiffScreen(SearchMixin, FittedFooterScreen):
+class DiffScreen(SearchMixin, LiveMixin, FittedFooterScreen):
     """The semantic diff from ``old`` to ``new``; ``/`` searches its sections."""
 
     HELP_TITLE = "Diff"
@@ -51,6 +54,14 @@ class DiffScreen(SearchMixin, FittedFooterScreen):
         *search_bindings("diff", step_keys=False),
         Binding("n", "section(1)", "Next section or match", show=False, id="diff.next"),
         Binding("N", "section(-1)", "Previous section or match", show=False, id="diff.previous"),
+        Binding(
+            "u",
+            "load_offered",
+            "Diff the new revision",
+            show=False,
+            tooltip="Diff against the revision stored since this diff opened",
+            id="diff.load_new",
+        ),
     ]
 
     def __init__(self, source: DataSource, story_id: str, old: BriefRef, new: BriefRef) -> None:
@@ -70,6 +81,7 @@ class DiffScreen(SearchMixin, FittedFooterScreen):
         yield Header()
         yield Static(id="diff-head")
         yield DiffView(id="diff")
+        yield RevisionBanner()
         yield SearchBar()
         yield Footer(compact=True)
 
@@ -113,6 +125,24 @@ class DiffScreen(SearchMixin, FittedFooterScreen):
         if self.search_query:  # the sections are new widgets: mark and find the query again
             self.query_one(DiffView).mark(self.search_query)
             self.refresh_search()
+
+    def change_arrived(self, change: Change) -> None:
+        """A newer revision of the new side's brief: offer to diff against it (``u``)."""
+        if change.brief_id == self.new.brief_id and (change.revision or 0) > self.new.revision:
+            self.query_one(RevisionBanner).offer(change, "u")
+
+    def action_load_offered(self) -> None:
+        """Diff against the revision the banner offers."""
+        banner = self.query_one(RevisionBanner)
+        change = banner.change
+        if change is None or change.revision is None or change.as_of is None:
+            self.notify("No newer revision has been stored.", severity="information")
+            return
+        self.new = BriefRef(
+            brief_id=self.new.brief_id, as_of=change.as_of, revision=change.revision
+        )
+        banner.withdraw()
+        self.reload()
 
     def search_changed(self) -> None:
         """Highlight the query's matches in the sections."""

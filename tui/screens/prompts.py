@@ -67,12 +67,15 @@ class PromptScreen(ModalScreen[T | None]):
     ]
     FOCUS: ClassVar[type[Widget]] = Input
     """The control that has the focus when the prompt opens."""
-    heading: str
-    """The title on the prompt's border."""
-    question: str
-    """The line above the fields."""
-    ok: str = "Save"
-    """The confirm button's label."""
+
+    def __init__(self, heading: str, question: str, *, ok: str = "Save") -> None:
+        super().__init__()
+        self.heading = heading
+        """The title on the prompt's border."""
+        self.question = question
+        """The line above the fields."""
+        self.ok = ok
+        """The confirm button's label."""
 
     def compose(self) -> ComposeResult:
         """The question, the fields, the error line, the buttons."""
@@ -152,13 +155,10 @@ class AskScreen(PromptScreen[str]):
         check: Check | None = None,
         ok: str = "OK",
     ) -> None:
-        super().__init__()
-        self.heading = title
-        self.question = question
+        super().__init__(title, question, ok=ok)
         self.value = value
         self.placeholder = placeholder
         self.check = check
-        self.ok = ok
 
     def fields(self) -> ComposeResult:
         """The one box."""
@@ -186,11 +186,9 @@ class IssueStatusScreen(PromptScreen[IssueStatusChange]):
     optional resolution."""
 
     FOCUS = Select
-    heading = "Change the issue's status"
 
     def __init__(self, issue_title: str, current: IssueStatus, on: dt.date) -> None:
-        super().__init__()
-        self.question = issue_title
+        super().__init__("Change the issue's status", issue_title)
         self.current = current
         self.on = on
 
@@ -236,11 +234,9 @@ class StanceScreen(PromptScreen[StanceChange]):
     """Change one party's stance: a stance list and an optional new statement."""
 
     FOCUS = Select
-    heading = "Change the stance"
 
     def __init__(self, party_name: str, current: Stance | None, stances: Sequence[Stance]) -> None:
-        super().__init__()
-        self.question = party_name
+        super().__init__("Change the stance", party_name)
         self.current = current
         self.stances = list(stances)
 

@@ -15,19 +15,21 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.widgets.data_table import CellDoesNotExist
 
+from service.domain.changelog import Change
 from service.domain.changes import BriefDiff
 from service.domain.derive import is_withdrawn
 from service.domain.models import Brief, BriefRef, Story
 from tui.editing import edit_bindings
 from tui.format import change_marks, fuzzy_date, ref_label
 from tui.importing import ArticleImportMixin, import_binding
-from tui.screens.base import DataScreen
+from tui.live import LiveMixin
 from tui.screens.brief import BriefScreen
 from tui.screens.diff import DiffScreen
 from tui.screens.issues import IssuesScreen
 from tui.screens.party import PartyPickerScreen, PartyScreen
 from tui.source import DataSource
 from tui.widgets.cells import fit_footer
+from tui.widgets.live import announcement
 
 CONCURRENT_DIFFS = 6
 WITHDRAWN = "✗ withdrawn"
@@ -42,7 +44,7 @@ AS_OF_WIDTH = 13
 CELL_PADDING = 2
 
 
-class TimelineScreen(ArticleImportMixin, DataScreen):
+class TimelineScreen(ArticleImportMixin, LiveMixin):
     """Briefs of a story, newest change marks included; Enter opens a brief; ``n``/``e``/``w``
     draft, edit and withdraw briefs (see `tui.editing`)."""
 
@@ -145,6 +147,12 @@ class TimelineScreen(ArticleImportMixin, DataScreen):
     def editing_target(self) -> Brief | None:
         """``e`` and ``w`` act on the selected brief."""
         return self.selected
+
+    def change_arrived(self, change: Change) -> None:
+        """A brief stored, revised or withdrawn elsewhere: say so, and load the story again
+        (the cursor stays on its brief)."""
+        self.notify(announcement(change), title="Briefs", timeout=8)
+        self.reload()
 
     def published(self, brief: Brief) -> None:
         """Load again with the cursor on the stored brief."""

@@ -6,7 +6,7 @@ the client already guarantees no httpx exception escapes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
 import httpx
@@ -28,10 +28,17 @@ from service.client import (
     Unauthorized,
     Unprocessable,
 )
+from service.domain.changelog import Change
 from service.domain.changes import BriefDiff
 from service.domain.models import Brief, BriefDraft, BriefRef, Story
 from service.domain.views import IssueLifecycles, StanceHistory, StorySummary, Timeline
-from tui.source import EditConflictError, InvalidDocumentError, SourceError, WriteRefusedError
+from tui.source import (
+    EditConflictError,
+    InvalidDocumentError,
+    SourceError,
+    StreamStatus,
+    WriteRefusedError,
+)
 
 T = TypeVar("T")
 
@@ -48,8 +55,11 @@ class HttpSource:
         label: str,
         timeout: float = DEFAULT_TIMEOUT,
         read_only_reason: str | None = None,
+        live: bool = False,
     ):
         self._client = client
+        #: Whether screens follow the story's change stream (see `tui.live`).
+        self._live = live
         self._label = label
         self._timeout = timeout
         # With a token, the server says (401/403) on the first write whether it may write; the
@@ -65,13 +75,23 @@ class HttpSource:
             url, token, timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0))
         )
         return cls(
-            client, label=url, timeout=timeout, read_only_reason=None if token else NOT_SIGNED_IN
+            client,
+            label=url,
+            timeout=timeout,
+            read_only_reason=None if token else NOT_SIGNED_IN,
+            live=True,
         )
 
     @property
     def read_only_reason(self) -> str | None:
         """None while writing may work; else why not (no token, or the server refused it)."""
         return self._read_only_reason
+
+    @property
+    def live(self) -> bool:
+        """Whether screens follow the change stream: on for ``briefs tui --url`` (`connect`),
+        off for a source built around a client of one's own unless asked for."""
+        return self._live
 
     @property
     def label(self) -> str:
@@ -149,6 +169,22 @@ class HttpSource:
             )
 
         return (await self._write(call)).value
+
+    async def changes(
+        self,
+        story_id: str,
+        *,
+        after: int | None = None,
+        on_status: Callable[[StreamStatus], None] | None = None,
+    ) -> AsyncIterator[Change]:
+        """``listStoryChanges`` as a live stream (server-sent events): the client resumes a
+        drop with ``Last-Event-ID`` after a backoff and tells ``on_status``; an error it will
+        not retry (a 4xx) ends the stream as a `SourceError`."""
+        try:
+            async for change in self._client.changes(story_id, after=after, on_status=on_status):
+                yield change
+        except BriefsClientError as error:
+            raise self._source_error(error) from None
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from service.domain.extract.clauses import Kind, Sentence, Token, sentences
+from service.domain.extract.clauses import Kind, Sentence, Token, lower_at, sentences
 from service.domain.extract.cues import Cue, CueKind, find_cues
 from service.domain.extract.documents import with_issuers
 from service.domain.extract.mentions import (
@@ -88,7 +88,7 @@ def _read_sentence(
     if not attributed and _dateline_end(tokens) == 0:
         first_quote = next((i for i, t in enumerate(tokens) if t.kind is Kind.QUOTE), len(tokens))
         mention = subject(named, 0, first_quote) or _passive_agent(tokens, named)
-        if named and _lower(tokens, named[0].end) == ":" and first_quote < len(tokens):
+        if named and lower_at(tokens, named[0].end) == ":" and first_quote < len(tokens):
             mention = named[0]  # a headline's "Ukraine: Talks … ‘constructive’"
             label = resolver.resolve(mention, tokens[mention.first].start)
         lone = mention is not None and mention.kind is MentionKind.PERSON
@@ -212,7 +212,7 @@ def _clause_start(tokens: list[Token], cue: Cue, before: list[Attributed]) -> in
         if participle and token.lower == "with":  # "…, with the Kremlin saying"
             return index + 1
         if token.text == "," and (
-            index == cue.first - 1 or _lower(tokens, index + 1) in _CONJUNCTIONS
+            index == cue.first - 1 or lower_at(tokens, index + 1) in _CONJUNCTIONS
         ):
             return index + 1
         index -= 1
@@ -224,7 +224,3 @@ def _after_quote(tokens: list[Token], index: int) -> bool:
     while probe >= 0 and tokens[probe].kind is Kind.PUNCT and tokens[probe].text in ",—–-":
         probe -= 1
     return probe >= 0 and tokens[probe].kind is Kind.QUOTE
-
-
-def _lower(tokens: list[Token], index: int) -> str:
-    return tokens[index].lower if 0 <= index < len(tokens) else ""

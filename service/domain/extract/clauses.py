@@ -74,6 +74,11 @@ class Sentence(NamedTuple):
     paragraph: int
 
 
+def lower_at(tokens: list[Token], index: int) -> str:
+    """``tokens[index].lower``, or ``""`` past either end."""
+    return tokens[index].lower if 0 <= index < len(tokens) else ""
+
+
 def strip_possessive(word: str) -> str:
     """``Zelensky’s`` → ``Zelensky``; ``leaders’`` → ``leaders``."""
     if word[-2:] in _POSSESSIVE_ENDINGS:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import NamedTuple
 
-from service.domain.extract.clauses import Kind, Token
+from service.domain.extract.clauses import Kind, Token, lower_at
 from service.domain.extract.lexicon import (
     AUDIENCES,
     DETERMINERS,
@@ -109,9 +109,9 @@ def _phrase_cue(tokens: list[Token], index: int, text: str) -> Cue | None:
     word = tokens[index].text
     if word[0] not in "QqAa":
         return None
-    if index == 0 and word in ("Quote", "Quotes") and _lower(tokens, 1) == ":":
+    if index == 0 and word in ("Quote", "Quotes") and lower_at(tokens, 1) == ":":
         return _make(tokens, text, first=0, verb=0, last=0, lemma="quote", kind=CueKind.LABEL)
-    if word.lower() != "according" or _lower(tokens, index + 1) != "to":
+    if word.lower() != "according" or lower_at(tokens, index + 1) != "to":
         return None
     end = _noun_phrase_end(tokens, index + 2)
     if end == index + 2:
@@ -131,7 +131,7 @@ def _phrase_cue(tokens: list[Token], index: int, text: str) -> Cue | None:
 def _quoted_as(tokens: list[Token], index: int, text: str) -> Cue | None:
     """ "Interfax quoted Peskov as saying": the speaker is the one quoted; in "Peskov was
     quoted by Interfax as saying" it is the subject, as for any verb."""
-    passive = _lower(tokens, index - 1) in _PASSIVE_AFTER
+    passive = lower_at(tokens, index - 1) in _PASSIVE_AFTER
     for probe in range(index + 1, min(index + 9, len(tokens) - 1)):
         if tokens[probe].lower == "as" and tokens[probe + 1].lower == "saying":
             if passive:
@@ -172,13 +172,9 @@ def _make(
     return Cue(first, verb, last, lemma, kind, written, documented, speaker)
 
 
-def _lower(tokens: list[Token], index: int) -> str:
-    return tokens[index].lower if 0 <= index < len(tokens) else ""
-
-
 def _is_verb_here(tokens: list[Token], index: int, lemma: str) -> bool:
-    before = _lower(tokens, index - 1)
-    after = _lower(tokens, index + 1)
+    before = lower_at(tokens, index - 1)
+    after = lower_at(tokens, index + 1)
     if before in _NOT_AFTER or (before in _PASSIVE_AFTER and lemma in ("ask", "tell")):
         return False
     ends_clause = index + 1 >= len(tokens) or tokens[index + 1].kind is Kind.PUNCT
@@ -217,7 +213,7 @@ def _phrase_at(tokens: list[Token], index: int, phrases: tuple[str, ...] | froze
     best = index
     for phrase in phrases:
         words = phrase.split()
-        if [_lower(tokens, index + n) for n in range(len(words))] == words:
+        if [lower_at(tokens, index + n) for n in range(len(words))] == words:
             best = max(best, index + len(words))
     return best
 
@@ -226,9 +222,9 @@ def _audience_end(tokens: list[Token], index: int) -> int:
     end = _phrase_at(tokens, index, AUDIENCES)
     if end > index:
         return end
-    if _lower(tokens, index) in ("him", "her", "them", "us", "me"):
+    if lower_at(tokens, index) in ("him", "her", "them", "us", "me"):
         return index + 1
-    start = index + 1 if _lower(tokens, index) == "the" else index
+    start = index + 1 if lower_at(tokens, index) == "the" else index
     while start < min(len(tokens), index + 3) and _is_descriptor(tokens[start]):
         start += 1  # "told state news agency RIA Novosti"
     end = start
@@ -246,17 +242,17 @@ def _is_descriptor(token: Token) -> bool:
 
 def _medium_end(tokens: list[Token], index: int) -> int:
     """After "in a statement" / "in an interview with CNN" / "on Truth Social", else ``index``."""
-    word = _lower(tokens, index)
+    word = lower_at(tokens, index)
     if word == "in":
         probe = index + 1
-        if _lower(tokens, probe) in DETERMINERS:
+        if lower_at(tokens, probe) in DETERMINERS:
             probe += 1
         for _ in range(3):
-            if _lower(tokens, probe) in _MEDIA_NOUNS:
+            if lower_at(tokens, probe) in _MEDIA_NOUNS:
                 end = probe + 1
-                while _lower(tokens, end) in _MEDIA_NOUNS:  # "in his nightly video address"
+                while lower_at(tokens, end) in _MEDIA_NOUNS:  # "in his nightly video address"
                     end += 1
-                if _lower(tokens, end) in ("with", "to") and _is_name(tokens, end + 1):
+                if lower_at(tokens, end) in ("with", "to") and _is_name(tokens, end + 1):
                     end = _capitalised_end(tokens, end + 1)
                 return end
             if probe >= len(tokens) or tokens[probe].kind is not Kind.WORD:
@@ -265,7 +261,7 @@ def _medium_end(tokens: list[Token], index: int) -> int:
         return index
     if word == "on":
         probe = index + 1
-        if _lower(tokens, probe) in DETERMINERS:
+        if lower_at(tokens, probe) in DETERMINERS:
             probe += 1
         end = max(_phrase_at(tokens, probe, PLATFORMS), _phrase_at(tokens, probe, _BROADCAST))
         if end == probe:

@@ -84,8 +84,6 @@ DOCUMENT_WORDS = words(
 
 PERSON_PRONOUNS = frozenset(["he", "she"])
 GROUP_PRONOUNS = frozenset(["they", "we"])
-THING_PRONOUNS = frozenset(["it"])
-FIRST_PERSON = frozenset(["i", "we"])
 
 # Capitalised words that start no name: weekdays, months, sentence openers.
 NOT_NAME_WORDS = words(
