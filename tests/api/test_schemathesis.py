@@ -22,6 +22,12 @@ Known false positives, each excluded as narrowly as it can be (docs/api.md, "Con
 * ST202 for ``Accept-Datetime: null`` answered 400: an optional header's schema is
   ``string | null`` (Litestar's rendering of an optional parameter) and schemathesis sends the null
   branch as the text "null", which is no HTTP-date.
+* ST202 for a 422 on an integral float (``"revision": 5.0``): JSON Schema counts 5.0 as an
+  integer; the API, like msgspec, reads integers only as written without a fraction, and says so
+  with the field's path. Encoders write integers as such, so no client is turned away by it.
+* ST202 for a 422 on a body that is not a JSON object at all (``-d 0`` to an object schema): such
+  a body breaks the schema's top-level ``type``; schemathesis's coverage phase still files it as
+  positive for one operation (``draftFromArticle``), so it is excluded by the body's own type.
 * ST201 (schema-violating request accepted) answered 413: a body over ``BRIEFS_MAX_BODY_BYTES``
   is rejected, with 413 rather than 400/422 (413 is added to the rejection statuses).
 * ST203 (missing required header accepted): ``If-Match`` missing from the brief PUT is a 428
@@ -120,6 +126,8 @@ def test_every_operation_conforms(case: Any, auth_headers: dict[str, str]) -> No
     excluded = []
     if (
         _cross_field_rejection(response)
+        or _integral_float_rejection(response)
+        or _non_object_body_rejection(case, response)
         or _time_travel_rejection(response)
         or _null_header_rejection(case, response)
         or (operation == "GET /v1/stories/{story_id}/briefs" and "cursor" in (case.query or {}))
@@ -140,6 +148,25 @@ def _cross_field_rejection(response: Any) -> bool:
     except ValueError:
         return False
     return bool(detail == CROSS_FIELD_DETAIL)
+
+
+def _integral_float_rejection(response: Any) -> bool:
+    if response.status_code != 422:
+        return False
+    try:
+        errors = response.json().get("errors") or []
+    except ValueError:
+        return False
+    return any(
+        "Expected `int" in str(error.get("message")) and "got `float`" in str(error.get("message"))
+        for error in errors
+    )
+
+
+def _non_object_body_rejection(case: Any, response: Any) -> bool:
+    body = getattr(case, "body", None)
+    has_body = body is not None and not isinstance(body, dict)
+    return has_body and response.status_code == 422 and case.method.upper() in {"POST", "PUT"}
 
 
 def _time_travel_rejection(response: Any) -> bool:
