@@ -58,6 +58,9 @@ OPERATIONS = {
     "getWebhook": "get_webhook",
     "deleteWebhook": "delete_webhook",
     "listWebhookDeliveries": "webhook_deliveries",
+    # One operation, two representations: a cursor page, and the live stream (`changes`).
+    "listChanges": "change_page",
+    "listStoryChanges": "change_page",
 }
 NOT_FOR_THE_CLIENT = {"getMetrics"}
 
