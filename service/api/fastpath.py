@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from litestar.enums import ScopeType
@@ -93,26 +94,16 @@ class _Headers:
                 self.negotiates_time = True
 
 
+@dataclass(slots=True)  # not frozen: a frozen init costs a setattr call per field, per read
 class _Read:
     """One hot read: path parameters, query string, headers, store and cache."""
 
-    __slots__ = ("cache", "headers", "params", "query", "store", "story_id")
-
-    def __init__(  # noqa: PLR0917 - a private record, built in one place
-        self,
-        params: dict[str, Any],
-        query: bytes,
-        story_id: str,
-        headers: _Headers,
-        store: Store,
-        cache: ResponseCache,
-    ) -> None:
-        self.params = params
-        self.query = query
-        self.story_id = story_id
-        self.headers = headers
-        self.store = store
-        self.cache = cache
+    params: dict[str, Any]
+    query: bytes
+    story_id: str
+    headers: _Headers
+    store: Store
+    cache: ResponseCache
 
 
 async def _latest(read: _Read) -> Answer | None:

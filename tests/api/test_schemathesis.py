@@ -140,26 +140,31 @@ def test_every_operation_conforms(case: Any, auth_headers: dict[str, str]) -> No
     case.validate_response(response, headers=auth_headers, excluded_checks=excluded)
 
 
-def _cross_field_rejection(response: Any) -> bool:
-    if response.status_code != 422:
-        return False
+def _problem(response: Any, status: int) -> dict[str, Any]:
+    """The problem body of a ``status`` response; empty for another status or a non-JSON body."""
+    if response.status_code != status:
+        return {}
     try:
-        detail = response.json().get("detail")
+        problem = response.json()
     except ValueError:
-        return False
-    return bool(detail == CROSS_FIELD_DETAIL)
+        return {}
+    return problem if isinstance(problem, dict) else {}
+
+
+def _problem_errors(response: Any, status: int) -> list[dict[str, Any]]:
+    """The ``errors`` of a ``status`` problem (none for another status)."""
+    errors = _problem(response, status).get("errors")
+    return errors if isinstance(errors, list) else []
+
+
+def _cross_field_rejection(response: Any) -> bool:
+    return bool(_problem(response, 422).get("detail") == CROSS_FIELD_DETAIL)
 
 
 def _integral_float_rejection(response: Any) -> bool:
-    if response.status_code != 422:
-        return False
-    try:
-        errors = response.json().get("errors") or []
-    except ValueError:
-        return False
     return any(
         "Expected `int" in str(error.get("message")) and "got `float`" in str(error.get("message"))
-        for error in errors
+        for error in _problem_errors(response, 422)
     )
 
 
@@ -170,12 +175,7 @@ def _non_object_body_rejection(case: Any, response: Any) -> bool:
 
 
 def _time_travel_rejection(response: Any) -> bool:
-    if response.status_code != 400:
-        return False
-    try:
-        errors = response.json().get("errors") or []
-    except ValueError:
-        return False
+    errors = _problem_errors(response, 400)
     return any(error.get("message") in {NO_SUCH_DATE, BOTH} for error in errors)
 
 
