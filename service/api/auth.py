@@ -29,6 +29,7 @@ import math
 import secrets
 import time
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 
 import msgspec
 from litestar.datastructures import State
@@ -135,6 +136,7 @@ def required_scope(handler: BaseRouteHandler, settings: Settings) -> Scope | Non
     return Scope.READ if settings.require_auth_for_reads else None
 
 
+@dataclass(eq=False)  # a limiter is one per app, compared by identity
 class FailureLimiter:
     """Failed authentications per client address in fixed windows (in memory, per process).
 
@@ -143,19 +145,13 @@ class FailureLimiter:
     windows are dropped first, then the oldest ones, so a flood of addresses cannot grow memory.
     """
 
-    def __init__(
-        self,
-        limit: int,
-        window: float,
-        *,
-        max_addresses: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self.max_addresses = max_addresses
-        self._clock = clock
-        self._windows: dict[str, tuple[float, int]] = {}  # address -> (window start, failures)
+    limit: int
+    window: float
+    _: KW_ONLY
+    max_addresses: int = 10_000
+    clock: Callable[[], float] = time.monotonic
+    _windows: dict[str, tuple[float, int]] = field(default_factory=dict, init=False, repr=False)
+    """Per tracked address: when its window started and its failures in it; oldest first."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FailureLimiter:
@@ -170,7 +166,7 @@ class FailureLimiter:
         if found is None:
             return None
         started, failures = found
-        left = started + self.window - self._clock()
+        left = started + self.window - self.clock()
         if left <= 0:
             del self._windows[address]
             return None
@@ -180,7 +176,7 @@ class FailureLimiter:
         """Count one failed authentication of ``address``."""
         if not self.limit:
             return
-        now = self._clock()
+        now = self.clock()
         started, failures = self._windows.pop(address, (now, 0))
         if now - started >= self.window:
             started, failures = now, 0
