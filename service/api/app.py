@@ -20,16 +20,13 @@ is made from the settings).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Response, route
+from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
-from litestar.enums import HttpMethod
-from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, Schema, SecurityScheme
@@ -39,6 +36,7 @@ from service.api import auth, bodies, checks, contract, deps, errors, fastpath
 from service.api.broadcast import ChangeBroadcaster
 from service.api.cache import ResponseCache
 from service.api.head import HeadAsGet
+from service.api.resources import resource
 from service.api.routes import (
     briefs,
     changes,
@@ -148,39 +146,6 @@ class BriefsApp(Litestar):
         await self._entry(scope, receive, send)
 
 
-def _options_handlers(handlers: Sequence[HTTPRouteHandler]) -> list[HTTPRouteHandler]:
-    """One ``OPTIONS`` handler per path, its ``Allow`` the same list a 405 on that path sends.
-
-    Litestar makes an ``OPTIONS`` handler for the first handler registered on a path and keeps
-    it when more handlers join the path, so it listed ``GET`` alone where ``POST`` is allowed
-    too. Registered first, these take its place.
-    """
-    methods: dict[str, set[str]] = defaultdict(lambda: {"OPTIONS"})
-    for handler in handlers:
-        for path in handler.paths:
-            methods[path] |= set(handler.http_methods)
-    made = []
-    for path, allowed in methods.items():
-        if "GET" in allowed:
-            allowed.add("HEAD")  # answered by `HeadAsGet` for every GET route
-        made.append(_options_handler(path, ", ".join(sorted(allowed))))
-    return made
-
-
-def _options_handler(path: str, allow: str) -> HTTPRouteHandler:
-    def options() -> Response[None]:
-        return Response(content=None, status_code=204, headers={"Allow": allow})
-
-    return route(
-        path,
-        http_method=[HttpMethod.OPTIONS],
-        include_in_schema=False,
-        sync_to_thread=False,
-        opt={auth.PUBLIC_OPT: True},
-        name=f"options:{path}",
-    )(options)
-
-
 def _outer_layers(metrics: Metrics) -> Callable[[ASGIApp], ASGIApp]:
     def wrap(inner: ASGIApp) -> ASGIApp:
         return RequestObserver(HeadAsGet(inner), metrics)
@@ -216,24 +181,24 @@ def create_app(settings: Settings, store: Store | None = None) -> Litestar:
         finally:
             await the_store.close()
 
-    handlers: list[HTTPRouteHandler] = [
-        *health.ROUTES,
-        *stories.ROUTES,
-        *briefs.ROUTES,
-        *drafts.ROUTES,
-        *history.ROUTES,
-        *diffs.ROUTES,
-        *views.ROUTES,
-        *exports.ROUTES,
-        *feeds.ROUTES,
-        *changes.ROUTES,
-        *tokens.ROUTES,
-        *webhooks.ROUTES,
+    resources = [
+        health.ROUTER,
+        stories.ROUTER,
+        briefs.ROUTER,
+        drafts.ROUTER,
+        history.ROUTER,
+        diffs.ROUTER,
+        views.ROUTER,
+        exports.ROUTER,
+        feeds.ROUTER,
+        resource("/", *changes.ROUTES),
+        tokens.ROUTER,
+        webhooks.ROUTER,
     ]
     return BriefsApp(
         outer=_outer_layers(metrics),
         before_router=fastpath.BeforeRouter,
-        route_handlers=[*_options_handlers(handlers), *handlers],
+        route_handlers=resources,
         state=State(
             {
                 "settings": settings,

@@ -6,8 +6,9 @@ Litestar answers ``HEAD`` only on handlers declared for it, and every read here 
 their answer. Whatever the ``GET`` goes through applies unchanged: routing (404, and 405 with its
 ``Allow`` header on a path without ``GET``), authentication (a ``HEAD`` needs what the ``GET``
 needs), the fast path, conditional requests (304) and every response header, ``Content-Length``
-included (the length the body would have had, as RFC 9110 allows). For the other methods it adds
-``HEAD`` to any ``Allow`` header that lists ``GET`` (405 answers, ``OPTIONS``) and sorts it.
+included (the length the body would have had, as RFC 9110 allows). It adds ``HEAD`` to any
+``Allow`` header that lists ``GET`` (405 answers, ``OPTIONS``) and sorts every ``Allow`` header,
+a ``HEAD``'s 405 included: the router lists methods in no fixed order.
 
 ``create_app`` puts this layer between the request observer and Litestar, so the observer gives
 the answer its ``X-Request-ID`` and logs and counts the request as the ``HEAD`` it was.
@@ -54,7 +55,7 @@ class HeadAsGet:
 
         as_get = cast("Scope", {**scope, "method": "GET"})
         try:
-            await self.app(as_get, receive, send_without_body)
+            await self.app(as_get, receive, _allow_head(send_without_body))
         finally:
             # What the layers inside wrote (the route template, ...) is for the observer too.
             outer = cast("dict[str, Any]", scope)

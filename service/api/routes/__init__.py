@@ -1,1 +1,2 @@
-"""Route handlers, one module per resource; each exposes ``ROUTES``, the handlers it contributes."""
+"""Route handlers, one module per resource; each exposes ``ROUTER``, the routes it contributes
+(``service.api.resources``)."""

@@ -28,6 +28,7 @@ from service.api.representations import (
     revision_body,
     serve,
 )
+from service.api.resources import resource
 from service.api.routes import history
 from service.domain import codec
 from service.domain.errors import InvalidContentError
@@ -53,9 +54,8 @@ def _ok(description: str, container: Any = Brief) -> dict[int, ResponseSpec]:
 
 
 @get(
-    "/v1/stories/{story_id:str}/briefs",
+    "/",
     operation_id="listBriefs",
-    tags=["briefs"],
     responses={
         **_ok(
             "A page of briefs (projected to `fields` when given).",
@@ -151,9 +151,8 @@ async def list_briefs(
 
 
 @post(
-    "/v1/stories/{story_id:str}/briefs",
+    "/",
     operation_id="createBrief",
-    tags=["briefs"],
     opt=WRITE,
     responses={
         201: ResponseSpec(
@@ -188,9 +187,8 @@ async def create_brief(
 
 
 @get(
-    "/v1/stories/{story_id:str}/briefs/latest",
+    "/latest",
     operation_id="getLatestBrief",
-    tags=["briefs"],
     responses=read_responses("The latest revision of the most recent brief.", Brief),
 )
 async def get_latest_brief(  # noqa: PLR0917 - the documented parameters, injected by name
@@ -221,9 +219,8 @@ async def get_latest_brief(  # noqa: PLR0917 - the documented parameters, inject
 
 
 @get(
-    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}",
+    "/{brief_ref:str}",
     operation_id="getBrief",
-    tags=["briefs"],
     responses=read_responses("The latest revision of the brief.", Brief),
 )
 async def get_brief(
@@ -255,9 +252,8 @@ async def get_brief(
 
 
 @put(
-    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}",
+    "/{brief_ref:str}",
     operation_id="updateBrief",
-    tags=["briefs"],
     opt=WRITE,
     responses={
         **_ok("The new revision."),
@@ -308,9 +304,8 @@ async def update_brief(
 
 
 @get(
-    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/revisions",
+    "/{brief_ref:str}/revisions",
     operation_id="listRevisions",
-    tags=["briefs"],
     responses=problem_responses(401, 403, 404),
 )
 async def list_revisions(
@@ -322,9 +317,8 @@ async def list_revisions(
 
 
 @get(
-    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/revisions/{revision:int}",
+    "/{brief_ref:str}/revisions/{revision:int}",
     operation_id="getRevision",
-    tags=["briefs"],
     responses=read_responses("That revision of the brief.", Brief),
 )
 async def get_revision(
@@ -370,7 +364,8 @@ def _editor(request: Request[Any, Any, Any]) -> str | None:
     return name if isinstance(name, str) else None
 
 
-ROUTES = [
+ROUTER = resource(
+    "/v1/stories/{story_id:str}/briefs",
     list_briefs,
     create_brief,
     get_latest_brief,
@@ -378,4 +373,5 @@ ROUTES = [
     update_brief,
     list_revisions,
     get_revision,
-]
+    tag="briefs",
+)

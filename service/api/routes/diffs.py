@@ -29,6 +29,7 @@ from service.api.representations import (
     revision_key,
     serve,
 )
+from service.api.resources import resource
 from service.domain import codec
 from service.domain.changes import BriefDiff
 from service.domain.diff import diff_briefs, without_trivial
@@ -103,12 +104,7 @@ def _diff_body(cache: CacheDep, old: Brief, new: Brief, fmt: str) -> CachedBody:
     return entry if entry is not None else cache.put(key, _encoded_diff(old, new, fmt))
 
 
-@get(
-    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/diff",
-    operation_id="getBriefDiff",
-    tags=["diffs"],
-    responses=_DIFF_RESPONSES,
-)
+@get("/briefs/{brief_ref:str}/diff", operation_id="getBriefDiff", responses=_DIFF_RESPONSES)
 async def get_brief_diff(
     *,
     store: StoreDep,
@@ -149,12 +145,7 @@ async def get_brief_diff(
     return serve(entry, if_none_match, pinned=pinned, vary="Accept")
 
 
-@get(
-    "/v1/stories/{story_id:str}/diff",
-    operation_id="getDiff",
-    tags=["diffs"],
-    responses=_DIFF_RESPONSES,
-)
+@get("/diff", operation_id="getDiff", responses=_DIFF_RESPONSES)
 async def get_diff(
     *,
     store: StoreDep,
@@ -187,4 +178,4 @@ async def get_diff(
     return serve(entry, if_none_match, pinned=pinned, vary="Accept")
 
 
-ROUTES = [get_brief_diff, get_diff]
+ROUTER = resource("/v1/stories/{story_id:str}", get_brief_diff, get_diff, tag="diffs")

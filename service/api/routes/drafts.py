@@ -16,6 +16,7 @@ from litestar.params import JSONBody
 from service.api.deps import StoreDep
 from service.api.errors import problem_responses
 from service.api.representations import JSON, StoryId
+from service.api.resources import resource
 from service.domain import codec
 from service.domain.drafting import carry_forward
 from service.domain.errors import ConflictError, NotFoundError
@@ -25,9 +26,8 @@ from service.domain.wire import Scope
 
 
 @post(
-    "/v1/stories/{story_id:str}/drafts",
+    "/drafts",
     operation_id="draftFromArticle",
-    tags=["briefs"],
     opt={"scope": Scope.WRITE},
     status_code=200,
     responses={
@@ -72,4 +72,4 @@ async def draft_from_article(
     return Response(codec.encode(result), media_type=JSON)
 
 
-ROUTES = [draft_from_article]
+ROUTER = resource("/v1/stories/{story_id:str}", draft_from_article, tag="briefs")

@@ -19,13 +19,13 @@ from service.api.representations import (
     read_responses,
     serve,
 )
+from service.api.resources import resource
 from service.settings import Settings
 
 
 @get(
-    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/markdown",
+    "/markdown",
     operation_id="exportBriefMarkdown",
-    tags=["exports"],
     responses=read_responses("The brief as Markdown.", str, MARKDOWN),
 )
 async def export_brief_markdown(
@@ -42,9 +42,8 @@ async def export_brief_markdown(
 
 
 @get(
-    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/ninjs",
+    "/ninjs",
     operation_id="exportBriefNinjs",
-    tags=["exports"],
     responses=read_responses("The brief as an IPTC ninjs 2.2 document.", dict[str, object]),
 )
 async def export_brief_ninjs(
@@ -70,4 +69,9 @@ def _public_base_url(request: Request[Any, Any, Any]) -> str:
     return settings.public_base_url or str(request.base_url)
 
 
-ROUTES = [export_brief_markdown, export_brief_ninjs]
+ROUTER = resource(
+    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}",
+    export_brief_markdown,
+    export_brief_ninjs,
+    tag="exports",
+)

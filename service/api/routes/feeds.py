@@ -31,6 +31,7 @@ from service.api.representations import (
     read_responses,
     serve,
 )
+from service.api.resources import resource
 from service.api.routes.history import history_of
 from service.domain.atom import (
     ATOM,
@@ -66,9 +67,8 @@ PageQuery = Annotated[
 
 
 @get(
-    "/v1/stories/{story_id:str}/feed.atom",
+    "/stories/{story_id:str}/feed.atom",
     operation_id="getStoryFeed",
-    tags=["feeds"],
     responses=read_responses("One page of the story's Atom feed.", str, ATOM),
 )
 async def get_story_feed(
@@ -85,9 +85,8 @@ async def get_story_feed(
 
 
 @get(
-    "/v1/feed.atom",
+    "/feed.atom",
     operation_id="getFeed",
-    tags=["feeds"],
     responses=read_responses("One page of the Atom feed of every story.", str, ATOM),
 )
 async def get_feed(
@@ -273,4 +272,4 @@ def _entry(  # noqa: PLR0917 - one entry's inputs, from one caller
     )
 
 
-ROUTES = [get_story_feed, get_feed]
+ROUTER = resource("/v1", get_story_feed, get_feed, tag="feeds")

@@ -6,26 +6,17 @@ from litestar import get
 
 from service.api.deps import StoreDep
 from service.api.errors import ServiceUnavailableError, problem_responses
+from service.api.resources import resource
 from service.domain.wire import Liveness, Readiness
 
 
-@get(
-    "/healthz",
-    operation_id="getLiveness",
-    tags=["health"],
-    responses=problem_responses(),
-)
+@get("/healthz", operation_id="getLiveness", responses=problem_responses())
 async def get_liveness() -> Liveness:
     """Liveness: answers while the process can serve HTTP. Never touches the database."""
     return Liveness()
 
 
-@get(
-    "/readyz",
-    operation_id="getReadiness",
-    tags=["health"],
-    responses=problem_responses(503),
-)
+@get("/readyz", operation_id="getReadiness", responses=problem_responses(503))
 async def get_readiness(store: StoreDep) -> Readiness:
     """Readiness: the database is reachable and sound; 503 problem+json when it is not."""
     try:
@@ -38,4 +29,4 @@ async def get_readiness(store: StoreDep) -> Readiness:
     return Readiness(backend=health.backend)
 
 
-ROUTES = [get_liveness, get_readiness]
+ROUTER = resource("/", get_liveness, get_readiness, tag="health")

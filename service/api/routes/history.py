@@ -44,6 +44,7 @@ from service.api.representations import (
     serve,
     stored_body,
 )
+from service.api.resources import resource
 from service.domain import codec
 from service.domain.errors import NotFoundError
 from service.domain.models import Brief
@@ -229,9 +230,8 @@ async def view_at_body(
 
 
 @get(
-    "/v1/stories/{story_id:str}/briefs/{brief_ref:str}/timemap",
+    "/{brief_ref:str}/timemap",
     operation_id="getBriefTimeMap",
-    tags=["briefs"],
     responses=read_responses("The brief's TimeMap (RFC 7089) in link format.", str, LINK_FORMAT),
 )
 async def get_brief_timemap(
@@ -319,4 +319,4 @@ def _brief_url(story_id: str, brief_id: str) -> str:
     return f"{_briefs_url(story_id)}/{brief_id}"
 
 
-ROUTES = [get_brief_timemap]
+ROUTER = resource("/v1/stories/{story_id:str}/briefs", get_brief_timemap, tag="briefs")

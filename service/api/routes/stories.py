@@ -9,6 +9,7 @@ from litestar.params import JSONBody
 from service.api.deps import StoreDep
 from service.api.errors import problem_responses
 from service.api.representations import StoryId
+from service.api.resources import resource
 from service.domain.models import Story, StoryCreate, StoryUpdate
 from service.domain.views import StorySummary
 from service.domain.wire import Scope
@@ -16,21 +17,15 @@ from service.domain.wire import Scope
 WRITE = {"scope": Scope.WRITE}
 
 
-@get(
-    "/v1/stories",
-    operation_id="listStories",
-    tags=["stories"],
-    responses=problem_responses(401, 403),
-)
+@get("/", operation_id="listStories", responses=problem_responses(401, 403))
 async def list_stories(store: StoreDep) -> list[StorySummary]:
     """Every story with its brief count, latest as-of date and open issue count, by id."""
     return await store.list_stories()
 
 
 @post(
-    "/v1/stories",
+    "/",
     operation_id="createStory",
-    tags=["stories"],
     opt=WRITE,
     responses=problem_responses(401, 403, 409, 413, 415, 422),
     response_headers=[
@@ -44,21 +39,15 @@ async def create_story(store: StoreDep, data: JSONBody[StoryCreate]) -> Response
     return Response(story, status_code=201, headers={"Location": f"/v1/stories/{story.id}"})
 
 
-@get(
-    "/v1/stories/{story_id:str}",
-    operation_id="getStory",
-    tags=["stories"],
-    responses=problem_responses(401, 403, 404),
-)
+@get("/{story_id:str}", operation_id="getStory", responses=problem_responses(401, 403, 404))
 async def get_story(store: StoreDep, story_id: StoryId) -> Story:
     """One story with its party registry."""
     return await store.get_story(story_id)
 
 
 @patch(
-    "/v1/stories/{story_id:str}",
+    "/{story_id:str}",
     operation_id="updateStory",
-    tags=["stories"],
     opt=WRITE,
     responses=problem_responses(401, 403, 404, 413, 415, 422),
 )
@@ -67,4 +56,4 @@ async def update_story(store: StoreDep, story_id: StoryId, data: JSONBody[StoryU
     return await store.update_story(story_id, data)
 
 
-ROUTES = [list_stories, create_story, get_story, update_story]
+ROUTER = resource("/v1/stories", list_stories, create_story, get_story, update_story, tag="stories")

@@ -11,30 +11,19 @@ from litestar.params import JSONBody, Parameter
 from service.api.auth import new_token_record, token_info
 from service.api.deps import StoreDep
 from service.api.errors import problem_responses
+from service.api.resources import resource
 from service.domain.wire import Scope, TokenCreate, TokenCreated, TokenInfo
 
 ADMIN = {"scope": Scope.ADMIN}
 
 
-@get(
-    "/v1/tokens",
-    operation_id="listTokens",
-    tags=["tokens"],
-    opt=ADMIN,
-    responses=problem_responses(401, 403),
-)
+@get("/", operation_id="listTokens", responses=problem_responses(401, 403))
 async def list_tokens(store: StoreDep) -> list[TokenInfo]:
     """Every token, revoked ones included, by creation time. Never shows secrets."""
     return [token_info(record) for record in await store.list_tokens()]
 
 
-@post(
-    "/v1/tokens",
-    operation_id="createToken",
-    tags=["tokens"],
-    opt=ADMIN,
-    responses=problem_responses(401, 403, 409, 413, 415, 422),
-)
+@post("/", operation_id="createToken", responses=problem_responses(401, 403, 409, 413, 415, 422))
 async def create_token(store: StoreDep, data: JSONBody[TokenCreate]) -> Response[TokenCreated]:
     """Create a token; the secret is in this response only. 409 when the name is taken."""
     record, secret = new_token_record(data.name, data.scopes, dt.datetime.now(dt.UTC))
@@ -43,10 +32,8 @@ async def create_token(store: StoreDep, data: JSONBody[TokenCreate]) -> Response
 
 
 @post(
-    "/v1/tokens/{token_ref:str}/revoke",
+    "/{token_ref:str}/revoke",
     operation_id="revokeToken",
-    tags=["tokens"],
-    opt=ADMIN,
     status_code=200,
     responses=problem_responses(401, 403, 404),
 )
@@ -66,4 +53,4 @@ async def revoke_token(
     return token_info(await store.revoke_token(token_ref, dt.datetime.now(dt.UTC)))
 
 
-ROUTES = [list_tokens, create_token, revoke_token]
+ROUTER = resource("/v1/tokens", list_tokens, create_token, revoke_token, tag="tokens", opt=ADMIN)

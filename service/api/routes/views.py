@@ -21,6 +21,7 @@ from service.api.representations import (
     read_responses,
     serve,
 )
+from service.api.resources import resource
 from service.api.routes import history
 from service.api.story_views import view_body
 from service.domain.derive import issue_lifecycles, stance_history, timeline
@@ -39,9 +40,8 @@ class IssueState(enum.StrEnum):
 
 
 @get(
-    "/v1/stories/{story_id:str}/timeline",
+    "/timeline",
     operation_id="getTimeline",
-    tags=["views"],
     responses=read_responses("The story's timeline.", Timeline),
 )
 async def get_timeline(
@@ -64,9 +64,8 @@ async def get_timeline(
 
 
 @get(
-    "/v1/stories/{story_id:str}/issues",
+    "/issues",
     operation_id="listIssueLifecycles",
-    tags=["views"],
     responses=read_responses(
         "The lifecycles of the story's issues in that state.", IssueLifecycles
     ),
@@ -94,9 +93,8 @@ async def list_issue_lifecycles(  # noqa: PLR0917 - the documented parameters, i
 
 
 @get(
-    "/v1/stories/{story_id:str}/parties/{party_id:str}/stances",
+    "/parties/{party_id:str}/stances",
     operation_id="getStanceHistory",
-    tags=["views"],
     responses=read_responses("The party's stance history.", StanceHistory),
 )
 async def get_stance_history(
@@ -139,4 +137,10 @@ def _in_state(lifecycles: IssueLifecycles, issue_state: IssueState) -> IssueLife
     )
 
 
-ROUTES = [get_timeline, list_issue_lifecycles, get_stance_history]
+ROUTER = resource(
+    "/v1/stories/{story_id:str}",
+    get_timeline,
+    list_issue_lifecycles,
+    get_stance_history,
+    tag="views",
+)

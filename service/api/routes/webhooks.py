@@ -17,6 +17,7 @@ from litestar.params import JSONBody, Parameter, QueryParameter, SkipValidation
 
 from service.api.deps import StoreDep
 from service.api.errors import problem_responses
+from service.api.resources import resource
 from service.api.routes.tokens import ADMIN
 from service.domain.webhooks import Webhook, WebhookCreate, WebhookCreated, WebhookDelivery
 from service.webhooks.registry import new_webhook_record, webhook_view
@@ -48,10 +49,8 @@ _TARGETS = {"targets": Provide(_provide_targets, sync_to_thread=False)}
 
 
 @post(
-    "/v1/webhooks",
+    "/",
     operation_id="createWebhook",
-    tags=["webhooks"],
-    opt=ADMIN,
     dependencies=_TARGETS,
     responses=problem_responses(401, 403, 404, 413, 415, 422),
 )
@@ -74,35 +73,21 @@ async def create_webhook(
     return Response(created, status_code=201)
 
 
-@get(
-    "/v1/webhooks",
-    operation_id="listWebhooks",
-    tags=["webhooks"],
-    opt=ADMIN,
-    responses=problem_responses(401, 403),
-)
+@get("/", operation_id="listWebhooks", responses=problem_responses(401, 403))
 async def list_webhooks(store: StoreDep) -> list[Webhook]:
     """Every registered endpoint, disabled ones too, by creation time. Never shows secrets."""
     return [webhook_view(record) for record in await store.list_webhooks()]
 
 
-@get(
-    "/v1/webhooks/{webhook_id:str}",
-    operation_id="getWebhook",
-    tags=["webhooks"],
-    opt=ADMIN,
-    responses=problem_responses(401, 403, 404),
-)
+@get("/{webhook_id:str}", operation_id="getWebhook", responses=problem_responses(401, 403, 404))
 async def get_webhook(store: StoreDep, webhook_id: WebhookId) -> Webhook:
     """One endpoint: its events, whether it is enabled (or why not) and how far it has got."""
     return webhook_view(await store.get_webhook(webhook_id))
 
 
 @delete(
-    "/v1/webhooks/{webhook_id:str}",
+    "/{webhook_id:str}",
     operation_id="deleteWebhook",
-    tags=["webhooks"],
-    opt=ADMIN,
     responses=problem_responses(401, 403, 404),
 )
 async def delete_webhook(store: StoreDep, webhook_id: WebhookId) -> None:
@@ -111,10 +96,8 @@ async def delete_webhook(store: StoreDep, webhook_id: WebhookId) -> None:
 
 
 @get(
-    "/v1/webhooks/{webhook_id:str}/deliveries",
+    "/{webhook_id:str}/deliveries",
     operation_id="listWebhookDeliveries",
-    tags=["webhooks"],
-    opt=ADMIN,
     responses=problem_responses(401, 403, 404),
 )
 async def list_deliveries(
@@ -125,4 +108,13 @@ async def list_deliveries(
     return await store.webhook_deliveries(webhook_id, limit=limit)
 
 
-ROUTES = [create_webhook, list_webhooks, get_webhook, delete_webhook, list_deliveries]
+ROUTER = resource(
+    "/v1/webhooks",
+    create_webhook,
+    list_webhooks,
+    get_webhook,
+    delete_webhook,
+    list_deliveries,
+    tag="webhooks",
+    opt=ADMIN,
+)
