@@ -114,7 +114,7 @@ def test_migrations_keep_their_released_versions_and_names(backend: Backend) -> 
     )
 
 
-async def test_migrations_leave_the_same_tables_and_columns_on_both_backends(
+async def test_a_migrated_database_has_the_expected_tables_and_column_types(
     settings: Settings, store: Store
 ) -> None:
     backend: Backend = "postgres" if settings.database_url.startswith("postgres") else "sqlite"
