@@ -16,7 +16,7 @@ import datetime as dt
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, TypeVar
 
 import msgspec
 from textual import work
@@ -53,6 +53,7 @@ from tui.source import (
 )
 
 QuickChange = Callable[[BriefDraft], BriefDraft]
+Answer = TypeVar("Answer")
 """A change of a brief document (``with_issue_status``, ``with_stance`` with their values)."""
 
 
@@ -268,6 +269,21 @@ class EditingMixin(Screen[None]):
             return
         self.notify(f"Withdrew {ref_label(brief.ref)} ({provenance(stored.ref)}).")
         self.published(stored)
+
+    def ask_quick_change(
+        self,
+        prompt: Screen[Answer | None],
+        change: Callable[[Answer, BriefDraft], BriefDraft],
+        note: Callable[[Answer], str],
+    ) -> None:
+        """Ask with ``prompt``, then store its answer as a `quick_change`: ``change`` applies
+        the answer to the brief and ``note`` says it. Dismissing the prompt changes nothing."""
+
+        def answered(answer: Answer | None) -> None:
+            if answer is not None:
+                self.quick_change(lambda brief: change(answer, brief), note(answer))
+
+        self.app.push_screen(prompt, answered)
 
     @work(exclusive=True, exit_on_error=False, group="edit")
     async def quick_change(self, change: QuickChange, note: str) -> None:

@@ -26,8 +26,8 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import FrameType
 
 from litestar.response import ServerSentEventMessage
@@ -43,53 +43,42 @@ READ_LIMIT = 500
 """Changes read from the log per query, by the broadcaster and by a stream's replay."""
 RETRY_SECONDS = 1.0
 """How long the broadcaster waits before reading again after the store failed."""
-FAN_OUT_SHARE = 0.1
-"""The most of the process's CPU time that fanning changes out may take while writes keep coming:
-after a fan-out that cost ``c`` CPU seconds, the next one starts ``c / share`` seconds after it
-at the earliest, and the changes committed meanwhile go out together (one wake-up of each stream
-for all of them). A change after a quiet spell goes out at once."""
+FAN_OUT_SHARE = 0.05
+"""The most of the process's CPU time that fanning changes out may take while the process is
+busy: after a fan-out that cost ``c`` CPU seconds, the next one starts ``c / share`` seconds
+after it at the earliest (at most `MAX_COALESCE_SECONDS`), and the changes committed meanwhile
+go out together (one wake-up of each stream for all of them)."""
+QUIET_SHARE = 0.5
+"""Below this share of a core used by the process since the last fan-out started (that fan-out
+included), the process is quiet and the next fan-out goes at once: spacing fan-outs apart only
+helps when something else wants the CPU."""
+QUIET_WINDOW = 0.05
+"""How often a waiting fan-out looks again whether the process has become quiet."""
 FAN_OUT_CHUNK = 50
 """Streams woken per turn of the event loop by a fan-out."""
-MAX_COALESCE_SECONDS = 0.25
-"""The longest that wait may be, whatever a fan-out cost: the bound on the added latency."""
+MAX_COALESCE_SECONDS = 1.0
+"""The longest a fan-out may wait, whatever the last one cost: the bound on the added latency
+while the process is saturated (a quiet process sends a change at once; a busy one within a
+few `QUIET_WINDOW` once it quietens)."""
 SLOW_CLIENT = "the client fell behind the change stream; resume with Last-Event-ID"
 SHUTTING_DOWN = "the server is shutting down; resume with Last-Event-ID"
 
 
-@dataclass
-class EncodedEvent(ServerSentEventMessage):
-    """A server-sent event whose bytes were encoded once, for every stream that sends it (not
-    frozen only because Litestar's message class is not)."""
-
-    raw: bytes = field(default=b"", kw_only=True)
-
-    def encode(self) -> bytes:
-        """The bytes encoded when the event was made."""
-        return self.raw
-
-
-def encoded(message: ServerSentEventMessage) -> EncodedEvent:
-    """``message`` encoded now, once."""
-    return EncodedEvent(raw=message.encode())
+def encoded(message: ServerSentEventMessage) -> bytes:
+    """``message`` in the stream's format (Litestar's encoder), encoded once for every stream."""
+    return message.encode()
 
 
 HEARTBEAT = encoded(ServerSentEventMessage(data=None, comment=HEARTBEAT_COMMENT))
 """``: keep-alive``: a comment readers ignore, sent so proxies keep an idle stream open."""
 
 
-def joined(events: list[ChangeEvent]) -> EncodedEvent:
-    """Several events as one message: one write to the client instead of one per change."""
-    if len(events) == 1:
-        return events[0].message
-    return EncodedEvent(raw=b"".join(event.message.raw for event in events))
-
-
-def position_event(after: int) -> EncodedEvent:
+def position_event(after: int) -> bytes:
     """The id-only block that opens a stream: the reader's position before any change."""
     return encoded(ServerSentEventMessage(data=None, id=after))
 
 
-def disconnect_event(reason: str) -> EncodedEvent:
+def disconnect_event(reason: str) -> bytes:
     """The last event of a stream the server ends on purpose."""
     data = codec.encode(StreamDisconnect(reason=reason)).decode()
     return encoded(ServerSentEventMessage(data=data, event=DISCONNECT_EVENT))
@@ -101,7 +90,7 @@ class ChangeEvent:
 
     change_id: int
     story_id: str
-    message: EncodedEvent
+    message: bytes
 
 
 def change_event(change: Change) -> ChangeEvent:
@@ -109,6 +98,47 @@ def change_event(change: Change) -> ChangeEvent:
     data = codec.encode(change).decode()
     message = encoded(ServerSentEventMessage(data=data, event=change.kind, id=change.id))
     return ChangeEvent(change.id, change.story_id, message)
+
+
+def joined(events: Sequence[ChangeEvent]) -> bytes:
+    """Several events as one message: one write to the client instead of one per change."""
+    return b"".join(event.message for event in events)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeBatch:
+    """The changes of one fan-out that one audience (every story, or one story) wants, in commit
+    order, with their bytes joined once: every stream of that audience sends the same message,
+    so a fan-out costs a stream one offer and one write however many changes it carries."""
+
+    events: tuple[ChangeEvent, ...]
+    message: bytes
+
+    @property
+    def last_id(self) -> int:
+        """The id of its newest change."""
+        return self.events[-1].change_id
+
+    def after(self, change_id: int) -> bytes:
+        """Its message without the changes up to ``change_id`` (a replay sent those already)."""
+        if self.events[0].change_id > change_id:
+            return self.message
+        return joined([event for event in self.events if event.change_id > change_id])
+
+
+class Audiences:
+    """One fan-out's batches by audience (``None``: every story), each made on first demand."""
+
+    def __init__(self, events: list[ChangeEvent]) -> None:
+        self._events = events
+        self._batches: dict[str | None, ChangeBatch | None] = {}
+
+    def batch_for(self, story_id: str | None) -> ChangeBatch | None:
+        """What a stream of ``story_id`` gets from this fan-out; ``None``: nothing."""
+        if story_id not in self._batches:
+            wanted = tuple(e for e in self._events if story_id in (None, e.story_id))
+            self._batches[story_id] = ChangeBatch(wanted, joined(wanted)) if wanted else None
+        return self._batches[story_id]
 
 
 class StreamClosedError(Exception):
@@ -120,10 +150,13 @@ class StreamClosedError(Exception):
 
 
 class FanOutMeter:
-    """What a fan-out costs: the CPU time of the process (granian's I/O threads, which send the
-    bytes, included) from its start until every stream it
-    woke waits again (writes that ran in between count too: an overestimate under load, which
-    spaces fan-outs further apart, in the writers' favour), and so how soon the next may start."""
+    """What a fan-out costs, and so how soon the next may start.
+
+    The cost is the CPU time of the process (granian's I/O threads, which send the bytes,
+    included) from the fan-out's start until every stream it woke waits again; writes that ran
+    in between count too: an overestimate under load, which spaces fan-outs further apart, in
+    the writers' favour.
+    """
 
     def __init__(self) -> None:
         self.cycle = 0
@@ -132,13 +165,23 @@ class FanOutMeter:
         self.period = 0.0
         """How long after the start of a fan-out the next may start (0 until one is measured)."""
         self._busy = 0
+        self._offering = False
         self._cpu_at_start = 0.0
+
+    def pause(self, now: float) -> float:
+        """How long the next fan-out should wait before it asks again: not at all when the
+        process is quiet (`QUIET_SHARE`) or the period is over, else at most `QUIET_WINDOW`."""
+        elapsed = now - self.started_at
+        if time.process_time() - self._cpu_at_start < QUIET_SHARE * elapsed:
+            return 0.0
+        return min(QUIET_WINDOW, self.started_at + self.period - now)
 
     def begin(self, now: float) -> None:
         """A fan-out starts (its own measurement ends any earlier one still open)."""
         self.cycle += 1
         self.started_at = now
         self._busy = 0
+        self._offering = True
         self._cpu_at_start = time.process_time()
 
     def woke(self) -> int:
@@ -146,31 +189,38 @@ class FanOutMeter:
         self._busy += 1
         return self.cycle
 
+    def offered(self) -> None:
+        """The fan-out has offered its changes to every stream."""
+        self._offering = False
+        if self._busy == 0:
+            self._end()
+
     def settled(self, cycle: int) -> None:
         """A stream woken by ``cycle`` is done with it."""
         if cycle == self.cycle:
             self._busy -= 1
-            if self._busy == 0:
-                self.end()
+            if self._busy == 0 and not self._offering:
+                self._end()
 
-    def end(self) -> None:
+    def _end(self) -> None:
         """Every woken stream is done: the cost is known, and with it the spacing."""
         cost = time.process_time() - self._cpu_at_start
         self.period = min(MAX_COALESCE_SECONDS, cost / FAN_OUT_SHARE)
 
 
 class Subscription:
-    """One stream's bounded queue of changes (of one story, or of all).
+    """One stream's bounded queue of change batches (of one story, or of all).
 
     Waiting costs one future per wake-up and no timer: with 1,000 streams, a change wakes 1,000
     of them at once. The broadcaster's heartbeat tick wakes the quiet ones instead.
     """
 
     __slots__ = (
+        "_batches",
         "_capacity",
-        "_events",
         "_heartbeat_due",
         "_meter",
+        "_queued",
         "_quiet",
         "_waiter",
         "closed_reason",
@@ -185,23 +235,23 @@ class Subscription:
         """The fan-out that woke this stream and has not seen it wait again (0: none)."""
         self._meter = meter
         self._capacity = capacity
-        self._events: deque[ChangeEvent] = deque()
+        self._batches: deque[ChangeBatch] = deque()
+        self._queued = 0  # changes in `_batches`
         self._waiter: asyncio.Future[None] | None = None
         self._quiet = True  # nothing offered since the last heartbeat tick
         self._heartbeat_due = False
 
-    def wants(self, event: ChangeEvent) -> bool:
-        """Whether this stream is for the event's story."""
-        return self.story_id is None or self.story_id == event.story_id
-
-    def offer(self, event: ChangeEvent) -> bool:
-        """Queue the event; when the queue is full, close the stream instead and say false."""
+    def offer(self, batch: ChangeBatch) -> bool:
+        """Queue the batch; when the changes queued would pass the capacity, close the stream
+        instead and say false. A stream that took everything before is not behind: it gets
+        the batch whatever its size."""
         if self.closed_reason is not None:
             return False
-        if len(self._events) >= self._capacity:
+        if self._queued and self._queued + len(batch.events) > self._capacity:
             self.close(SLOW_CLIENT)
             return False
-        self._events.append(event)
+        self._batches.append(batch)
+        self._queued += len(batch.events)
         self._quiet = False
         if self._wake():
             self.woken_in = self._meter.woke()
@@ -218,7 +268,8 @@ class Subscription:
         """End the stream: what is queued is dropped (the log replays it on resume)."""
         if self.closed_reason is None:
             self.closed_reason = reason
-            self._events.clear()
+            self._batches.clear()
+            self._queued = 0
             self._wake()
 
     def _wake(self) -> bool:
@@ -233,10 +284,10 @@ class Subscription:
             self._meter.settled(self.woken_in)
             self.woken_in = 0
 
-    async def take(self) -> list[ChangeEvent]:
-        """Every queued event, once there is one; ``[]`` when a heartbeat is due instead;
+    async def take(self) -> list[ChangeBatch]:
+        """Every queued batch, once there is one; ``[]`` when a heartbeat is due instead;
         raises `StreamClosedError` once the stream is closed."""
-        if not self._events and self.closed_reason is None and not self._heartbeat_due:
+        if not self._batches and self.closed_reason is None and not self._heartbeat_due:
             self.settle()
             self._waiter = asyncio.get_running_loop().create_future()
             try:
@@ -246,8 +297,9 @@ class Subscription:
         if self.closed_reason is not None:
             raise StreamClosedError(self.closed_reason)
         self._heartbeat_due = False
-        taken = list(self._events)
-        self._events.clear()
+        taken = list(self._batches)
+        self._batches.clear()
+        self._queued = 0
         return taken
 
 
@@ -362,9 +414,8 @@ class ChangeBroadcaster:
                 self._wake.clear()
                 self._last_seen = max(self._last_seen, self._newest_known)
                 continue
-            pause = self._meter.started_at + self._meter.period - loop.time()
-            if pause > 0:  # changes committed meanwhile go out together
-                await asyncio.sleep(pause)
+            while (pause := self._meter.pause(loop.time())) > 0:  # noqa: ASYNC110 - a CPU measure says when, no event
+                await asyncio.sleep(pause)  # changes committed meanwhile go out together
             self._wake.clear()
             try:
                 await self._read_and_fan_out(loop)
@@ -380,19 +431,19 @@ class ChangeBroadcaster:
                 self._last_seen = changes[-1].id
                 self._meter.begin(loop.time())
                 await self._fan_out([change_event(change) for change in changes])
-                if not any(subscription.woken_in for subscription in self._subscriptions):
-                    self._meter.end()
+                self._meter.offered()
             if len(changes) < READ_LIMIT:
                 return
 
     async def _fan_out(self, events: list[ChangeEvent]) -> None:
-        """Offer the events to every stream, `FAN_OUT_CHUNK` streams at a time: the loop runs
-        the woken ones (and any write waiting) between chunks, so no request waits for all."""
+        """Offer each stream its audience's batch, `FAN_OUT_CHUNK` streams at a time: the loop
+        runs the woken ones (and any write waiting) between chunks, so no request waits for
+        all."""
+        audiences = Audiences(events)
         everyone = list(self._subscriptions)  # one that subscribes meanwhile replays these
         for start in range(0, len(everyone), FAN_OUT_CHUNK):
             for subscription in everyone[start : start + FAN_OUT_CHUNK]:
-                for event in events:
-                    if subscription.wants(event) and not subscription.offer(event):
-                        self.unsubscribe(subscription)
-                        break
+                batch = audiences.batch_for(subscription.story_id)
+                if batch is not None and not subscription.offer(batch):
+                    self.unsubscribe(subscription)
             await asyncio.sleep(0)

@@ -16,14 +16,7 @@ import msgspec
 
 from service.domain.changelog import Change, ChangeKind
 from service.domain.files import StoryFolder
-from service.domain.models import (
-    Brief,
-    BriefContent,
-    BriefDraft,
-    BriefRef,
-    Story,
-    StoryUpdate,
-)
+from service.domain.models import Brief, BriefContent, BriefDraft, BriefRef, Story, StoryUpdate
 from service.domain.views import StorySummary
 from service.domain.webhooks import DeliveryAttempt, WebhookDelivery
 from service.domain.wire import BriefPage, BriefQuery, Scope

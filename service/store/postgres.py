@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import errors
@@ -23,19 +23,14 @@ from psycopg_pool import AsyncConnectionPool
 from service.domain.errors import InvalidContentError, first_line
 from service.store.base import Health
 from service.store.core import SQLStore
-from service.store.driver import (
-    ChangeWake,
-    Dialect,
-    ForeignKeyViolationError,
-    Row,
-    Tx,
-    UniqueViolationError,
-)
+from service.store.driver import Dialect, ForeignKeyViolationError, UniqueViolationError
 from service.store.migrations import latest_version, load_migrations
 from service.store.postgres_notify import ChangeNotifications, channel_for
 from service.store.records import NUL_MESSAGE
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from service.store.driver import ChangeWake, Row, T, Tx
+
 Connection = psycopg.AsyncConnection[tuple[Any, ...]]
 
 DIALECT = Dialect(

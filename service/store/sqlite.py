@@ -23,26 +23,20 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from service.domain.errors import first_line
 from service.store.base import Health
 from service.store.core import SQLStore
-from service.store.driver import (
-    ChangeWake,
-    Dialect,
-    ForeignKeyViolationError,
-    Row,
-    Tx,
-    UniqueViolationError,
-)
+from service.store.driver import Dialect, ForeignKeyViolationError, UniqueViolationError
 from service.store.migrations import latest_version
 from service.store.sqlite_health import IntegrityMonitor
 from service.store.sqlite_schema import connect_reader, connect_writer, immediate, migrate
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from service.store.driver import ChangeWake, Row, T, Tx
 
 _scopes_decoder = msgspec.json.Decoder(list[str])
 DIALECT = Dialect(

@@ -114,11 +114,16 @@ class WebhookSQL:
         lease_until: Now,
     ) -> bool:
         """Store progress and the attempt if ``owner`` still holds the endpoint's lease."""
-        return await self.driver.transaction(
-            lambda tx: _save(
-                tx, self._d, (webhook_id, owner), progress, attempt=attempt, lease_until=lease_until
-            )
-        )
+
+        async def save(tx: Tx) -> bool:
+            if not await _holds_lease(tx, self._d, webhook_id, owner):
+                return False
+            if attempt is not None:
+                await _log_attempt(tx, webhook_id, attempt)
+            await _store_progress(tx, webhook_id, owner, progress, lease_until)
+            return True
+
+        return await self.driver.transaction(save)
 
     async def release_webhooks(self, owner: str, webhook_ids: list[str] | None = None) -> None:
         """End ``owner``'s leases (of these endpoints, or of all it holds)."""
@@ -177,34 +182,32 @@ async def _claim(
     return records
 
 
-async def _save(
-    tx: Tx,
-    d: Dialect,
-    lease: tuple[str, str],
-    progress: WebhookProgress,
-    *,
-    attempt: DeliveryAttempt | None,
-    lease_until: Now,
-) -> bool:
-    webhook_id, owner = lease
+async def _holds_lease(tx: Tx, d: Dialect, webhook_id: str, owner: str) -> bool:
+    """Whether ``owner`` leases the (active) endpoint, its row locked for the transaction."""
     sql = f"SELECT lease_owner FROM webhooks WHERE id = ? AND {_ACTIVE}{d.for_update}"  # noqa: S608 - constants
     row = await tx.one(sql, webhook_id)
-    if row is None or row[0] != owner:
-        return False
-    if attempt is not None:
-        await tx.execute(
-            _INSERT_DELIVERY,
-            webhook_id,
-            attempt.change_id,
-            attempt.webhook_message_id,
-            attempt.attempt,
-            _text(attempt.at),
-            attempt.outcome,
-            attempt.status_code,
-            attempt.error,
-            attempt.duration_ms,
-            _text(attempt.next_retry_at),
-        )
+    return row is not None and row[0] == owner
+
+
+async def _log_attempt(tx: Tx, webhook_id: str, attempt: DeliveryAttempt) -> None:
+    await tx.execute(
+        _INSERT_DELIVERY,
+        webhook_id,
+        attempt.change_id,
+        attempt.webhook_message_id,
+        attempt.attempt,
+        _text(attempt.at),
+        attempt.outcome,
+        attempt.status_code,
+        attempt.error,
+        attempt.duration_ms,
+        _text(attempt.next_retry_at),
+    )
+
+
+async def _store_progress(
+    tx: Tx, webhook_id: str, owner: str, progress: WebhookProgress, lease_until: Now
+) -> None:
     disabled = progress.disabled_at is not None  # a disabled endpoint keeps no lease
     await tx.execute(
         _SAVE_PROGRESS,
@@ -219,7 +222,6 @@ async def _save(
         None if disabled else owner,
         webhook_id,
     )
-    return True
 
 
 def _text(value: dt.datetime | None) -> str | None:

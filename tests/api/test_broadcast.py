@@ -14,9 +14,9 @@ from service.api.broadcast import (
     MAX_COALESCE_SECONDS,
     SHUTTING_DOWN,
     SLOW_CLIENT,
+    ChangeBatch,
     ChangeBroadcaster,
     ChangeEvent,
-    EncodedEvent,
     StreamClosedError,
     Subscription,
 )
@@ -86,14 +86,23 @@ async def settle_and_peek(subscription: Subscription) -> list[ChangeEvent]:
     """What the subscription has queued after the loop settles (``[]``: nothing)."""
     await settle()
     try:
-        return await asyncio.wait_for(subscription.take(), 0.05)
+        return events_of(await asyncio.wait_for(subscription.take(), 0.05))
     except TimeoutError:
         return []
 
 
-def parse(messages: list[EncodedEvent]) -> list[ServerEvent]:
+def events_of(batches: list[ChangeBatch]) -> list[ChangeEvent]:
+    return [event for batch in batches for event in batch.events]
+
+
+async def taken_ids(subscription: Subscription) -> list[int]:
+    """The ids of the changes the subscription takes next."""
+    return [event.change_id for event in events_of(await asyncio.wait_for(subscription.take(), 1))]
+
+
+def parse(messages: list[bytes]) -> list[ServerEvent]:
     parser = EventStreamParser()
-    return [event for message in messages for event in parser.feed(message.encode())]
+    return [event for message in messages for event in parser.feed(message)]
 
 
 async def test_every_subscriber_gets_each_change_once_in_order(
@@ -104,12 +113,12 @@ async def test_every_subscriber_gets_each_change_once_in_order(
     alpha_only = broadcaster.subscribe("alpha")
     first, second, third = log.commit("alpha"), log.commit("beta"), log.commit("alpha")
     await settle()
-    assert [e.change_id for e in await asyncio.wait_for(everyone.take(), 1)] == [
+    assert await taken_ids(everyone) == [
         first.id,
         second.id,
         third.id,
     ]
-    assert [e.change_id for e in await asyncio.wait_for(alpha_only.take(), 1)] == [
+    assert await taken_ids(alpha_only) == [
         first.id,
         third.id,
     ]
@@ -128,7 +137,7 @@ async def test_one_read_per_wake_up_and_none_without_streams(
         log.commit()
     await settle()
     assert log.reads == 1  # three wake-ups before the pump ran: one read
-    assert [e.change_id for e in await asyncio.wait_for(subscription.take(), 1)] == [2, 3, 4]
+    assert await taken_ids(subscription) == [2, 3, 4]
 
 
 async def test_a_full_queue_closes_that_stream_only(
@@ -140,7 +149,7 @@ async def test_a_full_queue_closes_that_stream_only(
         for _ in range(5):
             log.commit()
         await settle()
-        assert len(await asyncio.wait_for(fast.take(), 1)) == 5, batch
+        assert len(await taken_ids(fast)) == 5, batch
     with pytest.raises(StreamClosedError) as closed:
         await asyncio.wait_for(slow.take(), 1)
     assert closed.value.reason == SLOW_CLIENT
@@ -154,7 +163,7 @@ async def test_a_stream_replays_then_goes_live_without_gap_or_repeat(
     for _ in range(3):
         log.commit()
     events = stream_events(broadcaster, log, None, 1)
-    received: list[EncodedEvent] = [await anext(events)]  # the position, then the replay
+    received: list[bytes] = [await anext(events)]  # the position, then the replay
     log.commit()  # 4, committed as the stream starts: in the replay and in its queue
     received.append(await anext(events))  # the replay, in one message
     for _ in range(2):
@@ -173,11 +182,11 @@ async def test_an_idle_stream_sends_heartbeats_a_busy_one_does_not() -> None:
     await broadcaster.start()
     try:
         idle = stream_events(broadcaster, log, "beta", 0)
-        assert (await anext(idle)).encode() == b"id: 0\r\n\r\n"
+        assert await anext(idle) == b"id: 0\r\n\r\n"
         begun = asyncio.get_running_loop().time()
         assert await asyncio.wait_for(anext(idle), 1) is HEARTBEAT
         assert asyncio.get_running_loop().time() - begun <= 0.15
-        assert HEARTBEAT.encode() == b": keep-alive\r\n\r\n"
+        assert HEARTBEAT == b": keep-alive\r\n\r\n"
         busy = broadcaster.subscribe("alpha")
         for _ in range(6):
             log.commit("alpha")
@@ -219,7 +228,7 @@ async def test_a_failed_read_is_retried_and_the_streams_stay_open(
     log.commit()
     await asyncio.sleep(0.05)
     log.fail_reads = False
-    assert [e.change_id for e in await asyncio.wait_for(subscription.take(), 1)] == [1]
+    assert await taken_ids(subscription) == [1]
 
 
 async def test_a_replay_that_fails_ends_the_stream_with_a_reason(
@@ -240,9 +249,10 @@ async def test_changes_soon_after_a_fan_out_go_out_together(
 ) -> None:
     # Any cost is then far over its share: the next fan-out waits the longest it may.
     monkeypatch.setattr("service.api.broadcast.FAN_OUT_SHARE", 1e-9)
+    monkeypatch.setattr("service.api.broadcast.QUIET_SHARE", 0.0)  # never quiet: always wait
     log, broadcaster = log_and_broadcaster
     loop = asyncio.get_running_loop()
-    received: list[tuple[float, EncodedEvent]] = []
+    received: list[tuple[float, bytes]] = []
 
     async def read() -> None:
         async for message in stream_events(broadcaster, log, None, 0):
@@ -260,6 +270,31 @@ async def test_changes_soon_after_a_fan_out_go_out_together(
     arrived, batch = received[-1]
     assert [event.last_event_id for event in parse([batch])] == ["2", "3", "4"]  # one write
     assert MAX_COALESCE_SECONDS - 0.05 <= arrived - first <= MAX_COALESCE_SECONDS + 0.2
+    reader.cancel()
+
+
+async def test_a_quiet_process_sends_each_change_at_once(
+    log_and_broadcaster: tuple[MemoryChangeLog, ChangeBroadcaster],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The period after each fan-out is then the longest there is, but the process is idle.
+    monkeypatch.setattr("service.api.broadcast.FAN_OUT_SHARE", 1e-9)
+    log, broadcaster = log_and_broadcaster
+    loop = asyncio.get_running_loop()
+    received: list[tuple[float, bytes]] = []
+
+    async def read() -> None:
+        async for message in stream_events(broadcaster, log, None, 0):
+            received.append((loop.time(), message))
+
+    reader = asyncio.create_task(read())
+    await settle()
+    for count in (2, 3, 4):
+        await asyncio.sleep(0.1)
+        committed = loop.time()
+        log.commit()
+        await asyncio.wait_for(wait_until(lambda: len(received) == count), 1)  # noqa: B023
+        assert received[-1][0] - committed < MAX_COALESCE_SECONDS / 4  # not held back
     reader.cancel()
 
 

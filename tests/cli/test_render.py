@@ -199,18 +199,13 @@ def test_edited_note_and_resolution_show_old_and_new_text() -> None:
 def test_a_corrected_quote_is_rendered_old_to_new() -> None:
     old = models.Quote(text="Not yet.", speaker="Envoy", source_id="S1", translated_by="AP")
     new = models.Quote(text="Not yet.", speaker="Envoy", source_id="S1", translated_by="Reuters")
-    diff = changes.BriefDiff(
-        story_id="s",
-        old=REF,
-        new=REF,
+    diff = _changed(
         parties=[
             changes.PartyChange(
                 party_id="ru",
                 quotes_edited=[changes.QuoteEdited(old=old, new=new, fields=["translated_by"])],
             )
         ],
-        significance=0.02,
-        trivial=False,
     )
 
     out = _render(diff)

@@ -5,13 +5,15 @@ failure."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import msgspec
 import pytest
 from standardwebhooks import Webhook
 
 from service.domain.webhooks import WebhookEvent, webhook_message_id
-from service.store.base import Store
+from service.store.base import Store, WebhookRecord
 from service.webhooks.policy import RetryPolicy
 from service.webhooks.targets import TargetGuard
 from tests.store.factories import make_story
@@ -145,10 +147,8 @@ async def test_a_4xx_is_not_retried(store: Store, feed: ChangeFeed, receiver: Re
 async def test_sustained_failure_disables_the_endpoint(
     store: Store, feed: ChangeFeed, receiver: Receiver
 ) -> None:
-    receiver.default = Answer(status=500)
     policy = RetryPolicy(max_attempts=1, base_delay_seconds=0.1, disable_after_failures=2)
-    hook = await register(store, receiver.url)
-    async with running(feed, store, config(policy)):
+    async with _always_failing(feed, store, receiver, policy) as hook:
         for _ in range(4):
             feed.add()
         await eventually(lambda: _disabled(store, hook.id))
@@ -167,10 +167,8 @@ async def test_sustained_failure_disables_the_endpoint(
 async def test_failing_for_too_long_disables_the_endpoint(
     store: Store, feed: ChangeFeed, receiver: Receiver
 ) -> None:
-    receiver.default = Answer(status=500)
     policy = RetryPolicy(max_attempts=30, base_delay_seconds=0.05, disable_after_seconds=0.3)
-    hook = await register(store, receiver.url)
-    async with running(feed, store, config(policy)):
+    async with _always_failing(feed, store, receiver, policy) as hook:
         feed.add()
         await eventually(lambda: _disabled(store, hook.id))
     progress = (await store.get_webhook(hook.id)).progress
@@ -268,6 +266,18 @@ async def test_a_deleted_endpoint_gets_nothing_more(
         await _a_few_polls()
     assert len(receiver.received) == 1
     assert await store.list_webhooks() == []
+
+
+@contextlib.asynccontextmanager
+async def _always_failing(
+    feed: ChangeFeed, store: Store, receiver: Receiver, policy: RetryPolicy
+) -> AsyncIterator[WebhookRecord]:
+    """An endpoint whose receiver answers 500 to everything, delivered to under ``policy`` for
+    the block."""
+    receiver.default = Answer(status=500)
+    hook = await register(store, receiver.url)
+    async with running(feed, store, config(policy)):
+        yield hook
 
 
 class _Immortal:

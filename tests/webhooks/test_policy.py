@@ -12,6 +12,7 @@ from service.webhooks.policy import (
     MAX_RETRY_DELAY_SECONDS,
     AttemptResult,
     RetryPolicy,
+    Step,
     after_attempt,
 )
 
@@ -21,6 +22,15 @@ POLICY = RetryPolicy(
 )
 FAILED = AttemptResult(status_code=502, error="the receiver answered 502", retryable=True)
 REFUSED = AttemptResult(status_code=410, error="the receiver answered 410")
+
+
+def step_after(
+    progress: WebhookProgress, result: AttemptResult, *, change_id: int, now: dt.datetime = T0
+) -> Step:
+    """The step after one attempt under `POLICY`, its jitter at the middle of its range."""
+    return after_attempt(
+        POLICY, progress, change_id=change_id, result=result, now=now, random=lambda: 0.5
+    )
 
 
 @pytest.mark.parametrize(("attempt", "low", "high"), [(1, 5, 10), (2, 10, 20), (3, 20, 40)])
@@ -36,14 +46,7 @@ def test_no_retry_waits_longer_than_the_cap() -> None:
 
 
 def test_a_retryable_failure_schedules_the_next_attempt() -> None:
-    step = after_attempt(
-        POLICY,
-        WebhookProgress(last_change_id=4),
-        change_id=7,
-        result=FAILED,
-        now=T0,
-        random=lambda: 0.5,
-    )
+    step = step_after(WebhookProgress(last_change_id=4), FAILED, change_id=7)
     assert step.outcome == "retrying"
     assert step.next_retry_at == T0 + dt.timedelta(seconds=7.5)
     assert step.progress == WebhookProgress(
@@ -54,18 +57,14 @@ def test_a_retryable_failure_schedules_the_next_attempt() -> None:
 def test_the_last_attempt_gives_up_on_the_change() -> None:
     progress = WebhookProgress(last_change_id=4, attempt=3, failing_since=T0)
     later = T0 + dt.timedelta(minutes=5)
-    step = after_attempt(
-        POLICY, progress, change_id=7, result=FAILED, now=later, random=lambda: 0.5
-    )
+    step = step_after(progress, FAILED, change_id=7, now=later)
     assert step.outcome == "failed"
     assert step.next_retry_at is None
     assert step.progress == WebhookProgress(last_change_id=7, failing_since=T0, failed_changes=1)
 
 
 def test_a_refusal_is_not_retried() -> None:
-    step = after_attempt(
-        POLICY, WebhookProgress(), change_id=1, result=REFUSED, now=T0, random=lambda: 0.5
-    )
+    step = step_after(WebhookProgress(), REFUSED, change_id=1)
     assert (step.outcome, step.progress.last_change_id, step.progress.failed_changes) == (
         "failed",
         1,
@@ -75,21 +74,14 @@ def test_a_refusal_is_not_retried() -> None:
 
 def test_a_delivery_clears_the_failures() -> None:
     progress = WebhookProgress(last_change_id=4, attempt=2, failing_since=T0, failed_changes=1)
-    step = after_attempt(
-        POLICY,
-        progress,
-        change_id=7,
-        result=AttemptResult(status_code=200),
-        now=T0,
-        random=lambda: 0.5,
-    )
+    step = step_after(progress, AttemptResult(status_code=200), change_id=7)
     assert step.outcome == "delivered"
     assert step.progress == WebhookProgress(last_change_id=7)
 
 
 def test_failed_changes_in_a_row_disable_the_endpoint() -> None:
     progress = WebhookProgress(last_change_id=4, failing_since=T0, failed_changes=1)
-    step = after_attempt(POLICY, progress, change_id=5, result=REFUSED, now=T0, random=lambda: 0.5)
+    step = step_after(progress, REFUSED, change_id=5)
     assert step.progress.disabled_at == T0
     assert step.progress.disabled_reason == "2 changes in a row could not be delivered"
 
@@ -97,9 +89,7 @@ def test_failed_changes_in_a_row_disable_the_endpoint() -> None:
 def test_failing_for_too_long_disables_the_endpoint_even_mid_retries() -> None:
     progress = WebhookProgress(last_change_id=4, attempt=1, failing_since=T0)
     later = T0 + dt.timedelta(hours=1)
-    step = after_attempt(
-        POLICY, progress, change_id=5, result=FAILED, now=later, random=lambda: 0.5
-    )
+    step = step_after(progress, FAILED, change_id=5, now=later)
     assert step.outcome == "retrying"
     assert step.progress.disabled_at == later
     assert step.progress.disabled_reason == (

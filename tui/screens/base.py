@@ -9,13 +9,14 @@ reported the same way, so the screen never freezes and the app never crashes.
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar, Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual import events, on, work
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Footer, Input
+from textual.widgets import DataTable, Footer, Input
 from textual.worker import Worker, WorkerState
 
 from service.domain.models import BriefRef
@@ -64,6 +65,8 @@ class DataScreen(Screen[None]):
         self.source = source
         #: Whether the last load got no answer at all (see `on_screen_resume`).
         self._unreachable = False
+        #: The width the width-fitted widgets were last laid out for (0: never).
+        self._laid_out_for = 0
 
     def on_mount(self) -> None:
         """Add the status bar, start the first load; follow theme changes."""
@@ -124,6 +127,21 @@ class DataScreen(Screen[None]):
                 status.connection = "live" if reached else "unreachable"
         self.show_status()
 
+    def lay_out_width(self) -> int:
+        """The screen's width, to fit tables to: noted, so that a resize to another width lays
+        them out again (see `refit`)."""
+        self._laid_out_for = self.size.width
+        return self._laid_out_for
+
+    def refit(self) -> None:
+        """Lay out again what was fitted to the old width (a hook, run when the width changes:
+        table columns whose text wraps to it)."""
+
+    @on(events.Resize)
+    def _width_changed(self, event: events.Resize) -> None:
+        if event.size.width != self._laid_out_for:
+            self.refit()
+
     def _theme_changed(self, theme: Theme) -> None:
         self.restyle()
 
@@ -177,6 +195,11 @@ class DataScreen(Screen[None]):
         if isinstance(app, MarkHolder):
             app.marked = None if ref is None else (story_id, ref)
         self.show_status()
+
+    def open_row(self, event: DataTable.RowSelected, screen: Callable[[str], Screen[Any]]) -> None:
+        """Push ``screen`` of the key of the row Enter chose; a row without a key opens nothing."""
+        if event.row_key.value is not None:
+            self.app.push_screen(screen(event.row_key.value))
 
     def report(self, message: str) -> None:
         """Show an error: a notification now, the subtitle until the next good load, and, where

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -128,7 +128,6 @@ class BriefScreen(EditingMixin, SearchMixin, LiveMixin, FittedFooterScreen):
         self.brief: Brief | None = None
         self.revisions: list[BriefRef] = []
         self.briefs: list[Brief] = []
-        self._laid_out_for = 0
 
     def compose(self) -> ComposeResult:
         """Every section of a brief, in one scrolling column."""
@@ -205,10 +204,10 @@ class BriefScreen(EditingMixin, SearchMixin, LiveMixin, FittedFooterScreen):
         if self.story is not None and self.brief is not None:
             self._fill_tables(self.story, self.brief)
 
-    def on_resize(self, event: events.Resize) -> None:
+    def refit(self) -> None:
         """Re-fit the tables' columns to the new width (a height change needs nothing; the
         footer re-fits itself)."""
-        if event.size.width != self._laid_out_for and self.story and self.brief:
+        if self.story and self.brief:
             self._fill_tables(self.story, self.brief)
 
     def search_changed(self) -> None:
@@ -308,8 +307,7 @@ class BriefScreen(EditingMixin, SearchMixin, LiveMixin, FittedFooterScreen):
         """Fill the tables with columns that fit the screen: text wraps inside its column (a
         hanging indent for free) instead of running off the right edge."""
         # The body's scrollbar, the focus bar on the left and one cell of slack.
-        width = self.size.width - 4
-        self._laid_out_for = self.size.width
+        width = self.lay_out_width() - 4
         query = self.search_query
         variables = self.app.get_css_variables()
 
@@ -431,15 +429,13 @@ class BriefScreen(EditingMixin, SearchMixin, LiveMixin, FittedFooterScreen):
 
     @on(DataTable.RowSelected, "#positions")
     def _position_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.push_screen(PartyScreen(self.source, self.story_id, event.row_key.value))
+        self.open_row(event, lambda party_id: PartyScreen(self.source, self.story_id, party_id))
 
     @on(DataTable.RowSelected, "#issues")
     def _issue_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.push_screen(
-                issue_screens.IssueScreen(self.source, self.story_id, event.row_key.value)
-            )
+        self.open_row(
+            event, lambda issue_id: issue_screens.IssueScreen(self.source, self.story_id, issue_id)
+        )
 
     @on(DataTable.RowSelected, "#sources")
     def _source_selected(self, event: DataTable.RowSelected) -> None:

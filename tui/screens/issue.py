@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -34,7 +34,6 @@ class IssueScreen(DataScreen):
         self.story_id = story_id
         self.issue_id = issue_id
         self.issue: IssueLifecycle | None = None
-        self._laid_out_for = 0
 
     def compose(self) -> ComposeResult:
         """The issue's head, its history table and the briefs that changed it."""
@@ -90,18 +89,18 @@ class IssueScreen(DataScreen):
         if self.issue is not None:
             self._fill(self.issue)
 
-    def on_resize(self, event: events.Resize) -> None:
+    def refit(self) -> None:
         """Re-fit the history's columns to the new width."""
-        if event.size.width != self._laid_out_for and self.issue is not None:
+        if self.issue is not None:
             self._fill(self.issue)
 
     def _fill(self, issue: IssueLifecycle) -> None:
-        self._laid_out_for = self.size.width
+        width = self.lay_out_width()
         variables = self.app.get_css_variables()
         table: DataTable[object] = self.query_one("#history", DataTable)
         table.clear(columns=True)
         badge = max(len(status_badge(point.status).plain) for point in issue.statuses)
-        date, status, change, note = fit_widths(self.size.width - 4, [13, badge, 14], [1])
+        date, status, change, note = fit_widths(width - 4, [13, badge, 14], [1])
         table.add_column("Brief", key="brief", width=date)
         table.add_column("Status", key="status", width=status)
         table.add_column("Change", key="change", width=change)

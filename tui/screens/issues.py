@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 from typing import ClassVar, Literal
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -21,7 +21,7 @@ from tui.editing import EditingMixin
 from tui.format import STATUS_SYMBOLS, status_badge, status_symbol
 from tui.screens.base import DataScreen
 from tui.screens.issue import IssueScreen
-from tui.screens.prompts import IssueStatusChange, IssueStatusScreen
+from tui.screens.prompts import IssueStatusScreen
 from tui.source import DataSource
 from tui.widgets.cells import fit_widths, themed_cell
 
@@ -51,7 +51,6 @@ class IssuesScreen(EditingMixin, DataScreen):
         self.shown: IssueFilter = "all"
         self.lifecycles: IssueLifecycles | None = None
         self.briefs: list[Brief] = []
-        self._laid_out_for = 0
 
     def compose(self) -> ComposeResult:
         """The lane table and a legend."""
@@ -93,16 +92,16 @@ class IssuesScreen(EditingMixin, DataScreen):
             f"Showing {self.shown} issues: {len(issues)} of {len(self.lifecycles.issues)} "
             f"({len(self.lifecycles.issues) - closed} open, {closed} closed) · Enter opens one"
         )
-        self._laid_out_for = self.size.width
+        width = self.lay_out_width()
         table: DataTable[object] = self.query_one("#lanes", DataTable)
         table.clear(columns=True)
         # A withdrawn brief feeds no lifecycle, so it has no lane column either.
         dates = [brief.as_of for brief in self.briefs if not is_withdrawn(brief)]
         # Narrow, the current status is its symbol only, so the titles keep room to read.
-        wide = self.size.width >= WIDE
+        wide = width >= WIDE
         now = max(len(status_badge(status).plain) for status in STATUS_SYMBOLS) if wide else 3
         # The table's scrollbar and one cell of slack; each lane is five cells (``03-18``).
-        *_, issue_width = fit_widths(self.size.width - 3, [5] * len(dates) + [now, 4], [1])
+        *_, issue_width = fit_widths(width - 3, [5] * len(dates) + [now, 4], [1])
         table.add_column("Issue", key="issue", width=issue_width)
         for date in dates:
             table.add_column(date.strftime("%m-%d"), key=date.isoformat())
@@ -124,10 +123,9 @@ class IssuesScreen(EditingMixin, DataScreen):
                 height=None,
             )
 
-    def on_resize(self, event: events.Resize) -> None:
+    def refit(self) -> None:
         """Re-fit the columns to the new width."""
-        if event.size.width != self._laid_out_for:
-            self._fill()
+        self._fill()
 
     @property
     def selected(self) -> IssueLifecycle | None:
@@ -152,27 +150,21 @@ class IssuesScreen(EditingMixin, DataScreen):
         standing = standing_briefs(self.briefs)
         latest = standing[-1].as_of if standing else issue.opened_on
 
-        def chosen(change: IssueStatusChange | None) -> None:
-            if change is None:
-                return
-            note = f"{issue.issue_id}: {change.status.value} on {change.on.isoformat()}"
-            self.quick_change(
-                lambda brief: with_issue_status(
-                    brief,
-                    issue.issue_id,
-                    status=change.status,
-                    on=change.on,
-                    resolution=change.resolution,
-                ),
-                note,
-            )
-
-        self.app.push_screen(IssueStatusScreen(issue.title, issue.current_status, latest), chosen)
+        self.ask_quick_change(
+            IssueStatusScreen(issue.title, issue.current_status, latest),
+            lambda change, brief: with_issue_status(
+                brief,
+                issue.issue_id,
+                status=change.status,
+                on=change.on,
+                resolution=change.resolution,
+            ),
+            lambda change: f"{issue.issue_id}: {change.status.value} on {change.on.isoformat()}",
+        )
 
     @on(DataTable.RowSelected, "#lanes")
     def _issue_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.push_screen(IssueScreen(self.source, self.story_id, event.row_key.value))
+        self.open_row(event, lambda issue_id: IssueScreen(self.source, self.story_id, issue_id))
 
 
 def _matches(issue: IssueLifecycle, shown: IssueFilter) -> bool:

@@ -23,7 +23,7 @@ from service.domain.views import StanceHistory
 from tui.editing import EditingMixin
 from tui.format import quote_line, stance_label
 from tui.screens.base import FittedFooterScreen
-from tui.screens.prompts import StanceChange, StanceScreen
+from tui.screens.prompts import StanceScreen
 from tui.source import DataSource
 
 
@@ -143,18 +143,13 @@ class PartyScreen(EditingMixin, FittedFooterScreen):
         name = party.name if party else party_id
         current = self.history.points[-1].stance if self.history.points else None
 
-        def chosen(change: StanceChange | None) -> None:
-            if change is None:
-                return
-            note = f"{name}: stance {change.stance.value}"
-            self.quick_change(
-                lambda brief: with_stance(
-                    brief, party_id, stance=change.stance, statement=change.statement
-                ),
-                note,
-            )
-
-        self.app.push_screen(StanceScreen(name, current, list(Stance)), chosen)
+        self.ask_quick_change(
+            StanceScreen(name, current, list(Stance)),
+            lambda change, brief: with_stance(
+                brief, party_id, stance=change.stance, statement=change.statement
+            ),
+            lambda change: f"{name}: stance {change.stance.value}",
+        )
 
     def _position_in_registry(self) -> int | None:
         ids = [party.id for party in self.parties]

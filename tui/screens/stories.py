@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -27,7 +27,6 @@ class StoriesScreen(DataScreen):
     def __init__(self, source: DataSource) -> None:
         super().__init__(source)
         self._stories: list[StorySummary] = []
-        self._width = 0
 
     def compose(self) -> ComposeResult:
         """Filter box above the table."""
@@ -50,9 +49,9 @@ class StoriesScreen(DataScreen):
         if not self._stories:
             self.notify(f"No stories in {self.source.label} yet.", title="Briefs")
 
-    def on_resize(self, event: events.Resize) -> None:
+    def refit(self) -> None:
         """Titles wrap to the width, so re-lay the table when it changes."""
-        if self._stories and self.size.width != self._width:
+        if self._stories:
             self._fill()
 
     def explain_empty(self, message: str) -> None:
@@ -100,13 +99,13 @@ class StoriesScreen(DataScreen):
         needle = self.query_one("#filter", Input).value.strip().casefold()
         table: DataTable[str] = self.query_one("#stories", DataTable)
         current = table.cursor_row
-        self._width = self.size.width
+        width = self.lay_out_width()
         table.clear(columns=True)
         table.add_column("Latest", key="latest", width=10)
         table.add_column("Briefs", key="briefs", width=6)
         table.add_column("Open", key="open", width=4)
         # The title wraps in what is left (four cells of padding each side, and a scrollbar).
-        table.add_column("Story", key="title", width=max(20, self._width - 20 - 8 - 2 - 2))
+        table.add_column("Story", key="title", width=max(20, width - 20 - 8 - 2 - 2))
         for story in self._stories:
             if needle and needle not in f"{story.id} {story.title}".casefold():
                 continue

@@ -250,8 +250,7 @@ class TimelineScreen(ArticleImportMixin, LiveMixin):
 
     @on(DataTable.RowSelected, "#briefs")
     def _brief_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.push_screen(BriefScreen(self.source, self.story_id, event.row_key.value))
+        self.open_row(event, lambda brief_id: BriefScreen(self.source, self.story_id, brief_id))
 
     @on(DataTable.RowSelected, "#events")
     def _event_selected(self, event: DataTable.RowSelected) -> None:
